@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/**
+ * All configuration, parsed and validated once at start. Nothing below src/ reads process.env: the parsed
+ * Config is passed in, so tests build the app with their own database, mail server and keys.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  /** Base of every issuer: PUBLIC_URL/t/<slug>. No trailing slash, no query. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRUST_PROXY: bool.default(false),
+  /** Unset: a local MongoDB-compatible server is started under DATA_DIR (development only). */
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** 32 bytes, base64. Wraps every tenant's data key and private signing keys; never stored in the database. */
+  IDP_MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64')
+    .optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Doorway <no-reply@localhost>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // OWASP's argon2id baseline: m=19 MiB, t=2, p=1.
+  ARGON2_MEMORY_KIB: int(8192, 1048576).default(19456),
+  ARGON2_TIME_COST: int(1, 20).default(2),
+  ARGON2_PARALLELISM: int(1, 16).default(1),
+  TENANT_CACHE_SIZE: int(1, 100000).default(1000),
+  /** How long a process trusts its copy of a tenant's configVersion before reading it again. */
+  TENANT_REFRESH_MS: int(0, 60000).default(2000),
+  SHUTDOWN_GRACE_MS: int(0, 120000).default(10000),
+  SEED_DEMO: bool.optional(),
+  DEMO_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/).default('demo'),
+  DEMO_CLIENT_ID: z.string().min(1).default('demo-app'),
+  DEMO_CLIENT_SECRET: z.string().min(8).default('demo-app-secret'),
+  DEMO_REDIRECT_URI: z.url().default('http://localhost:8080/callback'),
+  DEMO_POST_LOGOUT_REDIRECT_URI: z.url().default('http://localhost:8080/'),
+  DEMO_USER_EMAIL: z.email().default('alice@demo.test'),
+  DEMO_USER_PASSWORD: z.string().min(8).default('Correct-Horse-Battery-9'),
+  DEMO_RESOURCE: z.string().min(1).default('urn:demo:locks'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  publicUrl: string;
+  trustProxy: boolean;
+  mongodbUri: string | undefined;
+  dataDir: string;
+  masterKey: Buffer | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: Env['LOG_LEVEL'];
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  tenantCacheSize: number;
+  tenantRefreshMs: number;
+  shutdownGraceMs: number;
+  seedDemo: boolean;
+  demo: {
+    tenant: string;
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    postLogoutRedirectUri: string;
+    userEmail: string;
+    userPassword: string;
+    resource: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as in most twelve-factor tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.IDP_MASTER_KEY) problems.push('IDP_MASTER_KEY: required in production');
+  if (e.NODE_ENV === 'production' && !e.MONGODB_URI) problems.push('MONGODB_URI: required in production');
+  if (problems.length) throw new ConfigError(problems);
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    trustProxy: e.TRUST_PROXY,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: e.DATA_DIR,
+    masterKey: e.IDP_MASTER_KEY ? Buffer.from(e.IDP_MASTER_KEY, 'base64') : undefined,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+    tenantCacheSize: e.TENANT_CACHE_SIZE,
+    tenantRefreshMs: e.TENANT_REFRESH_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    // The demo tenant exists only on a developer's local database, never on a configured one.
+    seedDemo: e.SEED_DEMO ?? (!e.MONGODB_URI && e.NODE_ENV !== 'production'),
+    demo: {
+      tenant: e.DEMO_TENANT,
+      clientId: e.DEMO_CLIENT_ID,
+      clientSecret: e.DEMO_CLIENT_SECRET,
+      redirectUri: e.DEMO_REDIRECT_URI,
+      postLogoutRedirectUri: e.DEMO_POST_LOGOUT_REDIRECT_URI,
+      userEmail: e.DEMO_USER_EMAIL,
+      userPassword: e.DEMO_USER_PASSWORD,
+      resource: e.DEMO_RESOURCE,
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Context, Next } from 'koa';
+import type { Logger } from 'pino';
+import { HttpError } from './http-errors.js';
+
+/**
+ * The one place errors become responses: RFC 9457 problem+json, never a stack trace. Unknown errors are logged
+ * with the request id and answered with a generic 500. Errors Koa or its body parsers raise for bad input
+ * (they carry `status` < 500 and `expose`) keep their status.
+ */
+export function errorMiddleware(logger: Logger) {
+  return async function handleErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+    } catch (err) {
+      const problem = toProblem(err);
+      if (problem.status >= 500) {
+        logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
+      }
+      ctx.status = problem.status;
+      ctx.type = 'application/problem+json';
+      ctx.body = { ...problem, instance: ctx.path, request_id: ctx.state.requestId };
+    }
+  };
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  [extra: string]: unknown;
+}
+
+export function toProblem(err: unknown): Problem {
+  if (err instanceof HttpError) {
+    return { type: err.type, title: titleFor(err.status), status: err.status, detail: err.message, ...err.extra };
+  }
+  const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
+  const status = Number(e?.status ?? e?.statusCode);
+  if (Number.isInteger(status) && status >= 400 && status < 500) {
+    return {
+      type: 'urn:doorway:problem:bad-request',
+      title: titleFor(status),
+      status,
+      detail: e.expose && typeof e.message === 'string' ? e.message : titleFor(status),
+    };
+  }
+  return { type: 'urn:doorway:problem:internal', title: titleFor(500), status: 500, detail: 'An unexpected error occurred' };
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function titleFor(status: number): string {
+  return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
+}

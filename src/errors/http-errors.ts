@@ -1,0 +1,71 @@
+/**
+ * Typed errors that carry their HTTP status and a stable RFC 9457 problem type. Thrown anywhere, rendered in
+ * one place (error.middleware.ts), so no handler formats an error by hand.
+ */
+export class HttpError extends Error {
+  readonly expose = true;
+  constructor(
+    readonly status: number,
+    readonly problem: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  get type(): string {
+    return `urn:doorway:problem:${this.problem}`;
+  }
+}
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends HttpError {
+  constructor(readonly issues: FieldIssue[]) {
+    super(400, 'validation', issues.map((i) => `${i.field}: ${i.message}`).join('; ') || 'Invalid request', {
+      errors: issues,
+    });
+  }
+}
+
+export class UnauthorizedError extends HttpError {
+  constructor(message = 'Authentication required') {
+    super(401, 'unauthorized', message);
+  }
+}
+
+export class ForbiddenError extends HttpError {
+  constructor(message = 'Not allowed') {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(what = 'Resource') {
+    super(404, 'not-found', `${what} not found`);
+  }
+}
+
+export class ConflictError extends HttpError {
+  constructor(message: string) {
+    super(409, 'conflict', message);
+  }
+}
+
+export class UnprocessableError extends HttpError {
+  constructor(problem: string, message: string) {
+    super(422, problem, message);
+  }
+}
+
+/** A query on a tenant collection without a tenantId filter: always a bug, never user input. */
+export class UnscopedQueryError extends Error {
+  constructor(model: string, op: string) {
+    super(`Refused ${op} on ${model} without a tenantId filter`);
+    this.name = 'UnscopedQueryError';
+  }
+}
