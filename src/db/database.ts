@@ -1,0 +1,60 @@
+import mongoose, { type Connection } from 'mongoose';
+import { clientModel } from '../clients/client.model.js';
+import { doorModel } from '../doors/door.model.js';
+import { doorPermissionModel } from '../doors/door-permission.model.js';
+import { signingKeyModel } from '../keys/signing-key.model.js';
+import { oidcEntryModel } from '../oidc/oidc-entry.model.js';
+import { roleModel } from '../roles/role.model.js';
+import { tenantModel } from '../tenants/tenant.model.js';
+import { userModel } from '../users/user.model.js';
+import { detectCapabilities, type DatabaseCapabilities } from './capabilities.js';
+
+export type Models = ReturnType<typeof registerModels>;
+
+export interface Database {
+  connection: Connection;
+  models: Models;
+  capabilities: DatabaseCapabilities;
+  close(): Promise<void>;
+}
+
+function registerModels(connection: Connection) {
+  return {
+    tenants: tenantModel(connection),
+    users: userModel(connection),
+    roles: roleModel(connection),
+    doors: doorModel(connection),
+    doorPermissions: doorPermissionModel(connection),
+    clients: clientModel(connection),
+    signingKeys: signingKeyModel(connection),
+    oidcEntries: oidcEntryModel(connection),
+  };
+}
+
+/** Documents with an `expiresAt` that the server removes itself where it can (TTL), else the sweeper does. */
+const EXPIRING_COLLECTIONS = ['oidcEntries'] as const satisfies readonly (keyof Models)[];
+
+export async function connectDatabase(uri: string): Promise<Database> {
+  // Indexes are created here, explicitly, because some must differ by server (TTL or not).
+  const connection = mongoose.createConnection(uri, { autoIndex: false, autoCreate: true, serverSelectionTimeoutMS: 10000 });
+  await connection.asPromise();
+  const models = registerModels(connection);
+  const capabilities = await detectCapabilities(connection);
+  await ensureIndexes(models, capabilities);
+  return { connection, models, capabilities, close: () => connection.close() };
+}
+
+async function ensureIndexes(models: Models, capabilities: DatabaseCapabilities): Promise<void> {
+  for (const model of Object.values(models)) {
+    await model.createCollection().catch(ignoreExists);
+    await model.createIndexes();
+  }
+  for (const name of EXPIRING_COLLECTIONS) {
+    const options = capabilities.ttlIndexes ? { expireAfterSeconds: 0, name: 'expiresAt_ttl' } : { name: 'expiresAt_1' };
+    await models[name].collection.createIndex({ expiresAt: 1 }, options);
+  }
+}
+
+function ignoreExists(err: { codeName?: string; code?: number }): void {
+  if (err.codeName !== 'NamespaceExists' && err.code !== 48) throw err;
+}

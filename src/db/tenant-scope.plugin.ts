@@ -1,0 +1,46 @@
+import { Schema } from 'mongoose';
+import { UnscopedQueryError } from '../errors/http-errors.js';
+
+/**
+ * Every tenant collection carries `tenantId`, and this plugin refuses any query, update, delete or
+ * aggregation that does not filter on it. Isolation is therefore a property of the data layer, not of each
+ * caller's care: a forgotten filter is an exception in tests, never another tenant's rows.
+ */
+const QUERY_OPS = [
+  'find',
+  'findOne',
+  'countDocuments',
+  'distinct',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'deleteOne',
+  'deleteMany',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'findOneAndReplace',
+] as const;
+
+export function tenantScopePlugin(schema: Schema): void {
+  if (!schema.path('tenantId')) {
+    schema.add({ tenantId: { type: String, required: true, immutable: true } });
+  }
+  for (const op of QUERY_OPS) {
+    schema.pre(op, function refuseUnscoped(this: { getFilter(): Record<string, unknown>; model: { modelName: string } }) {
+      const tenantId = this.getFilter().tenantId;
+      if (tenantId === undefined || tenantId === null) throw new UnscopedQueryError(this.model.modelName, op);
+    });
+  }
+  schema.pre('aggregate', function refuseUnscopedAggregate() {
+    const first = this.pipeline()[0] as { $match?: Record<string, unknown> } | undefined;
+    if (!first?.$match || first.$match.tenantId === undefined) {
+      throw new UnscopedQueryError((this as unknown as { _model: { modelName: string } })._model.modelName, 'aggregate');
+    }
+  });
+  schema.pre('insertMany', function requireTenant(this: { modelName: string }, ...args: unknown[]) {
+    const docs = args.find((a) => Array.isArray(a)) as unknown[] | undefined;
+    for (const doc of docs ?? []) {
+      if (!(doc as { tenantId?: unknown })?.tenantId) throw new UnscopedQueryError(this.modelName, 'insertMany');
+    }
+  });
+}

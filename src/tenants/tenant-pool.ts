@@ -1,0 +1,97 @@
+import { LRUCache } from 'lru-cache';
+import { SLUG_PATTERN } from './tenant.service.js';
+import type { TenantDoc } from './tenant.model.js';
+
+export interface TenantPoolOptions<R> {
+  /** How many tenants' runtimes stay built. */
+  max: number;
+  /** How long a runtime is trusted before its tenant's configVersion is read again. */
+  refreshMs: number;
+  /** How long an unknown slug is remembered, so a flood of bad slugs costs no database reads. */
+  unknownTtlMs?: number;
+  loadTenant(slug: string): Promise<TenantDoc | null>;
+  configVersion(slug: string): Promise<number | null>;
+  build(tenant: TenantDoc): Promise<R>;
+}
+
+interface Entry<R> {
+  runtime: Promise<R>;
+  version: number;
+  checkedAt: number;
+  checking?: Promise<R | null>;
+}
+
+/**
+ * A bounded LRU of tenant runtimes (Promise<R>, so concurrent first requests build once). Every process
+ * re-reads a tenant's configVersion at most every `refreshMs` and rebuilds on a change, which is how a change
+ * made through one process reaches all of them within seconds.
+ */
+export class TenantPool<R> {
+  private readonly entries: LRUCache<string, Entry<R>>;
+  private readonly unknown: LRUCache<string, true>;
+  private readonly loading = new Map<string, Promise<R | null>>();
+
+  constructor(private readonly options: TenantPoolOptions<R>) {
+    this.entries = new LRUCache({ max: options.max });
+    this.unknown = new LRUCache({ max: 10_000, ttl: options.unknownTtlMs ?? 5000 });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async get(slug: string): Promise<R | null> {
+    if (!SLUG_PATTERN.test(slug) || this.unknown.has(slug)) return null;
+    const entry = this.entries.get(slug);
+    if (entry && Date.now() - entry.checkedAt < this.options.refreshMs) return entry.runtime;
+    if (entry) return (entry.checking ??= this.revalidate(slug, entry).finally(() => delete entry.checking));
+    return this.loadOnce(slug);
+  }
+
+  /** Forget a tenant now (it changed in this process): the next request rebuilds it. */
+  invalidate(slug: string): void {
+    this.entries.delete(slug);
+    this.unknown.delete(slug);
+  }
+
+  private async revalidate(slug: string, entry: Entry<R>): Promise<R | null> {
+    const version = await this.options.configVersion(slug);
+    if (version === null) {
+      this.forgetUnknown(slug);
+      return null;
+    }
+    if (version === entry.version) {
+      entry.checkedAt = Date.now();
+      return entry.runtime;
+    }
+    return this.loadOnce(slug);
+  }
+
+  private loadOnce(slug: string): Promise<R | null> {
+    let pending = this.loading.get(slug);
+    if (!pending) {
+      pending = this.load(slug).finally(() => this.loading.delete(slug));
+      this.loading.set(slug, pending);
+    }
+    return pending;
+  }
+
+  private async load(slug: string): Promise<R | null> {
+    const tenant = await this.options.loadTenant(slug);
+    if (!tenant) {
+      this.forgetUnknown(slug);
+      return null;
+    }
+    const runtime = this.options.build(tenant);
+    const entry: Entry<R> = { runtime, version: tenant.configVersion, checkedAt: Date.now() };
+    this.entries.set(slug, entry);
+    // A failed build must not stay cached: the next request tries again.
+    runtime.catch(() => this.entries.get(slug) === entry && this.entries.delete(slug));
+    return runtime;
+  }
+
+  private forgetUnknown(slug: string): void {
+    this.entries.delete(slug);
+    this.unknown.set(slug, true);
+  }
+}

@@ -1,0 +1,23 @@
+import Router from '@koa/router';
+import type { Context, Middleware, Next } from 'koa';
+import { NotFoundError } from '../errors/http-errors.js';
+import type { TenantPool } from './tenant-pool.js';
+import type { TenantRuntime } from './tenant-runtime.js';
+
+const TENANT_PATH = /^\/t\/([^/]+)(?:\/|$)/;
+
+/**
+ * Routes /t/<slug>/... to the tenant: our own tenant routes first (sign-in pages and the like), then the
+ * tenant's oidc-provider. An unknown tenant is a 404 problem, answered before any provider work.
+ */
+export function tenantMiddleware(pool: TenantPool<TenantRuntime>, tenantRouter: Router): Middleware {
+  const routes = tenantRouter.routes();
+  return async function routeToTenant(ctx: Context, next: Next): Promise<void> {
+    const match = TENANT_PATH.exec(ctx.path);
+    if (!match) return next();
+    const runtime = await pool.get(match[1]!);
+    if (!runtime) throw new NotFoundError('Tenant');
+    ctx.state.runtime = runtime;
+    await routes(ctx as Parameters<typeof routes>[0], () => runtime.oidc(ctx, next));
+  };
+}

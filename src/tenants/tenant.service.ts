@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { MasterKey } from '../crypto/master-key.js';
+import { newId } from '../db/ids.js';
+import { ConflictError, NotFoundError } from '../errors/http-errors.js';
+import type { SigningKeyService } from '../keys/signing-key.service.js';
+import { dataKeyAad } from './tenant-keyring.js';
+import type { TenantDoc, TenantModel, TenantSettings } from './tenant.model.js';
+
+export interface CreateTenantInput {
+  slug: string;
+  name: string;
+  settings?: Partial<TenantSettings>;
+}
+
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+export class TenantService {
+  constructor(
+    private readonly tenants: TenantModel,
+    private readonly signingKeys: SigningKeyService,
+    private readonly masterKey: MasterKey,
+  ) {}
+
+  async create(input: CreateTenantInput): Promise<TenantDoc> {
+    if (await this.tenants.exists({ slug: input.slug })) throw new ConflictError(`Tenant ${input.slug} already exists`);
+    const _id = newId('ten');
+    const wrappedDataKey = this.masterKey.wrap(randomBytes(32), dataKeyAad(_id));
+    // Keys first: a tenant document that exists is a tenant whose provider can be built.
+    await this.signingKeys.createInitialKeys(_id);
+    const [created] = await this.tenants.insertMany([{ _id, slug: input.slug, name: input.name, wrappedDataKey, settings: input.settings ?? {} }]);
+    return created!.toObject();
+  }
+
+  async findBySlug(slug: string): Promise<TenantDoc | null> {
+    return this.tenants.findOne({ slug }).lean();
+  }
+
+  async getBySlug(slug: string): Promise<TenantDoc> {
+    const tenant = await this.findBySlug(slug);
+    if (!tenant) throw new NotFoundError('Tenant');
+    return tenant;
+  }
+
+  /** The cheap read that keeps every process's provider in step with the tenant document. */
+  async configVersion(slug: string): Promise<number | null> {
+    const doc = await this.tenants.findOne({ slug }, { configVersion: 1 }).lean();
+    return doc?.configVersion ?? null;
+  }
+
+  async update(tenantId: string, set: Partial<Pick<TenantDoc, 'name' | 'state'>> & { settings?: Partial<TenantSettings> }): Promise<TenantDoc> {
+    const $set: Record<string, unknown> = {};
+    if (set.name !== undefined) $set.name = set.name;
+    if (set.state !== undefined) $set.state = set.state;
+    for (const [key, value] of Object.entries(set.settings ?? {})) $set[`settings.${key}`] = value;
+    const updated = await this.tenants.findOneAndUpdate({ _id: tenantId }, { $set, $inc: { configVersion: 1 } }, { new: true }).lean();
+    if (!updated) throw new NotFoundError('Tenant');
+    return updated;
+  }
+
+  async rotateSigningKeys(tenantId: string, retainSeconds: number): Promise<void> {
+    await this.signingKeys.rotate(tenantId, retainSeconds);
+    await this.tenants.updateOne({ _id: tenantId }, { $inc: { configVersion: 1 } });
+  }
+}

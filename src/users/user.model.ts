@@ -1,0 +1,60 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { tenantScopePlugin } from '../db/tenant-scope.plugin.js';
+
+export type UserStatus = 'invited' | 'active' | 'locked' | 'restricted' | 'anonymized';
+
+/** What is stored. Personal fields hold sealed boxes (see FieldCipher); `emailHash` is the blind index. */
+export interface UserDoc {
+  /** The subject identifier (`sub`), stable and never reused. */
+  _id: string;
+  tenantId: string;
+  email?: string;
+  emailHash?: string;
+  emailVerified: boolean;
+  name?: string;
+  givenName?: string;
+  familyName?: string;
+  phone?: string;
+  locale?: string;
+  passwordHash?: string;
+  roles: string[];
+  status: UserStatus;
+  lastActiveAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The personal fields that are encrypted at rest; the change log names these, never their values. */
+export const ENCRYPTED_USER_FIELDS = ['email', 'name', 'givenName', 'familyName', 'phone'] as const;
+export type EncryptedUserField = (typeof ENCRYPTED_USER_FIELDS)[number];
+
+const UserSchema = new Schema<UserDoc>(
+  {
+    _id: { type: String, required: true },
+    tenantId: { type: String, required: true, immutable: true },
+    email: String,
+    emailHash: String,
+    emailVerified: { type: Boolean, default: false },
+    name: String,
+    givenName: String,
+    familyName: String,
+    phone: String,
+    locale: String,
+    passwordHash: String,
+    roles: { type: [String], default: [] },
+    status: { type: String, enum: ['invited', 'active', 'locked', 'restricted', 'anonymized'], default: 'active' },
+    lastActiveAt: Date,
+  },
+  { collection: 'users', timestamps: true, versionKey: false },
+);
+UserSchema.plugin(tenantScopePlugin);
+// Not unique: anonymized users drop their hash, and FerretDB has no partial indexes; uniqueness of a live
+// email is checked by the service.
+UserSchema.index({ tenantId: 1, emailHash: 1 });
+UserSchema.index({ tenantId: 1, lastActiveAt: 1 });
+
+export type UserModel = Model<UserDoc>;
+
+export function userModel(connection: Connection): UserModel {
+  return connection.model<UserDoc>('User', UserSchema);
+}
