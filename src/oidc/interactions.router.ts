@@ -1,0 +1,98 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { AppMetrics } from '../observability/metrics.js';
+import type { TenantRuntime } from '../tenants/tenant-runtime.js';
+import type { UserService } from '../users/user.service.js';
+import type { ViewRenderer } from '../views/view-renderer.js';
+import { translate } from '../i18n/messages.js';
+import { pageContext } from './provider-pages.js';
+import { grantConsent } from './grant-consent.js';
+
+export interface InteractionDeps {
+  users: UserService;
+  views: ViewRenderer;
+  metrics: AppMetrics;
+}
+
+const LoginForm = z.object({ email: z.string().trim().max(320), password: z.string().max(1024) });
+
+/** Our sign-in and consent pages, between oidc-provider's authorization request and its resume. */
+export function interactionsRouter(router: Router, deps: InteractionDeps): void {
+  const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  const runtimeOf = (ctx: Context) => ctx.state.runtime as TenantRuntime;
+  const base = (ctx: Context) => `/t/${runtimeOf(ctx).tenant.slug}/interaction/${ctx.params.uid}`;
+
+  type Details = Awaited<ReturnType<TenantRuntime['provider']['interactionDetails']>>;
+
+  async function renderLogin(ctx: Context, details: Details, extra: { email: string; error?: 'login.error.invalidCredentials' | 'login.error.accountUnavailable' }) {
+    const { provider, tenant } = runtimeOf(ctx);
+    const page = pageContext(ctx, tenant, details.params.ui_locales as string | undefined);
+    const client = await provider.Client.find(details.params.client_id as string);
+    ctx.type = 'html';
+    ctx.body = deps.views.render('login', {
+      ...page,
+      action: `${base(ctx)}/login`,
+      email: extra.email,
+      error: extra.error && translate(page.locale, extra.error),
+      clientName: client?.clientName ?? client?.clientId,
+      hidden: {},
+    });
+  }
+
+  router.get('/interaction/:uid', async (ctx) => {
+    const { provider, tenant } = runtimeOf(ctx);
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.prompt.name === 'login') {
+      const hint = details.params.login_hint;
+      return renderLogin(ctx, details, { email: typeof hint === 'string' ? hint : '' });
+    }
+    const client = await provider.Client.find(details.params.client_id as string);
+    ctx.type = 'html';
+    ctx.body = deps.views.render('consent', {
+      ...pageContext(ctx, tenant, details.params.ui_locales as string | undefined),
+      action: `${base(ctx)}/confirm`,
+      abortAction: `${base(ctx)}/abort`,
+      clientName: client?.clientName ?? client?.clientId,
+      scopes: String(details.params.scope ?? '').split(' ').filter(Boolean),
+      hidden: {},
+    });
+  });
+
+  router.post('/interaction/:uid/login', form, async (ctx) => {
+    const { provider, tenant } = runtimeOf(ctx);
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const parsed = LoginForm.safeParse(ctx.request.body);
+    const user = parsed.success ? await deps.users.verifyPassword(tenant, parsed.data.email, parsed.data.password) : null;
+    const blocked = user && (user.status !== 'active' || tenant.state !== 'active');
+    if (!user || blocked) {
+      deps.metrics.logins.inc({ result: 'failure' });
+      ctx.status = 400;
+      const error = blocked ? 'login.error.accountUnavailable' : 'login.error.invalidCredentials';
+      return renderLogin(ctx, details, { email: parsed.success ? parsed.data.email : '', error });
+    }
+    deps.metrics.logins.inc({ result: 'success' });
+    await deps.users.touchLastActive(tenant._id, user.id);
+    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { login: { accountId: user.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  });
+
+  router.post('/interaction/:uid/confirm', form, async (ctx) => {
+    const { provider } = runtimeOf(ctx);
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const consent = await grantConsent(provider, details);
+    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { consent }, { mergeWithLastSubmission: true });
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  });
+
+  router.post('/interaction/:uid/abort', form, async (ctx) => {
+    const { provider } = runtimeOf(ctx);
+    const result = { error: 'access_denied', error_description: 'End-user denied the request' };
+    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  });
+}

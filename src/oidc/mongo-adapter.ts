@@ -1,0 +1,62 @@
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { OidcEntryModel } from './oidc-entry.model.js';
+
+/**
+ * oidc-provider's storage for one tenant and one model kind. Bound to its tenant at construction, so no
+ * call can reach another tenant's entries. Expired entries are never returned, whether or not the server
+ * has already removed them.
+ */
+export class MongoAdapter implements Adapter {
+  constructor(
+    private readonly entries: OidcEntryModel,
+    private readonly tenantId: string,
+    private readonly kind: string,
+  ) {}
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const set = {
+      payload: JSON.stringify(payload),
+      grantId: payload.grantId,
+      uid: payload.uid,
+      userCode: payload.userCode,
+      expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : undefined,
+    };
+    await this.entries.updateOne(
+      { tenantId: this.tenantId, kind: this.kind, id },
+      { $set: set, $setOnInsert: { tenantId: this.tenantId, kind: this.kind, id } },
+      { upsert: true },
+    );
+  }
+
+  find(id: string): Promise<AdapterPayload | undefined> {
+    return this.findOne({ id });
+  }
+
+  findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return this.findOne({ uid });
+  }
+
+  findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return this.findOne({ userCode });
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.entries.updateOne({ tenantId: this.tenantId, kind: this.kind, id }, { $set: { consumedAt: new Date() } });
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.entries.deleteOne({ tenantId: this.tenantId, kind: this.kind, id });
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.entries.deleteMany({ tenantId: this.tenantId, grantId });
+  }
+
+  private async findOne(filter: { id?: string; uid?: string; userCode?: string }): Promise<AdapterPayload | undefined> {
+    const doc = await this.entries.findOne({ tenantId: this.tenantId, kind: this.kind, ...filter }).lean();
+    if (!doc || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
+    const payload = JSON.parse(doc.payload) as AdapterPayload;
+    if (doc.consumedAt) payload.consumed = Math.floor(doc.consumedAt.getTime() / 1000);
+    return payload;
+  }
+}

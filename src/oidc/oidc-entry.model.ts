@@ -1,0 +1,46 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { tenantScopePlugin } from '../db/tenant-scope.plugin.js';
+
+/**
+ * One collection for every oidc-provider model (Session, Grant, AccessToken, …), told apart by `kind`.
+ * The lookups oidc-provider needs (`uid`, `userCode`, `grantId`) are top-level indexed fields, so they are
+ * real queries, not scans of payloads.
+ */
+export interface OidcEntryDoc {
+  tenantId: string;
+  kind: string;
+  id: string;
+  /** JSON text: payload keys may hold dots (resource URLs), which not every server accepts as field names. */
+  payload: string;
+  grantId?: string;
+  uid?: string;
+  userCode?: string;
+  consumedAt?: Date;
+  expiresAt?: Date;
+}
+
+const OidcEntrySchema = new Schema<OidcEntryDoc>(
+  {
+    tenantId: { type: String, required: true },
+    kind: { type: String, required: true },
+    id: { type: String, required: true },
+    payload: { type: String, required: true },
+    grantId: String,
+    uid: String,
+    userCode: String,
+    consumedAt: Date,
+    expiresAt: Date,
+  },
+  { collection: 'oidc_entries', versionKey: false, minimize: false },
+);
+OidcEntrySchema.plugin(tenantScopePlugin);
+OidcEntrySchema.index({ tenantId: 1, kind: 1, id: 1 }, { unique: true });
+OidcEntrySchema.index({ tenantId: 1, grantId: 1 });
+OidcEntrySchema.index({ tenantId: 1, kind: 1, uid: 1 });
+OidcEntrySchema.index({ tenantId: 1, kind: 1, userCode: 1 });
+
+export type OidcEntryModel = Model<OidcEntryDoc>;
+
+export function oidcEntryModel(connection: Connection): OidcEntryModel {
+  return connection.model<OidcEntryDoc>('OidcEntry', OidcEntrySchema);
+}

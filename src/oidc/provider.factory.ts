@@ -1,0 +1,130 @@
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { ClientService } from '../clients/client.service.js';
+import type { MasterKey } from '../crypto/master-key.js';
+import type { DoorPermissionService } from '../doors/door-permission.service.js';
+import type { SigningKeyService } from '../keys/signing-key.service.js';
+import type { TenantDoc } from '../tenants/tenant.model.js';
+import type { UserService } from '../users/user.service.js';
+import type { ViewRenderer } from '../views/view-renderer.js';
+import { accountFinder } from './account.js';
+import { MongoAdapter } from './mongo-adapter.js';
+import type { OidcEntryModel } from './oidc-entry.model.js';
+import { providerPages } from './provider-pages.js';
+import { resourceIndicators } from './resource-servers.js';
+
+export interface ProviderDeps {
+  publicUrl: string;
+  trustProxy: boolean;
+  masterKey: MasterKey;
+  oidcEntries: OidcEntryModel;
+  users: UserService;
+  doorPermissions: DoorPermissionService;
+  clients: ClientService;
+  signingKeys: SigningKeyService;
+  views: ViewRenderer;
+}
+
+/** Token lifetimes in seconds. Retired signing keys stay published for at least the longest signed one. */
+export const TTL = {
+  AccessToken: 600,
+  AuthorizationCode: 60,
+  ClientCredentials: 600,
+  IdToken: 3600,
+  Interaction: 3600,
+  RefreshToken: 14 * 24 * 3600,
+  Grant: 14 * 24 * 3600,
+  Session: 14 * 24 * 3600,
+} as const;
+export const LONGEST_SIGNED_TOKEN_TTL = TTL.IdToken;
+
+export const SCOPE_CLAIMS = {
+  acr: null,
+  auth_time: null,
+  sid: null,
+  iss: null,
+  // amr under openid: relying parties always learn how the user authenticated (password, MFA, passkey).
+  openid: ['sub', 'amr'],
+  profile: ['name', 'given_name', 'family_name', 'locale', 'updated_at'],
+  email: ['email', 'email_verified'],
+  roles: ['roles'],
+  doors: ['door_permissions'],
+};
+
+/**
+ * Cookie signing keys, derived from the master key so every process of a deployment reads every other's
+ * cookies. One set for all tenants: the provider runs inside the root app's context, whose `keys` sign them,
+ * and a cookie replayed at another tenant names a session that tenant's storage does not hold.
+ */
+export function cookieKeys(masterKey: MasterKey): string[] {
+  return [masterKey.derive('cookies').toString('base64url')];
+}
+
+export function issuerFor(publicUrl: string, slug: string): string {
+  return `${publicUrl}/t/${slug}`;
+}
+
+/** One oidc-provider per tenant, configured in this one place. */
+export async function createProvider(tenant: TenantDoc, deps: ProviderDeps): Promise<Provider> {
+  const findAccount = accountFinder(tenant, deps.users, deps.doorPermissions);
+  const configuration: Configuration = {
+    adapter: (kind: string) =>
+      kind === 'Client' ? clientAdapter(tenant._id, deps.clients) : new MongoAdapter(deps.oidcEntries, tenant._id, kind),
+    jwks: { keys: (await deps.signingKeys.providerJwks(tenant._id)) as never },
+    cookies: { keys: cookieKeys(deps.masterKey) },
+    findAccount,
+    claims: SCOPE_CLAIMS,
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles', 'doors'],
+    responseTypes: ['code'],
+    // Roles and door permissions must reach the ID token too: lock apps read them offline.
+    conformIdTokenClaims: false,
+    rotateRefreshToken: true,
+    ttl: { ...TTL },
+    features: {
+      devInteractions: { enabled: false },
+      introspection: {
+        enabled: true,
+        // A suspended tenant's tokens stop verifying; public clients only introspect their own tokens.
+        allowedPolicy: (ctx, caller, token) =>
+          tenant.state === 'active' && (caller.clientAuthMethod !== 'none' || token.clientId === caller.clientId),
+      },
+      revocation: { enabled: true },
+      clientCredentials: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: true, ...pick(providerPages(tenant, deps.views), 'logoutSource', 'postLogoutSuccessSource') },
+      resourceIndicators: resourceIndicators(tenant),
+    },
+    renderError: providerPages(tenant, deps.views).renderError,
+    interactions: { url: (_ctx, interaction) => `/t/${tenant.slug}/interaction/${interaction.uid}` },
+    async extraTokenClaims(ctx: KoaContextWithOIDC, token) {
+      if (token.kind === 'ClientCredentials') return { tenant: tenant.slug };
+      if (token.kind !== 'AccessToken' || !('accountId' in token) || !token.accountId) return undefined;
+      const account = await findAccount(ctx, token.accountId as string);
+      const claims = account ? await account.claims('token', 'roles doors', {}, []) : undefined;
+      return { tenant: tenant.slug, roles: claims?.roles ?? [], door_permissions: claims?.door_permissions ?? [] };
+    },
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
+  };
+  const provider = new Provider(issuerFor(deps.publicUrl, tenant.slug), configuration);
+  provider.proxy = deps.trustProxy;
+  return provider;
+}
+
+function clientAdapter(tenantId: string, clients: ClientService) {
+  const readOnly = async () => {
+    throw new Error('Clients are managed through the admin API');
+  };
+  return {
+    find: (clientId: string) => clients.providerMetadata(tenantId, clientId),
+    upsert: readOnly,
+    destroy: readOnly,
+    consume: readOnly,
+    findByUid: async () => undefined,
+    findByUserCode: async () => undefined,
+    revokeByGrantId: async () => undefined,
+  };
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, obj[k]])) as Pick<T, K>;
+}

@@ -1,0 +1,86 @@
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import { createTenantFixture, POST_LOGOUT_URI, RESOURCE, type TenantFixture } from '../support/fixtures.js';
+import { discoverClient, signIn } from '../support/sign-in.js';
+import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+
+describe('authorization code flow with PKCE, driven by openid-client over HTTP', () => {
+  let idp: TestIdp;
+  let fixture: TenantFixture;
+  let config: client.Configuration;
+  let issuer: string;
+
+  beforeAll(async () => {
+    idp = await startTestIdp();
+    fixture = await createTenantFixture(idp.services, 'acme');
+    issuer = `${idp.baseUrl}/t/acme`;
+    config = await discoverClient(idp.baseUrl, fixture);
+  });
+  afterAll(() => idp.close());
+
+  it('issues an ID token signed by the tenant key, with roles and door permissions', async () => {
+    const { tokens } = await signIn(config, { email: fixture.user.email! });
+    const jwks = createRemoteJWKSet(new URL(`${issuer}/jwks`));
+    const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer, audience: fixture.clientId });
+    expect(payload.sub).toBe(fixture.user.id);
+    expect(payload.email).toBe('alice@acme.test');
+    expect(payload.name).toBe('Alice Andersen');
+    expect(payload.roles).toEqual(['employee', 'team_lead']);
+    expect(payload.door_permissions).toEqual([
+      { door_id: 'lab', door_name: 'Lab', valid_from: null, valid_until: null },
+      { door_id: 'main-entrance', door_name: 'Main entrance', valid_from: null, valid_until: null },
+    ]);
+    expect(payload.amr).toEqual(['pwd']);
+  });
+
+  it('serves userinfo, refreshes with rotation, introspects and revokes', async () => {
+    const { tokens } = await signIn(config, { email: fixture.user.email! });
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, fixture.user.id);
+    expect(userinfo).toMatchObject({ sub: fixture.user.id, email: 'alice@acme.test', roles: ['employee', 'team_lead'] });
+
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.refresh_token).toBeDefined();
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+
+    const active = await client.tokenIntrospection(config, refreshed.access_token);
+    expect(active).toMatchObject({ active: true, sub: fixture.user.id, client_id: fixture.clientId, tenant: 'acme' });
+
+    await client.tokenRevocation(config, refreshed.access_token);
+    const revoked = await client.tokenIntrospection(config, refreshed.access_token);
+    expect(revoked.active).toBe(false);
+  });
+
+  it('treats a replayed refresh token as theft: refused, and the whole grant revoked', async () => {
+    const { tokens } = await signIn(config, { email: fixture.user.email! });
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await client.tokenIntrospection(config, refreshed.access_token)).active).toBe(false);
+  });
+
+  it('issues JWT access tokens for a registered resource carrying tenant, roles and door permissions', async () => {
+    const { tokens } = await signIn(config, { email: fixture.user.email!, resource: RESOURCE, scope: 'openid doors roles offline_access locks:open' });
+    const forResource = await client.refreshTokenGrant(config, tokens.refresh_token!, { resource: RESOURCE });
+    const jwks = createRemoteJWKSet(new URL(`${issuer}/jwks`));
+    const { payload } = await jwtVerify(forResource.access_token, jwks, { issuer, audience: RESOURCE });
+    expect(decodeProtectedHeader(forResource.access_token).typ).toBe('at+jwt');
+    expect(payload).toMatchObject({ tenant: 'acme', sub: fixture.user.id, roles: ['employee', 'team_lead'], scope: 'locks:open' });
+    expect((payload.door_permissions as { door_id: string }[]).map((d) => d.door_id)).toEqual(['lab', 'main-entrance']);
+  });
+
+  it('ends the session with RP-initiated logout and returns to the app', async () => {
+    const { tokens, browser } = await signIn(config, { email: fixture.user.email! });
+    const logoutUrl = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT_URI });
+    const page = await browser.request(logoutUrl.href);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    const action = /<form[^>]*id="op.logoutForm"[^>]*action="([^"]+)"/.exec(html)?.[1] ?? /action="([^"]+)"[^>]*id="op.logoutForm"/.exec(html)?.[1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+    const done = await browser.request(new URL(action!, logoutUrl).href, { method: 'POST', form: { xsrf: xsrf!, logout: 'yes' } });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(POST_LOGOUT_URI);
+    // The session is gone: a new authorization request asks for the password again.
+    const again = await browser.follow(client.buildAuthorizationUrl(config, { redirect_uri: 'http://localhost:8080/callback', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }).href);
+    expect(await again.res.text()).toContain('name="password"');
+  });
+});

@@ -1,0 +1,61 @@
+import * as client from 'openid-client';
+import { Browser, formAction } from './browser.js';
+import { PASSWORD, REDIRECT_URI, type TenantFixture } from './fixtures.js';
+
+export interface SignedIn {
+  config: client.Configuration;
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
+  browser: Browser;
+  codeVerifier: string;
+}
+
+/** The relying party's configuration from discovery, as a real app would build it. */
+export async function discoverClient(baseUrl: string, fixture: TenantFixture): Promise<client.Configuration> {
+  return client.discovery(
+    new URL(`${baseUrl}/t/${fixture.tenant.slug}`),
+    fixture.clientId,
+    fixture.clientSecret,
+    client.ClientSecretBasic(fixture.clientSecret),
+    { execute: [client.allowInsecureRequests] },
+  );
+}
+
+/**
+ * Runs the authorization code + PKCE flow as a person would: the app redirects, the person signs in and
+ * consents on our pages, the app exchanges the code. Returns the callback URL when `exchange` is false.
+ */
+export async function authorize(
+  config: client.Configuration,
+  options: { browser?: Browser; email: string; password?: string; scope?: string; resource?: string; extra?: Record<string, string> },
+): Promise<{ callbackUrl: URL; browser: Browser; codeVerifier: string; state: string }> {
+  const browser = options.browser ?? new Browser();
+  const codeVerifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: options.scope ?? 'openid profile email roles doors offline_access',
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    prompt: 'consent',
+    ...(options.resource ? { resource: options.resource } : {}),
+    ...options.extra,
+  });
+  let { url: at, res } = await browser.follow(url.href, REDIRECT_URI);
+  for (let step = 0; step < 4 && !at.startsWith(REDIRECT_URI); step++) {
+    const html = await res.text();
+    if (res.status >= 400) throw new Error(`Page ${at} answered ${res.status}: ${html.slice(0, 300)}`);
+    const form = html.includes('name="password"')
+      ? { action: formAction(html, '/login'), fields: { email: options.email, password: options.password ?? PASSWORD } }
+      : { action: formAction(html, '/confirm'), fields: {} };
+    ({ url: at, res } = await browser.follow(new URL(form.action, at).href, REDIRECT_URI, { method: 'POST', form: form.fields }));
+  }
+  if (!at.startsWith(REDIRECT_URI)) throw new Error(`Flow did not reach the app: ended at ${at}`);
+  return { callbackUrl: new URL(at), browser, codeVerifier, state };
+}
+
+export async function signIn(config: client.Configuration, options: Parameters<typeof authorize>[1]): Promise<SignedIn> {
+  const { callbackUrl, browser, codeVerifier, state } = await authorize(config, options);
+  const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: codeVerifier, expectedState: state });
+  return { config, tokens, browser, codeVerifier };
+}

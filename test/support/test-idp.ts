@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type IdpApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { MasterKey } from '../../src/crypto/master-key.js';
+import { connectDatabase, type Database } from '../../src/db/database.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { connectTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestIdp extends IdpApp {
+  baseUrl: string;
+  server: Server;
+  db: Database;
+  config: Config;
+  masterKey: MasterKey;
+  close(): Promise<void>;
+}
+
+export interface TestIdpOptions {
+  /** Share a database (and master key) with another instance: two processes of one deployment. */
+  database?: TestDatabase;
+  masterKey?: Buffer;
+  env?: Record<string, string>;
+}
+
+/**
+ * A whole identity provider listening on a loopback port, on its own real database. Argon2 runs at its
+ * minimum cost here: the tests exercise the flows, not the hash's strength.
+ */
+export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestIdp & { testDatabase: TestDatabase }> {
+  const testDatabase = options.database ?? (await connectTestDatabase());
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: baseUrl,
+    MONGODB_URI: testDatabase.uri,
+    LOG_LEVEL: 'silent',
+    ARGON2_MEMORY_KIB: '8192',
+    ARGON2_TIME_COST: '1',
+    TENANT_REFRESH_MS: '200',
+    ...options.env,
+  });
+  const masterKey = new MasterKey(options.masterKey ?? randomBytes(32));
+  const db = await connectDatabase(testDatabase.uri);
+  const idp = createApp({ config, db, masterKey, logger: createLogger(config.logLevel) });
+  server.on('request', idp.app.callback());
+  return {
+    ...idp,
+    baseUrl,
+    server,
+    db,
+    config,
+    masterKey,
+    testDatabase,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await db.close();
+      if (!options.database) await testDatabase.drop();
+    },
+  };
+}
