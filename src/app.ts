@@ -55,6 +55,8 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
         clients: services.clients,
         signingKeys: services.signingKeys,
         views,
+        metrics,
+        logger,
       }),
   });
 

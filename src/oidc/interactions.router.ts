@@ -9,6 +9,7 @@ import type { ViewRenderer } from '../views/view-renderer.js';
 import { translate } from '../i18n/messages.js';
 import { pageContext } from './provider-pages.js';
 import { grantConsent } from './grant-consent.js';
+import { pageErrors } from './page-errors.middleware.js';
 
 export interface InteractionDeps {
   users: UserService;
@@ -21,6 +22,7 @@ const LoginForm = z.object({ email: z.string().trim().max(320), password: z.stri
 /** Our sign-in and consent pages, between oidc-provider's authorization request and its resume. */
 export function interactionsRouter(router: Router, deps: InteractionDeps): void {
   const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  router.use('/interaction', pageErrors(deps.views));
   const runtimeOf = (ctx: Context) => ctx.state.runtime as TenantRuntime;
   const base = (ctx: Context) => `/t/${runtimeOf(ctx).tenant.slug}/interaction/${ctx.params.uid}`;
 

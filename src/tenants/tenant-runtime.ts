@@ -1,6 +1,9 @@
 import mount from 'koa-mount';
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
+import type { Logger } from 'pino';
+import type { AppMetrics } from '../observability/metrics.js';
+import { observeProvider } from '../oidc/provider-events.js';
 import { createProvider, type ProviderDeps } from '../oidc/provider.factory.js';
 import type { TenantDoc } from './tenant.model.js';
 
@@ -12,7 +15,13 @@ export interface TenantRuntime {
   oidc: Middleware;
 }
 
-export async function buildTenantRuntime(tenant: TenantDoc, deps: ProviderDeps): Promise<TenantRuntime> {
+export interface RuntimeDeps extends ProviderDeps {
+  metrics: AppMetrics;
+  logger: Logger;
+}
+
+export async function buildTenantRuntime(tenant: TenantDoc, deps: RuntimeDeps): Promise<TenantRuntime> {
   const provider = await createProvider(tenant, deps);
+  observeProvider(provider, tenant.slug, deps.metrics, deps.logger);
   return { tenant, provider, oidc: mount(`/t/${tenant.slug}`, provider as never) as Middleware };
 }

@@ -1,13 +1,13 @@
 /**
  * A minimal user agent for flows driven over real HTTP: follows redirects by hand (so a test sees each hop)
- * and keeps cookies per host, as a browser would for the pages of one origin.
+ * and keeps cookies per host name, as a browser does (cookies do not isolate by port, RFC 6265 §8.5).
  */
 export class Browser {
   private readonly cookies = new Map<string, Map<string, string>>();
 
   async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
     const target = new URL(url);
-    const jar = this.cookies.get(target.host) ?? new Map<string, string>();
+    const jar = this.cookies.get(target.hostname) ?? new Map<string, string>();
     const headers: Record<string, string> = { ...init.headers };
     if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
@@ -15,7 +15,7 @@ export class Browser {
       body = new URLSearchParams(init.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const res = await fetch(target, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await fetch(target, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
@@ -24,7 +24,7 @@ export class Browser {
       if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') jar.delete(name);
       else jar.set(name, value);
     }
-    this.cookies.set(target.host, jar);
+    this.cookies.set(target.hostname, jar);
     return res;
   }
 

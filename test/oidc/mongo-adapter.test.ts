@@ -1,0 +1,331 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AdapterPayload } from 'oidc-provider';
+import { connectDatabase, type Database } from '../../src/db/database.js';
+import { sweepExpiredEntries } from '../../src/oidc/expired-entries.sweeper.js';
+import { MongoAdapter } from '../../src/oidc/mongo-adapter.js';
+import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+
+const HOUR = 3600;
+
+function uniqueId(prefix: string): string {
+  return `${prefix}-${randomBytes(9).toString('base64url')}`;
+}
+
+/** A payload shaped like oidc-provider's own, with a marker so a test can tell entries apart. */
+function tokenPayload(kind: string, extra: Partial<AdapterPayload> = {}): AdapterPayload {
+  return {
+    jti: uniqueId('jti'),
+    kind,
+    clientId: 'door-app',
+    accountId: uniqueId('usr'),
+    iat: Math.floor(Date.now() / 1000),
+    // Keys with dots are legal in payloads (resource indicators) and must survive storage.
+    extra: { 'urn:test:locks': { marker: randomBytes(6).toString('hex') } },
+    ...extra,
+  };
+}
+
+describe('oidc adapter', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let tenantA: string;
+  let tenantB: string;
+
+  const adapter = (tenantId: string, kind: string) => new MongoAdapter(db.models.oidcEntries, tenantId, kind);
+  const rawEntries = () => db.models.oidcEntries.collection;
+
+  /** Moves an entry's expiry into the past directly in the database, as the clock would. */
+  async function expireNow(tenantId: string, kind: string, id: string): Promise<void> {
+    const { matchedCount } = await rawEntries().updateOne({ tenantId, kind, id }, { $set: { expiresAt: new Date(Date.now() - 60_000) } });
+    expect(matchedCount).toBe(1);
+  }
+
+  beforeAll(async () => {
+    testDb = await connectTestDatabase();
+    db = await connectDatabase(testDb.uri);
+  });
+  beforeEach(() => {
+    tenantA = uniqueId('ten_a');
+    tenantB = uniqueId('ten_b');
+  });
+  afterAll(async () => {
+    await db.close();
+    await testDb.drop();
+  });
+
+  describe('upsert and find', () => {
+    it('returns the payload that was upserted, dotted keys included', async () => {
+      const tokens = adapter(tenantA, 'AccessToken');
+      const id = uniqueId('at');
+      const payload = tokenPayload('AccessToken', { grantId: uniqueId('grant') });
+      await tokens.upsert(id, payload, HOUR);
+      expect(await tokens.find(id)).toEqual(payload);
+    });
+
+    it('replaces the payload when the same id is upserted again, keeping one entry', async () => {
+      const sessions = adapter(tenantA, 'Session');
+      const id = uniqueId('sess');
+      await sessions.upsert(id, tokenPayload('Session', { uid: uniqueId('uid') }), HOUR);
+      const second = tokenPayload('Session', { uid: uniqueId('uid') });
+      await sessions.upsert(id, second, HOUR);
+      expect(await sessions.find(id)).toEqual(second);
+      expect(await rawEntries().countDocuments({ tenantId: tenantA, kind: 'Session', id })).toBe(1);
+    });
+
+    it('stores the expiry expiresIn seconds after the upsert', async () => {
+      const tokens = adapter(tenantA, 'AccessToken');
+      const id = uniqueId('at');
+      const before = Date.now();
+      await tokens.upsert(id, tokenPayload('AccessToken'), 600);
+      const after = Date.now();
+      const stored = await rawEntries().findOne({ tenantId: tenantA, kind: 'AccessToken', id });
+      expect(stored?.expiresAt).toBeInstanceOf(Date);
+      const expiresAt = (stored!.expiresAt as Date).getTime();
+      expect(expiresAt).toBeGreaterThanOrEqual(before + 600_000);
+      expect(expiresAt).toBeLessThanOrEqual(after + 600_000);
+    });
+
+    it('returns undefined for an id that was never stored', async () => {
+      expect(await adapter(tenantA, 'AccessToken').find(uniqueId('missing'))).toBeUndefined();
+    });
+
+    it('keeps kinds apart: the same id under another kind is another entry', async () => {
+      const id = uniqueId('shared');
+      const code = tokenPayload('AuthorizationCode');
+      await adapter(tenantA, 'AuthorizationCode').upsert(id, code, HOUR);
+      expect(await adapter(tenantA, 'AccessToken').find(id)).toBeUndefined();
+      expect(await adapter(tenantA, 'AuthorizationCode').find(id)).toEqual(code);
+    });
+  });
+
+  describe('expiry', () => {
+    it('never returns an expired entry, whether or not the server has removed it yet', async () => {
+      const tokens = adapter(tenantA, 'AccessToken');
+      const expired = uniqueId('at');
+      const live = uniqueId('at');
+      await tokens.upsert(expired, tokenPayload('AccessToken'), HOUR);
+      await tokens.upsert(live, tokenPayload('AccessToken'), HOUR);
+      await expireNow(tenantA, 'AccessToken', expired);
+      expect(await tokens.find(expired)).toBeUndefined();
+      expect(await tokens.find(live)).toBeDefined();
+    });
+
+    it('stops returning an entry once its expiresIn has passed on the real clock', async () => {
+      const codes = adapter(tenantA, 'AuthorizationCode');
+      const shortLived = uniqueId('code');
+      const longLived = uniqueId('code');
+      await codes.upsert(shortLived, tokenPayload('AuthorizationCode'), 1);
+      await codes.upsert(longLived, tokenPayload('AuthorizationCode'), HOUR);
+      await sleep(1100);
+      expect(await codes.find(shortLived)).toBeUndefined();
+      expect(await codes.find(longLived)).toBeDefined();
+    });
+
+    it('applies expiry to lookups by uid and by user code too', async () => {
+      const sessions = adapter(tenantA, 'Session');
+      const devices = adapter(tenantA, 'DeviceCode');
+      const sessionId = uniqueId('sess');
+      const deviceId = uniqueId('dc');
+      const uid = uniqueId('uid');
+      const userCode = uniqueId('UC');
+      await sessions.upsert(sessionId, tokenPayload('Session', { uid }), HOUR);
+      await devices.upsert(deviceId, tokenPayload('DeviceCode', { userCode }), HOUR);
+      expect(await sessions.findByUid(uid)).toBeDefined();
+      expect(await devices.findByUserCode(userCode)).toBeDefined();
+
+      await expireNow(tenantA, 'Session', sessionId);
+      await expireNow(tenantA, 'DeviceCode', deviceId);
+      expect(await sessions.findByUid(uid)).toBeUndefined();
+      expect(await devices.findByUserCode(userCode)).toBeUndefined();
+    });
+  });
+
+  describe('consume and destroy', () => {
+    it('marks an entry consumed, with the time of consumption, on the next find', async () => {
+      const codes = adapter(tenantA, 'AuthorizationCode');
+      const id = uniqueId('code');
+      await codes.upsert(id, tokenPayload('AuthorizationCode'), 60);
+      expect((await codes.find(id))?.consumed).toBeUndefined();
+
+      const before = Math.floor(Date.now() / 1000);
+      await codes.consume(id);
+      const after = Math.ceil(Date.now() / 1000);
+      const consumed = (await codes.find(id))?.consumed as unknown;
+      expect(typeof consumed).toBe('number');
+      expect(consumed).toBeGreaterThanOrEqual(before);
+      expect(consumed).toBeLessThanOrEqual(after);
+    });
+
+    it('consumes only the named entry', async () => {
+      const codes = adapter(tenantA, 'AuthorizationCode');
+      const used = uniqueId('code');
+      const unused = uniqueId('code');
+      await codes.upsert(used, tokenPayload('AuthorizationCode'), 60);
+      await codes.upsert(unused, tokenPayload('AuthorizationCode'), 60);
+      await codes.consume(used);
+      expect((await codes.find(unused))?.consumed).toBeUndefined();
+    });
+
+    it('destroys the named entry and no other', async () => {
+      const tokens = adapter(tenantA, 'RefreshToken');
+      const doomed = uniqueId('rt');
+      const kept = uniqueId('rt');
+      await tokens.upsert(doomed, tokenPayload('RefreshToken'), HOUR);
+      await tokens.upsert(kept, tokenPayload('RefreshToken'), HOUR);
+      await tokens.destroy(doomed);
+      expect(await tokens.find(doomed)).toBeUndefined();
+      expect(await rawEntries().countDocuments({ tenantId: tenantA, kind: 'RefreshToken', id: doomed })).toBe(0);
+      expect(await tokens.find(kept)).toBeDefined();
+    });
+  });
+
+  describe('secondary lookups', () => {
+    it('finds a session by its uid, within its kind', async () => {
+      const uid = uniqueId('uid');
+      const session = tokenPayload('Session', { uid });
+      await adapter(tenantA, 'Session').upsert(uniqueId('sess'), session, HOUR);
+      await adapter(tenantA, 'Session').upsert(uniqueId('sess'), tokenPayload('Session', { uid: uniqueId('uid') }), HOUR);
+      expect(await adapter(tenantA, 'Session').findByUid(uid)).toEqual(session);
+      expect(await adapter(tenantA, 'Interaction').findByUid(uid)).toBeUndefined();
+      expect(await adapter(tenantA, 'Session').findByUid(uniqueId('uid'))).toBeUndefined();
+    });
+
+    it('finds a device code by its user code, within its kind', async () => {
+      const userCode = uniqueId('UC');
+      const device = tokenPayload('DeviceCode', { userCode });
+      await adapter(tenantA, 'DeviceCode').upsert(uniqueId('dc'), device, HOUR);
+      expect(await adapter(tenantA, 'DeviceCode').findByUserCode(userCode)).toEqual(device);
+      expect(await adapter(tenantA, 'Session').findByUserCode(userCode)).toBeUndefined();
+      expect(await adapter(tenantA, 'DeviceCode').findByUserCode(uniqueId('UC'))).toBeUndefined();
+    });
+  });
+
+  describe('revokeByGrantId', () => {
+    it('removes every entry of the grant across kinds and leaves other grants', async () => {
+      const revoked = uniqueId('grant');
+      const other = uniqueId('grant');
+      const kinds = ['AccessToken', 'RefreshToken', 'AuthorizationCode'];
+      const ids = new Map<string, { revoked: string; other: string }>();
+      for (const kind of kinds) {
+        const entry = { revoked: uniqueId(kind), other: uniqueId(kind) };
+        ids.set(kind, entry);
+        await adapter(tenantA, kind).upsert(entry.revoked, tokenPayload(kind, { grantId: revoked }), HOUR);
+        await adapter(tenantA, kind).upsert(entry.other, tokenPayload(kind, { grantId: other }), HOUR);
+      }
+
+      await adapter(tenantA, 'RefreshToken').revokeByGrantId(revoked);
+
+      for (const kind of kinds) {
+        const entry = ids.get(kind)!;
+        expect(await adapter(tenantA, kind).find(entry.revoked)).toBeUndefined();
+        expect(await adapter(tenantA, kind).find(entry.other)).toMatchObject({ grantId: other });
+      }
+      expect(await rawEntries().countDocuments({ tenantId: tenantA, grantId: revoked })).toBe(0);
+    });
+
+    it("leaves another tenant's entries that carry the same grant id", async () => {
+      const grantId = uniqueId('grant');
+      const id = uniqueId('at');
+      await adapter(tenantA, 'AccessToken').upsert(id, tokenPayload('AccessToken', { grantId }), HOUR);
+      await adapter(tenantB, 'AccessToken').upsert(id, tokenPayload('AccessToken', { grantId }), HOUR);
+      await adapter(tenantA, 'AccessToken').revokeByGrantId(grantId);
+      expect(await adapter(tenantA, 'AccessToken').find(id)).toBeUndefined();
+      expect(await adapter(tenantB, 'AccessToken').find(id)).toMatchObject({ grantId });
+    });
+  });
+
+  describe('tenant binding', () => {
+    it("never shows tenant A's adapter tenant B's entry with the same kind and id", async () => {
+      const id = uniqueId('at');
+      const inA = tokenPayload('AccessToken');
+      const inB = tokenPayload('AccessToken');
+      await adapter(tenantA, 'AccessToken').upsert(id, inA, HOUR);
+      await adapter(tenantB, 'AccessToken').upsert(id, inB, HOUR);
+
+      expect(await rawEntries().countDocuments({ kind: 'AccessToken', id })).toBe(2);
+      expect(await adapter(tenantA, 'AccessToken').find(id)).toEqual(inA);
+      expect(await adapter(tenantB, 'AccessToken').find(id)).toEqual(inB);
+      expect(await adapter(uniqueId('ten_c'), 'AccessToken').find(id)).toBeUndefined();
+    });
+
+    it("does not consume or destroy tenant B's entry through tenant A's adapter", async () => {
+      const id = uniqueId('code');
+      await adapter(tenantA, 'AuthorizationCode').upsert(id, tokenPayload('AuthorizationCode'), HOUR);
+      await adapter(tenantB, 'AuthorizationCode').upsert(id, tokenPayload('AuthorizationCode'), HOUR);
+
+      await adapter(tenantA, 'AuthorizationCode').consume(id);
+      expect((await adapter(tenantA, 'AuthorizationCode').find(id))?.consumed).toBeDefined();
+      expect((await adapter(tenantB, 'AuthorizationCode').find(id))?.consumed).toBeUndefined();
+
+      await adapter(tenantA, 'AuthorizationCode').destroy(id);
+      expect(await adapter(tenantA, 'AuthorizationCode').find(id)).toBeUndefined();
+      expect(await adapter(tenantB, 'AuthorizationCode').find(id)).toBeDefined();
+    });
+
+    it("does not find tenant B's session by uid or device code by user code", async () => {
+      const uid = uniqueId('uid');
+      const userCode = uniqueId('UC');
+      await adapter(tenantB, 'Session').upsert(uniqueId('sess'), tokenPayload('Session', { uid }), HOUR);
+      await adapter(tenantB, 'DeviceCode').upsert(uniqueId('dc'), tokenPayload('DeviceCode', { userCode }), HOUR);
+      expect(await adapter(tenantA, 'Session').findByUid(uid)).toBeUndefined();
+      expect(await adapter(tenantA, 'DeviceCode').findByUserCode(userCode)).toBeUndefined();
+    });
+  });
+
+  describe('expired entries sweeper', () => {
+    it('removes expired entries of every tenant and keeps live ones', async () => {
+      const expired: { tenantId: string; kind: string; id: string }[] = [];
+      const live: { tenantId: string; kind: string; id: string }[] = [];
+      for (const tenantId of [tenantA, tenantB]) {
+        for (const kind of ['AccessToken', 'Session']) {
+          const gone = { tenantId, kind, id: uniqueId(kind) };
+          const kept = { tenantId, kind, id: uniqueId(kind) };
+          await adapter(tenantId, kind).upsert(gone.id, tokenPayload(kind), HOUR);
+          await adapter(tenantId, kind).upsert(kept.id, tokenPayload(kind), HOUR);
+          await expireNow(tenantId, kind, gone.id);
+          expired.push(gone);
+          live.push(kept);
+        }
+      }
+      // Other specs in this file leave expired entries too; the sweeper must take exactly the expired ones.
+      const expiredBefore = await rawEntries().countDocuments({ expiresAt: { $lte: new Date() } });
+      expect(expiredBefore).toBeGreaterThanOrEqual(expired.length);
+
+      const removed = await sweepExpiredEntries(db.models.oidcEntries);
+
+      expect(removed).toBe(expiredBefore);
+      expect(await rawEntries().countDocuments({ expiresAt: { $lte: new Date() } })).toBe(0);
+      for (const entry of expired) expect(await rawEntries().countDocuments(entry)).toBe(0);
+      for (const entry of live) {
+        expect(await rawEntries().countDocuments(entry)).toBe(1);
+        expect(await adapter(entry.tenantId, entry.kind).find(entry.id)).toBeDefined();
+      }
+    });
+
+    it('removes nothing when nothing has expired', async () => {
+      await sweepExpiredEntries(db.models.oidcEntries);
+      const id = uniqueId('at');
+      await adapter(tenantA, 'AccessToken').upsert(id, tokenPayload('AccessToken'), HOUR);
+      expect(await sweepExpiredEntries(db.models.oidcEntries)).toBe(0);
+      expect(await adapter(tenantA, 'AccessToken').find(id)).toBeDefined();
+    });
+  });
+
+  describe('expiry index', () => {
+    it('reports TTL support truthfully for the server it is connected to', async () => {
+      const buildInfo = (await db.connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: string };
+      const isFerret = buildInfo.ferretdbVersion !== undefined;
+      expect(db.capabilities.server).toBe(isFerret ? 'ferretdb' : 'mongodb');
+      // FerretDB v1 has no TTL indexes; MongoDB does.
+      expect(db.capabilities.ttlIndexes).toBe(!isFerret);
+    });
+
+    it('indexes expiresAt on oidc_entries, as a TTL index exactly where the server supports one', async () => {
+      const indexes = (await rawEntries().listIndexes().toArray()) as { key: Record<string, unknown>; expireAfterSeconds?: number }[];
+      const onExpiresAt = indexes.filter((index) => Object.keys(index.key).length === 1 && index.key.expiresAt === 1);
+      expect(onExpiresAt).toHaveLength(1);
+      expect(onExpiresAt[0]!.expireAfterSeconds).toBe(db.capabilities.ttlIndexes ? 0 : undefined);
+    });
+  });
+});
