@@ -14,7 +14,7 @@ const TOKEN_EVENTS = {
 /** Counts issued tokens and logs the provider's own server errors (which it answers as server_error). */
 export function observeProvider(provider: Provider, tenant: string, metrics: AppMetrics, logger: Logger): void {
   for (const [event, kind] of Object.entries(TOKEN_EVENTS)) {
-    provider.on(event, () => metrics.tokensIssued.inc({ kind }));
+    provider.on(event as 'access_token.saved', () => metrics.tokensIssued.inc({ kind }));
   }
   provider.on('server_error', (_ctx: unknown, err: Error) => logger.error({ err, tenant }, 'oidc provider error'));
 }

@@ -45,7 +45,7 @@ export async function authorize(
   for (let step = 0; step < 4 && !at.startsWith(REDIRECT_URI); step++) {
     const html = await res.text();
     if (res.status >= 400) throw new Error(`Page ${at} answered ${res.status}: ${html.slice(0, 300)}`);
-    const form = html.includes('name="password"')
+    const form: { action: string; fields: Record<string, string> } = html.includes('name="password"')
       ? { action: formAction(html, '/login'), fields: { email: options.email, password: options.password ?? PASSWORD } }
       : { action: formAction(html, '/confirm'), fields: {} };
     ({ url: at, res } = await browser.follow(new URL(form.action, at).href, REDIRECT_URI, { method: 'POST', form: form.fields }));
