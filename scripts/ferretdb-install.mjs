@@ -1,0 +1,152 @@
+// Builds the FerretDB fallback server from source with the Go toolchain. Plain Node without dependencies,
+// because scripts/bootstrap.mjs runs it before `npm install`; the TypeScript launcher imports it too.
+//
+// `go install ...@v1.24.2` cannot be used: the module proxy refuses the deprecation lookup, and a build
+// from the read-only module cache panics at start because build/version/version.txt is empty there.
+// So the module is fetched through a throwaway wrapper module, copied, stamped and built from the copy.
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+export const FERRETDB_VERSION = 'v1.24.2';
+const MODULE = 'github.com/FerretDB/FerretDB';
+const LOCK_STALE_MS = 15 * 60_000;
+
+/** Absolute path of an executable found on PATH, or undefined. */
+export function findExecutable(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+export function ferretdbBinaryPath(toolsDir) {
+  return join(toolsDir, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+}
+
+function run(file, args, cwd, env = process.env) {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        const detail = `${stderr}`.trim().split('\n').slice(-15).join('\n');
+        reject(new Error(`\`${[file, ...args].join(' ')}\` failed in ${cwd}:\n${detail || error.message}`));
+      } else {
+        resolve(`${stdout}`);
+      }
+    });
+  });
+}
+
+async function makeWritable(dir) {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await makeWritable(path);
+    else if (entry.isFile()) await chmod(path, 0o644 | ((await stat(path)).mode & 0o111));
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Serialises builds across processes (bootstrap and parallel launchers share one toolsDir). */
+async function withLock(lockDir, binary, work) {
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    let holder = NaN;
+    try {
+      holder = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
+    } catch {
+      // the holder may not have written its pid yet
+    }
+    const age = Date.now() - (await stat(lockDir).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+    if ((Number.isInteger(holder) && !isAlive(holder)) || age > LOCK_STALE_MS) {
+      await rm(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  try {
+    await writeFile(join(lockDir, 'pid'), String(process.pid));
+    if (existsSync(binary)) return binary;
+    return await work();
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}
+
+async function build(toolsDir, binary, log) {
+  const go = findExecutable('go');
+  if (!go) {
+    throw new Error(
+      'No MongoDB server available: `mongod` is not on PATH and Go (needed to build the FerretDB fallback) is not ' +
+        'installed. Install Go >= 1.24 or MongoDB, or set MONGODB_URI to an existing server.',
+    );
+  }
+  log(`Building FerretDB ${FERRETDB_VERSION} into ${toolsDir} (first run only, takes a minute or two)...`);
+  const started = Date.now();
+  // A go.work further up, or vendoring flags, must not leak into a build of a foreign module.
+  const env = { ...process.env, GOWORK: 'off', GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() };
+  const work = await mkdtemp(join(tmpdir(), 'ferretdb-build-'));
+  try {
+    const wrapper = join(work, 'wrapper');
+    await mkdir(wrapper);
+    await writeFile(join(wrapper, 'go.mod'), `module ferretdbtool\n\ngo 1.24\n\nrequire ${MODULE} ${FERRETDB_VERSION}\n`);
+    await writeFile(join(wrapper, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${MODULE}/cmd/ferretdb"\n`);
+    await run(go, ['mod', 'tidy'], wrapper, env);
+    const info = JSON.parse(await run(go, ['mod', 'download', '-json', `${MODULE}@${FERRETDB_VERSION}`], wrapper, env));
+    if (typeof info.Dir !== 'string' || info.Error) {
+      throw new Error(`go mod download did not return the FerretDB sources: ${info.Error ?? 'no Dir'}`);
+    }
+    const source = join(work, 'src');
+    await cp(info.Dir, source, { recursive: true });
+    await makeWritable(source);
+    await writeFile(join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+
+    await mkdir(join(binary, '..'), { recursive: true });
+    const partial = `${binary}.tmp-${process.pid}`;
+    await run(go, ['build', '-o', partial, './cmd/ferretdb'], source, env);
+    const version = await run(partial, ['--version'], work);
+    if (!version.includes(`version: ${FERRETDB_VERSION}`)) {
+      await rm(partial, { force: true });
+      throw new Error(`The FerretDB build reports an unexpected version:\n${version}`);
+    }
+    await rename(partial, binary);
+    log(`Built FerretDB ${FERRETDB_VERSION} in ${Math.round((Date.now() - started) / 1000)} s.`);
+    return binary;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Returns the path of the FerretDB binary under toolsDir, building it first when it is missing.
+ * @param {{ toolsDir: string, log?: (msg: string) => void }} opts
+ * @returns {Promise<string>}
+ */
+export async function ensureFerretdb({ toolsDir, log = () => {} }) {
+  const binary = ferretdbBinaryPath(toolsDir);
+  if (existsSync(binary)) return binary;
+  await mkdir(toolsDir, { recursive: true });
+  return withLock(join(toolsDir, `ferretdb-${FERRETDB_VERSION}.lock`), binary, () => build(toolsDir, binary, log));
+}
