@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { MasterKey } from './crypto/master-key.js';
 import type { Database } from './db/database.js';
+import { adminApiRouter, adminAudience } from './admin-api/admin-api.js';
+import { adminRoutes } from './admin-api/routes/index.js';
 import { errorMiddleware } from './errors/error.middleware.js';
 import { NotFoundError } from './errors/http-errors.js';
 import { securityHeaders } from './http/security-headers.middleware.js';
@@ -47,6 +49,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
     build: (tenant) =>
       buildTenantRuntime(tenant, {
         publicUrl: config.publicUrl,
+        adminAudience: adminAudience(config.publicUrl),
         trustProxy: config.trustProxy,
         masterKey,
         oidcEntries: db.models.oidcEntries,
@@ -65,6 +68,13 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
 
   const root = new Router();
   healthRouter(root, { db, metrics });
+  const admin = adminApiRouter(adminRoutes(services, config), {
+    publicUrl: config.publicUrl,
+    audience: adminAudience(config.publicUrl),
+    pool,
+    services,
+    loadTenant: (slug) => services.tenants.findBySlug(slug),
+  });
 
   const app = new Koa({ proxy: config.trustProxy, keys: cookieKeys(masterKey) });
   app.use(errorMiddleware(logger));
@@ -72,6 +82,8 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   app.use(securityHeaders());
   app.use(root.routes());
   app.use(root.allowedMethods());
+  app.use(admin.routes());
+  app.use(admin.allowedMethods());
   app.use(tenantMiddleware(pool, tenantRouter));
   app.use(() => {
     throw new NotFoundError('Route');

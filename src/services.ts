@@ -1,4 +1,6 @@
 import type { Config } from './config.js';
+import { ChangeLogService } from './audit/change-log.service.js';
+import { revokeAccount } from './oidc/account-sessions.js';
 import { ClientService } from './clients/client.service.js';
 import type { MasterKey } from './crypto/master-key.js';
 import type { Database } from './db/database.js';
@@ -18,12 +20,14 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const keyring = new TenantKeyring(masterKey);
   const hasher = new PasswordHasher(config.argon2);
   const signingKeys = new SigningKeyService(models.signingKeys, masterKey);
+  const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors);
   return {
     keyring,
     hasher,
     signingKeys,
     tenants: new TenantService(models.tenants, signingKeys, masterKey),
-    users: new UserService(models.users, keyring, hasher),
+    changeLog,
+    users: new UserService(models.users, keyring, hasher, changeLog, (tenantId, accountId) => revokeAccount(models.oidcEntries, tenantId, accountId)),
     doors: new DoorService(models.doors),
     doorPermissions: new DoorPermissionService(models.doorPermissions, models.doors),
     clients: new ClientService(models.clients, masterKey),

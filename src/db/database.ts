@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { changeLogModels } from '../audit/change-log.model.js';
 import { clientModel } from '../clients/client.model.js';
 import { doorModel } from '../doors/door.model.js';
 import { doorPermissionModel } from '../doors/door-permission.model.js';
@@ -28,6 +29,7 @@ function registerModels(connection: Connection) {
     clients: clientModel(connection),
     signingKeys: signingKeyModel(connection),
     oidcEntries: oidcEntryModel(connection),
+    ...changeLogModels(connection),
   };
 }
 

@@ -14,16 +14,25 @@ export class MongoAdapter implements Adapter {
   ) {}
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-    const set = {
+    const fields = {
       payload: JSON.stringify(payload),
       grantId: payload.grantId,
+      accountId: payload.accountId,
       uid: payload.uid,
       userCode: payload.userCode,
       expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : undefined,
     };
+    // An upsert replaces the entry: a lookup field or expiry the new payload lacks must not linger from the
+    // old one. `consumedAt` is kept: consumption is never undone.
+    const $set: Record<string, unknown> = {};
+    const $unset: Record<string, ''> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (value === undefined) $unset[field] = '';
+      else $set[field] = value;
+    }
     await this.entries.updateOne(
       { tenantId: this.tenantId, kind: this.kind, id },
-      { $set: set, $setOnInsert: { tenantId: this.tenantId, kind: this.kind, id } },
+      { $set, ...(Object.keys($unset).length ? { $unset } : {}), $setOnInsert: { tenantId: this.tenantId, kind: this.kind, id } },
       { upsert: true },
     );
   }

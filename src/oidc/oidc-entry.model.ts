@@ -13,6 +13,8 @@ export interface OidcEntryDoc {
   /** JSON text: payload keys may hold dots (resource URLs), which not every server accepts as field names. */
   payload: string;
   grantId?: string;
+  /** The user an entry belongs to, so erasing or locking a user ends all their sessions and tokens. */
+  accountId?: string;
   uid?: string;
   userCode?: string;
   consumedAt?: Date;
@@ -26,6 +28,7 @@ const OidcEntrySchema = new Schema<OidcEntryDoc>(
     id: { type: String, required: true },
     payload: { type: String, required: true },
     grantId: String,
+    accountId: String,
     uid: String,
     userCode: String,
     consumedAt: Date,
@@ -36,6 +39,7 @@ const OidcEntrySchema = new Schema<OidcEntryDoc>(
 OidcEntrySchema.plugin(tenantScopePlugin);
 OidcEntrySchema.index({ tenantId: 1, kind: 1, id: 1 }, { unique: true });
 OidcEntrySchema.index({ tenantId: 1, grantId: 1 });
+OidcEntrySchema.index({ tenantId: 1, accountId: 1 });
 OidcEntrySchema.index({ tenantId: 1, kind: 1, uid: 1 });
 OidcEntrySchema.index({ tenantId: 1, kind: 1, userCode: 1 });
 

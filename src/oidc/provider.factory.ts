@@ -1,4 +1,5 @@
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { JWK } from 'jose';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientService } from '../clients/client.service.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { DoorPermissionService } from '../doors/door-permission.service.js';
@@ -14,6 +15,7 @@ import { resourceIndicators } from './resource-servers.js';
 
 export interface ProviderDeps {
   publicUrl: string;
+  adminAudience: string;
   trustProxy: boolean;
   masterKey: MasterKey;
   oidcEntries: OidcEntryModel;
@@ -64,12 +66,12 @@ export function issuerFor(publicUrl: string, slug: string): string {
 }
 
 /** One oidc-provider per tenant, configured in this one place. */
-export async function createProvider(tenant: TenantDoc, deps: ProviderDeps): Promise<Provider> {
+export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDeps): Provider {
   const findAccount = accountFinder(tenant, deps.users, deps.doorPermissions);
   const configuration: Configuration = {
     adapter: (kind: string) =>
       kind === 'Client' ? clientAdapter(tenant._id, deps.clients) : new MongoAdapter(deps.oidcEntries, tenant._id, kind),
-    jwks: { keys: (await deps.signingKeys.providerJwks(tenant._id)) as never },
+    jwks: { keys: jwks as never },
     cookies: { keys: cookieKeys(deps.masterKey) },
     findAccount,
     claims: SCOPE_CLAIMS,
@@ -91,7 +93,7 @@ export async function createProvider(tenant: TenantDoc, deps: ProviderDeps): Pro
       clientCredentials: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...pick(providerPages(tenant, deps.views), 'logoutSource', 'postLogoutSuccessSource') },
-      resourceIndicators: resourceIndicators(tenant),
+      resourceIndicators: resourceIndicators(tenant, deps.adminAudience),
     },
     renderError: providerPages(tenant, deps.views).renderError,
     interactions: { url: (_ctx, interaction) => `/t/${tenant.slug}/interaction/${interaction.uid}` },
@@ -101,6 +103,15 @@ export async function createProvider(tenant: TenantDoc, deps: ProviderDeps): Pro
       const account = await findAccount(ctx, token.accountId as string);
       const claims = account ? await account.claims('token', 'roles doors', {}, []) : undefined;
       return { tenant: tenant.slug, roles: claims?.roles ?? [], door_permissions: claims?.door_permissions ?? [] };
+    },
+    // Roles a service account (client credentials) holds at the admin API.
+    extraClientMetadata: {
+      properties: ['service_roles'],
+      validator(_ctx, key, value) {
+        if (key === 'service_roles' && value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+          throw new errors.InvalidClientMetadata('service_roles must be an array of strings');
+        }
+      },
     },
     clientBasedCORS: (_ctx, origin, client) =>
       client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,

@@ -1,3 +1,4 @@
+import { runWithContext } from '../audit/request-context.js';
 import type { Config } from '../config.js';
 import type { Services } from '../services.js';
 
@@ -10,7 +11,11 @@ export interface DemoSeedResult {
  * The demo tenant of a local run: one confidential client, one user with roles and door permissions, one
  * lock resource. Seeded once; an existing demo tenant is left as it is.
  */
-export async function seedDemo(services: Services, demo: Config['demo']): Promise<DemoSeedResult> {
+export function seedDemo(services: Services, demo: Config['demo']): Promise<DemoSeedResult> {
+  return runWithContext({ actor: { type: 'job', id: 'seed-demo' } }, () => seed(services, demo));
+}
+
+async function seed(services: Services, demo: Config['demo']): Promise<DemoSeedResult> {
   if (await services.tenants.findBySlug(demo.tenant)) return { created: false, tenantSlug: demo.tenant };
   const tenant = await services.tenants.create({
     slug: demo.tenant,

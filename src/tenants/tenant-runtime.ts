@@ -1,3 +1,4 @@
+import { createLocalJWKSet } from 'jose';
 import mount from 'koa-mount';
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
@@ -13,7 +14,11 @@ export interface TenantRuntime {
   provider: Provider;
   /** The provider mounted under /t/<slug>. */
   oidc: Middleware;
+  /** The tenant's published keys, for verifying its tokens in-process (admin API). */
+  publicJwks: ReturnType<typeof createLocalJWKSet>;
 }
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'];
 
 export interface RuntimeDeps extends ProviderDeps {
   metrics: AppMetrics;
@@ -21,7 +26,14 @@ export interface RuntimeDeps extends ProviderDeps {
 }
 
 export async function buildTenantRuntime(tenant: TenantDoc, deps: RuntimeDeps): Promise<TenantRuntime> {
-  const provider = await createProvider(tenant, deps);
+  const jwks = await deps.signingKeys.providerJwks(tenant._id);
+  const provider = createProvider(tenant, jwks, deps);
   observeProvider(provider, tenant.slug, deps.metrics, deps.logger);
-  return { tenant, provider, oidc: mount(`/t/${tenant.slug}`, provider as never) as Middleware };
+  const publicKeys = jwks.map((jwk) => Object.fromEntries(Object.entries(jwk).filter(([k]) => !PRIVATE_MEMBERS.includes(k))));
+  return {
+    tenant,
+    provider,
+    oidc: mount(`/t/${tenant.slug}`, provider as never) as Middleware,
+    publicJwks: createLocalJWKSet({ keys: publicKeys }),
+  };
 }

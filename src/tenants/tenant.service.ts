@@ -57,6 +57,17 @@ export class TenantService {
     return updated;
   }
 
+  async setState(tenantId: string, state: TenantDoc['state']): Promise<TenantDoc> {
+    return this.update(tenantId, { state });
+  }
+
+  async list(page: { cursor?: string; limit: number }): Promise<{ items: TenantDoc[]; nextCursor: string | null }> {
+    const filter = page.cursor ? { slug: { $gt: Buffer.from(page.cursor, 'base64url').toString('utf8') } } : {};
+    const docs = await this.tenants.find(filter).sort({ slug: 1 }).limit(page.limit + 1).lean();
+    const items = docs.slice(0, page.limit);
+    return { items, nextCursor: docs.length > page.limit ? Buffer.from(items[items.length - 1]!.slug).toString('base64url') : null };
+  }
+
   async rotateSigningKeys(tenantId: string, retainSeconds: number): Promise<void> {
     await this.signingKeys.rotate(tenantId, retainSeconds);
     await this.tenants.updateOne({ _id: tenantId }, { $inc: { configVersion: 1 } });

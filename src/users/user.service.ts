@@ -1,6 +1,8 @@
 import { normalizeEmail } from '../crypto/field-cipher.js';
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError } from '../errors/http-errors.js';
+import type { ChangeLogService } from '../audit/change-log.service.js';
+import { currentContext, runWithContext } from '../audit/request-context.js';
 import type { TenantKeyring } from '../tenants/tenant-keyring.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -39,11 +41,34 @@ export interface CreateUserInput {
 
 type TenantRef = Pick<TenantDoc, '_id' | 'wrappedDataKey'>;
 
+export type UserPatch = Partial<Pick<CreateUserInput, 'email' | 'name' | 'givenName' | 'familyName' | 'phone' | 'locale' | 'roles'>>;
+
+export interface UserListQuery {
+  email?: string;
+  status?: UserStatus;
+  role?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** What happens to a user's sessions and tokens: ended when the user may no longer use them. */
+export type RevokeAccount = (tenantId: string, accountId: string) => Promise<unknown>;
+
+const PERSONAL_FIELDS = ['email', 'name', 'givenName', 'familyName', 'phone'] as const;
+/** Everything a user record holds about the person: what a deletion removes. */
+const STORED_FIELDS = [...PERSONAL_FIELDS, 'emailVerified', 'locale', 'passwordHash', 'roles', 'status', 'lastActiveAt'] as const;
+
+/**
+ * Users of a tenant. Every write of personal data goes through `changeLog.record`, so the change and its
+ * entry cannot be separated, whichever path (admin API, sign-in, invitation, job) made it.
+ */
 export class UserService {
   constructor(
     private readonly users: UserModel,
     private readonly keyring: TenantKeyring,
     private readonly hasher: PasswordHasher,
+    private readonly changeLog: ChangeLogService,
+    private readonly revokeAccount: RevokeAccount,
   ) {}
 
   async create(tenant: TenantRef, input: CreateUserInput): Promise<User> {
@@ -67,8 +92,77 @@ export class UserService {
       roles: input.roles ?? [],
       status: input.status ?? 'active',
     };
-    const [created] = await this.users.insertMany([doc]);
-    return this.decrypt(tenant, created!.toObject());
+    const fields = Object.keys(doc).filter((k) => !['_id', 'tenantId', 'emailHash'].includes(k) && doc[k as keyof typeof doc] !== undefined);
+    const created = await this.changeLog.record(tenant._id, { action: 'user.created', subjectType: 'user', subjectId: _id, fields }, async () => {
+      const [inserted] = await this.users.insertMany([doc]);
+      return inserted!.toObject();
+    });
+    return this.decrypt(tenant, created);
+  }
+
+  async list(tenant: TenantRef, query: UserListQuery): Promise<{ items: User[]; nextCursor: string | null }> {
+    const filter: Record<string, unknown> = { tenantId: tenant._id };
+    if (query.email) filter.emailHash = this.keyring.cipherFor(tenant).blindIndex(normalizeEmail(query.email), 'email');
+    if (query.status) filter.status = query.status;
+    if (query.role) filter.roles = query.role;
+    // Ordered by id: ids never change, so a page boundary never moves when users are added or removed.
+    if (query.cursor) filter._id = { $gt: Buffer.from(query.cursor, 'base64url').toString('utf8') };
+    const docs = await this.users.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
+    const page = docs.slice(0, query.limit);
+    const more = docs.length > query.limit;
+    return {
+      items: page.map((d) => this.decrypt(tenant, d)),
+      nextCursor: more ? Buffer.from(page[page.length - 1]!._id).toString('base64url') : null,
+    };
+  }
+
+  async update(tenant: TenantRef, id: string, patch: UserPatch): Promise<User> {
+    const current = await this.getById(tenant, id);
+    const cipher = this.keyring.cipherFor(tenant);
+    const $set: Record<string, unknown> = {};
+    const $unset: Record<string, ''> = {};
+    const fields: string[] = [];
+    for (const field of PERSONAL_FIELDS) {
+      const value = field === 'email' && patch.email !== undefined ? normalizeEmail(patch.email) : patch[field];
+      if (value === undefined || value === current[field]) continue;
+      fields.push(field);
+      if (value === '' || value === null) $unset[field] = '';
+      else $set[field] = cipher.encrypt(value, field);
+    }
+    if (fields.includes('email')) {
+      const emailHash = cipher.blindIndex(normalizeEmail(patch.email!), 'email');
+      if (await this.users.exists({ tenantId: tenant._id, emailHash, _id: { $ne: id } })) throw new ConflictError('A user with this email already exists');
+      Object.assign($set, { emailHash, emailVerified: false });
+      fields.push('emailVerified');
+    }
+    if (patch.locale !== undefined && patch.locale !== current.locale) ($set.locale = patch.locale), fields.push('locale');
+    if (patch.roles !== undefined && JSON.stringify(patch.roles) !== JSON.stringify(current.roles)) ($set.roles = patch.roles), fields.push('roles');
+    if (!fields.length) return current;
+    await this.changeLog.record(tenant._id, { action: 'user.updated', subjectType: 'user', subjectId: id, fields }, () =>
+      this.users.updateOne({ tenantId: tenant._id, _id: id }, { $set, $unset }),
+    );
+    return this.getById(tenant, id);
+  }
+
+  /** Lock, unlock, restrict or lift a restriction. Leaving `active` ends every session and token at once. */
+  async setStatus(tenant: TenantRef, id: string, change: { from: UserStatus[]; to: UserStatus; action: string }): Promise<User> {
+    const { to: status, action } = change;
+    const current = await this.getById(tenant, id);
+    if (!change.from.includes(current.status)) throw new ConflictError(`A user who is ${current.status} cannot be changed by ${action}`);
+    await this.changeLog.record(tenant._id, { action, subjectType: 'user', subjectId: id, fields: ['status'] }, () =>
+      this.users.updateOne({ tenantId: tenant._id, _id: id }, { $set: { status } }),
+    );
+    if (status !== 'active') await this.revokeAccount(tenant._id, id);
+    return { ...current, status };
+  }
+
+  /** Removes the user and ends their sessions, grants and tokens. */
+  async delete(tenant: TenantRef, id: string): Promise<void> {
+    await this.getById(tenant, id);
+    await this.changeLog.record(tenant._id, { action: 'user.deleted', subjectType: 'user', subjectId: id, fields: [...STORED_FIELDS] }, () =>
+      this.users.deleteOne({ tenantId: tenant._id, _id: id }),
+    );
+    await this.revokeAccount(tenant._id, id);
   }
 
   async findById(tenant: TenantRef, id: string): Promise<User | null> {
@@ -91,7 +185,13 @@ export class UserService {
     const doc = await this.users.findOne({ tenantId: tenant._id, emailHash }).lean();
     if (!(await this.hasher.verify(doc?.passwordHash, password)) || !doc) return null;
     if (this.hasher.needsRehash(doc.passwordHash!)) {
-      await this.users.updateOne({ tenantId: tenant._id, _id: doc._id }, { $set: { passwordHash: await this.hasher.hash(password) } });
+      const passwordHash = await this.hasher.hash(password);
+      const change = { action: 'user.password_rehashed', subjectType: 'user', subjectId: doc._id, fields: ['passwordHash'] };
+      // The person signing in is the actor: the upgrade happens on their sign-in.
+      const context = { ...currentContext(), actor: { type: 'user' as const, id: doc._id } };
+      await runWithContext(context, () =>
+        this.changeLog.record(tenant._id, change, () => this.users.updateOne({ tenantId: tenant._id, _id: doc._id }, { $set: { passwordHash } })),
+      );
     }
     return this.decrypt(tenant, doc);
   }

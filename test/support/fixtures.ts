@@ -1,3 +1,4 @@
+import { runWithContext } from '../../src/audit/request-context.js';
 import type { Services } from '../../src/services.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import type { User } from '../../src/users/user.service.js';
@@ -15,7 +16,16 @@ export interface TenantFixture {
 }
 
 /** A tenant as an operator would set one up: a confidential client, a lock resource, a user with doors. */
-export async function createTenantFixture(services: Services, slug: string): Promise<TenantFixture> {
+export function createTenantFixture(services: Services, slug: string): Promise<TenantFixture> {
+  return asSetup(() => setUpTenant(services, slug));
+}
+
+/** Setup done by the test itself, recorded in change logs under one named identity like any job. */
+export function asSetup<T>(fn: () => Promise<T>): Promise<T> {
+  return runWithContext({ actor: { type: 'job', id: 'test-setup' } }, fn);
+}
+
+async function setUpTenant(services: Services, slug: string): Promise<TenantFixture> {
   const tenant = await services.tenants.create({
     slug,
     name: `Tenant ${slug}`,

@@ -14,6 +14,7 @@ export interface TestIdp extends IdpApp {
   db: Database;
   config: Config;
   masterKey: MasterKey;
+  testDatabase: TestDatabase;
   close(): Promise<void>;
 }
 
@@ -28,7 +29,7 @@ export interface TestIdpOptions {
  * A whole identity provider listening on a loopback port, on its own real database. Argon2 runs at its
  * minimum cost here: the tests exercise the flows, not the hash's strength.
  */
-export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestIdp & { testDatabase: TestDatabase }> {
+export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestIdp> {
   const testDatabase = options.database ?? (await connectTestDatabase());
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

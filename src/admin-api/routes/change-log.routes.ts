@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { Services } from '../../services.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
+import { Page, TenantParams, Timestamp } from '../schemas.js';
+
+const Filter = z.object({
+  subject: z.string().max(128).optional(),
+  actor: z.string().max(200).optional(),
+  action: z.string().max(96).optional(),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+});
+const ListQuery = Page.extend(Filter.shape);
+const ExportQuery = Filter.extend({ format: z.enum(['ndjson', 'csv']).default('ndjson') });
+const Entry = z.object({
+  seq: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  subject_type: z.string(),
+  subject_id: z.string(),
+  fields: z.array(z.string()),
+  request_id: z.string().optional(),
+  ip: z.string().optional(),
+  hash: z.string(),
+});
+const READERS = ['tenant_admin', 'auditor'] as const;
+
+function filterOf(q: z.infer<typeof Filter>) {
+  return { subjectId: q.subject, actor: q.actor, action: q.action, from: q.from, to: q.to };
+}
+
+/** The personal-data change log as tenants read it: filtered, paged, exported, verified. */
+export function changeLogRoutes(services: Services): RouteSpec[] {
+  return [
+    defineRoute<z.infer<typeof TenantParams>, z.infer<typeof ListQuery>>({
+      method: 'get',
+      path: '/tenants/{tenant}/change-log',
+      operationId: 'listChangeLog',
+      summary: 'Entries, newest first, filtered by subject, actor, action and time range',
+      tag: 'change-log',
+      access: { scope: 'tenant', roles: READERS },
+      params: TenantParams,
+      query: ListQuery,
+      responses: { 200: { description: 'A page of entries', schema: z.object({ items: z.array(Entry), next_cursor: z.string().nullable() }) } },
+      handler: async ({ tenant, query }) => {
+        const page = await services.changeLog.list(tenant._id, filterOf(query), { cursor: query.cursor, limit: query.limit });
+        return {
+          body: {
+            items: page.items.map((e) => ({
+              seq: e.seq,
+              at: e.at.toISOString(),
+              actor: e.actor,
+              action: e.action,
+              subject_type: e.subjectType,
+              subject_id: e.subjectId,
+              fields: e.fields,
+              request_id: e.requestId,
+              ip: e.ip,
+              hash: e.hash,
+            })),
+            next_cursor: page.nextCursor,
+          },
+        };
+      },
+    }),
+    defineRoute<z.infer<typeof TenantParams>, z.infer<typeof ExportQuery>>({
+      method: 'get',
+      path: '/tenants/{tenant}/change-log/export',
+      operationId: 'exportChangeLog',
+      summary: 'Export entries as NDJSON or CSV, streamed',
+      tag: 'change-log',
+      access: { scope: 'tenant', roles: READERS },
+      params: TenantParams,
+      query: ExportQuery,
+      responses: { 200: { description: 'NDJSON or CSV' } },
+      handler: ({ tenant, query }) => ({
+        stream: {
+          type: query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+          filename: `change-log-${tenant.slug}.${query.format === 'csv' ? 'csv' : 'ndjson'}`,
+          data: services.changeLog.export(tenant._id, filterOf(query), query.format),
+        },
+      }),
+    }),
+    defineRoute<z.infer<typeof TenantParams>>({
+      method: 'get',
+      path: '/tenants/{tenant}/change-log/verify',
+      operationId: 'verifyChangeLog',
+      summary: 'Verify the hash chain; names the first broken link',
+      tag: 'change-log',
+      access: { scope: 'tenant', roles: READERS },
+      params: TenantParams,
+      responses: { 200: { description: 'Verification result' } },
+      handler: async ({ tenant }) => {
+        const result = await services.changeLog.verify(tenant._id);
+        return { body: { ok: result.ok, checked: result.checked, first_broken: result.firstBroken ?? null } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { SUPPORTED_LOCALES } from '../i18n/locales.js';
+
+/** Schemas shared by several admin routes. Route-specific ones live beside their routes. */
+export const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes, 2-63 characters');
+export const Id = z.string().regex(/^[a-z]{3}_[A-Za-z0-9_-]{10,64}$/, 'not an id');
+export const Locale = z.enum(SUPPORTED_LOCALES);
+export const TenantParams = z.object({ tenant: Slug });
+export const Page = z.object({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const Timestamp = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+
+export function paged<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+}

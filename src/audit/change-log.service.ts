@@ -1,0 +1,138 @@
+import { newId } from '../db/ids.js';
+import { ValidationError } from '../errors/http-errors.js';
+import type { ChangeLogAnchorModel } from './change-log-anchor.model.js';
+import { entryHash, walkChain, type VerifyResult } from './change-log-chain.js';
+import { formatExport, type ExportFormat } from './change-log-export.js';
+import { provenanceFromContext, validateChange, type ChangeInput } from './change-log-input.js';
+import * as q from './change-log-query.js';
+import { ChangeLogStore } from './change-log-store.js';
+import { ChangeLogBrokenError, ChangeLogBusyError } from './change-log.errors.js';
+import type { ChangeLogDoc, ChangeLogModel } from './change-log.model.js';
+
+export interface ChangeLogOptions {
+  now?: () => Date;
+  /** Told when a `.failed` entry could not be written after a change failed: the log then overstates. */
+  logger?: { error(obj: object, msg: string): void };
+}
+
+/** Losing the race for a seq costs one round trip; this many losses in a row means something is wrong. */
+const MAX_ATTEMPTS = 40;
+
+/**
+ * The personal-data change log: every change to personal data gets an entry naming one individual actor,
+ * entries of a tenant form a verifiable hash chain, and retention cuts the chain only at its old end.
+ *
+ * Transactions would let an entry and its change commit together where the server has them; this service does
+ * not depend on them (FerretDB has none): the entry is written first and a failed change is answered by a
+ * compensating `.failed` entry, which is correct on every server.
+ */
+export class ChangeLogService {
+  private readonly store: ChangeLogStore;
+  private readonly now: () => Date;
+  /** Appends of one tenant in this process run one at a time, so they do not race each other for a seq. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(entries: ChangeLogModel, anchors: ChangeLogAnchorModel, private readonly options: ChangeLogOptions = {}) {
+    this.store = new ChangeLogStore(entries, anchors);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async append(tenantId: string, change: ChangeInput): Promise<q.ChangeLogEntry> {
+    const provenance = provenanceFromContext();
+    const valid = validateChange(change);
+    return this.serialized(tenantId, async () => {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+        const tail = await this.store.tail(tenantId);
+        const draft = { tenantId, seq: tail.seq + 1, at: this.now(), ...provenance, ...valid, prevHash: tail.hash };
+        const doc: ChangeLogDoc = { _id: newId('chg'), ...draft, hash: entryHash(draft) };
+        try {
+          await this.store.entries.insertMany([doc]);
+          return q.toEntry(doc);
+        } catch (err) {
+          // Another process took this seq (unique index): chain onto its entry instead.
+          if ((err as { code?: unknown }).code !== 11000) throw err;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
+        }
+      }
+      throw new ChangeLogBusyError();
+    });
+  }
+
+  /** No change without its entry: if the entry cannot be written, `apply` never runs. */
+  async record<T>(tenantId: string, change: ChangeInput, apply: () => Promise<T>): Promise<T> {
+    const entry = await this.append(tenantId, change);
+    try {
+      return await apply();
+    } catch (err) {
+      // The entry already claims the change; a second one says it did not happen. Nothing is ever deleted.
+      await this.append(tenantId, { ...change, action: `${change.action}.failed` }).catch((compensation: unknown) => {
+        this.options.logger?.error({ err: compensation, tenantId, seq: entry.seq }, 'change log: .failed entry not written');
+      });
+      throw err;
+    }
+  }
+
+  /** Newest first; pass `nextCursor` back for the next (older) page. */
+  async list(tenantId: string, filter: q.ChangeLogFilter, page: { cursor?: string; limit: number }): Promise<q.ChangeLogPage> {
+    const limit = q.checkPageSize(page.limit);
+    const query = q.toQuery(tenantId, filter);
+    if (page.cursor !== undefined) query.seq = { $lt: q.decodeCursor(page.cursor) };
+    const docs = await this.store.entries.find(query).sort({ seq: -1 }).limit(limit + 1).lean<ChangeLogDoc[]>();
+    const items = docs.slice(0, limit).map(q.toEntry);
+    const last = items.at(-1);
+    return docs.length > limit && last ? { items, nextCursor: q.encodeCursor(last.seq) } : { items };
+  }
+
+  /** Oldest first, streamed from a database cursor one line at a time. */
+  export(tenantId: string, filter: q.ChangeLogFilter, format: ExportFormat): AsyncIterable<string> {
+    if (format !== 'ndjson' && format !== 'csv') throw new ValidationError([{ field: 'format', message: 'must be ndjson or csv' }]);
+    return formatExport(this.store.scan(q.toQuery(tenantId, filter)), format);
+  }
+
+  async verify(tenantId: string): Promise<VerifyResult> {
+    const start = await this.store.start(tenantId);
+    const { ok, checked, firstBroken } = await walkChain(start, this.store.scan({ tenantId, seq: { $gt: start.seq } }));
+    return firstBroken ? { ok, checked, firstBroken } : { ok, checked };
+  }
+
+  /**
+   * Retention: removes the entries older than `olderThan`, always a prefix of the chain, after checking that
+   * prefix and saving where the chain continues. A broken prefix is refused rather than erased with its
+   * evidence. The newest entry always stays, even if old: it is what a concurrent append's seq collides with.
+   */
+  async prune(tenantId: string, olderThan: Date): Promise<number> {
+    if (!(olderThan instanceof Date) || Number.isNaN(olderThan.getTime())) {
+      throw new ValidationError([{ field: 'olderThan', message: 'must be a valid date' }]);
+    }
+    const newest = await this.store.newestSeq(tenantId);
+    if (newest === undefined) return 0;
+    const cut = Math.min((await this.store.firstSeqSince(tenantId, olderThan)) ?? newest, newest) - 1;
+    const start = await this.store.start(tenantId);
+    if (cut > start.seq) {
+      const walk = await walkChain(start, this.store.scan({ tenantId, seq: { $gt: start.seq, $lte: cut } }));
+      if (walk.firstBroken) throw new ChangeLogBrokenError(walk.firstBroken.seq, walk.firstBroken.reason);
+      if (walk.last.seq !== cut) throw new ChangeLogBrokenError(walk.last.seq + 1, 'gap');
+      await this.store.saveAnchor(tenantId, walk.last, this.now());
+    }
+    // The anchor is saved before anything is deleted, and this also clears what an interrupted prune left.
+    const { deletedCount } = await this.store.entries.deleteMany({ tenantId, seq: { $lte: Math.max(cut, start.seq) } });
+    return deletedCount;
+  }
+
+  /** Every entry about one subject, oldest first (for a data subject's access request). */
+  async entriesAbout(tenantId: string, subjectId: string): Promise<q.ChangeLogEntry[]> {
+    const docs = await this.store.entries.find(q.toQuery(tenantId, { subjectId })).sort({ seq: 1 }).lean<ChangeLogDoc[]>();
+    return docs.map(q.toEntry);
+  }
+
+  private serialized<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(tenantId) ?? Promise.resolve()).then(fn);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(tenantId, settled);
+    void settled.then(() => this.queues.get(tenantId) === settled && this.queues.delete(tenantId));
+    return run;
+  }
+}

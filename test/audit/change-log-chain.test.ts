@@ -1,0 +1,138 @@
+import { ChangeLogBrokenError } from '../../src/audit/change-log.errors.js';
+import { alice, appendMany, as, newTenant, openChangeLog, userUpdated, type ChangeLogHarness } from './change-log-harness.js';
+
+describe('change log hash chain', () => {
+  let h: ChangeLogHarness;
+  /** Through the driver, past the model: what an intruder with database access could do. */
+  const raw = () => h.db.models.changeLog.collection;
+  const seqs = async (tenantId: string) => (await raw().find({ tenantId }).sort({ seq: 1 }).toArray()).map((d) => d.seq);
+
+  beforeAll(async () => {
+    h = await openChangeLog();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('verifies after 50 appends', async () => {
+    const tenantId = newTenant();
+    expect(await appendMany(h.log, tenantId, 50)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 50 });
+  });
+
+  it('verifies an empty chain', async () => {
+    expect(await h.log.verify(newTenant())).toEqual({ ok: true, checked: 0 });
+  });
+
+  it('names exactly the entry whose fields were altered', async () => {
+    const tenantId = newTenant();
+    await appendMany(h.log, tenantId, 30);
+    const target = await raw().findOne({ tenantId, seq: 17 });
+    await raw().updateOne({ tenantId, seq: 17 }, { $set: { fields: ['locale'] } });
+    expect(await h.log.verify(tenantId)).toEqual({
+      ok: false,
+      checked: 16,
+      firstBroken: { seq: 17, id: target!._id, reason: 'hash-mismatch' },
+    });
+  });
+
+  it('names an entry whose link to its predecessor was rewritten', async () => {
+    const tenantId = newTenant();
+    await appendMany(h.log, tenantId, 10);
+    await raw().updateOne({ tenantId, seq: 4 }, { $set: { prevHash: '0'.repeat(64) } });
+    expect((await h.log.verify(tenantId)).firstBroken).toMatchObject({ seq: 4, reason: 'prev-hash-mismatch' });
+  });
+
+  it('names an entry deleted in the middle as a gap, at the entry that follows it', async () => {
+    const tenantId = newTenant();
+    await appendMany(h.log, tenantId, 10);
+    await raw().deleteOne({ tenantId, seq: 5 });
+    const after = await raw().findOne({ tenantId, seq: 6 });
+    expect(await h.log.verify(tenantId)).toEqual({ ok: false, checked: 4, firstBroken: { seq: 6, id: after!._id, reason: 'gap' } });
+  });
+
+  it('refuses a second entry with the same seq, which is what keeps the chain linear', async () => {
+    const tenantId = newTenant();
+    await appendMany(h.log, tenantId, 1);
+    const copy = { ...(await raw().findOne({ tenantId, seq: 1 }))!, _id: 'chg_copy' };
+    await expect(raw().insertOne(copy)).rejects.toMatchObject({ code: 11000 });
+  });
+
+  it('stays one gapless chain when two processes append at the same time', async () => {
+    const tenantId = newTenant();
+    const [first, second] = [await h.openInstance(), await h.openInstance()];
+    const one = { type: 'service', id: 'cli_one' } as const;
+    const two = { type: 'service', id: 'cli_two' } as const;
+    const burst = (log: typeof first.log, actor: typeof one | typeof two) =>
+      Array.from({ length: 30 }, (_, i) => as(actor, () => log.append(tenantId, userUpdated(`usr_${i}`))));
+    const entries = await Promise.all([...burst(first.log, one), ...burst(second.log, two)]);
+
+    expect(await seqs(tenantId)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(new Set(entries.map((e) => e.seq)).size).toBe(60);
+    expect(entries.filter((e) => e.actor === 'service:cli_two')).toHaveLength(30);
+    expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 60 });
+  });
+
+  describe('retention', () => {
+    const day = (iso: string) => new Date(`${iso}T12:00:00.000Z`);
+    async function appendOn(tenantId: string, isoDays: string[]): Promise<void> {
+      for (const iso of isoDays) {
+        h.clock.now = day(iso);
+        await as(alice, () => h.log.append(tenantId, userUpdated()));
+      }
+    }
+
+    it('removes only entries older than the cut-off, and the chain still verifies from its anchor', async () => {
+      const tenantId = newTenant();
+      await appendOn(tenantId, ['2023-01-01', '2023-02-01', '2023-03-01', '2024-06-01', '2024-07-01']);
+      expect(await h.log.prune(tenantId, day('2024-01-01'))).toBe(3);
+      expect(await seqs(tenantId)).toEqual([4, 5]);
+      expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 2 });
+
+      await appendOn(tenantId, ['2024-08-01']);
+      expect(await seqs(tenantId)).toEqual([4, 5, 6]);
+      expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 3 });
+    });
+
+    it('cuts at the first entry inside the period, even when an older timestamp follows it', async () => {
+      const tenantId = newTenant();
+      await appendOn(tenantId, ['2023-01-01', '2024-06-01', '2023-12-31', '2024-07-01']);
+      expect(await h.log.prune(tenantId, day('2024-01-01'))).toBe(1);
+      expect(await seqs(tenantId)).toEqual([2, 3, 4]);
+    });
+
+    it('keeps the newest entry even when all are past the period, so the next append still links', async () => {
+      const tenantId = newTenant();
+      await appendOn(tenantId, ['2022-01-01', '2022-02-01', '2022-03-01']);
+      expect(await h.log.prune(tenantId, day('2024-01-01'))).toBe(2);
+      expect(await seqs(tenantId)).toEqual([3]);
+      await appendOn(tenantId, ['2024-02-01']);
+      expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 2 });
+    });
+
+    it('prunes again from the earlier anchor', async () => {
+      const tenantId = newTenant();
+      await appendOn(tenantId, ['2022-01-01', '2022-06-01', '2023-01-01', '2023-06-01', '2024-01-01']);
+      expect(await h.log.prune(tenantId, day('2022-03-01'))).toBe(1);
+      expect(await h.log.prune(tenantId, day('2023-03-01'))).toBe(2);
+      expect(await seqs(tenantId)).toEqual([4, 5]);
+      expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 2 });
+    });
+
+    it('refuses to delete a prefix that does not verify, and deletes nothing', async () => {
+      const tenantId = newTenant();
+      await appendOn(tenantId, ['2023-01-01', '2023-02-01', '2023-03-01', '2024-06-01']);
+      await raw().updateOne({ tenantId, seq: 2 }, { $set: { actor: 'user:someone_else' } });
+      await expect(h.log.prune(tenantId, day('2024-01-01'))).rejects.toThrow(ChangeLogBrokenError);
+      expect(await seqs(tenantId)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('names the cut as a gap when the anchor itself is removed', async () => {
+      const tenantId = newTenant();
+      await appendOn(tenantId, ['2023-01-01', '2023-02-01', '2024-06-01']);
+      await h.log.prune(tenantId, day('2024-01-01'));
+      await h.db.models.changeLogAnchors.collection.deleteOne({ tenantId });
+      expect((await h.log.verify(tenantId)).firstBroken).toMatchObject({ seq: 3, reason: 'gap' });
+    });
+  });
+});

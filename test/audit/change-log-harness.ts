@@ -1,0 +1,65 @@
+import { connectDatabase, type Database } from '../../src/db/database.js';
+import { newId } from '../../src/db/ids.js';
+import type { ChangeInput } from '../../src/audit/change-log-input.js';
+import { ChangeLogService } from '../../src/audit/change-log.service.js';
+import { runWithContext, type Actor, type RequestContext } from '../../src/audit/request-context.js';
+import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+
+/** A change log on this test file's own database, with a clock the spec sets. */
+export interface ChangeLogHarness {
+  testDb: TestDatabase;
+  db: Database;
+  log: ChangeLogService;
+  clock: { now: Date };
+  /** A second service on its own connection to the same database: another process, as far as the log knows. */
+  openInstance(): Promise<{ db: Database; log: ChangeLogService }>;
+  close(): Promise<void>;
+}
+
+export async function openChangeLog(): Promise<ChangeLogHarness> {
+  const testDb = await connectTestDatabase();
+  const db = await connectDatabase(testDb.uri);
+  const clock = { now: new Date('2025-03-01T12:00:00.000Z') };
+  const service = (database: Database) =>
+    new ChangeLogService(database.models.changeLog, database.models.changeLogAnchors, { now: () => clock.now });
+  const others: Database[] = [];
+  return {
+    testDb,
+    db,
+    log: service(db),
+    clock,
+    async openInstance() {
+      const other = await connectDatabase(testDb.uri);
+      others.push(other);
+      return { db: other, log: service(other) };
+    },
+    async close() {
+      for (const other of others) await other.close();
+      await db.close();
+      await testDb.drop();
+    },
+  };
+}
+
+export const newTenant = (): string => newId('ten');
+
+export const alice: Actor = { type: 'user', id: 'usr_alice', tenant: 'acme' };
+
+/** Runs `fn` as `actor`, the way the HTTP boundary will. */
+export function as<T>(actor: Actor, fn: () => Promise<T>, extra: Omit<RequestContext, 'actor'> = {}): Promise<T> {
+  return runWithContext({ actor, ...extra }, fn);
+}
+
+/** A plausible change to a user's profile; only names of fields, as callers are meant to write it. */
+export function userUpdated(subjectId = 'usr_bob', fields = ['email', 'givenName']): ChangeInput {
+  return { action: 'user.updated', subjectType: 'user', subjectId, fields };
+}
+
+/** Appends `count` entries one after another, as `actor`, returning their seqs. */
+export async function appendMany(log: ChangeLogService, tenantId: string, count: number, actor = alice): Promise<number[]> {
+  const seqs: number[] = [];
+  await as(actor, async () => {
+    for (let i = 0; i < count; i += 1) seqs.push((await log.append(tenantId, userUpdated(`usr_${i % 3}`))).seq);
+  });
+  return seqs;
+}

@@ -1,0 +1,167 @@
+import { CHANGE_LOG_KEYS } from '../../src/audit/change-log.model.js';
+import type { ChangeInput } from '../../src/audit/change-log-input.js';
+import { MissingActorError } from '../../src/audit/change-log.errors.js';
+import { currentContext } from '../../src/audit/request-context.js';
+import { UnscopedQueryError, ValidationError } from '../../src/errors/http-errors.js';
+import { alice, as, newTenant, openChangeLog, userUpdated, type ChangeLogHarness } from './change-log-harness.js';
+
+describe('change log entries', () => {
+  let h: ChangeLogHarness;
+  /** A change that counts its runs, to prove whether it ran. */
+  const countingChange = () => {
+    const change = { runs: 0, apply: async () => ((change.runs += 1), 'changed') };
+    return change;
+  };
+  const stored = (tenantId: string) => h.db.models.changeLog.collection.find({ tenantId }).sort({ seq: 1 }).toArray();
+
+  beforeAll(async () => {
+    h = await openChangeLog();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  describe('who acts', () => {
+    it('refuses a change made outside any request context, and writes nothing', async () => {
+      const tenantId = newTenant();
+      await expect(h.log.append(tenantId, userUpdated())).rejects.toThrow(MissingActorError);
+      expect(await stored(tenantId)).toHaveLength(0);
+    });
+
+    it('records the actor of the context as one individual identity, with request id and address', async () => {
+      const tenantId = newTenant();
+      const entry = await as(alice, () => h.log.append(tenantId, userUpdated()), { requestId: 'req-42', ip: '192.0.2.7' });
+      expect(entry).toMatchObject({ actor: 'user:usr_alice@acme', actorType: 'user', requestId: 'req-42', ip: '192.0.2.7' });
+      const [doc] = await stored(tenantId);
+      expect(doc).toMatchObject({ actor: 'user:usr_alice@acme', actorType: 'user', requestId: 'req-42', ip: '192.0.2.7' });
+    });
+
+    it('keeps the actors of concurrent requests apart', async () => {
+      const tenantId = newTenant();
+      const job = { type: 'job', id: 'anonymize-inactive' } as const;
+      const service = { type: 'service', id: 'cli_portal', tenant: 'platform' } as const;
+      const [a, b] = await Promise.all([
+        as(job, () => h.log.append(tenantId, userUpdated('usr_a'))),
+        as(service, () => h.log.append(tenantId, userUpdated('usr_b'))),
+      ]);
+      expect([a.subjectId, a.actor]).toEqual(['usr_a', 'job:anonymize-inactive']);
+      expect([b.subjectId, b.actor]).toEqual(['usr_b', 'service:cli_portal@platform']);
+      expect(currentContext()).toBeUndefined();
+    });
+
+    it.each([
+      ['an empty id', { type: 'user', id: '' }],
+      ['a group name with a space', { type: 'user', id: 'All admins' }],
+      ['an e-mail address', { type: 'user', id: 'anna@example.com' }],
+      ['an unknown actor type', { type: 'group', id: 'admins' }],
+    ])('refuses an actor with %s', async (_case, actor) => {
+      const tenantId = newTenant();
+      await expect(as(actor as never, () => h.log.append(tenantId, userUpdated()))).rejects.toThrow(MissingActorError);
+      expect(await stored(tenantId)).toHaveLength(0);
+    });
+  });
+
+  describe('no personal values', () => {
+    it.each([
+      ['a field name carrying a value', { fields: ['email=anna@example.com'] }],
+      ['a name with a space', { fields: ['Anna Svensson'] }],
+      ['a field name over 64 characters', { fields: ['f'.repeat(65)] }],
+      ['an e-mail address as subject id', { subjectId: 'anna@example.com' }],
+      ['free text as action', { action: 'changed the phone number' }],
+    ])('refuses %s, and writes nothing', async (_case, override) => {
+      const tenantId = newTenant();
+      const change = { ...userUpdated(), ...override } as ChangeInput;
+      await expect(as(alice, () => h.log.append(tenantId, change))).rejects.toThrow(ValidationError);
+      expect(await stored(tenantId)).toHaveLength(0);
+    });
+
+    it('stores only the keys of the schema, whatever else the caller attached', async () => {
+      const tenantId = newTenant();
+      const leaky = { ...userUpdated('usr_bob', ['email', 'phone']), email: 'bob@example.com', phone: '+4512345678' };
+      await as(alice, () => h.log.append(tenantId, leaky));
+      const [doc] = await stored(tenantId);
+      expect(Object.keys(doc!).filter((k) => !(CHANGE_LOG_KEYS as readonly string[]).includes(k))).toEqual([]);
+      expect(JSON.stringify(doc)).not.toMatch(/bob@example\.com|12345678/);
+      expect(doc!.fields).toEqual(['email', 'phone']);
+    });
+  });
+
+  describe('record', () => {
+    it('writes the entry before the change runs, and returns what the change returns', async () => {
+      const tenantId = newTenant();
+      const result = await as(alice, () =>
+        h.log.record(tenantId, userUpdated(), async () => ({ entriesSeenByChange: (await stored(tenantId)).length })),
+      );
+      expect(result).toEqual({ entriesSeenByChange: 1 });
+    });
+
+    it('does not run the change when its entry is refused', async () => {
+      const tenantId = newTenant();
+      const change = countingChange();
+      const input = userUpdated('usr_bob', ['givenName', 'new value: Anna']);
+      await expect(as(alice, () => h.log.record(tenantId, input, change.apply))).rejects.toThrow(ValidationError);
+      expect(change.runs).toBe(0);
+      expect(await stored(tenantId)).toHaveLength(0);
+    });
+
+    it('does not run the change when the log cannot be written because its database is gone', async () => {
+      const tenantId = newTenant();
+      const other = await h.openInstance();
+      // Without buffering an operation on a closed connection fails at once instead of waiting for a reconnect.
+      other.db.connection.set('bufferCommands', false);
+      await other.db.close();
+      const change = countingChange();
+      const failure = await as(alice, () => other.log.record(tenantId, userUpdated(), change.apply)).catch((e: Error) => e);
+      expect(failure).toMatchObject({ name: 'MongoNotConnectedError' });
+      expect(change.runs).toBe(0);
+      expect(await stored(tenantId)).toHaveLength(0);
+    });
+
+    it('answers a change that throws with a .failed entry for the same subject and fields, and rethrows', async () => {
+      const tenantId = newTenant();
+      const boom = new Error('write conflict');
+      await expect(as(alice, () => h.log.record(tenantId, userUpdated('usr_bob', ['phone']), () => Promise.reject(boom)))).rejects.toBe(boom);
+      const docs = await stored(tenantId);
+      expect(docs.map((d) => [d.seq, d.action, d.subjectId, d.fields])).toEqual([
+        [1, 'user.updated', 'usr_bob', ['phone']],
+        [2, 'user.updated.failed', 'usr_bob', ['phone']],
+      ]);
+      expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 2 });
+    });
+  });
+
+  describe('tenant scope', () => {
+    it('keeps one chain per tenant, each starting at 1', async () => {
+      const [a, b] = [newTenant(), newTenant()];
+      await as(alice, async () => {
+        await h.log.append(a, userUpdated());
+        await h.log.append(b, userUpdated());
+        await h.log.append(a, userUpdated());
+      });
+      expect((await stored(a)).map((d) => d.seq)).toEqual([1, 2]);
+      expect((await stored(b)).map((d) => d.seq)).toEqual([1]);
+      expect((await h.log.list(b, {}, { limit: 10 })).items.map((e) => e.tenantId)).toEqual([b]);
+    });
+
+    it('refuses queries on its collections that do not name a tenant', async () => {
+      await expect(h.db.models.changeLog.find({ subjectId: 'usr_bob' })).rejects.toThrow(UnscopedQueryError);
+      await expect(h.db.models.changeLog.deleteMany({})).rejects.toThrow(UnscopedQueryError);
+      await expect(h.db.models.changeLogAnchors.findOne({})).rejects.toThrow(UnscopedQueryError);
+    });
+
+    it('returns every entry about one subject, oldest first, and none about others', async () => {
+      const tenantId = newTenant();
+      await as(alice, async () => {
+        await h.log.append(tenantId, userUpdated('usr_anna'));
+        await h.log.append(tenantId, userUpdated('usr_other'));
+        await h.log.append(tenantId, { action: 'user.exported', subjectType: 'user', subjectId: 'usr_anna', fields: [] });
+      });
+      const about = await h.log.entriesAbout(tenantId, 'usr_anna');
+      expect(about.map((e) => [e.seq, e.action])).toEqual([
+        [1, 'user.updated'],
+        [3, 'user.exported'],
+      ]);
+    });
+  });
+
+});
