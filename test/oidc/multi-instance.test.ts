@@ -7,7 +7,7 @@ import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 /** Two processes on one database behave as one: nothing that matters lives in a process's memory. */
 describe('two instances on one database', () => {
-  let one: Awaited<ReturnType<typeof startTestIdp>>;
+  let one: TestIdp;
   let two: TestIdp;
   let fixture: TenantFixture;
 

@@ -5,6 +5,7 @@ import { createApp, type IdpApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { MasterKey } from '../../src/crypto/master-key.js';
 import { connectDatabase, type Database } from '../../src/db/database.js';
+import type { Logger } from 'pino';
 import { createLogger } from '../../src/observability/logger.js';
 import { connectTestDatabase, type TestDatabase } from './database.js';
 
@@ -23,6 +24,7 @@ export interface TestIdpOptions {
   database?: TestDatabase;
   masterKey?: Buffer;
   env?: Record<string, string>;
+  logger?: Logger;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   });
   const masterKey = new MasterKey(options.masterKey ?? randomBytes(32));
   const db = await connectDatabase(testDatabase.uri);
-  const idp = createApp({ config, db, masterKey, logger: createLogger(config.logLevel) });
+  const idp = createApp({ config, db, masterKey, logger: options.logger ?? createLogger(config.logLevel) });
   server.on('request', idp.app.callback());
   return {
     ...idp,

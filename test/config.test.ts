@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('starts a developer with defaults: port 3000, local database, demo seed', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, publicUrl: 'http://localhost:3000', mongodbUri: undefined, seedDemo: true, env: 'development' });
+    expect(config.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  });
+
+  it('never seeds the demo tenant on a configured database unless asked', () => {
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/idp' }).seedDemo).toBe(false);
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/idp', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+
+  it('names every bad value at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', IDP_MASTER_KEY: 'short', ARGON2_MEMORY_KIB: '12', LOG_LEVEL: 'loud', MONGODB_URI: 'postgres://x' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const fields = (error as ConfigError).problems.map((p) => p.split(':')[0]);
+    expect(fields.sort()).toEqual(['ARGON2_MEMORY_KIB', 'IDP_MASTER_KEY', 'LOG_LEVEL', 'MONGODB_URI', 'PORT', 'PUBLIC_URL']);
+    expect((error as Error).message).toContain('IDP_MASTER_KEY: must be 32 bytes encoded as base64');
+  });
+
+  it('refuses production without a master key or a database', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/IDP_MASTER_KEY: required in production[\s\S]*MONGODB_URI: required in production/);
+  });
+
+  it('treats empty variables as unset and trims a trailing slash from PUBLIC_URL', () => {
+    const config = loadConfig({ PORT: '', PUBLIC_URL: 'https://id.example.com/' });
+    expect(config.port).toBe(3000);
+    expect(config.publicUrl).toBe('https://id.example.com');
+  });
+});

@@ -1,0 +1,67 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/observability/logger.js';
+import { createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
+import { discoverClient, signIn } from '../support/sign-in.js';
+import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+
+class Capture extends Writable {
+  lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+}
+
+describe('operations', () => {
+  let idp: TestIdp;
+  let fixture: TenantFixture;
+  const logs = new Capture();
+
+  beforeAll(async () => {
+    idp = await startTestIdp({ logger: createLogger('info', logs) });
+    fixture = await createTenantFixture(idp.services, 'ops');
+  });
+  afterAll(() => idp.close());
+
+  it('answers liveness and readiness', async () => {
+    expect(await (await fetch(`${idp.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${idp.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('exposes request, latency, token and sign-in metrics by route name', async () => {
+    await signIn(await discoverClient(idp.baseUrl, fixture), { email: fixture.user.email! });
+    const text = await (await fetch(`${idp.baseUrl}/metrics`)).text();
+    expect(text).toMatch(/idp_http_requests_total\{route="oidc:token",method="POST",status="200"\} [1-9]/);
+    expect(text).toMatch(/idp_http_request_duration_seconds_bucket\{le="[\d.]+",route="oidc:authorization",method="GET"\}/);
+    expect(text).toMatch(/idp_logins_total\{result="success"\} [1-9]/);
+    expect(text).toMatch(/idp_tokens_issued_total\{kind="AccessToken"\} [1-9]/);
+    // Route labels are names, never raw paths with slugs or ids.
+    expect(text).toContain(`route="/t/:slug/interaction/:uid/login"`);
+    expect(text).not.toMatch(/route="\/t\/ops/);
+  });
+
+  it('keeps personal data and credentials out of the logs of a whole sign-in', async () => {
+    await signIn(await discoverClient(idp.baseUrl, fixture), { email: fixture.user.email!, extra: { login_hint: fixture.user.email! } });
+    const all = logs.lines.join('\n');
+    expect(logs.lines.length).toBeGreaterThan(5);
+    for (const secret of [fixture.user.email!, PASSWORD, fixture.clientSecret, 'Alice Andersen']) expect(all).not.toContain(secret);
+    expect(JSON.parse(logs.lines[0]!)).toHaveProperty('level');
+  });
+
+  it('redacts personal fields wherever they are logged', () => {
+    const out = new Capture();
+    createLogger('info', out).info({ email: 'a@b.test', user: { email: 'a@b.test', name: 'Ann', phone: '+4512345678' }, password: 'pw' }, 'x');
+    expect(out.lines[0]).not.toMatch(/a@b\.test|Ann|4512345678|"pw"/);
+    expect(out.lines[0]).toContain('[redacted]');
+  });
+
+  it('reports not ready when the database is gone', async () => {
+    const other = await startTestIdp();
+    await other.db.close();
+    const res = await fetch(`${other.baseUrl}/readyz`);
+    expect(res.status).toBe(503);
+    other.server.closeAllConnections();
+    await new Promise((resolve) => other.server.close(resolve));
+    await other.testDatabase.drop();
+  });
+});
