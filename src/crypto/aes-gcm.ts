@@ -6,6 +6,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
  * another tenant fails to open instead of being read as someone else's data.
  */
 const VERSION = 'v1';
+const TAG_LENGTH = 16;
 
 export function seal(key: Buffer, plaintext: Buffer, aad: string): string {
   const iv = randomBytes(12);
@@ -20,7 +21,8 @@ export function open(key: Buffer, box: string, aad: string): Buffer {
   if (version !== VERSION || iv === undefined || tag === undefined || ciphertext === undefined) {
     throw new Error('Not a sealed box');
   }
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  // A fixed tag length: without it Node accepts a truncated tag (down to 4 bytes), which weakens the seal.
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_LENGTH });
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);

@@ -37,6 +37,16 @@ export function tenantScopePlugin(schema: Schema): void {
       throw new UnscopedQueryError((this as unknown as { _model: { modelName: string } })._model.modelName, 'aggregate');
     }
   });
+  // bulkWrite bypasses query middleware: each of its operations is checked here instead.
+  schema.pre('bulkWrite', function refuseUnscopedBulkWrite(this: { modelName: string }, ...args: unknown[]) {
+    const ops = args.find((a) => Array.isArray(a)) as Record<string, { filter?: Record<string, unknown>; document?: Record<string, unknown> }>[] | undefined;
+    for (const op of ops ?? []) {
+      for (const [kind, body] of Object.entries(op)) {
+        const tenantId = kind === 'insertOne' ? body?.document?.tenantId : body?.filter?.tenantId;
+        if (tenantId === undefined || tenantId === null) throw new UnscopedQueryError(this.modelName, `bulkWrite ${kind}`);
+      }
+    }
+  });
   schema.pre('insertMany', function requireTenant(this: { modelName: string }, ...args: unknown[]) {
     const docs = args.find((a) => Array.isArray(a)) as unknown[] | undefined;
     for (const doc of docs ?? []) {

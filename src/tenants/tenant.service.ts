@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MasterKey } from '../crypto/master-key.js';
 import { newId } from '../db/ids.js';
-import { ConflictError, NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/http-errors.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
 import { dataKeyAad } from './tenant-keyring.js';
 import type { TenantDoc, TenantModel, TenantSettings } from './tenant.model.js';
@@ -22,6 +22,8 @@ export class TenantService {
   ) {}
 
   async create(input: CreateTenantInput): Promise<TenantDoc> {
+    // The pool only routes slugs of this shape; any other tenant would exist but never answer.
+    if (!SLUG_PATTERN.test(input.slug)) throw new ValidationError([{ field: 'slug', message: 'lower-case letters, digits and dashes, 2-63 characters' }]);
     if (await this.tenants.exists({ slug: input.slug })) throw new ConflictError(`Tenant ${input.slug} already exists`);
     const _id = newId('ten');
     const wrappedDataKey = this.masterKey.wrap(randomBytes(32), dataKeyAad(_id));

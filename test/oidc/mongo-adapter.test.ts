@@ -73,6 +73,22 @@ describe('oidc adapter', () => {
       expect(await rawEntries().countDocuments({ tenantId: tenantA, kind: 'Session', id })).toBe(1);
     });
 
+    it('keeps no lookup field or expiry of the earlier payload when an upsert replaces it', async () => {
+      const sessions = adapter(tenantA, 'Session');
+      const id = uniqueId('sess');
+      const uid = uniqueId('uid');
+      await sessions.upsert(id, tokenPayload('Session', { uid, grantId: uniqueId('grant') }), 60);
+      const replacement = tokenPayload('Session');
+      await sessions.upsert(id, replacement, 0);
+
+      expect(await sessions.find(id)).toEqual(replacement);
+      expect(await sessions.findByUid(uid)).toBeUndefined();
+      const stored = await rawEntries().findOne({ tenantId: tenantA, kind: 'Session', id });
+      expect(stored).not.toHaveProperty('uid');
+      expect(stored).not.toHaveProperty('grantId');
+      expect(stored).not.toHaveProperty('expiresAt');
+    });
+
     it('stores the expiry expiresIn seconds after the upsert', async () => {
       const tokens = adapter(tenantA, 'AccessToken');
       const id = uniqueId('at');
