@@ -49,9 +49,9 @@ export class ChangeLogService {
           await this.store.entries.insertMany([doc]);
           return q.toEntry(doc);
         } catch (err) {
-          // Another process took this seq (unique index): chain onto its entry instead.
+          // Another process took this seq (unique index): chain onto its entry instead. No pause before the
+          // retry: one appender wins every round, and waiting would only hand the next round to the winner.
           if ((err as { code?: unknown }).code !== 11000) throw err;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
         }
       }
       throw new ChangeLogBusyError();

@@ -7,11 +7,6 @@ import { alice, as, newTenant, openChangeLog, userUpdated, type ChangeLogHarness
 
 describe('change log entries', () => {
   let h: ChangeLogHarness;
-  /** A change that counts its runs, to prove whether it ran. */
-  const countingChange = () => {
-    const change = { runs: 0, apply: async () => ((change.runs += 1), 'changed') };
-    return change;
-  };
   const stored = (tenantId: string) => h.db.models.changeLog.collection.find({ tenantId }).sort({ seq: 1 }).toArray();
 
   beforeAll(async () => {
@@ -83,50 +78,6 @@ describe('change log entries', () => {
       expect(Object.keys(doc!).filter((k) => !(CHANGE_LOG_KEYS as readonly string[]).includes(k))).toEqual([]);
       expect(JSON.stringify(doc)).not.toMatch(/bob@example\.com|12345678/);
       expect(doc!.fields).toEqual(['email', 'phone']);
-    });
-  });
-
-  describe('record', () => {
-    it('writes the entry before the change runs, and returns what the change returns', async () => {
-      const tenantId = newTenant();
-      const result = await as(alice, () =>
-        h.log.record(tenantId, userUpdated(), async () => ({ entriesSeenByChange: (await stored(tenantId)).length })),
-      );
-      expect(result).toEqual({ entriesSeenByChange: 1 });
-    });
-
-    it('does not run the change when its entry is refused', async () => {
-      const tenantId = newTenant();
-      const change = countingChange();
-      const input = userUpdated('usr_bob', ['givenName', 'new value: Anna']);
-      await expect(as(alice, () => h.log.record(tenantId, input, change.apply))).rejects.toThrow(ValidationError);
-      expect(change.runs).toBe(0);
-      expect(await stored(tenantId)).toHaveLength(0);
-    });
-
-    it('does not run the change when the log cannot be written because its database is gone', async () => {
-      const tenantId = newTenant();
-      const other = await h.openInstance();
-      // Without buffering an operation on a closed connection fails at once instead of waiting for a reconnect.
-      other.db.connection.set('bufferCommands', false);
-      await other.db.close();
-      const change = countingChange();
-      const failure = await as(alice, () => other.log.record(tenantId, userUpdated(), change.apply)).catch((e: Error) => e);
-      expect(failure).toMatchObject({ name: 'MongoNotConnectedError' });
-      expect(change.runs).toBe(0);
-      expect(await stored(tenantId)).toHaveLength(0);
-    });
-
-    it('answers a change that throws with a .failed entry for the same subject and fields, and rethrows', async () => {
-      const tenantId = newTenant();
-      const boom = new Error('write conflict');
-      await expect(as(alice, () => h.log.record(tenantId, userUpdated('usr_bob', ['phone']), () => Promise.reject(boom)))).rejects.toBe(boom);
-      const docs = await stored(tenantId);
-      expect(docs.map((d) => [d.seq, d.action, d.subjectId, d.fields])).toEqual([
-        [1, 'user.updated', 'usr_bob', ['phone']],
-        [2, 'user.updated.failed', 'usr_bob', ['phone']],
-      ]);
-      expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 2 });
     });
   });
 
