@@ -14,6 +14,7 @@ import { healthRouter } from './observability/health.router.js';
 import { httpObserver } from './observability/http-observer.middleware.js';
 import { AppMetrics } from './observability/metrics.js';
 import { interactionsRouter } from './oidc/interactions.router.js';
+import { LoginFlow } from './oidc/login-flow.js';
 import { cookieKeys } from './oidc/provider.factory.js';
 import { projectRoot } from './project-root.js';
 import { createServices, type Services } from './services.js';
@@ -64,7 +65,8 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   });
 
   const tenantRouter = new Router({ prefix: '/t/:slug' });
-  interactionsRouter(tenantRouter, { users: services.users, views, metrics });
+  const loginFlow = new LoginFlow([], db.models.pendingLogins, services.users);
+  interactionsRouter(tenantRouter, { users: services.users, views, metrics, loginFlow });
 
   const root = new Router();
   healthRouter(root, { db, metrics });

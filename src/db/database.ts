@@ -5,6 +5,7 @@ import { doorModel } from '../doors/door.model.js';
 import { doorPermissionModel } from '../doors/door-permission.model.js';
 import { signingKeyModel } from '../keys/signing-key.model.js';
 import { oidcEntryModel } from '../oidc/oidc-entry.model.js';
+import { pendingLoginModel } from '../oidc/pending-login.model.js';
 import { roleModel } from '../roles/role.model.js';
 import { tenantModel } from '../tenants/tenant.model.js';
 import { userModel } from '../users/user.model.js';
@@ -29,12 +30,13 @@ function registerModels(connection: Connection) {
     clients: clientModel(connection),
     signingKeys: signingKeyModel(connection),
     oidcEntries: oidcEntryModel(connection),
+    pendingLogins: pendingLoginModel(connection),
     ...changeLogModels(connection),
   };
 }
 
 /** Documents with an `expiresAt` that the server removes itself where it can (TTL), else the sweeper does. */
-const EXPIRING_COLLECTIONS = ['oidcEntries'] as const satisfies readonly (keyof Models)[];
+const EXPIRING_COLLECTIONS = ['oidcEntries', 'pendingLogins'] as const satisfies readonly (keyof Models)[];
 
 export async function connectDatabase(uri: string): Promise<Database> {
   // Indexes are created here, explicitly, because some must differ by server (TTL or not).

@@ -9,12 +9,14 @@ import type { ViewRenderer } from '../views/view-renderer.js';
 import { translate } from '../i18n/messages.js';
 import { pageContext } from './provider-pages.js';
 import { grantConsent } from './grant-consent.js';
+import type { LoginFlow } from './login-flow.js';
 import { pageErrors } from './page-errors.middleware.js';
 
 export interface InteractionDeps {
   users: UserService;
   views: ViewRenderer;
   metrics: AppMetrics;
+  loginFlow: LoginFlow;
 }
 
 const LoginForm = z.object({ email: z.string().trim().max(320), password: z.string().max(1024) });
@@ -75,10 +77,8 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
       return renderLogin(ctx, details, { email: parsed.success ? parsed.data.email : '', error });
     }
     deps.metrics.logins.inc({ result: 'success' });
-    await deps.users.touchLastActive(tenant._id, user.id);
-    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { login: { accountId: user.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     ctx.status = 303;
-    ctx.redirect(redirectTo);
+    ctx.redirect(await deps.loginFlow.begin(ctx, runtimeOf(ctx), details, user, ['pwd']));
   });
 
   router.post('/interaction/:uid/confirm', form, async (ctx) => {
