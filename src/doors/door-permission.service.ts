@@ -1,6 +1,15 @@
+import type { ChangeLogService } from '../audit/change-log.service.js';
+import { provenanceFromContext } from '../audit/change-log-input.js';
 import { newId } from '../db/ids.js';
+import { ConflictError, NotFoundError } from '../errors/http-errors.js';
+import type { RoleModel } from '../roles/role.model.js';
+import type { UserModel } from '../users/user.model.js';
 import type { DoorModel } from './door.model.js';
 import type { DoorPermissionDoc, DoorPermissionModel } from './door-permission.model.js';
+import { DoorPermissionHistory, withDoorKeys, type DoorPermission } from './door-permission-history.js';
+import { checkWindow } from './door-permission.window.js';
+
+export type { DoorPermission };
 
 /** The `door_permissions` claim entry a lock back-end reads. */
 export interface DoorPermissionClaim {
@@ -16,25 +25,103 @@ export interface GrantInput {
   holderId: string;
   validFrom?: Date;
   validUntil?: Date;
-  grantedBy: string;
 }
 
+export interface PermissionListQuery {
+  doorId?: string;
+  holderType?: 'user' | 'role';
+  holderId?: string;
+  includeRevoked?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+/** A user's door grants are personal data: each grant and revocation is one change-log entry about the user. */
+const USER_CHANGE = { subjectType: 'user', fields: ['door_permissions'] };
+
+/**
+ * Door grants to users and roles. A grant is never edited or removed: revoking stamps it, so the history
+ * (`history`) can answer for any date. Who granted or revoked is the acting identity.
+ */
 export class DoorPermissionService {
+  /** Who held which door when. */
+  readonly history: DoorPermissionHistory;
+
   constructor(
     private readonly permissions: DoorPermissionModel,
     private readonly doors: DoorModel,
-  ) {}
+    private readonly users: UserModel,
+    private readonly roles: RoleModel,
+    private readonly changeLog: ChangeLogService,
+  ) {
+    this.history = new DoorPermissionHistory(permissions, doors);
+  }
 
-  async grant(tenantId: string, input: GrantInput): Promise<DoorPermissionDoc> {
-    const [doc] = await this.permissions.insertMany([{ _id: newId('dpm'), tenantId, ...input, grantedAt: new Date() }]);
-    return doc!.toObject();
+  async grant(tenantId: string, input: GrantInput): Promise<DoorPermission> {
+    checkWindow({ validFrom: input.validFrom, validUntil: input.validUntil });
+    const door = await this.doors.findOne({ tenantId, _id: input.doorId }).lean();
+    if (!door) throw new NotFoundError('Door');
+    if (door.archivedAt) throw new ConflictError(`Door ${door.key} is archived and takes no new grants`);
+    const holderExists =
+      input.holderType === 'user'
+        ? await this.users.exists({ tenantId, _id: input.holderId })
+        : await this.roles.exists({ tenantId, name: input.holderId });
+    if (!holderExists) throw new NotFoundError(input.holderType === 'user' ? 'User' : 'Role');
+    const { doorId, holderType, holderId, validFrom, validUntil } = input;
+    const doc = { _id: newId('dpm'), tenantId, doorId, holderType, holderId, validFrom, validUntil, grantedBy: provenanceFromContext().actor, grantedAt: new Date() };
+    const insert = async () => (await this.permissions.insertMany([doc]))[0]!.toObject();
+    const granted = holderType === 'user'
+      ? await this.changeLog.record(tenantId, { ...USER_CHANGE, action: 'door_permission.granted', subjectId: holderId }, insert)
+      : await insert();
+    return { ...granted, doorKey: door.key };
+  }
+
+  /** Stamps the grant revoked now; a second revocation is refused, the first one's stamp stays. */
+  async revoke(tenantId: string, id: string): Promise<DoorPermission> {
+    const grant = await this.permissions.findOne({ tenantId, _id: id }).lean();
+    if (!grant) throw new NotFoundError('Door permission');
+    if (grant.revokedAt) throw new ConflictError('The door permission is already revoked');
+    const stamp = { revokedAt: new Date(), revokedBy: provenanceFromContext().actor };
+    const update = async () => {
+      const { matchedCount } = await this.permissions.updateOne({ tenantId, _id: id, revokedAt: null }, { $set: stamp });
+      if (!matchedCount) throw new ConflictError('The door permission is already revoked');
+    };
+    if (grant.holderType === 'user') {
+      await this.changeLog.record(tenantId, { ...USER_CHANGE, action: 'door_permission.revoked', subjectId: grant.holderId }, update);
+    } else {
+      await update();
+    }
+    const [revoked] = await withDoorKeys(this.doors, tenantId, [{ ...grant, ...stamp }]);
+    return revoked!;
+  }
+
+  /** Ends every open grant of a role (the role is going away); roles are not people, so nothing is logged. */
+  async revokeAllHeldByRole(tenantId: string, role: string): Promise<void> {
+    const stamp = { revokedAt: new Date(), revokedBy: provenanceFromContext().actor };
+    await this.permissions.updateMany({ tenantId, holderType: 'role', holderId: role, revokedAt: null }, { $set: stamp });
+  }
+
+  /** Ordered by id, which never changes, so a page boundary never moves while grants are added. */
+  async list(tenantId: string, query: PermissionListQuery): Promise<{ items: DoorPermission[]; nextCursor: string | null }> {
+    const filter: Record<string, unknown> = { tenantId };
+    if (query.doorId) filter.doorId = query.doorId;
+    if (query.holderType) filter.holderType = query.holderType;
+    if (query.holderId) filter.holderId = query.holderId;
+    if (!query.includeRevoked) filter.revokedAt = null;
+    if (query.cursor) filter._id = { $gt: Buffer.from(query.cursor, 'base64url').toString('utf8') };
+    const docs: DoorPermissionDoc[] = await this.permissions.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
+    const page = docs.slice(0, query.limit);
+    const more = docs.length > query.limit;
+    return { items: await withDoorKeys(this.doors, tenantId, page), nextCursor: more ? Buffer.from(page[page.length - 1]!._id).toString('base64url') : null };
   }
 
   /**
    * The permissions in force at `at` for a user, held directly or through one of its roles, one entry per
-   * door and window. Archived doors open nothing.
+   * door and window. Archived doors open nothing. Only an active user holds any: a restricted user's grants
+   * are kept but not used (nor are a locked or anonymized user's), whoever asks for the claims.
    */
   async claimsFor(tenantId: string, user: { id: string; roles: string[] }, at = new Date()): Promise<DoorPermissionClaim[]> {
+    if (!(await this.users.exists({ tenantId, _id: user.id, status: 'active' }))) return [];
     const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }];
     if (user.roles.length) holders.push({ holderType: 'role', holderId: { $in: user.roles } });
     const grants: DoorPermissionDoc[] = await this.permissions.find({ tenantId, revokedAt: null, $or: holders }).lean();

@@ -49,15 +49,13 @@ async function seed(services: Services, demo: Config['demo']): Promise<DemoSeedR
   const mainEntrance = await services.doors.create(tenant._id, { key: 'main-entrance', name: 'Main entrance' });
   const serverRoom = await services.doors.create(tenant._id, { key: 'server-room', name: 'Server room' });
   const today = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
-  const grantedBy = 'seed:demo';
-  await services.doorPermissions.grant(tenant._id, { doorId: mainEntrance._id, holderType: 'user', holderId: user.id, grantedBy });
+  await services.doorPermissions.grant(tenant._id, { doorId: mainEntrance._id, holderType: 'user', holderId: user.id });
   await services.doorPermissions.grant(tenant._id, {
     doorId: serverRoom._id,
     holderType: 'user',
     holderId: user.id,
     validFrom: today,
     validUntil: new Date(today.getTime() + 30 * 24 * 3600 * 1000),
-    grantedBy,
   });
   return { created: true, tenantSlug: demo.tenant };
 }

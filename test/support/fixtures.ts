@@ -53,7 +53,8 @@ async function setUpTenant(services: Services, slug: string): Promise<TenantFixt
   });
   const door = await services.doors.create(tenant._id, { key: 'main-entrance', name: 'Main entrance' });
   const lab = await services.doors.create(tenant._id, { key: 'lab', name: 'Lab' });
-  await services.doorPermissions.grant(tenant._id, { doorId: door._id, holderType: 'user', holderId: user.id, grantedBy: 'test' });
-  await services.doorPermissions.grant(tenant._id, { doorId: lab._id, holderType: 'role', holderId: 'team_lead', grantedBy: 'test' });
+  await services.doorPermissions.grant(tenant._id, { doorId: door._id, holderType: 'user', holderId: user.id });
+  await services.roles.create(tenant._id, { name: 'team_lead' });
+  await services.doorPermissions.grant(tenant._id, { doorId: lab._id, holderType: 'role', holderId: 'team_lead' });
   return { tenant, clientId, clientSecret: clientSecret!, user };
 }
