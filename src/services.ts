@@ -1,35 +1,57 @@
 import type { Config } from './config.js';
+import { createAccountServices } from './account/account-services.js';
+import { AccountSessions } from './account/sessions.service.js';
 import { ChangeLogService } from './audit/change-log.service.js';
 import { revokeAccount } from './oidc/account-sessions.js';
+import { revokeClient } from './clients/client-revocation.js';
 import { ClientService } from './clients/client.service.js';
 import type { MasterKey } from './crypto/master-key.js';
 import type { Database } from './db/database.js';
 import { DoorPermissionService } from './doors/door-permission.service.js';
 import { DoorService } from './doors/door.service.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
+import { MfaService } from './mfa/mfa.service.js';
+import { RoleService } from './roles/role.service.js';
+import { LoginLockout } from './security/login-lockout.js';
+import { RateLimitStore } from './security/rate-limit.store.js';
+import { TenantKeyRegistry } from './privacy/tenant-key-registry.js';
 import { TenantKeyring } from './tenants/tenant-keyring.js';
 import { TenantService } from './tenants/tenant.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
+import { SubjectErasure } from './privacy/subject-erasure.js';
+import { SubjectExport } from './privacy/subject-export.js';
 import { UserService } from './users/user.service.js';
 
 export type Services = ReturnType<typeof createServices>;
 
 /** The domain services, wired once from the database, the master key and the configuration. */
-export function createServices(db: Database, masterKey: MasterKey, config: Pick<Config, 'argon2'>) {
+export function createServices(db: Database, masterKey: MasterKey, config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl'>>) {
   const { models } = db;
   const keyring = new TenantKeyring(masterKey);
   const hasher = new PasswordHasher(config.argon2);
   const signingKeys = new SigningKeyService(models.signingKeys, masterKey);
+  const tenantKeys = new TenantKeyRegistry(models.tenantKeys, masterKey);
   const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors);
-  return {
+  const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
+  const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog);
+  const core = {
     keyring,
     hasher,
     signingKeys,
-    tenants: new TenantService(models.tenants, signingKeys, masterKey),
+    tenantKeys,
+    tenants: new TenantService(models.tenants, signingKeys, tenantKeys),
     changeLog,
-    users: new UserService(models.users, keyring, hasher, changeLog, (tenantId, accountId) => revokeAccount(models.oidcEntries, tenantId, accountId)),
+    users: new UserService(models.users, keyring, hasher, changeLog, revoke, new SubjectErasure(models, revoke)),
     doors: new DoorService(models.doors),
-    doorPermissions: new DoorPermissionService(models.doorPermissions, models.doors),
-    clients: new ClientService(models.clients, masterKey),
+    doorPermissions,
+    roles: new RoleService(models.roles, models.users, doorPermissions),
+    clients: new ClientService(models.clients, masterKey, (tenantId, clientId) => revokeClient(models.oidcEntries, tenantId, clientId)),
+    mfa: new MfaService(models.mfaFactors, models.mfaChallenges, keyring, changeLog),
+    rateLimits: new RateLimitStore(db.connection.db!, db.capabilities, masterKey),
+    sessions: new AccountSessions(models.oidcEntries, changeLog),
   };
+  const lockout = new LoginLockout(core.rateLimits);
+  core.users.onSignInFailuresCleared = (tenantId, emailHash) => lockout.clear(tenantId, emailHash);
+  const subjectExport = new SubjectExport(models, keyring, core.users, doorPermissions, changeLog);
+  return { ...core, lockout, subjectExport, ...createAccountServices({ ...core, models, publicUrl: config.publicUrl }) };
 }

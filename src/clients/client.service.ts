@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { MasterKey } from '../crypto/master-key.js';
 import { newId } from '../db/ids.js';
-import { ConflictError } from '../errors/http-errors.js';
-import type { ClientModel } from './client.model.js';
+import { ConflictError, NotFoundError } from '../errors/http-errors.js';
+import type { ClientDoc, ClientModel } from './client.model.js';
+import { isPublic } from './client-registration.js';
 
 export interface ClientRegistration {
   client_id?: string;
@@ -16,27 +17,35 @@ export interface ClientRegistration {
   [metadata: string]: unknown;
 }
 
-/** OIDC clients of a tenant. A new secret is returned once, by `create`; afterwards only its sealed form exists. */
+/** A client as admins see it: its registration, never its secret. */
+export interface ClientRecord {
+  clientId: string;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Ends a deleted client's grants and tokens. */
+export type RevokeClient = (tenantId: string, clientId: string) => Promise<unknown>;
+
+/**
+ * OIDC clients of a tenant. A secret is returned once, by `create` or `rotateSecret`; afterwards only its sealed
+ * form exists. The provider reads clients from here on every use, so each change takes effect at once.
+ */
 export class ClientService {
   constructor(
     private readonly clients: ClientModel,
     private readonly masterKey: MasterKey,
+    private readonly revokeClient: RevokeClient,
   ) {}
 
   async create(tenantId: string, registration: ClientRegistration, secret?: string): Promise<{ clientId: string; clientSecret?: string }> {
     const { client_id, ...metadata } = registration;
     const clientId = client_id ?? newId('cli');
     if (await this.clients.exists({ tenantId, clientId })) throw new ConflictError(`Client ${clientId} already exists`);
-    const isPublic = metadata.token_endpoint_auth_method === 'none';
-    const clientSecret = isPublic ? undefined : (secret ?? randomBytes(32).toString('base64url'));
+    const clientSecret = isPublic(metadata) ? undefined : (secret ?? newSecret());
     await this.clients.insertMany([
-      {
-        _id: newId('cld'),
-        tenantId,
-        clientId,
-        metadata,
-        sealedSecret: clientSecret ? this.masterKey.wrap(Buffer.from(clientSecret), aad(tenantId, clientId)) : undefined,
-      },
+      { _id: newId('cld'), tenantId, clientId, metadata, sealedSecret: clientSecret ? this.seal(tenantId, clientId, clientSecret) : undefined },
     ]);
     return { clientId, clientSecret };
   }
@@ -48,6 +57,67 @@ export class ClientService {
     const secret = doc.sealedSecret ? this.masterKey.unwrap(doc.sealedSecret, aad(tenantId, clientId)).toString('utf8') : undefined;
     return { ...doc.metadata, client_id: clientId, ...(secret ? { client_secret: secret } : {}) };
   }
+
+  async get(tenantId: string, clientId: string): Promise<ClientRecord> {
+    const doc = await this.clients.findOne({ tenantId, clientId }).lean();
+    if (!doc) throw new NotFoundError('Client');
+    return toRecord(doc);
+  }
+
+  async list(tenantId: string, page: { cursor?: string; limit: number }): Promise<{ items: ClientRecord[]; nextCursor: string | null }> {
+    const filter: Record<string, unknown> = { tenantId };
+    // Ordered by document id, which never changes: a page boundary stays put while clients come and go.
+    if (page.cursor) filter._id = { $gt: Buffer.from(page.cursor, 'base64url').toString('utf8') };
+    const docs = await this.clients.find(filter).sort({ _id: 1 }).limit(page.limit + 1).lean();
+    const items = docs.slice(0, page.limit);
+    const more = docs.length > page.limit;
+    return { items: items.map(toRecord), nextCursor: more ? Buffer.from(items[items.length - 1]!._id).toString('base64url') : null };
+  }
+
+  /** A client of the tenant holding a service role, if any (the platform's operator accounts). */
+  async findWithServiceRole(tenantId: string, role: string): Promise<ClientRecord | undefined> {
+    const doc = await this.clients.findOne({ tenantId, 'metadata.service_roles': role }).lean();
+    return doc ? toRecord(doc) : undefined;
+  }
+
+  /** Replaces the registration; the secret stays. A client cannot turn public or confidential: it holds a secret or it does not. */
+  async update(tenantId: string, clientId: string, registration: Omit<ClientRegistration, 'client_id'>): Promise<ClientRecord> {
+    const current = await this.get(tenantId, clientId);
+    if (isPublic(current.metadata) !== isPublic(registration)) {
+      throw new ConflictError('A client cannot change between public (none) and confidential authentication; register a new client');
+    }
+    const updated = await this.clients.findOneAndUpdate({ tenantId, clientId }, { $set: { metadata: registration } }, { new: true }).lean();
+    if (!updated) throw new NotFoundError('Client');
+    return toRecord(updated);
+  }
+
+  /** A new secret, returned this once; the old one stops working immediately. */
+  async rotateSecret(tenantId: string, clientId: string): Promise<{ clientId: string; clientSecret: string }> {
+    const current = await this.get(tenantId, clientId);
+    if (isPublic(current.metadata)) throw new ConflictError('A public client has no secret to rotate');
+    const clientSecret = newSecret();
+    await this.clients.updateOne({ tenantId, clientId }, { $set: { sealedSecret: this.seal(tenantId, clientId, clientSecret) } });
+    return { clientId, clientSecret };
+  }
+
+  /** Deletes the client first, so it can obtain nothing new, then ends what it already holds. */
+  async delete(tenantId: string, clientId: string): Promise<void> {
+    const deleted = await this.clients.findOneAndDelete({ tenantId, clientId }).lean();
+    if (!deleted) throw new NotFoundError('Client');
+    await this.revokeClient(tenantId, clientId);
+  }
+
+  private seal(tenantId: string, clientId: string, secret: string): string {
+    return this.masterKey.wrap(Buffer.from(secret), aad(tenantId, clientId));
+  }
+}
+
+function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function toRecord(doc: ClientDoc): ClientRecord {
+  return { clientId: doc.clientId, metadata: doc.metadata, createdAt: doc.createdAt, updatedAt: doc.updatedAt };
 }
 
 function aad(tenantId: string, clientId: string): string {

@@ -1,5 +1,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { OidcEntryModel } from './oidc-entry.model.js';
+import { accountOf, openPayload, sealPayload } from './oidc-payload.js';
 
 /**
  * oidc-provider's storage for one tenant and one model kind. Bound to its tenant at construction, so no
@@ -11,13 +13,16 @@ export class MongoAdapter implements Adapter {
     private readonly entries: OidcEntryModel,
     private readonly tenantId: string,
     private readonly kind: string,
+    /** The tenant's field cipher, which seals payloads (see oidc-payload.ts); tests of storage alone omit it. */
+    private readonly cipher?: FieldCipher,
   ) {}
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const fields = {
-      payload: JSON.stringify(payload),
+      payload: sealPayload(this.cipher, this.kind, id, payload),
       grantId: payload.grantId,
-      accountId: payload.accountId,
+      accountId: accountOf(payload),
+      clientId: payload.clientId,
       uid: payload.uid,
       userCode: payload.userCode,
       expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : undefined,
@@ -64,7 +69,8 @@ export class MongoAdapter implements Adapter {
   private async findOne(filter: { id?: string; uid?: string; userCode?: string }): Promise<AdapterPayload | undefined> {
     const doc = await this.entries.findOne({ tenantId: this.tenantId, kind: this.kind, ...filter }).lean();
     if (!doc || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
-    const payload = JSON.parse(doc.payload) as AdapterPayload;
+    const payload = openPayload(this.cipher, doc);
+    if (!payload) return undefined;
     if (doc.consumedAt) payload.consumed = Math.floor(doc.consumedAt.getTime() / 1000);
     return payload;
   }

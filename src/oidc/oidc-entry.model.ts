@@ -15,6 +15,8 @@ export interface OidcEntryDoc {
   grantId?: string;
   /** The user an entry belongs to, so erasing or locking a user ends all their sessions and tokens. */
   accountId?: string;
+  /** The client an entry was issued to, so deleting a client ends its grants and tokens. */
+  clientId?: string;
   uid?: string;
   userCode?: string;
   consumedAt?: Date;
@@ -29,6 +31,7 @@ const OidcEntrySchema = new Schema<OidcEntryDoc>(
     payload: { type: String, required: true },
     grantId: String,
     accountId: String,
+    clientId: String,
     uid: String,
     userCode: String,
     consumedAt: Date,
@@ -40,6 +43,7 @@ OidcEntrySchema.plugin(tenantScopePlugin);
 OidcEntrySchema.index({ tenantId: 1, kind: 1, id: 1 }, { unique: true });
 OidcEntrySchema.index({ tenantId: 1, grantId: 1 });
 OidcEntrySchema.index({ tenantId: 1, accountId: 1 });
+OidcEntrySchema.index({ tenantId: 1, clientId: 1 });
 OidcEntrySchema.index({ tenantId: 1, kind: 1, uid: 1 });
 OidcEntrySchema.index({ tenantId: 1, kind: 1, userCode: 1 });
 

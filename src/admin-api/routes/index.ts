@@ -2,10 +2,20 @@ import type { Config } from '../../config.js';
 import type { Services } from '../../services.js';
 import type { RouteSpec } from '../route-spec.js';
 import { changeLogRoutes } from './change-log.routes.js';
+import { clientRoutes } from './clients.routes.js';
+import { credentialRoutes } from './credentials.routes.js';
+import { doorPermissionRoutes } from './door-permissions.routes.js';
+import { doorRoutes } from './doors.routes.js';
+import { invitationRoutes } from './invitations.routes.js';
+import { keyRoutes } from './keys.routes.js';
+import { mfaRoutes } from './mfa.routes.js';
+import { privacyRoutes } from './privacy.routes.js';
+import { roleRoutes } from './roles.routes.js';
+import { sessionRoutes } from './sessions.routes.js';
 import { tenantRoutes } from './tenants.routes.js';
 import { userRoutes } from './users.routes.js';
 
 /** Every admin route, in the order the OpenAPI document lists them. */
 export function adminRoutes(services: Services, config: Pick<Config, 'publicUrl'>): RouteSpec[] {
-  return [...tenantRoutes(services, config.publicUrl), ...userRoutes(services), ...changeLogRoutes(services)];
+  return [...tenantRoutes(services, config.publicUrl), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...keyRoutes(services)];
 }

@@ -1,0 +1,90 @@
+import type { FieldIssue } from '../errors/http-errors.js';
+import type { ClientRegistration } from './client.service.js';
+
+export const CLIENT_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+/**
+ * The scopes every tenant's provider offers (provider.factory.ts). oidc-provider refuses a client whose
+ * `scope` names any other, which would only show when the client is used, so registration refuses it first.
+ */
+export const CLIENT_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'roles', 'doors'] as const;
+
+export type ClientGrantType = (typeof CLIENT_GRANT_TYPES)[number];
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+
+/** A client as an admin registers it; the stored metadata adds what follows from it (response_types). */
+export interface ClientSettings {
+  client_name?: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: ClientGrantType[];
+  token_endpoint_auth_method: ClientAuthMethod;
+  scope?: string;
+  service_roles: string[];
+}
+
+// Plain http is tolerable only where the traffic never leaves the machine (native apps, local development).
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1']);
+
+/** Why a redirect URI is refused, or undefined when it is acceptable. */
+export function redirectUriProblem(uri: string): string | undefined {
+  const url = URL.parse(uri);
+  if (!url) return 'must be an absolute URL';
+  if (uri.includes('#')) return 'must not contain a fragment';
+  if (url.username || url.password) return 'must not contain credentials';
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) return undefined;
+  return 'must use https (http only for localhost or 127.0.0.1)';
+}
+
+/** A public client (a browser or mobile app) cannot keep a secret, so it has none. */
+export function isPublic(metadata: { token_endpoint_auth_method?: unknown }): boolean {
+  return metadata.token_endpoint_auth_method === 'none';
+}
+
+/** The rules that tie fields together; each problem names the field to correct. */
+export function settingsProblems(s: ClientSettings): FieldIssue[] {
+  const problems: FieldIssue[] = [];
+  const grants = new Set<string>(s.grant_types);
+  if (isPublic(s) && grants.has('client_credentials')) {
+    // A public client holds no secret, so "client credentials" would hand tokens to anyone knowing its id.
+    problems.push({ field: 'grant_types', message: 'a public client (token_endpoint_auth_method none) cannot use client_credentials' });
+  }
+  if (grants.has('authorization_code') && s.redirect_uris.length === 0) {
+    problems.push({ field: 'redirect_uris', message: 'authorization_code needs at least one redirect URI' });
+  }
+  if (grants.has('refresh_token') && !grants.has('authorization_code')) {
+    problems.push({ field: 'grant_types', message: 'refresh_token is only issued with authorization_code' });
+  }
+  if (s.service_roles.length > 0 && !grants.has('client_credentials')) {
+    problems.push({ field: 'service_roles', message: 'service roles are held by service accounts, which need the client_credentials grant' });
+  }
+  return problems;
+}
+
+/** The registration stored and handed to oidc-provider (RFC 7591 names). */
+export function toMetadata(s: ClientSettings): ClientRegistration {
+  return {
+    ...(s.client_name !== undefined ? { client_name: s.client_name } : {}),
+    redirect_uris: s.redirect_uris,
+    post_logout_redirect_uris: s.post_logout_redirect_uris,
+    grant_types: s.grant_types,
+    response_types: s.grant_types.includes('authorization_code') ? ['code'] : [],
+    token_endpoint_auth_method: s.token_endpoint_auth_method,
+    ...(s.scope !== undefined ? { scope: s.scope } : {}),
+    service_roles: s.service_roles,
+  };
+}
+
+/** Stored metadata read back as settings; defaults are oidc-provider's for clients registered without them. */
+export function toSettings(metadata: Record<string, unknown>): ClientSettings {
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return {
+    ...(typeof metadata.client_name === 'string' ? { client_name: metadata.client_name } : {}),
+    redirect_uris: strings(metadata.redirect_uris),
+    post_logout_redirect_uris: strings(metadata.post_logout_redirect_uris),
+    grant_types: (metadata.grant_types === undefined ? ['authorization_code'] : strings(metadata.grant_types)) as ClientGrantType[],
+    token_endpoint_auth_method: (metadata.token_endpoint_auth_method ?? 'client_secret_basic') as ClientAuthMethod,
+    ...(typeof metadata.scope === 'string' ? { scope: metadata.scope } : {}),
+    service_roles: strings(metadata.service_roles),
+  };
+}
