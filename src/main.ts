@@ -1,38 +1,31 @@
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { createApp } from './app.js';
+import { runWithContext } from './audit/request-context.js';
 import { ConfigError, loadConfig } from './config.js';
-import { loadOrCreateDevMasterKey } from './crypto/dev-master-key.js';
-import { MasterKey } from './crypto/master-key.js';
-import { connectDatabase } from './db/database.js';
-import { startLocalDatabase, type LocalDatabase } from './db/local-database.js';
 import { createLogger } from './observability/logger.js';
 import { startExpiredEntriesSweeper } from './oidc/expired-entries.sweeper.js';
 import { issuerFor } from './oidc/provider.factory.js';
-import { projectRoot } from './project-root.js';
+import { startOutboxWorker } from './outbox/start-worker.js';
+import { connectLikeServer } from './runtime/boot.js';
 import { seedDemo } from './seed/demo.seed.js';
+import { ensurePlatformTenant } from './tenants/platform.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const root = projectRoot();
-  const dataDir = join(root, config.dataDir);
-
-  let local: LocalDatabase | undefined;
-  if (!config.mongodbUri) {
-    logger.info('MONGODB_URI is not set: starting a local database under %s', join(dataDir, 'db'));
-    local = await startLocalDatabase({ dataDir: join(dataDir, 'db'), toolsDir: join(root, '.tools'), log: (m) => logger.info(m) });
-  }
-  const masterKey = new MasterKey(config.masterKey ?? (await loadOrCreateDevMasterKey(join(dataDir, 'master.key'))));
-  const db = await connectDatabase(config.mongodbUri ?? local!.uri);
+  const runtime = await connectLikeServer(config, { log: (m) => logger.info(m) });
+  const { db, masterKey } = runtime;
   logger.info({ server: db.capabilities.server, version: db.capabilities.version }, 'database connected');
 
-  const { app, services } = createApp({ config, db, masterKey, logger });
+  const { app, services, scheduler } = createApp({ config, db, masterKey, logger });
+  await runWithContext({ actor: { type: 'system', id: 'startup' } }, () => ensurePlatformTenant(services));
   if (config.seedDemo) {
     const seeded = await seedDemo(services, config.demo);
     if (seeded.created) logger.info({ tenant: seeded.tenantSlug }, 'demo tenant seeded');
   }
   const stopSweeper = db.capabilities.ttlIndexes ? () => {} : startExpiredEntriesSweeper(db.models.oidcEntries, logger);
+  scheduler.start();
+  const mailWorker = startOutboxWorker({ config, db, services, logger });
 
   const server = createServer(app.callback());
   server.listen(config.port, config.host);
@@ -50,8 +43,11 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     clearTimeout(forced);
     stopSweeper();
-    await db.close();
-    await local?.stop();
+    // A job in progress finishes and releases its lease, so another process need not wait for it to expire.
+    await scheduler.stop();
+    // The mail in hand is finished and marked, so a restart never sends it a second time.
+    await mailWorker?.stop();
+    await runtime.close();
     logger.info('stopped');
     process.exit(0);
   };
@@ -63,6 +59,7 @@ async function main(): Promise<void> {
       `Identity provider listening on http://${c.host}:${c.port} (public URL ${c.publicUrl})`,
       `  health:    ${c.publicUrl}/healthz   ready: ${c.publicUrl}/readyz   metrics: ${c.publicUrl}/metrics`,
     ];
+    if (c.localMailbox) lines.push(`  mailbox:   ${c.publicUrl}/dev/mailbox   (no SMTP_URL: mail is kept here, links are logged)`);
     if (c.seedDemo) {
       const issuer = issuerFor(c.publicUrl, c.demo.tenant);
       lines.push(

@@ -1,13 +1,14 @@
 import type { FieldIssue } from '../errors/http-errors.js';
+import { OIDC_SCOPES } from '../oidc/provider.factory.js';
 import type { ClientRegistration } from './client.service.js';
 
 export const CLIENT_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 /**
- * The scopes every tenant's provider offers (provider.factory.ts). oidc-provider refuses a client whose
- * `scope` names any other, which would only show when the client is used, so registration refuses it first.
+ * oidc-provider refuses a client whose `scope` names a scope it does not offer, which would only show when the
+ * client is used, so registration refuses it first.
  */
-export const CLIENT_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'roles', 'doors'] as const;
+export const CLIENT_SCOPES = OIDC_SCOPES;
 
 export type ClientGrantType = (typeof CLIENT_GRANT_TYPES)[number];
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];

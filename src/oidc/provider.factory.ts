@@ -4,6 +4,9 @@ import type { ClientService } from '../clients/client.service.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { DoorPermissionService } from '../doors/door-permission.service.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
+import { ACR_VALUES } from '../mfa/acr.js';
+import { acrInteractionPolicy } from '../mfa/acr-policy.js';
+import { TenantKeyring } from '../tenants/tenant-keyring.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { UserService } from '../users/user.service.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
@@ -39,13 +42,16 @@ export const TTL = {
 } as const;
 export const LONGEST_SIGNED_TOKEN_TTL = TTL.IdToken;
 
+/** The scopes every tenant's provider offers; client registration refuses any other. */
+export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'roles', 'doors'] as const;
+
 export const SCOPE_CLAIMS = {
   acr: null,
   auth_time: null,
   sid: null,
   iss: null,
-  // amr under openid: relying parties always learn how the user authenticated (password, MFA, passkey).
-  openid: ['sub', 'amr'],
+  // amr and acr under openid: relying parties always learn how the user authenticated (password, MFA, passkey).
+  openid: ['sub', 'amr', 'acr'],
   profile: ['name', 'given_name', 'family_name', 'locale', 'updated_at'],
   email: ['email', 'email_verified'],
   roles: ['roles'],
@@ -68,14 +74,16 @@ export function issuerFor(publicUrl: string, slug: string): string {
 /** One oidc-provider per tenant, configured in this one place. */
 export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDeps): Provider {
   const findAccount = accountFinder(tenant, deps.users, deps.doorPermissions);
+  const payloadCipher = new TenantKeyring(deps.masterKey).cipherFor(tenant);
   const configuration: Configuration = {
     adapter: (kind: string) =>
-      kind === 'Client' ? clientAdapter(tenant._id, deps.clients) : new MongoAdapter(deps.oidcEntries, tenant._id, kind),
+      kind === 'Client' ? clientAdapter(tenant._id, deps.clients) : new MongoAdapter(deps.oidcEntries, tenant._id, kind, payloadCipher),
     jwks: { keys: jwks as never },
     cookies: { keys: cookieKeys(deps.masterKey) },
     findAccount,
     claims: SCOPE_CLAIMS,
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles', 'doors'],
+    acrValues: [...ACR_VALUES],
+    scopes: [...OIDC_SCOPES],
     responseTypes: ['code'],
     // Roles and door permissions must reach the ID token too: lock apps read them offline.
     conformIdTokenClaims: false,
@@ -96,7 +104,7 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
       resourceIndicators: resourceIndicators(tenant, deps.adminAudience),
     },
     renderError: providerPages(tenant, deps.views).renderError,
-    interactions: { url: (_ctx, interaction) => `/t/${tenant.slug}/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `/t/${tenant.slug}/interaction/${interaction.uid}`, policy: acrInteractionPolicy() },
     async extraTokenClaims(ctx: KoaContextWithOIDC, token) {
       if (token.kind === 'ClientCredentials') return { tenant: tenant.slug };
       if (token.kind !== 'AccessToken' || !('accountId' in token) || !token.accountId) return undefined;

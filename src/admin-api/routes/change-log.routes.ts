@@ -59,7 +59,7 @@ export function changeLogRoutes(services: Services): RouteSpec[] {
               ip: e.ip,
               hash: e.hash,
             })),
-            next_cursor: page.nextCursor,
+            next_cursor: page.nextCursor ?? null,
           },
         };
       },
