@@ -64,6 +64,7 @@ const OWNER_FILE = 'launcher.json';
 interface Owner {
   parent: number;
   server: number;
+  uri: string;
 }
 
 function isAlive(pid: number): boolean {
@@ -75,18 +76,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
+function readOwner(dataDir: string): Owner | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as Owner;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The URI of the local server another process (the server, usually) already runs on `dataDir`, so a second
+ * process (the CLI) joins it instead of starting a rival server on the same files. Undefined when none runs.
+ */
+export function runningLocalDatabase(dataDir: string): string | undefined {
+  const owner = readOwner(resolve(dataDir));
+  return owner?.uri && isAlive(owner.server) && isAlive(owner.parent) ? owner.uri : undefined;
+}
+
 /**
  * A launcher whose process died without stop() leaves its server running on the same files; that orphan is
  * ended here so that a restart does not fight it for the data. A live owner means the data is really in use.
  */
 async function claimDataDir(dataDir: string): Promise<void> {
-  let owner: Owner;
-  try {
-    owner = JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as Owner;
-  } catch {
-    return;
-  }
-  if (!isAlive(owner.server)) return;
+  const owner = readOwner(dataDir);
+  if (!owner || !isAlive(owner.server)) return;
   if (isAlive(owner.parent)) {
     throw new Error(`${dataDir} is in use by a database server (pid ${owner.server}) of process ${owner.parent}`);
   }
@@ -116,8 +129,9 @@ export async function startLocalDatabase(opts: LocalDatabaseOptions): Promise<Lo
   }
   const { server, kind, port } = started;
 
+  const uri = `mongodb://127.0.0.1:${port}`;
   const ownerFile = join(dataDir, OWNER_FILE);
-  writeFileSync(ownerFile, JSON.stringify({ parent: process.pid, server: server.child.pid ?? 0 } satisfies Owner));
+  writeFileSync(ownerFile, JSON.stringify({ parent: process.pid, server: server.child.pid ?? 0, uri } satisfies Owner));
   // Best effort for a parent that exits without stop(); the server itself gets SIGTERM from startServerProcess.
   const cleanUpOnExit = () => rmSync(opts.ephemeral ? dataDir : ownerFile, { recursive: true, force: true });
   process.on('exit', cleanUpOnExit);
@@ -127,7 +141,7 @@ export async function startLocalDatabase(opts: LocalDatabaseOptions): Promise<Lo
     if (!stopping) log(`${kind} on port ${port} exited unexpectedly (${code ?? signal})`);
   });
   return {
-    uri: `mongodb://127.0.0.1:${port}`,
+    uri,
     kind,
     stop: () =>
       (stopping ??= (async () => {

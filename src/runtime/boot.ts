@@ -3,9 +3,8 @@ import type { Config } from '../config.js';
 import { loadOrCreateDevMasterKey } from '../crypto/dev-master-key.js';
 import { MasterKey } from '../crypto/master-key.js';
 import { connectDatabase, type Database } from '../db/database.js';
-import { startLocalDatabase, type LocalDatabase } from '../db/local-database.js';
+import { runningLocalDatabase, startLocalDatabase, type LocalDatabase } from '../db/local-database.js';
 import { projectRoot } from '../project-root.js';
-import { runningLocalDatabase } from './running-local-database.js';
 
 export interface Runtime {
   db: Database;
