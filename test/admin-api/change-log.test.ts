@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
-import { adminClient, operatorToken, serviceToken } from '../support/admin.js';
+import { type AdminCall, type AdminWorld, serviceToken, setUpAdminWorld } from '../support/admin.js';
 import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
-import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { type TestIdp } from '../support/test-idp.js';
 import { parseCsv } from '../audit/csv.js';
 
 interface Entry {
@@ -18,8 +18,8 @@ interface Entry {
 describe('admin API: personal-data change log', () => {
   let idp: TestIdp;
   let a: TenantFixture;
-  let call: ReturnType<typeof adminClient>;
-  const tokens: Record<string, string | undefined> = {};
+  let call: AdminCall;
+  let tokens: AdminWorld['tokens'];
   const userIds: string[] = [];
 
   const actorOf = (token: string, slug: string) => `service:${decodeJwt(token).sub}@${slug}`;
@@ -38,16 +38,7 @@ describe('admin API: personal-data change log', () => {
   }
 
   beforeAll(async () => {
-    idp = await startTestIdp();
-    call = adminClient(idp);
-    a = await createTenantFixture(idp.services, 'tenant-a');
-    const b = await createTenantFixture(idp.services, 'tenant-b');
-    tokens.operator = await operatorToken(idp);
-    tokens.adminA = await serviceToken(idp, a.tenant, ['tenant_admin']);
-    tokens.adminB = await serviceToken(idp, b.tenant, ['tenant_admin']);
-    tokens.managerA = await serviceToken(idp, a.tenant, ['user_manager']);
-    tokens.auditorA = await serviceToken(idp, a.tenant, ['auditor']);
-    tokens.anonymous = undefined;
+    ({ idp, a, call, tokens } = await setUpAdminWorld());
     // Changes by two actors, of several kinds, about several people.
     for (let i = 0; i < 3; i++) userIds.push(await createUser(tokens.adminA, `admin-made-${i}@tenant-a.test`));
     userIds.push(await createUser(tokens.managerA, 'manager-made@tenant-a.test'));

@@ -1,14 +1,14 @@
 import { adminAudience } from '../../src/admin-api/admin-api.js';
-import { adminClient, operatorToken, serviceToken } from '../support/admin.js';
-import { createTenantFixture, REDIRECT_URI, RESOURCE, type TenantFixture } from '../support/fixtures.js';
+import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
+import { REDIRECT_URI, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
-import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { type TestIdp } from '../support/test-idp.js';
 
 describe('admin API: OIDC clients', () => {
   let idp: TestIdp;
   let a: TenantFixture;
-  let call: ReturnType<typeof adminClient>;
-  const tokens: Record<string, string | undefined> = {};
+  let call: AdminCall;
+  let tokens: AdminWorld['tokens'];
 
   const serviceAccount = (extra: Record<string, unknown> = {}) => ({ client_name: 'Door sync', grant_types: ['client_credentials'], ...extra });
   const webApp = (extra: Record<string, unknown> = {}) => ({
@@ -46,16 +46,7 @@ describe('admin API: OIDC clients', () => {
   }
 
   beforeAll(async () => {
-    idp = await startTestIdp();
-    call = adminClient(idp);
-    a = await createTenantFixture(idp.services, 'tenant-a');
-    const b = await createTenantFixture(idp.services, 'tenant-b');
-    tokens.operator = await operatorToken(idp);
-    tokens.adminA = await serviceToken(idp, a.tenant, ['tenant_admin']);
-    tokens.adminB = await serviceToken(idp, b.tenant, ['tenant_admin']);
-    tokens.managerA = await serviceToken(idp, a.tenant, ['user_manager']);
-    tokens.auditorA = await serviceToken(idp, a.tenant, ['auditor']);
-    tokens.anonymous = undefined;
+    ({ idp, a, call, tokens } = await setUpAdminWorld());
   });
   afterAll(() => idp.close());
 

@@ -1,6 +1,6 @@
-import { adminClient, operatorToken, serviceToken } from '../support/admin.js';
-import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
-import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
+import { type TenantFixture } from '../support/fixtures.js';
+import { type TestIdp } from '../support/test-idp.js';
 
 const DAY = 24 * 3600 * 1000;
 const daysFromNow = (days: number) => new Date(Date.now() + days * DAY).toISOString();
@@ -9,23 +9,14 @@ describe('admin API: door permissions', () => {
   let idp: TestIdp;
   let a: TenantFixture;
   let b: TenantFixture;
-  let call: ReturnType<typeof adminClient>;
-  const tokens: Record<string, string | undefined> = {};
+  let call: AdminCall;
+  let tokens: AdminWorld['tokens'];
   // The token is passed explicitly: an absent one is the anonymous caller.
   const grantTo = (token: string | undefined, userId: string, door = 'main-entrance', window = {}) =>
     call('POST', '/tenants/tenant-a/door-permissions', token, { door, holder: { type: 'user', id: userId }, ...window });
 
   beforeAll(async () => {
-    idp = await startTestIdp();
-    call = adminClient(idp);
-    a = await createTenantFixture(idp.services, 'tenant-a');
-    b = await createTenantFixture(idp.services, 'tenant-b');
-    tokens.operator = await operatorToken(idp);
-    tokens.adminA = await serviceToken(idp, a.tenant, ['tenant_admin']);
-    tokens.adminB = await serviceToken(idp, b.tenant, ['tenant_admin']);
-    tokens.managerA = await serviceToken(idp, a.tenant, ['user_manager']);
-    tokens.auditorA = await serviceToken(idp, a.tenant, ['auditor']);
-    tokens.anonymous = undefined;
+    ({ idp, a, b, call, tokens } = await setUpAdminWorld());
   });
   afterAll(() => idp.close());
 

@@ -1,9 +1,9 @@
 import { decodeProtectedHeader } from 'jose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LONGEST_SIGNED_TOKEN_TTL } from '../../src/oidc/provider.factory.js';
-import { adminClient, operatorToken, serviceToken } from '../support/admin.js';
-import { asSetup, createTenantFixture, type TenantFixture } from '../support/fixtures.js';
-import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { type AdminCall, type AdminWorld, serviceToken, setUpAdminWorld } from '../support/admin.js';
+import { asSetup, type TenantFixture } from '../support/fixtures.js';
+import { type TestIdp } from '../support/test-idp.js';
 
 interface KeyView {
   kid: string;
@@ -18,8 +18,8 @@ interface KeyView {
 describe('admin API: signing keys', () => {
   let idp: TestIdp;
   let a: TenantFixture;
-  let call: ReturnType<typeof adminClient>;
-  const tokens: Record<string, string | undefined> = {};
+  let call: AdminCall;
+  let tokens: AdminWorld['tokens'];
 
   const keysOf = async (slug: string, token = tokens.operator): Promise<KeyView[]> => (await call('GET', `/tenants/${slug}/keys`, token)).body.items;
   const byStatus = (keys: KeyView[], status: KeyView['status'], alg: string) => keys.filter((k) => k.status === status && k.alg === alg);
@@ -27,7 +27,7 @@ describe('admin API: signing keys', () => {
   /** Polls the tenant's published JWKS until `done` holds: every process picks up new keys within its refresh interval. */
   async function jwksUntil(slug: string, done: (kids: string[]) => boolean): Promise<string[]> {
     let kids: string[] = [];
-    for (let attempt = 0; attempt < 50; attempt++) {
+    for (let attempt = 0; attempt < 100; attempt++) {
       const jwks = (await (await fetch(`${idp.baseUrl}/t/${slug}/jwks`)).json()) as { keys: { kid: string }[] };
       kids = jwks.keys.map((k) => k.kid);
       if (done(kids)) return kids;
@@ -37,16 +37,7 @@ describe('admin API: signing keys', () => {
   }
 
   beforeAll(async () => {
-    idp = await startTestIdp();
-    call = adminClient(idp);
-    a = await createTenantFixture(idp.services, 'tenant-a');
-    const b = await createTenantFixture(idp.services, 'tenant-b');
-    tokens.operator = await operatorToken(idp);
-    tokens.adminA = await serviceToken(idp, a.tenant, ['tenant_admin']);
-    tokens.adminB = await serviceToken(idp, b.tenant, ['tenant_admin']);
-    tokens.managerA = await serviceToken(idp, a.tenant, ['user_manager']);
-    tokens.auditorA = await serviceToken(idp, a.tenant, ['auditor']);
-    tokens.anonymous = undefined;
+    ({ idp, a, call, tokens } = await setUpAdminWorld());
   });
   afterAll(() => idp.close());
 

@@ -1,25 +1,16 @@
-import { adminClient, operatorToken, serviceToken } from '../support/admin.js';
-import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
-import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
+import { type TenantFixture } from '../support/fixtures.js';
+import { type TestIdp } from '../support/test-idp.js';
 
 describe('admin API: roles', () => {
   let idp: TestIdp;
   let a: TenantFixture;
   let b: TenantFixture;
-  let call: ReturnType<typeof adminClient>;
-  const tokens: Record<string, string | undefined> = {};
+  let call: AdminCall;
+  let tokens: AdminWorld['tokens'];
 
   beforeAll(async () => {
-    idp = await startTestIdp();
-    call = adminClient(idp);
-    a = await createTenantFixture(idp.services, 'tenant-a');
-    b = await createTenantFixture(idp.services, 'tenant-b');
-    tokens.operator = await operatorToken(idp);
-    tokens.adminA = await serviceToken(idp, a.tenant, ['tenant_admin']);
-    tokens.adminB = await serviceToken(idp, b.tenant, ['tenant_admin']);
-    tokens.managerA = await serviceToken(idp, a.tenant, ['user_manager']);
-    tokens.auditorA = await serviceToken(idp, a.tenant, ['auditor']);
-    tokens.anonymous = undefined;
+    ({ idp, a, b, call, tokens } = await setUpAdminWorld());
   });
   afterAll(() => idp.close());
 

@@ -1,31 +1,22 @@
 import * as client from 'openid-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { translate } from '../../src/i18n/messages.js';
-import { adminClient, operatorToken, serviceToken } from '../support/admin.js';
+import { type AdminCall, type AdminWorld, serviceToken, setUpAdminWorld } from '../support/admin.js';
 import { Browser, formAction } from '../support/browser.js';
 import { createTenantFixture, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
-import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { type TestIdp } from '../support/test-idp.js';
 
 describe('admin API: tenants', () => {
   let idp: TestIdp;
   let a: TenantFixture;
-  let call: ReturnType<typeof adminClient>;
-  const tokens: Record<string, string | undefined> = {};
+  let call: AdminCall;
+  let tokens: AdminWorld['tokens'];
 
   const fields = (res: { body: { errors?: { field: string }[] } }) => (res.body.errors ?? []).map((e) => e.field);
 
   beforeAll(async () => {
-    idp = await startTestIdp();
-    call = adminClient(idp);
-    a = await createTenantFixture(idp.services, 'tenant-a');
-    const b = await createTenantFixture(idp.services, 'tenant-b');
-    tokens.operator = await operatorToken(idp);
-    tokens.adminA = await serviceToken(idp, a.tenant, ['tenant_admin']);
-    tokens.adminB = await serviceToken(idp, b.tenant, ['tenant_admin']);
-    tokens.managerA = await serviceToken(idp, a.tenant, ['user_manager']);
-    tokens.auditorA = await serviceToken(idp, a.tenant, ['auditor']);
-    tokens.anonymous = undefined;
+    ({ idp, a, call, tokens } = await setUpAdminWorld());
   });
   afterAll(() => idp.close());
 

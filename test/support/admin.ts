@@ -2,8 +2,8 @@ import * as client from 'openid-client';
 import { adminAudience, ADMIN_API_PREFIX } from '../../src/admin-api/admin-api.js';
 import { OPERATOR_ROLE, PLATFORM_TENANT } from '../../src/admin-api/principal.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
-import { asSetup } from './fixtures.js';
-import type { TestIdp } from './test-idp.js';
+import { asSetup, createTenantFixture, type TenantFixture } from './fixtures.js';
+import { startTestIdp, type TestIdp } from './test-idp.js';
 
 /**
  * Admin API callers as they exist in production: service accounts (client credentials) holding roles, their
@@ -54,4 +54,32 @@ export function adminClient(idp: TestIdp) {
     }
     return { status: res.status, body: parsed, headers: res.headers };
   };
+}
+
+export type AdminCall = ReturnType<typeof adminClient>;
+export type Caller = 'operator' | 'adminA' | 'adminB' | 'managerA' | 'auditorA' | 'anonymous';
+
+export interface AdminWorld {
+  idp: TestIdp;
+  a: TenantFixture;
+  b: TenantFixture;
+  call: AdminCall;
+  /** One caller per row of the authorization matrix; `anonymous` has no token. */
+  tokens: Record<string, string | undefined>;
+}
+
+/** The cast of every admin API spec: two tenants and a caller for each row of the matrix. */
+export async function setUpAdminWorld(): Promise<AdminWorld> {
+  const idp = await startTestIdp();
+  const a = await createTenantFixture(idp.services, 'tenant-a');
+  const b = await createTenantFixture(idp.services, 'tenant-b');
+  const tokens: Record<Caller, string | undefined> = {
+    operator: await operatorToken(idp),
+    adminA: await serviceToken(idp, a.tenant, ['tenant_admin']),
+    adminB: await serviceToken(idp, b.tenant, ['tenant_admin']),
+    managerA: await serviceToken(idp, a.tenant, ['user_manager']),
+    auditorA: await serviceToken(idp, a.tenant, ['auditor']),
+    anonymous: undefined,
+  };
+  return { idp, a, b, call: adminClient(idp), tokens };
 }
