@@ -2,15 +2,21 @@ import { randomBytes } from 'node:crypto';
 import type { Context, Next } from 'koa';
 
 /**
- * Headers for every response, and a fresh CSP nonce per request for the pages' inline styles. Pages load
- * nothing from another origin and cannot be framed.
+ * Headers for every response, and a fresh CSP nonce per request for the pages' inline styles and scripts.
+ * Pages load nothing from another origin, cannot be framed, and post forms only to us.
+ *
+ * `form-action`: Chrome applies it to every redirect that follows a form post, and our sign-in, consent,
+ * step and logout forms end in a redirect to the client (its redirect_uri or post_logout_redirect_uri). So a
+ * page whose forms lead there lists the origins of that one client's registered URIs (`allowFormTargets`);
+ * every other page allows 'self' only. Registered URIs are exact-match, so the list is what the redirect can
+ * reach, and no other client's origin is ever allowed on a page.
  */
 export function securityHeaders() {
   return async function setSecurityHeaders(ctx: Context, next: Next): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
     ctx.state.cspNonce = nonce;
     ctx.set({
-      'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self' data:; script-src 'nonce-${nonce}'; base-uri 'none'; frame-ancestors 'none'`,
+      'Content-Security-Policy': contentSecurityPolicy(nonce, []),
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
       'Referrer-Policy': 'no-referrer',
@@ -18,5 +24,41 @@ export function securityHeaders() {
     });
     if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     await next();
+    const targets = formTargets(ctx);
+    if (targets.length) ctx.set('Content-Security-Policy', contentSecurityPolicy(nonce, targets));
   };
+}
+
+/** Lets this page's forms end in a redirect to these URIs' origins (a client's registered redirect URIs). */
+export function allowFormTargets(ctx: Context, uris: readonly string[]): void {
+  ctx.state.formTargets = [...((ctx.state.formTargets as string[] | undefined) ?? []), ...uris];
+}
+
+function contentSecurityPolicy(nonce: string, targets: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    `style-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    `form-action ${["'self'", ...targets].join(' ')}`,
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+type ClientUris = { redirectUris?: string[]; postLogoutRedirectUris?: string[] };
+
+/** The explicit targets, or for oidc-provider's own pages (logout) those of the client it is serving. */
+function formTargets(ctx: Context): string[] {
+  const client = (ctx as { oidc?: { client?: ClientUris } }).oidc?.client;
+  const uris = (ctx.state.formTargets as string[] | undefined) ?? [...(client?.redirectUris ?? []), ...(client?.postLogoutRedirectUris ?? [])];
+  return [...new Set(uris.map(sourceOf).filter((s): s is string => s !== undefined))];
+}
+
+/** A CSP source for a URI: its origin for http(s), its scheme for an app's custom scheme (`com.example.app:`). */
+function sourceOf(uri: string): string | undefined {
+  const url = URL.parse(uri);
+  if (!url) return undefined;
+  if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+  return /^[a-z][a-z0-9+.-]*:$/.test(url.protocol) ? url.protocol : undefined;
 }

@@ -11,3 +11,21 @@ export async function revokeAccount(entries: OidcEntryModel, tenantId: string, a
   const { deletedCount: byGrant } = grants.length ? await entries.deleteMany({ tenantId, grantId: { $in: grants } }) : { deletedCount: 0 };
   return own + byGrant;
 }
+
+/**
+ * Ends one session of a user and what was issued through it: the grant it holds per client (its
+ * `authorizations[clientId].grantId`) and every code and token of those grants, refresh tokens included.
+ * False when the user has no such session.
+ */
+export async function revokeSession(entries: OidcEntryModel, tenantId: string, accountId: string, sessionId: string): Promise<boolean> {
+  const session = await entries.findOne({ tenantId, kind: 'Session', id: sessionId, accountId }).lean();
+  if (!session) return false;
+  const { authorizations = {} } = JSON.parse(session.payload) as { authorizations?: Record<string, { grantId?: string }> };
+  const grants = Object.values(authorizations).flatMap((a) => (a.grantId ? [a.grantId] : []));
+  await entries.deleteOne({ tenantId, kind: 'Session', id: sessionId });
+  if (grants.length) {
+    // The Grant entry itself is found by its id; what was issued under it carries the grantId.
+    await entries.deleteMany({ tenantId, $or: [{ kind: 'Grant', id: { $in: grants } }, { grantId: { $in: grants } }] });
+  }
+  return true;
+}

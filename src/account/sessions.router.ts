@@ -1,0 +1,84 @@
+import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import type { Locale } from '../i18n/locales.js';
+import { translate } from '../i18n/messages.js';
+import { asUser } from '../mfa/mfa-pages.js';
+import { sessionAccount } from '../mfa/session-account.js';
+import { pageErrors } from '../oidc/page-errors.middleware.js';
+import { pageContext } from '../oidc/provider-pages.js';
+import type { Csrf } from '../security/csrf.js';
+import type { TenantRuntime } from '../tenants/tenant-runtime.js';
+import type { UserService } from '../users/user.service.js';
+import type { ViewRenderer } from '../views/view-renderer.js';
+import type { AccountSessions, SignedInSession } from './sessions.service.js';
+
+export interface SessionsPageDeps {
+  sessions: AccountSessions;
+  users: UserService;
+  views: ViewRenderer;
+  csrf: Csrf;
+}
+
+/** /t/<slug>/account/sessions: a signed-in person sees where they are signed in and ends any of it. */
+export function sessionsRouter(router: Router, deps: SessionsPageDeps): void {
+  const form = bodyParser({ enableTypes: ['form'], formLimit: '4kb' });
+  const { views, csrf } = deps;
+  router.use('/account/sessions', pageErrors(views));
+  // The forms belong to the session they are shown in: a token from another browser's page does not fit.
+  const verify = csrf.verify((ctx) => `sessions:${(ctx.state.signedIn as SignedInSession).sessionId}`);
+
+  async function requireSession(ctx: Context, next: Next): Promise<void> {
+    const runtime = ctx.state.runtime as TenantRuntime;
+    const user = await sessionAccount(ctx, runtime, deps.users);
+    const session = user && (await deps.sessions.current(runtime, ctx));
+    ctx.set('Cache-Control', 'no-store');
+    if (session) {
+      ctx.state.signedIn = session;
+      return next();
+    }
+    const page = pageContext(ctx, runtime.tenant);
+    ctx.status = 401;
+    ctx.type = 'html';
+    ctx.body = views.render('account-sessions', { ...page, title: translate(page.locale, 'title.sessions'), signedIn: false });
+  }
+
+  router.get('/account/sessions', requireSession, async (ctx) => {
+    const { provider, tenant } = ctx.state.runtime as TenantRuntime;
+    const signedIn = ctx.state.signedIn as SignedInSession;
+    const page = pageContext(ctx, tenant);
+    const base = `/t/${tenant.slug}/account/sessions`;
+    const sessions = await Promise.all(
+      (await deps.sessions.list(tenant._id, signedIn.accountId)).map(async (s) => ({
+        current: s.handle === signedIn.handle,
+        signedInAt: s.signedInAt && formatTime(page.locale, s.signedInAt),
+        expiresAt: s.expiresAt && formatTime(page.locale, s.expiresAt),
+        apps: (await Promise.all(s.clientIds.map(async (id) => (await provider.Client.find(id))?.clientName ?? id))).join(', '),
+        action: `${base}/${s.handle}/end`,
+      })),
+    );
+    ctx.type = 'html';
+    ctx.body = views.render('account-sessions', {
+      ...page,
+      title: translate(page.locale, 'title.sessions'),
+      signedIn: true,
+      sessions,
+      notice: ctx.query.ended === '1' ? translate(page.locale, 'sessions.ended') : undefined,
+      hidden: csrf.hidden(ctx, `sessions:${signedIn.sessionId}`),
+    });
+  });
+
+  router.post('/account/sessions/:handle/end', form, requireSession, verify, async (ctx) => {
+    const { tenant } = ctx.state.runtime as TenantRuntime;
+    const signedIn = ctx.state.signedIn as SignedInSession;
+    // Someone else's or an unknown handle ends nothing and is answered like an ended one: no probing.
+    await asUser(ctx, signedIn.accountId, () => deps.sessions.end(tenant._id, signedIn.accountId, String(ctx.params.handle)));
+    ctx.status = 303;
+    ctx.redirect(`/t/${tenant.slug}/account/sessions?ended=1`);
+  });
+}
+
+function formatTime(locale: Locale, date: Date): string {
+  const format = { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' } as const;
+  return new Intl.DateTimeFormat(locale, format).format(date);
+}

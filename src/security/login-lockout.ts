@@ -1,0 +1,60 @@
+import type { RateLimiterMongo } from 'rate-limiter-flexible';
+import { retryAfterSeconds, type RateLimitStore } from './rate-limit.store.js';
+
+/**
+ * Failed sign-ins, counted per account key: the blind index of the email, so an address without an account
+ * counts exactly like one with an account and no answer tells them apart. The schedule:
+ *
+ *   - failures 1 to 3: no delay;
+ *   - after failure k ≥ 4: the next attempt with this key is refused, unchecked and uncounted, until 2^(k−3)
+ *     seconds have passed (2 s, 4 s, 8 s, … at most 15 minutes), whatever password it brings;
+ *   - at failure N (the tenant's `maxFailedLogins`, default 5): an active account becomes `locked`
+ *     (SignInGuard; change log actor system:lockout). A locked account is unlocked by an admin or by a reset
+ *     through email, nothing else: neither time nor a correct password lifts it.
+ *
+ * Failures count within 24 hours of the first one. A successful sign-in, an unlock or a new password clears
+ * them. With the default N = 5 a guesser gets 5 tries per account before the lock; a tenant that raises N gets
+ * the growing delays in between, which hold an online guesser to a handful of tries per hour.
+ */
+export const FREE_FAILURES = 3;
+export const MAX_DELAY_SECONDS = 15 * 60;
+export const DEFAULT_MAX_FAILED_LOGINS = 5;
+const WINDOW_SECONDS = 24 * 3600;
+
+export function delayAfter(failures: number): number {
+  return failures <= FREE_FAILURES ? 0 : Math.min(2 ** (failures - FREE_FAILURES), MAX_DELAY_SECONDS);
+}
+
+export class LoginLockout {
+  private readonly failures: RateLimiterMongo;
+  private readonly delays: RateLimiterMongo;
+
+  constructor(private readonly store: RateLimitStore) {
+    // Only the count matters here (the lock decides at N), so the limit itself is never reached.
+    this.failures = store.limiter('signin-failures', { points: Number.MAX_SAFE_INTEGER, durationSeconds: WINDOW_SECONDS });
+    this.delays = store.limiter('signin-delay', { points: 1, durationSeconds: 1 });
+  }
+
+  /** Seconds this key must still wait before an attempt is checked; 0 when it may try now. */
+  async waitSeconds(tenantId: string, accountKey: string): Promise<number> {
+    const res = await this.delays.get(key(tenantId, accountKey));
+    return res && res.consumedPoints > this.delays.points && res.msBeforeNext > 0 ? retryAfterSeconds(res) : 0;
+  }
+
+  /** Counts one failure; returns how many there are now, with the delay it starts. */
+  async recordFailure(tenantId: string, accountKey: string): Promise<{ failures: number; delaySeconds: number }> {
+    const { consumedPoints: failures } = await this.failures.penalty(key(tenantId, accountKey), 1);
+    const delaySeconds = delayAfter(failures);
+    if (delaySeconds) await this.delays.block(key(tenantId, accountKey), delaySeconds);
+    await this.store.sweepIfDue();
+    return { failures, delaySeconds };
+  }
+
+  async clear(tenantId: string, accountKey: string): Promise<void> {
+    await Promise.all([this.failures.delete(key(tenantId, accountKey)), this.delays.delete(key(tenantId, accountKey))]);
+  }
+}
+
+function key(tenantId: string, accountKey: string): string {
+  return `${tenantId}:${accountKey}`;
+}

@@ -1,0 +1,85 @@
+import { createHmac } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
+import type { MasterKey } from '../crypto/master-key.js';
+import type { DatabaseCapabilities } from '../db/capabilities.js';
+
+/**
+ * Counters of rate limits and sign-in failures, in MongoDB so that every process of a deployment counts the
+ * same requests (rate-limiter-flexible's RateLimiterMongo, documents `{ key, points, expire }`). Not a model of
+ * the registry: no tenant scope (a per-IP limit spans tenants; tenant-bound keys carry the tenant id), nothing
+ * worth a backup, and no subject id: keys are keyed hashes (IP addresses, email blind indexes) that live for
+ * one window, 24 hours at most.
+ */
+export const RATE_LIMIT_COLLECTION = 'rate_limits';
+
+/**
+ * The limiter never creates its own indexes (`disableIndexesCreation`): it would ask for a TTL index, which
+ * FerretDB lacks. Expired counters are removed by the server where it can, else by `sweepIfDue`; reads and
+ * increments ignore an expired counter either way. The unique key is what the limiter's correctness rests on:
+ * an expired counter is replaced in place when an insert of its key fails on it, and two processes cannot
+ * each start a counter of their own for one key.
+ */
+export async function ensureRateLimitIndexes(db: Db, capabilities: DatabaseCapabilities): Promise<void> {
+  const collection = db.collection(RATE_LIMIT_COLLECTION);
+  await collection.createIndex({ key: 1 }, { unique: true, name: 'key_unique' });
+  const options = capabilities.ttlIndexes ? { expireAfterSeconds: 0, name: 'expire_ttl' } : { name: 'expire_1' };
+  await collection.createIndex({ expire: 1 }, options);
+}
+
+export interface RateLimit {
+  points: number;
+  durationSeconds: number;
+}
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+export class RateLimitStore {
+  private readonly ipSecret: Buffer;
+  private lastSweep = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly capabilities: DatabaseCapabilities,
+    masterKey: MasterKey,
+  ) {
+    this.ipSecret = masterKey.derive('rate-limit-ip');
+  }
+
+  /** One named limit; `prefix` keeps its counters apart from every other limit's. */
+  limiter(prefix: string, limit: RateLimit): RateLimiterMongo {
+    return new RateLimiterMongo({
+      storeClient: this.db,
+      tableName: RATE_LIMIT_COLLECTION,
+      disableIndexesCreation: true,
+      keyPrefix: prefix,
+      points: limit.points,
+      duration: limit.durationSeconds,
+    });
+  }
+
+  /**
+   * An IP address as a counter key: keyed HMAC, so the collection holds no addresses (personal data) and the
+   * key cannot be reversed by trying all four billion of them.
+   */
+  ipKey(ip: string): string {
+    return createHmac('sha256', this.ipSecret).update(ip).digest('base64url').slice(0, 22);
+  }
+
+  /** Where the server has no TTL index, removes expired counters, at most once a minute per process. */
+  async sweepIfDue(): Promise<void> {
+    if (this.capabilities.ttlIndexes || Date.now() - this.lastSweep < SWEEP_INTERVAL_MS) return;
+    this.lastSweep = Date.now();
+    await this.db.collection(RATE_LIMIT_COLLECTION).deleteMany({ expire: { $lte: new Date() } });
+  }
+}
+
+/** A refused `consume` rejects with the limiter's state, any other rejection is a storage failure. */
+export function isLimited(err: unknown): err is RateLimiterRes {
+  return err instanceof RateLimiterRes;
+}
+
+/** Whole seconds until a limited key may try again, at least one. */
+export function retryAfterSeconds(res: Pick<RateLimiterRes, 'msBeforeNext'>): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}

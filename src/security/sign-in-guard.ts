@@ -1,0 +1,82 @@
+import type { RateLimiterMongo } from 'rate-limiter-flexible';
+import { runWithContext, currentContext } from '../audit/request-context.js';
+import { normalizeEmail } from '../crypto/field-cipher.js';
+import { ConflictError } from '../errors/http-errors.js';
+import type { TenantKeyring } from '../tenants/tenant-keyring.js';
+import type { TenantDoc } from '../tenants/tenant.model.js';
+import type { UserService } from '../users/user.service.js';
+import { DEFAULT_MAX_FAILED_LOGINS, type LoginLockout } from './login-lockout.js';
+import { retryAfterSeconds, type RateLimit, type RateLimitStore } from './rate-limit.store.js';
+
+/** Why an attempt is refused before its password is looked at, and for how long. */
+export type SignInRefusal = { reason: 'account' | 'network'; seconds: number };
+
+/** What the login page says to a refused attempt: seconds for an account's short wait, minutes for a network's. */
+export function refusalMessage(refusal: SignInRefusal): { error: 'login.error.network' | 'login.error.wait'; params: Record<string, number> } {
+  return refusal.reason === 'network'
+    ? { error: 'login.error.network', params: { minutes: Math.ceil(refusal.seconds / 60) } }
+    : { error: 'login.error.wait', params: { seconds: refusal.seconds } };
+}
+
+export interface SignInLimits {
+  /** Failed sign-ins from one IP address, across all tenants and accounts (credential stuffing). */
+  failuresPerIp: RateLimit;
+}
+
+/** The lock caused by failed sign-ins names this individual identity in the change log. */
+export const LOCKOUT_ACTOR = { type: 'system', id: 'lockout' } as const;
+
+/**
+ * The sign-in form's brakes: a per-IP limit on failures, and the per-account schedule of LoginLockout. Nothing
+ * here depends on whether the email has an account, so a refusal tells an attacker nothing about it; only the
+ * lock itself needs the account, and it is applied after the same answer has been decided.
+ */
+export class SignInGuard {
+  private readonly perIp: RateLimiterMongo;
+
+  constructor(
+    private readonly lockout: LoginLockout,
+    private readonly store: RateLimitStore,
+    private readonly users: UserService,
+    private readonly keyring: TenantKeyring,
+    limits: SignInLimits,
+  ) {
+    this.perIp = store.limiter('signin-ip', limits.failuresPerIp);
+  }
+
+  async refusal(tenant: TenantDoc, email: string, ip: string): Promise<SignInRefusal | null> {
+    const network = await this.perIp.get(this.store.ipKey(ip));
+    if (network && network.consumedPoints >= this.perIp.points && network.msBeforeNext > 0) {
+      return { reason: 'network', seconds: retryAfterSeconds(network) };
+    }
+    const seconds = await this.lockout.waitSeconds(tenant._id, this.accountKey(tenant, email));
+    return seconds ? { reason: 'account', seconds } : null;
+  }
+
+  /** A wrong password or an unknown email: counted for the address and the account key alike. */
+  async failed(tenant: TenantDoc, email: string, ip: string): Promise<void> {
+    await this.perIp.penalty(this.store.ipKey(ip), 1);
+    const { failures } = await this.lockout.recordFailure(tenant._id, this.accountKey(tenant, email));
+    if (failures >= (tenant.settings.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS)) await this.lock(tenant, email);
+  }
+
+  async succeeded(tenant: TenantDoc, email: string): Promise<void> {
+    await this.lockout.clear(tenant._id, this.accountKey(tenant, email));
+  }
+
+  private async lock(tenant: TenantDoc, email: string): Promise<void> {
+    const [user] = (await this.users.list(tenant, { email, limit: 1 })).items;
+    if (user?.status !== 'active') return;
+    const context = { ...currentContext(), actor: LOCKOUT_ACTOR };
+    await runWithContext(context, () => this.users.setStatus(tenant, user.id, { from: ['active'], to: 'locked', action: 'user.locked' })).catch(
+      (err: unknown) => {
+        // Two failures at once may both reach N: the first locks, the second finds nothing left to do.
+        if (!(err instanceof ConflictError)) throw err;
+      },
+    );
+  }
+
+  private accountKey(tenant: TenantDoc, email: string): string {
+    return this.keyring.cipherFor(tenant).blindIndex(normalizeEmail(email), 'email');
+  }
+}

@@ -1,0 +1,124 @@
+import { translate } from '../../src/i18n/messages.js';
+import { adminClient, serviceToken } from '../support/admin.js';
+import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
+import { discoverClient, signIn } from '../support/sign-in.js';
+import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { attempt, openLogin, submitLogin, type Answer } from './sign-in-pages.js';
+
+const WRONG = 'not-the-password-at-all';
+
+describe('sign-in lockout', () => {
+  let idp: TestIdp;
+  let strict: TenantFixture;
+  let patient: TenantFixture;
+  let call: ReturnType<typeof adminClient>;
+  let manager: string;
+  let auditor: string;
+
+  beforeAll(async () => {
+    idp = await startTestIdp();
+    call = adminClient(idp);
+    strict = await createTenantFixture(idp.services, 'strict');
+    patient = await createTenantFixture(idp.services, 'patient');
+    // Set before any request reaches these tenants, so every process reads the settings from the start.
+    await idp.services.tenants.update(strict.tenant._id, { settings: { maxFailedLogins: 3 } });
+    await idp.services.tenants.update(patient.tenant._id, { settings: { maxFailedLogins: 10 } });
+    manager = await serviceToken(idp, strict.tenant, ['user_manager']);
+    auditor = await serviceToken(idp, strict.tenant, ['auditor']);
+  });
+  afterAll(() => idp.close());
+
+  const person = (fixture: TenantFixture, name: string) =>
+    asSetup(() => idp.services.users.create(fixture.tenant, { email: `${name}@${fixture.tenant.slug}.test`, password: PASSWORD, name }));
+  const statusOf = async (fixture: TenantFixture, id: string) => (await idp.services.users.getById(fixture.tenant, id)).status;
+  const failures = async (fixture: TenantFixture, email: string, count: number) => {
+    for (let i = 0; i < count; i++) await attempt(idp.baseUrl, fixture, email, WRONG);
+  };
+
+  it("locks an account at the tenant's number of failed sign-ins, logged as the lockout's doing", async () => {
+    const bo = await person(strict, 'bo');
+    const answers: Answer[] = [];
+    for (let i = 0; i < 3; i++) answers.push(await attempt(idp.baseUrl, strict, bo.email!, WRONG));
+    expect(answers.map((a) => a.status)).toEqual([400, 400, 400]);
+    for (const a of answers) expect(a.alert).toBe(translate('en', 'login.error.invalidCredentials'));
+    expect(await statusOf(strict, bo.id)).toBe('locked');
+
+    const log = await call('GET', `/tenants/strict/change-log?subject=${bo.id}&action=user.locked`, auditor);
+    expect(log.body.items).toHaveLength(1);
+    expect(log.body.items[0].actor).toBe('system:lockout');
+
+    // The right password does not lift a lock; only then does the answer say more than "incorrect".
+    const correct = await attempt(idp.baseUrl, strict, bo.email!, PASSWORD);
+    expect(correct.status).toBe(400);
+    expect(correct.alert).toBe(translate('en', 'login.error.accountUnavailable'));
+  });
+
+  it('answers for an unknown email exactly as for an existing account, before and after the lock', async () => {
+    const cy = await person(strict, 'cy');
+    const existing: Answer[] = [];
+    const missing: Answer[] = [];
+    for (let i = 0; i < 4; i++) {
+      existing.push(await attempt(idp.baseUrl, strict, cy.email!, WRONG));
+      missing.push(await attempt(idp.baseUrl, strict, 'nobody-here@strict.test', WRONG));
+    }
+    const seen = (answers: Answer[]) => answers.map((a) => ({ status: a.status, alert: a.alert }));
+    expect(seen(existing)).toEqual(seen(missing));
+    expect(await statusOf(strict, cy.id)).toBe('locked');
+  });
+
+  it('counts an address however it is typed', async () => {
+    const di = await person(strict, 'di');
+    for (const email of ['di@strict.test', 'DI@Strict.test', ' Di@STRICT.TEST ']) await attempt(idp.baseUrl, strict, email, WRONG);
+    expect(await statusOf(strict, di.id)).toBe('locked');
+  });
+
+  it('makes every further attempt wait after the third failure, unchecked, for any email alike', async () => {
+    const ed = await person(patient, 'ed');
+    for (const email of [ed.email!, 'nobody-here@patient.test']) {
+      await failures(patient, email, 3);
+      // Opened ahead, so that its post follows the fourth failure at once, well within the wait.
+      const next = await openLogin(idp.baseUrl, patient);
+      await failures(patient, email, 1);
+      // Even the right password is not looked at while the wait runs.
+      const waiting = await submitLogin(next, email, PASSWORD);
+      expect(waiting.status).toBe(429);
+      const seconds = Number(waiting.retryAfter);
+      expect(seconds).toBeGreaterThan(0);
+      expect(waiting.alert).toBe(translate('en', 'login.error.wait', { seconds }));
+    }
+    expect(await statusOf(patient, ed.id)).toBe('active');
+  });
+
+  it('is lifted by an admin unlock, which also forgets the failures', async () => {
+    const fay = await person(strict, 'fay');
+    await failures(strict, fay.email!, 3);
+    expect(await statusOf(strict, fay.id)).toBe('locked');
+
+    const unlocked = await call('POST', `/tenants/strict/users/${fay.id}/unlock`, manager);
+    expect(unlocked.body.status).toBe('active');
+    // With the old count still there, one more failure would lock again at once.
+    await failures(strict, fay.email!, 1);
+    expect(await statusOf(strict, fay.id)).toBe('active');
+    const { tokens } = await signIn(await discoverClient(idp.baseUrl, strict), { email: fay.email! });
+    expect(tokens.claims()?.sub).toBe(fay.id);
+  });
+
+  it('is lifted by a password reset through email, the self-service way back in', async () => {
+    const gus = await person(strict, 'gus');
+    await failures(strict, gus.email!, 3);
+    expect(await statusOf(strict, gus.id)).toBe('locked');
+
+    await idp.services.passwordReset.request(strict.tenant, gus.email!, 'en');
+    const job = await idp.db.models.mailOutbox.findOne({ tenantId: strict.tenant._id, kind: 'password_reset', subjectId: gus.id }).lean();
+    const mail = JSON.stringify(idp.services.outbox.open(strict.tenant, job!));
+    const token = /account\/reset\/([A-Za-z0-9_-]{43})/.exec(mail)?.[1];
+    const newPassword = 'Lantern-Orchard-Velvet-42';
+    expect((await idp.services.passwordReset.complete(strict.tenant, token!, newPassword, {})).ok).toBe(true);
+
+    expect(await statusOf(strict, gus.id)).toBe('active');
+    await failures(strict, gus.email!, 1);
+    expect(await statusOf(strict, gus.id)).toBe('active');
+    const { tokens } = await signIn(await discoverClient(idp.baseUrl, strict), { email: gus.email!, password: newPassword });
+    expect(tokens.claims()?.sub).toBe(gus.id);
+  });
+});
