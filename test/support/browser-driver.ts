@@ -1,0 +1,111 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createTcpServer, connect, type Server as TcpServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { projectRoot } from '../../src/project-root.js';
+import { startTestIdp, type TestIdp, type TestIdpOptions } from './test-idp.js';
+
+/** Debian's chromium: CI installs it (.ci/run); tests never download a browser of their own. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/**
+ * The identity provider at http://localhost:<port>, as a browser must reach it for passkeys (WebAuthn refuses IP
+ * addresses as relying party ids): a TCP relay on a loopback port, like the proxy in front of production, and
+ * PUBLIC_URL naming it.
+ */
+export async function startLocalhostIdp(options: TestIdpOptions = {}): Promise<TestIdp & { publicUrl: string }> {
+  let target = 0;
+  const sockets = new Set<{ destroy(): void }>();
+  const relay: TcpServer = createTcpServer((socket) => {
+    const upstream = connect(target, '127.0.0.1');
+    for (const s of [socket, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    }
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const publicUrl = `http://localhost:${(relay.address() as AddressInfo).port}`;
+  const idp = await startTestIdp({ ...options, env: { ...options.env, PUBLIC_URL: publicUrl } });
+  target = (idp.server.address() as AddressInfo).port;
+  return {
+    ...idp,
+    publicUrl,
+    async close() {
+      // A browser keeps its connections open; they would hold the relay (and the test run) open.
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => relay.close(resolve));
+      await idp.close();
+    },
+  };
+}
+
+/** A relying party's redirect URI on another loopback port: records each authorization response it receives. */
+export async function startCallbackServer(): Promise<{ redirectUri: string; received: URL[]; close(): Promise<void> }> {
+  const received: URL[] = [];
+  const server: Server = createHttpServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // The browser also asks for /favicon.ico: only the callback is an authorization response.
+    if (url.pathname !== '/callback') return void res.writeHead(404).end();
+    received.push(url);
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end('<!doctype html><title>Signed in</title><p>Back at the application.</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+  return {
+    redirectUri,
+    received,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * A page that records what a person would never see: console errors and Content-Security-Policy violations
+ * (reported as `securitypolicyviolation` events, forwarded to the console).
+ */
+export async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+  const problems: string[] = [];
+  await context.addInitScript({
+    content: "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
+  });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (err) => problems.push(err.message));
+  return { page, problems };
+}
+
+/** Keeps a full-page screenshot as a test artifact: test-artifacts/screenshots/<name>-<locale>.png. */
+export async function screenshot(page: Page, name: string, locale: string): Promise<string> {
+  const dir = join(projectRoot(), 'test-artifacts', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}-${locale}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** A virtual platform authenticator (Chrome DevTools protocol) for the page: passkeys with user verification. */
+export async function addVirtualAuthenticator(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+}
