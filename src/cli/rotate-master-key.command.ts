@@ -1,7 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { readRegistryFile, registryPath, writeRegistryFile } from '../backup/registry-file.js';
 import { MasterKey } from '../crypto/master-key.js';
 import type { Database } from '../db/database.js';
 import { rotateMasterKey, UnreadableWrappedValueError, type RotationCount } from '../privacy/master-key-rotation.js';
+import { projectRoot } from '../project-root.js';
+import { dataKeyAad } from '../tenants/tenant-keyring.js';
 import { CliError } from './cli-error.js';
 import type { Command } from './command.js';
 
@@ -37,6 +41,23 @@ export async function runRotateMasterKey(db: Database, oldKey: MasterKey, newKey
   }
 }
 
+/**
+ * The registry file beside the backups holds wrapped data keys and is sealed under the master key: re-sealed
+ * under the new one with its keys re-wrapped, or a restore with the new key would find none. Skipped when the
+ * new key already opens it (an earlier run got that far) or there is none.
+ */
+export async function resealRegistryFile(backupDir: string, oldKey: MasterKey, newKey: MasterKey): Promise<'resealed' | 'already' | 'none'> {
+  const file = registryPath(backupDir);
+  if (!(await access(file).then(() => true, () => false))) return 'none';
+  if (await readRegistryFile(file, newKey).then(() => true, () => false)) return 'already';
+  const snapshot = await readRegistryFile(file, oldKey);
+  const tenants = snapshot.tenants.map((t) =>
+    t.wrappedDataKey ? { ...t, wrappedDataKey: newKey.wrap(oldKey.unwrap(t.wrappedDataKey, dataKeyAad(t.tenantId)), dataKeyAad(t.tenantId)) } : t,
+  );
+  await writeRegistryFile(file, newKey, { ...snapshot, tenants });
+  return 'resealed';
+}
+
 function formatCounts(counts: RotationCount[]): string {
   const width = Math.max(...counts.map((c) => c.what.length));
   return counts.map((c) => `  ${c.what.padEnd(width)}  re-wrapped ${c.rewrapped}, already under the new key ${c.alreadyNew}\n`).join('');
@@ -47,16 +68,19 @@ export const rotateMasterKeyCommand: Command = {
   usage: USAGE,
   summary: 'Re-wrap data keys, signing keys and client secrets under a new master key (safe to run again)',
   maxArgs: 2,
-  async run({ db, masterKey, env, out }, args) {
+  async run({ db, config, masterKey, env, out }, args) {
     const newKey = await readNewMasterKey(args, env);
     const counts = await runRotateMasterKey(db, masterKey, newKey);
+    const registry = await resealRegistryFile(resolve(projectRoot(), config.backupDir), masterKey, newKey);
     out(
       [
         `Re-wrapped under the new master key (id ${newKey.id}):`,
         formatCounts(counts),
+        `Backup registry file: ${{ resealed: 're-sealed under the new key', already: 'already under the new key', none: 'none yet' }[registry]}.`,
         'Now restart every process with IDP_MASTER_KEY set to the new key: a process still holding the old key',
         'cannot open what was re-wrapped. Browser sessions end (their cookie keys derive from the master key).',
-        'Keep the old key until the restart is done; then destroy it.',
+        `Backups taken before now are sealed under the old key (id ${masterKey.id}): keep it, offline, until the`,
+        'last of them has aged out, then destroy it.',
         '',
       ].join('\n'),
     );

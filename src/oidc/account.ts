@@ -8,10 +8,23 @@ import type { UserService } from '../users/user.service.js';
  * (or any user of a suspended tenant) has none, so no token is issued, refreshed or honoured at userinfo.
  */
 export function accountFinder(tenant: TenantDoc, users: UserService, doorPermissions: DoorPermissionService) {
-  return async function findAccount(_ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> {
+  // oidc-provider asks for one account several times in one request (the grant's check, the ID token, the access
+  // token's extra claims): the user and their door permissions are read once per request, not once per ask.
+  const perRequest = new WeakMap<object, Map<string, Promise<Account | undefined>>>();
+  return function findAccount(ctx: KoaContextWithOIDC | undefined, sub: string): Promise<Account | undefined> {
+    if (!ctx) return loadAccount(sub);
+    let accounts = perRequest.get(ctx);
+    if (!accounts) perRequest.set(ctx, (accounts = new Map()));
+    let account = accounts.get(sub);
+    if (!account) accounts.set(sub, (account = loadAccount(sub)));
+    return account;
+  };
+
+  async function loadAccount(sub: string): Promise<Account | undefined> {
     if (tenant.state !== 'active') return undefined;
     const user = await users.findById(tenant, sub);
     if (!user || user.status !== 'active') return undefined;
+    let doors: ReturnType<DoorPermissionService['claimsFor']> | undefined;
     return {
       accountId: user.id,
       async claims(_use: string, scope: string): Promise<AccountClaims> {
@@ -26,9 +39,9 @@ export function accountFinder(tenant: TenantDoc, users: UserService, doorPermiss
           email: user.email,
           email_verified: user.emailVerified,
           roles: user.roles,
-          door_permissions: scopes.has('doors') ? await doorPermissions.claimsFor(tenant._id, user) : undefined,
+          door_permissions: scopes.has('doors') ? await (doors ??= doorPermissions.claimsFor(tenant._id, user)) : undefined,
         };
       },
     };
-  };
+  }
 }

@@ -1,0 +1,125 @@
+import type { Models } from '../db/database.js';
+
+export type ModelName = keyof Models;
+
+/**
+ * What erasing a subject does to a collection's documents about them:
+ * - `delete`: the documents are the person's data and go;
+ * - `end`: rows of a history that name only the subject id stay, and what is still open is ended
+ *   (`revokedAt`/`revokedBy` set), so the history keeps answering for past dates;
+ * - `retain`: evidence holding the subject id and field names, never values (the change log);
+ * - `tombstone`: the list of erased ids itself.
+ */
+export type ErasureRule = 'delete' | 'end' | 'retain' | 'tombstone';
+
+export interface SubjectDataPlace {
+  /** The documents about any of these subjects; the caller adds the tenant. */
+  about(subjectIds: readonly string[]): Record<string, unknown>;
+  /** The subject a stored document is about, read from the raw document as a backup holds it. */
+  subjectOf(doc: Readonly<Record<string, unknown>>): string | undefined;
+  erasure: ErasureRule;
+  /**
+   * Its documents' own ids name the same person elsewhere: an invitation's id is the invitee's subject id
+   * before they become a user (change-log entries and mails about the invitation use it).
+   */
+  idsNameSubject?: true;
+  /** What it holds about the person, in words (for the register of processing activities). */
+  holds: string;
+}
+
+const ids = (subjectIds: readonly string[]) => ({ $in: [...subjectIds] });
+const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * Where a subject's data lives: every collection that holds a subject id, and what erasure, export and the
+ * restore of a backup do with it. One place, so a new collection is a decision here, not a forgotten corner;
+ * test/privacy/subject-data.registry.test.ts fails for a registered model that is in neither list below.
+ */
+export const SUBJECT_DATA = {
+  users: {
+    about: (s) => ({ _id: ids(s) }),
+    subjectOf: (doc) => str(doc._id),
+    erasure: 'delete',
+    holds: 'the profile: sealed email, names and phone, the email blind index, password hash, locale, roles, status',
+  },
+  oidcEntries: {
+    about: (s) => ({ accountId: ids(s) }),
+    subjectOf: (doc) => str(doc.accountId),
+    erasure: 'delete',
+    holds: 'sessions, grants, codes and tokens (sealed payloads naming the subject id, the client, scopes, times)',
+  },
+  pendingLogins: {
+    about: (s) => ({ accountId: ids(s) }),
+    subjectOf: (doc) => str(doc.accountId),
+    erasure: 'delete',
+    holds: 'sign-ins between the first factor and the last step: subject id and methods used',
+  },
+  invitations: {
+    // Before acceptance the invitation's own id is the invitee's subject id; after it, `userId` names the user.
+    about: (s) => ({ $or: [{ _id: ids(s) }, { userId: ids(s) }] }),
+    subjectOf: (doc) => str(doc.userId) ?? str(doc._id),
+    erasure: 'delete',
+    idsNameSubject: true,
+    holds: 'sealed email and name until accepted, roles and doors offered, who invited, the accepting user id',
+  },
+  accountTokens: {
+    about: (s) => ({ userId: ids(s) }),
+    subjectOf: (doc) => str(doc.userId),
+    erasure: 'delete',
+    holds: 'password-reset and email-verification links: token hash, email blind index, times',
+  },
+  mailOutbox: {
+    about: (s) => ({ subjectId: ids(s) }),
+    subjectOf: (doc) => str(doc.subjectId),
+    erasure: 'delete',
+    holds: 'mails to the person: the sealed rendered message (address, link) until sent, delivery state',
+  },
+  mfaFactors: {
+    about: (s) => ({ userId: ids(s) }),
+    subjectOf: (doc) => str(doc.userId),
+    erasure: 'delete',
+    holds: 'second factors: sealed TOTP secret, passkey credential and public key, recovery-code hashes, last use',
+  },
+  mfaChallenges: {
+    about: (s) => ({ userId: ids(s) }),
+    subjectOf: (doc) => str(doc.userId),
+    erasure: 'delete',
+    holds: 'second-factor ceremonies in progress and counts of wrong codes',
+  },
+  doorPermissions: {
+    about: (s) => ({ holderType: 'user', holderId: ids(s) }),
+    subjectOf: (doc) => (doc.holderType === 'user' ? str(doc.holderId) : undefined),
+    erasure: 'end',
+    holds: 'door grants and their history: the subject id, door, window, who granted and revoked; no personal values',
+  },
+  changeLog: {
+    about: (s) => ({ subjectId: ids(s) }),
+    subjectOf: (doc) => str(doc.subjectId),
+    erasure: 'retain',
+    holds: 'entries about the subject: action, field names and actor, never values (accountability evidence)',
+  },
+  deletedSubjects: {
+    about: (s) => ({ subjectId: ids(s) }),
+    subjectOf: (doc) => str(doc.subjectId),
+    erasure: 'tombstone',
+    holds: 'the ids of erased and anonymized subjects, and when: what keeps them out of restores',
+  },
+} satisfies Partial<Record<ModelName, SubjectDataPlace>>;
+
+/** Collections that hold no subject's data, each with the reason; a reason is a claim the test makes us state. */
+export const NO_SUBJECT_DATA = {
+  tenants: 'tenant settings and the wrapped data key',
+  roles: 'role names and descriptions defined by the tenant',
+  doors: 'door keys and names',
+  clients: 'relying parties and service accounts',
+  signingKeys: 'sealed signing keys',
+  changeLogAnchors: 'where a pruned chain continues: a seq and a hash',
+  tenantKeys: "tenants' wrapped data keys",
+  jobLocks: 'which process runs a scheduled job, and until when',
+} satisfies Partial<Record<ModelName, string>>;
+
+export type SubjectDataModel = keyof typeof SUBJECT_DATA;
+
+export function subjectDataPlaces(): [SubjectDataModel, SubjectDataPlace][] {
+  return Object.entries(SUBJECT_DATA) as [SubjectDataModel, SubjectDataPlace][];
+}
