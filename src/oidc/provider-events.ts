@@ -1,4 +1,5 @@
 import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { AppMetrics } from '../observability/metrics.js';
 
@@ -11,10 +12,24 @@ const TOKEN_EVENTS = {
   'authorization_code.saved': 'AuthorizationCode',
 } as const;
 
-/** Counts issued tokens and logs the provider's own server errors (which it answers as server_error). */
-export function observeProvider(provider: Provider, tenant: string, metrics: AppMetrics, logger: Logger): void {
+/**
+ * Counts issued tokens, logs the provider's own server errors (which it answers as server_error), and marks a
+ * user active when an app refreshes their tokens: someone who only uses an app that refreshes in the
+ * background is not inactive, and must not be anonymized as if they were.
+ */
+export function observeProvider(
+  provider: Provider,
+  tenant: { _id: string; slug: string },
+  deps: { metrics: AppMetrics; logger: Logger; markActive(tenantId: string, accountId: string): Promise<void> },
+): void {
+  const { metrics, logger } = deps;
   for (const [event, kind] of Object.entries(TOKEN_EVENTS)) {
     provider.on(event as 'access_token.saved', () => metrics.tokensIssued.inc({ kind }));
   }
-  provider.on('server_error', (_ctx: unknown, err: Error) => logger.error({ err, tenant }, 'oidc provider error'));
+  provider.on('server_error', (_ctx: unknown, err: Error) => logger.error({ err, tenant: tenant.slug }, 'oidc provider error'));
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+    const accountId = ctx.oidc.entities.RefreshToken?.accountId;
+    if (ctx.oidc.params?.grant_type !== 'refresh_token' || !accountId) return;
+    deps.markActive(tenant._id, accountId).catch((err: unknown) => logger.warn({ err, tenant: tenant.slug }, 'could not mark user active'));
+  });
 }

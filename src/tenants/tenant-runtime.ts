@@ -28,7 +28,7 @@ export interface RuntimeDeps extends ProviderDeps {
 export async function buildTenantRuntime(tenant: TenantDoc, deps: RuntimeDeps): Promise<TenantRuntime> {
   const jwks = await deps.signingKeys.providerJwks(tenant._id);
   const provider = createProvider(tenant, jwks, deps);
-  observeProvider(provider, tenant.slug, deps.metrics, deps.logger);
+  observeProvider(provider, tenant, { metrics: deps.metrics, logger: deps.logger, markActive: (t, id) => deps.users.touchLastActive(t, id) });
   const publicKeys = jwks.map((jwk) => Object.fromEntries(Object.entries(jwk).filter(([k]) => !PRIVATE_MEMBERS.includes(k))));
   return {
     tenant,
