@@ -6,11 +6,13 @@ import { createServices } from '../services.js';
 import { CliError } from './cli-error.js';
 import type { Command } from './command.js';
 import { anonymizeInactiveCommand } from './anonymize-inactive.command.js';
+import { backupCommand } from './backup.command.js';
 import { initCommand } from './init.command.js';
 import { rotateMasterKeyCommand } from './rotate-master-key.command.js';
 import { rotateOperatorSecretCommand } from './rotate-operator-secret.command.js';
+import { tenantCommand } from './tenant.command.js';
 
-const COMMANDS: readonly Command[] = [initCommand, rotateOperatorSecretCommand, rotateMasterKeyCommand, anonymizeInactiveCommand];
+const COMMANDS: readonly Command[] = [initCommand, rotateOperatorSecretCommand, rotateMasterKeyCommand, anonymizeInactiveCommand, backupCommand, tenantCommand];
 
 export interface CliIo {
   env: Record<string, string | undefined>;

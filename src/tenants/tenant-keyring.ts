@@ -13,6 +13,8 @@ export class TenantKeyring {
     const cacheKey = `${tenant._id}:${tenant.wrappedDataKey}`;
     let cipher = this.ciphers.get(cacheKey);
     if (!cipher) {
+      // Destroyed by termination, or a tenant document read past TenantService (which attaches the key).
+      if (!tenant.wrappedDataKey) throw new Error(`Tenant ${tenant._id} has no data key`);
       cipher = new FieldCipher(this.masterKey.unwrap(tenant.wrappedDataKey, dataKeyAad(tenant._id)), tenant._id);
       this.ciphers.set(cacheKey, cipher);
     }

@@ -15,7 +15,13 @@ export interface TenantSettings {
   changeLogRetentionDays: number;
   inactivityDays: number;
   invitationTtlHours: number;
+  /** The password policy's minimum length for this tenant's users (never below 8, see password-policy.ts). */
+  passwordMinLength: number;
+  /** Failed sign-ins of one account before it is locked (see src/security/login-lockout.ts); default 5. */
+  maxFailedLogins?: number;
   resources: ResourceServer[];
+  /** Second factors: required of users holding any of these roles, optional for everyone else. */
+  mfa?: { requiredForRoles: string[] };
 }
 
 export interface TenantDoc {
@@ -26,7 +32,11 @@ export interface TenantDoc {
   /** Bumped on every change a provider depends on (settings, keys, state); processes rebuild on a new value. */
   configVersion: number;
   settings: TenantSettings;
-  /** The tenant's data key, wrapped by the master key. Destroying it shreds every copy of the tenant's PII. */
+  /**
+   * The tenant's data key, wrapped by the master key. Kept in the tenant key registry, never in the stored
+   * document (src/privacy/tenant-key.model.ts); TenantService attaches it. Destroying it shreds every copy of
+   * the tenant's sealed PII, backups included.
+   */
   wrappedDataKey: string;
   createdAt: Date;
   updatedAt: Date;
@@ -49,9 +59,13 @@ const TenantSchema = new Schema<TenantDoc>(
       changeLogRetentionDays: { type: Number, default: 730 },
       inactivityDays: { type: Number, default: 730 },
       invitationTtlHours: { type: Number, default: 168 },
+      passwordMinLength: { type: Number, default: 12 },
+      maxFailedLogins: { type: Number, default: 5, min: 1 },
       resources: { type: [ResourceSchema], default: [] },
+      mfa: { requiredForRoles: { type: [String], default: [] } },
     },
-    wrappedDataKey: { type: String, required: true },
+    // Only in documents of tenants made before the key registry, until TenantService moves the key there.
+    wrappedDataKey: String,
   },
   { collection: 'tenants', timestamps: true, versionKey: false },
 );

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import type { MasterKey } from '../crypto/master-key.js';
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/http-errors.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
-import { dataKeyAad } from './tenant-keyring.js';
+import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
 import type { TenantDoc, TenantModel, TenantSettings } from './tenant.model.js';
 
 export interface CreateTenantInput {
@@ -18,7 +16,7 @@ export class TenantService {
   constructor(
     private readonly tenants: TenantModel,
     private readonly signingKeys: SigningKeyService,
-    private readonly masterKey: MasterKey,
+    private readonly tenantKeys: TenantKeyRegistry,
   ) {}
 
   async create(input: CreateTenantInput): Promise<TenantDoc> {
@@ -26,15 +24,16 @@ export class TenantService {
     if (!SLUG_PATTERN.test(input.slug)) throw new ValidationError([{ field: 'slug', message: 'lower-case letters, digits and dashes, 2-63 characters' }]);
     if (await this.tenants.exists({ slug: input.slug })) throw new ConflictError(`Tenant ${input.slug} already exists`);
     const _id = newId('ten');
-    const wrappedDataKey = this.masterKey.wrap(randomBytes(32), dataKeyAad(_id));
     // Keys first: a tenant document that exists is a tenant whose provider can be built.
+    const wrappedDataKey = await this.tenantKeys.create(_id);
     await this.signingKeys.createInitialKeys(_id);
-    const [created] = await this.tenants.insertMany([{ _id, slug: input.slug, name: input.name, wrappedDataKey, settings: input.settings ?? {} }]);
-    return created!.toObject();
+    const [created] = await this.tenants.insertMany([{ _id, slug: input.slug, name: input.name, settings: input.settings ?? {} }]);
+    return { ...created!.toObject(), wrappedDataKey };
   }
 
   async findBySlug(slug: string): Promise<TenantDoc | null> {
-    return this.tenants.findOne({ slug }).lean();
+    const doc = await this.tenants.findOne({ slug }).lean();
+    return doc && (await this.withDataKeys([doc]))[0]!;
   }
 
   async getBySlug(slug: string): Promise<TenantDoc> {
@@ -56,7 +55,7 @@ export class TenantService {
     for (const [key, value] of Object.entries(set.settings ?? {})) $set[`settings.${key}`] = value;
     const updated = await this.tenants.findOneAndUpdate({ _id: tenantId }, { $set, $inc: { configVersion: 1 } }, { new: true }).lean();
     if (!updated) throw new NotFoundError('Tenant');
-    return updated;
+    return (await this.withDataKeys([updated]))[0]!;
   }
 
   async setState(tenantId: string, state: TenantDoc['state']): Promise<TenantDoc> {
@@ -66,12 +65,33 @@ export class TenantService {
   async list(page: { cursor?: string; limit: number }): Promise<{ items: TenantDoc[]; nextCursor: string | null }> {
     const filter = page.cursor ? { slug: { $gt: Buffer.from(page.cursor, 'base64url').toString('utf8') } } : {};
     const docs = await this.tenants.find(filter).sort({ slug: 1 }).limit(page.limit + 1).lean();
-    const items = docs.slice(0, page.limit);
+    const items = await this.withDataKeys(docs.slice(0, page.limit));
     return { items, nextCursor: docs.length > page.limit ? Buffer.from(items[items.length - 1]!.slug).toString('base64url') : null };
+  }
+
+  /** Moves data keys still kept in tenant documents (tenants made before the key registry) into the registry. */
+  async moveDataKeysToRegistry(): Promise<number> {
+    const legacy = await this.tenants.find({ wrappedDataKey: { $exists: true } }).lean();
+    await this.withDataKeys(legacy);
+    return legacy.length;
   }
 
   async rotateSigningKeys(tenantId: string, retainSeconds: number): Promise<void> {
     await this.signingKeys.rotate(tenantId, retainSeconds);
     await this.tenants.updateOne({ _id: tenantId }, { $inc: { configVersion: 1 } });
+  }
+
+  /**
+   * Tenant documents as callers know them, with the data key from the key registry: the stored document (and
+   * so every backup) never holds it. Absent only for a tenant whose termination destroyed it; the keyring
+   * refuses such a tenant.
+   */
+  private async withDataKeys(docs: TenantDoc[]): Promise<TenantDoc[]> {
+    for (const doc of docs.filter((d) => d.wrappedDataKey)) {
+      await this.tenantKeys.adopt({ tenantId: doc._id, wrappedDataKey: doc.wrappedDataKey });
+      await this.tenants.updateOne({ _id: doc._id }, { $unset: { wrappedDataKey: '' } });
+    }
+    const keys = await this.tenantKeys.wrappedKeysOf(docs.map((d) => d._id));
+    return docs.map((doc) => ({ ...doc, wrappedDataKey: keys.get(doc._id) as string }));
   }
 }

@@ -1,0 +1,104 @@
+import type { MasterKey } from '../crypto/master-key.js';
+import type { Database } from '../db/database.js';
+import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
+import { ArchiveError, type ArchiveHeader } from './archive-format.js';
+import { ArchiveReader } from './archive-reader.js';
+import { collectionName, rawDb } from './collections.js';
+import { readManifest } from './manifest.js';
+import { NO_PROGRESS, type Progress } from './progress.js';
+import { mergeRegistries, readRegistryFile } from './registry-file.js';
+import { registryFromDatabase } from './registry.js';
+import { survey, terminatedTenants } from './restore-survey.js';
+import { clearTarget, targetCollections } from './restore-target.js';
+import { tombstoneMap, writeDocuments, writeTombstones } from './restore-writer.js';
+
+export interface RestoreDeps {
+  db: Database;
+  masterKey: MasterKey;
+  tenantKeys: TenantKeyRegistry;
+}
+
+export interface RestoreOptions {
+  file: string;
+  /** The registry file beside the backups (keys of live tenants, tombstones): see registry-file.ts. */
+  registryFile: string;
+  /** Restore into a target that already holds data of the archive's scope, after deleting that data. */
+  force?: boolean;
+  progress?: Progress;
+  batchSize?: number;
+}
+
+export interface RestoreReport {
+  file: string;
+  kind: ArchiveHeader['kind'];
+  scope: ArchiveHeader['scope'];
+  /** Documents written, per collection. */
+  restored: Record<string, number>;
+  /** Documents of erased subjects left out (they never touch the database again), per collection. */
+  skipped: Record<string, number>;
+  /** Documents that came back in another form: anonymized users, door grants ended by an erasure. */
+  altered: Record<string, number>;
+  /** Tenants whose data key was destroyed by termination: every document of theirs left out. */
+  terminatedTenants: { tenantId: string; slug?: string; skipped: number }[];
+  /** Tombstones the target holds afterwards: its own, the backup's and the registry file's. */
+  tombstones: number;
+}
+
+/**
+ * Restores an archive in two passes over the file. The first decrypts and checks everything — the manifest's
+ * SHA-256, every chunk's seal, the final chunk, the counts — and learns the tenants, keys and tombstones; it
+ * writes nothing, so a damaged or truncated file fails before the database is touched. Only then does the
+ * second pass write. Chosen over restoring into staging collections and swapping them in: renames are not
+ * atomic across collections, servers differ in what they can rename (FerretDB), and reading a local file
+ * twice costs far less than writing every document twice.
+ *
+ * The filter is the deleted-subjects list at restore time: the target's, the registry file's and the
+ * backup's own, merged (the backup's list never replaces the current one). Each document passes through
+ * `restoredForm`, which knows where a subject's data lives.
+ */
+export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions): Promise<RestoreReport> {
+  const progress = options.progress ?? NO_PROGRESS;
+  const manifest = await readManifest(options.file);
+  const keys = { masterKey: deps.masterKey };
+  const total = Object.values(manifest.collections).reduce((a, b) => a + b, 0);
+
+  const first = await ArchiveReader.open(options.file, keys, { expectedSha256: manifest.sha256 });
+  if (first.header.kind === 'export') throw new ArchiveError('A tenant export is the customer\'s copy, not a backup: it is not restored');
+  const held = await survey(first, progress, total);
+  for (const [name, count] of Object.entries(manifest.collections)) {
+    if ((first.counts[name] ?? 0) !== count) throw new ArchiveError(`The manifest counts ${count} ${name} documents, the archive holds ${first.counts[name] ?? 0}`);
+  }
+
+  const registry = mergeRegistries(
+    mergeRegistries(await registryFromDatabase(deps), await readRegistryFile(options.registryFile, deps.masterKey)),
+    { tenants: held.keys, deletedSubjects: held.tombstones },
+  );
+  const terminated = terminatedTenants(held.tenants, registry);
+  const scopeTenant = first.header.scope.type === 'tenant' ? first.header.scope.tenantId : undefined;
+  const targets = targetCollections(deps.db, Object.keys(first.counts));
+  await clearTarget(deps.db, targets, first.header.scope, options.force ?? false);
+
+  for (const tenant of registry.tenants.filter((t) => held.tenants.has(t.tenantId))) await deps.tenantKeys.adopt(tenant);
+  const kept = registry.deletedSubjects.filter((t) => !terminated.has(t.tenantId) && (scopeTenant === undefined || t.tenantId === scopeTenant));
+  await writeTombstones(deps.db, kept);
+
+  const report: RestoreReport = {
+    file: options.file,
+    kind: first.header.kind,
+    scope: first.header.scope,
+    restored: {},
+    skipped: {},
+    altered: {},
+    terminatedTenants: [...terminated].map((tenantId) => ({ tenantId, slug: held.tenants.get(tenantId), skipped: 0 })),
+    tombstones: 0,
+  };
+  const second = await ArchiveReader.open(options.file, keys, { expectedSha256: manifest.sha256 });
+  progress.start('restore', total);
+  try {
+    await writeDocuments(deps.db, second, { tombstones: tombstoneMap(kept), terminated, report, batchSize: options.batchSize ?? 1000, progress });
+  } finally {
+    progress.stop();
+  }
+  report.tombstones = await rawDb(deps.db).collection(collectionName(deps.db.models, 'deletedSubjects')).countDocuments(scopeTenant ? { tenantId: scopeTenant } : {});
+  return report;
+}

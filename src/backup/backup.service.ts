@@ -1,0 +1,21 @@
+import { makeStagingCopy, type StagingCopyOptions, type StagingCopyReport } from '../privacy/staging-copy.js';
+import { createBackup, type BackupDeps, type CreateBackupOptions, type CreatedBackup } from './backup-create.js';
+import { restoreBackup, type RestoreOptions, type RestoreReport } from './backup-restore.js';
+
+/** Backups of this deployment's database under its master key: what the operator CLI's `backup` commands run. */
+export class BackupService {
+  constructor(private readonly deps: BackupDeps) {}
+
+  create(options: CreateBackupOptions): Promise<CreatedBackup> {
+    return createBackup(this.deps, options);
+  }
+
+  restore(options: RestoreOptions): Promise<RestoreReport> {
+    return restoreBackup(this.deps, options);
+  }
+
+  /** A staging copy of one of this deployment's backups (which only its master key opens). */
+  stagingCopy(options: Omit<StagingCopyOptions, 'productionKey'>): Promise<StagingCopyReport> {
+    return makeStagingCopy({ ...options, productionKey: this.deps.masterKey });
+  }
+}

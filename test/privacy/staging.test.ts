@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArchiveReader } from '../../src/backup/archive-reader.js';
+import { registryPath } from '../../src/backup/registry-file.js';
+import { MasterKey } from '../../src/crypto/master-key.js';
+import { makeStagingCopy } from '../../src/privacy/staging-copy.js';
+import { rawDocuments } from '../backup/backup-harness.js';
+import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
+import { discoverClient, signIn } from '../support/sign-in.js';
+import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+
+const STAGING_PASSWORD = 'Staging-Password-1';
+const STAGING_SECRET = 'staging-client-secret';
+
+describe('anonymized staging copies of a backup', () => {
+  const productionKey = randomBytes(32);
+  const stagingKey = randomBytes(32);
+  let dir: string;
+  let production: TestIdp;
+  let staging: TestIdp;
+  let acme: TenantFixture;
+  let copy: string;
+  /** Every personal value and secret production holds, in clear and as stored. */
+  const productionValues = new Set<string>();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'idp-staging-'));
+    production = await startTestIdp({ masterKey: productionKey, env: { BACKUP_DIR: join(dir, 'production') } });
+    acme = await createTenantFixture(production.services, 'acme');
+    await createTenantFixture(production.services, 'beta');
+    await asSetup(() =>
+      production.services.users.create(acme.tenant, { email: 'bob.berg@acme.test', name: 'Bob Berg', givenName: 'Bob', familyName: 'Berg', phone: '+45 87 65 43 21', password: PASSWORD }),
+    );
+    await signIn(await discoverClient(production.baseUrl, acme), { email: acme.user.email! });
+    for (const value of ['alice@acme.test', 'alice@beta.test', 'Alice Andersen', 'Andersen', 'bob.berg@acme.test', 'Bob Berg', '+45 87 65 43 21', acme.clientSecret]) {
+      productionValues.add(value);
+    }
+    for (const user of await production.db.models.users.find({ tenantId: { $exists: true } }).lean()) {
+      for (const stored of [user.email, user.emailHash, user.name, user.givenName, user.familyName, user.phone, user.passwordHash]) if (stored) productionValues.add(stored);
+    }
+    for (const client of await production.db.models.clients.find({ tenantId: { $exists: true } }).lean()) if (client.sealedSecret) productionValues.add(client.sealedSecret);
+    for (const key of await production.db.models.signingKeys.find({ tenantId: { $exists: true } }).lean()) productionValues.add(key.sealedPrivateJwk);
+    for (const entry of await production.services.tenantKeys.all()) productionValues.add(entry.wrappedDataKey!);
+
+    const { file } = await production.services.backups.create({ dir: join(dir, 'production') });
+    copy = join(dir, 'staging.idparch');
+    const report = await makeStagingCopy({
+      input: file,
+      output: copy,
+      productionKey: production.masterKey,
+      stagingKey: new MasterKey(stagingKey),
+      passwordHash: await production.services.hasher.hash(STAGING_PASSWORD),
+      clientSecret: STAGING_SECRET,
+    });
+    expect(report.users).toBe(3);
+    expect(report.dropped).toMatchObject({ oidc_entries: expect.any(Number), change_log: expect.any(Number) });
+
+    staging = await startTestIdp({ masterKey: stagingKey, env: { BACKUP_DIR: join(dir, 'staging') } });
+    await staging.services.backups.restore({ file: copy, registryFile: registryPath(join(dir, 'staging')) });
+  });
+  afterAll(async () => {
+    await staging?.close();
+    await production.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('opens only with the staging key', async () => {
+    await expect(ArchiveReader.open(copy, { masterKey: production.masterKey })).rejects.toThrow(/master key/);
+    await expect(ArchiveReader.open(copy, { masterKey: staging.masterKey })).resolves.toBeDefined();
+    const bytes = await readFile(copy);
+    expect(bytes.includes('alice@acme.test')).toBe(false);
+  });
+
+  it('holds no personal value or secret of production anywhere, in any collection', async () => {
+    const documents = await rawDocuments(staging.db);
+    expect(documents.length).toBeGreaterThan(10);
+    const found = documents.flatMap((d) => [...productionValues].filter((value) => d.json.includes(value)).map((value) => `${d.collection}: ${value}`));
+    expect(found).toEqual([]);
+    expect(documents.some((d) => d.collection === 'oidc_entries' || d.collection === 'change_log')).toBe(false);
+  });
+
+  it('keeps the structure: the same ids, roles, door permissions and clients, with fake people', async () => {
+    const tenant = (await staging.services.tenants.findBySlug('acme'))!;
+    expect(tenant._id).toBe(acme.tenant._id);
+    const alice = (await staging.services.users.findById(tenant, acme.user.id))!;
+    expect(alice).toMatchObject({ roles: ['employee', 'team_lead'], locale: 'da', emailVerified: true, name: expect.stringMatching(/^Person \d+$/) });
+    expect(alice.email).toMatch(/^user-\d+@example\.invalid$/);
+    const bob = (await staging.services.users.list(tenant, { limit: 10 })).items.find((u) => u.id !== alice.id)!;
+    expect(bob.phone).toBeUndefined();
+    expect(await staging.db.models.doorPermissions.countDocuments({ tenantId: tenant._id })).toBe(
+      await production.db.models.doorPermissions.countDocuments({ tenantId: tenant._id }),
+    );
+    expect((await staging.services.clients.get(tenant._id, acme.clientId)).metadata).toEqual((await production.services.clients.get(tenant._id, acme.clientId)).metadata);
+  });
+
+  it('lets users sign in with the staging password through the staging client secret', async () => {
+    const tenant = (await staging.services.tenants.findBySlug('acme'))!;
+    const alice = (await staging.services.users.findById(tenant, acme.user.id))!;
+    const config = await discoverClient(staging.baseUrl, { ...acme, clientSecret: STAGING_SECRET });
+    const { tokens } = await signIn(config, { email: alice.email!, password: STAGING_PASSWORD });
+    expect(tokens.claims()).toMatchObject({ sub: acme.user.id, email: alice.email, roles: ['employee', 'team_lead'] });
+    await expect(signIn(config, { email: alice.email!, password: PASSWORD })).rejects.toThrow();
+  });
+});
