@@ -7,16 +7,31 @@ import type { MasterKey } from './crypto/master-key.js';
 import type { Database } from './db/database.js';
 import { adminApiRouter, adminAudience } from './admin-api/admin-api.js';
 import { adminRoutes } from './admin-api/routes/index.js';
+import { accountPagesRouter } from './account/account-pages.router.js';
+import { sessionsRouter } from './account/sessions.router.js';
+import { invitationPagesRouter } from './invitations/invitation-pages.router.js';
+import { mailboxRouter } from './mail/mailbox.router.js';
+import { tenantLookup } from './outbox/tenant-lookup.js';
 import { errorMiddleware } from './errors/error.middleware.js';
 import { NotFoundError } from './errors/http-errors.js';
 import { securityHeaders } from './http/security-headers.middleware.js';
 import { healthRouter } from './observability/health.router.js';
 import { httpObserver } from './observability/http-observer.middleware.js';
 import { AppMetrics } from './observability/metrics.js';
+import { createScheduler } from './jobs/jobs.js';
+import type { Scheduler } from './jobs/scheduler.js';
 import { interactionsRouter } from './oidc/interactions.router.js';
 import { LoginFlow } from './oidc/login-flow.js';
+import { accountMfaRouter } from './mfa/account-mfa.router.js';
+import { mfaSignInRouter } from './mfa/mfa-sign-in.router.js';
+import { mfaEnrolStep, mfaStep } from './mfa/mfa-steps.js';
+import { PasskeyLogin } from './mfa/passkey-login.js';
 import { cookieKeys } from './oidc/provider.factory.js';
 import { projectRoot } from './project-root.js';
+import { changePasswordRouter, changePasswordStep } from './security/change-password.step.js';
+import { Csrf } from './security/csrf.js';
+import { SignInGuard } from './security/sign-in-guard.js';
+import { tokenRateLimit } from './security/token-rate-limit.middleware.js';
 import { createServices, type Services } from './services.js';
 import { TenantPool } from './tenants/tenant-pool.js';
 import { buildTenantRuntime, type TenantRuntime } from './tenants/tenant-runtime.js';
@@ -36,6 +51,8 @@ export interface IdpApp {
   services: Services;
   pool: TenantPool<TenantRuntime>;
   metrics: AppMetrics;
+  /** Scheduled jobs (anonymization, retention); main.ts starts it, tests run its jobs one at a time. */
+  scheduler: Scheduler;
 }
 
 /** The whole HTTP surface, built from explicit dependencies so tests bring their own database and keys. */
@@ -65,11 +82,25 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   });
 
   const tenantRouter = new Router({ prefix: '/t/:slug' });
-  const loginFlow = new LoginFlow([], db.models.pendingLogins, services.users);
-  interactionsRouter(tenantRouter, { users: services.users, views, metrics, loginFlow });
+  // In front of oidc-provider's token endpoint: it runs before the provider reads the request.
+  tenantRouter.post('/token', tokenRateLimit(services.rateLimits, { perClient: config.rateLimits.tokenPerClient, perIp: config.rateLimits.tokenPerIp }));
+  const csrf = new Csrf(masterKey.derive('csrf'), views);
+  const guard = new SignInGuard(services.lockout, services.rateLimits, services.users, services.keyring, { failuresPerIp: config.rateLimits.signInFailuresPerIp });
+  const mfaSteps = { enrol: mfaEnrolStep(services.mfa), verify: mfaStep(services.mfa) };
+  const loginFlow = new LoginFlow([mfaSteps.enrol, mfaSteps.verify, changePasswordStep], db.models.pendingLogins, services.users);
+  const passkeyLogin = new PasskeyLogin(services.mfa, services.users, config.publicUrl);
+  interactionsRouter(tenantRouter, { users: services.users, views, metrics, loginFlow, passkeyLogin, csrf, guard });
+  mfaSignInRouter(tenantRouter, { mfa: services.mfa, loginFlow, views, publicUrl: config.publicUrl, steps: mfaSteps, csrf });
+  accountMfaRouter(tenantRouter, { mfa: services.mfa, users: services.users, views, publicUrl: config.publicUrl, csrf });
+  changePasswordRouter(tenantRouter, { users: services.users, views, loginFlow, csrf });
+  sessionsRouter(tenantRouter, { sessions: services.sessions, users: services.users, views, csrf });
+
+  invitationPagesRouter(tenantRouter, { acceptance: services.invitationAcceptance, views, csrf });
+  accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf });
 
   const root = new Router();
   healthRouter(root, { db, metrics });
+  if (config.localMailbox) mailboxRouter(root, { jobs: db.models.mailOutbox, tenants: tenantLookup(db.models.tenants, services.tenantKeys), outbox: services.outbox, views });
   const admin = adminApiRouter(adminRoutes(services, config), {
     publicUrl: config.publicUrl,
     audience: adminAudience(config.publicUrl),
@@ -92,5 +123,5 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   });
   // Errors are logged by the error middleware; Koa's default handler would print them a second time.
   app.silent = true;
-  return { app, services, pool, metrics };
+  return { app, services, pool, metrics, scheduler: createScheduler(db, services, config, logger) };
 }

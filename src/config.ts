@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   /** Unset: a local MongoDB-compatible server is started under DATA_DIR (development only). */
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  /** Where `backup create` writes and `backup restore` and `backup prune` look; default DATA_DIR/backups. */
+  BACKUP_DIR: z.string().min(1).optional(),
   /** 32 bytes, base64. Wraps every tenant's data key and private signing keys; never stored in the database. */
   IDP_MASTER_KEY: z
     .string()
@@ -26,6 +28,15 @@ const EnvSchema = z.object({
     .optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Doorway <no-reply@localhost>'),
+  /** A PEM file of certificate authorities to trust for SMTP's TLS, besides the system's (a private relay). */
+  SMTP_TLS_CA: z.string().min(1).optional(),
+  /** Delivery attempts of one mail before it is given up as failed. */
+  MAIL_MAX_ATTEMPTS: int(1, 100).default(8),
+  /** Delay before the first retry; it doubles with each failed attempt, up to MAIL_RETRY_MAX_MS. */
+  MAIL_RETRY_BASE_MS: int(10, 3_600_000).default(30_000),
+  MAIL_RETRY_MAX_MS: int(10, 86_400_000).default(3_600_000),
+  /** How often an idle mail worker looks for due mail (mail queued by its own process wakes it at once). */
+  OUTBOX_POLL_MS: int(10, 600_000).default(2000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OWASP's argon2id baseline: m=19 MiB, t=2, p=1.
   ARGON2_MEMORY_KIB: int(8192, 1048576).default(19456),
@@ -35,6 +46,15 @@ const EnvSchema = z.object({
   /** How long a process trusts its copy of a tenant's configVersion before reading it again. */
   TENANT_REFRESH_MS: int(0, 60000).default(2000),
   SHUTDOWN_GRACE_MS: int(0, 120000).default(10000),
+  /** How often a process looks for due scheduled jobs (anonymization, retention); 0: this process runs none. */
+  SCHEDULER_INTERVAL_MS: int(0, 86_400_000).default(60_000),
+  /** Failed sign-ins from one IP address per window, across tenants; generous, as offices share one address. */
+  SIGNIN_FAILURES_PER_IP: int(1, 1_000_000).default(100),
+  SIGNIN_FAILURES_WINDOW_S: int(1, 86_400).default(900),
+  /** Token requests per window, per authenticated client and per IP (an app's backend refreshes for everyone). */
+  TOKEN_REQUESTS_PER_CLIENT: int(1, 1_000_000).default(600),
+  TOKEN_REQUESTS_PER_IP: int(1, 1_000_000).default(1200),
+  TOKEN_REQUESTS_WINDOW_S: int(1, 86_400).default(60),
   SEED_DEMO: bool.optional(),
   DEMO_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/).default('demo'),
   DEMO_CLIENT_ID: z.string().min(1).default('demo-app'),
@@ -56,14 +76,29 @@ export interface Config {
   trustProxy: boolean;
   mongodbUri: string | undefined;
   dataDir: string;
+  /** Relative paths are taken from the project root, like dataDir. */
+  backupDir: string;
   masterKey: Buffer | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  smtpTlsCa: string | undefined;
+  mailMaxAttempts: number;
+  mailRetryBaseMs: number;
+  mailRetryMaxMs: number;
+  outboxPollMs: number;
+  /** No SMTP_URL outside production: mail is captured locally and readable at /dev/mailbox. */
+  localMailbox: boolean;
   logLevel: Env['LOG_LEVEL'];
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   tenantCacheSize: number;
   tenantRefreshMs: number;
   shutdownGraceMs: number;
+  schedulerIntervalMs: number;
+  rateLimits: {
+    signInFailuresPerIp: { points: number; durationSeconds: number };
+    tokenPerClient: { points: number; durationSeconds: number };
+    tokenPerIp: { points: number; durationSeconds: number };
+  };
   seedDemo: boolean;
   demo: {
     tenant: string;
@@ -95,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = [];
   if (e.NODE_ENV === 'production' && !e.IDP_MASTER_KEY) problems.push('IDP_MASTER_KEY: required in production');
   if (e.NODE_ENV === 'production' && !e.MONGODB_URI) problems.push('MONGODB_URI: required in production');
+  if (e.MAIL_RETRY_MAX_MS < e.MAIL_RETRY_BASE_MS) problems.push('MAIL_RETRY_MAX_MS: must not be below MAIL_RETRY_BASE_MS');
   if (problems.length) throw new ConfigError(problems);
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -106,14 +142,27 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
+    backupDir: e.BACKUP_DIR ?? `${e.DATA_DIR}/backups`,
     masterKey: e.IDP_MASTER_KEY ? Buffer.from(e.IDP_MASTER_KEY, 'base64') : undefined,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    smtpTlsCa: e.SMTP_TLS_CA,
+    mailMaxAttempts: e.MAIL_MAX_ATTEMPTS,
+    mailRetryBaseMs: e.MAIL_RETRY_BASE_MS,
+    mailRetryMaxMs: e.MAIL_RETRY_MAX_MS,
+    outboxPollMs: e.OUTBOX_POLL_MS,
+    localMailbox: !e.SMTP_URL && e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     tenantCacheSize: e.TENANT_CACHE_SIZE,
     tenantRefreshMs: e.TENANT_REFRESH_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
+    rateLimits: {
+      signInFailuresPerIp: { points: e.SIGNIN_FAILURES_PER_IP, durationSeconds: e.SIGNIN_FAILURES_WINDOW_S },
+      tokenPerClient: { points: e.TOKEN_REQUESTS_PER_CLIENT, durationSeconds: e.TOKEN_REQUESTS_WINDOW_S },
+      tokenPerIp: { points: e.TOKEN_REQUESTS_PER_IP, durationSeconds: e.TOKEN_REQUESTS_WINDOW_S },
+    },
     // The demo tenant exists only on a developer's local database, never on a configured one.
     seedDemo: e.SEED_DEMO ?? (!e.MONGODB_URI && e.NODE_ENV !== 'production'),
     demo: {

@@ -20,6 +20,8 @@ import { TenantService } from './tenants/tenant.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { SubjectErasure } from './privacy/subject-erasure.js';
 import { SubjectExport } from './privacy/subject-export.js';
+import { TerminationService } from './privacy/termination.service.js';
+import { BackupService } from './backup/backup.service.js';
 import { UserService } from './users/user.service.js';
 
 export type Services = ReturnType<typeof createServices>;
@@ -34,6 +36,7 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors);
   const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
   const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog);
+  const rateLimits = new RateLimitStore(db.connection.db!, db.capabilities, masterKey);
   const core = {
     keyring,
     hasher,
@@ -46,12 +49,14 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
     doorPermissions,
     roles: new RoleService(models.roles, models.users, doorPermissions),
     clients: new ClientService(models.clients, masterKey, (tenantId, clientId) => revokeClient(models.oidcEntries, tenantId, clientId)),
-    mfa: new MfaService(models.mfaFactors, models.mfaChallenges, keyring, changeLog),
-    rateLimits: new RateLimitStore(db.connection.db!, db.capabilities, masterKey),
+    mfa: new MfaService(models.mfaFactors, models.mfaChallenges, keyring, changeLog, rateLimits),
+    rateLimits,
     sessions: new AccountSessions(models.oidcEntries, changeLog),
   };
   const lockout = new LoginLockout(core.rateLimits);
   core.users.onSignInFailuresCleared = (tenantId, emailHash) => lockout.clear(tenantId, emailHash);
   const subjectExport = new SubjectExport(models, keyring, core.users, doorPermissions, changeLog);
-  return { ...core, lockout, subjectExport, ...createAccountServices({ ...core, models, publicUrl: config.publicUrl }) };
+  const termination = new TerminationService({ db, masterKey, tenants: core.tenants, tenantKeys, keyring, changeLog });
+  const backups = new BackupService({ db, masterKey, tenants: core.tenants, tenantKeys });
+  return { ...core, lockout, subjectExport, termination, backups, ...createAccountServices({ ...core, models, publicUrl: config.publicUrl }) };
 }

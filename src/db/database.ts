@@ -3,10 +3,19 @@ import { changeLogModels } from '../audit/change-log.model.js';
 import { clientModel } from '../clients/client.model.js';
 import { doorModel } from '../doors/door.model.js';
 import { doorPermissionModel } from '../doors/door-permission.model.js';
+import { accountTokenModel } from '../account/account-token.model.js';
+import { invitationModel } from '../invitations/invitation.model.js';
+import { jobLockModel } from '../jobs/job-lock.model.js';
+import { outboxJobModel } from '../outbox/outbox.model.js';
 import { signingKeyModel } from '../keys/signing-key.model.js';
+import { mfaChallengeModel } from '../mfa/mfa-challenge.model.js';
+import { mfaFactorModel } from '../mfa/mfa-factor.model.js';
 import { oidcEntryModel } from '../oidc/oidc-entry.model.js';
 import { pendingLoginModel } from '../oidc/pending-login.model.js';
+import { deletedSubjectModel } from '../privacy/deleted-subject.model.js';
+import { tenantKeyModel } from '../privacy/tenant-key.model.js';
 import { roleModel } from '../roles/role.model.js';
+import { ensureRateLimitIndexes } from '../security/rate-limit.store.js';
 import { tenantModel } from '../tenants/tenant.model.js';
 import { userModel } from '../users/user.model.js';
 import { detectCapabilities, type DatabaseCapabilities } from './capabilities.js';
@@ -30,13 +39,21 @@ function registerModels(connection: Connection) {
     clients: clientModel(connection),
     signingKeys: signingKeyModel(connection),
     oidcEntries: oidcEntryModel(connection),
+    invitations: invitationModel(connection),
+    accountTokens: accountTokenModel(connection),
+    mailOutbox: outboxJobModel(connection),
     pendingLogins: pendingLoginModel(connection),
+    mfaFactors: mfaFactorModel(connection),
+    mfaChallenges: mfaChallengeModel(connection),
+    deletedSubjects: deletedSubjectModel(connection),
+    tenantKeys: tenantKeyModel(connection),
+    jobLocks: jobLockModel(connection),
     ...changeLogModels(connection),
   };
 }
 
 /** Documents with an `expiresAt` that the server removes itself where it can (TTL), else the sweeper does. */
-const EXPIRING_COLLECTIONS = ['oidcEntries', 'pendingLogins'] as const satisfies readonly (keyof Models)[];
+const EXPIRING_COLLECTIONS = ['oidcEntries', 'pendingLogins', 'mfaChallenges'] as const satisfies readonly (keyof Models)[];
 
 export async function connectDatabase(uri: string): Promise<Database> {
   // Indexes are created here, explicitly, because some must differ by server (TTL or not).
@@ -45,6 +62,7 @@ export async function connectDatabase(uri: string): Promise<Database> {
   const models = registerModels(connection);
   const capabilities = await detectCapabilities(connection);
   await ensureIndexes(models, capabilities);
+  await ensureRateLimitIndexes(connection.db!, capabilities);
   return { connection, models, capabilities, close: () => connection.close() };
 }
 

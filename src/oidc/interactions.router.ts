@@ -10,6 +10,10 @@ import { translate } from '../i18n/messages.js';
 import { pageContext } from './provider-pages.js';
 import { grantConsent } from './grant-consent.js';
 import type { LoginFlow } from './login-flow.js';
+import type { PasskeyLogin } from '../mfa/passkey-login.js';
+import { interactionBinding, type Csrf } from '../security/csrf.js';
+import { interactionFormTargets } from '../security/interaction-form-targets.js';
+import { refusalMessage, type SignInGuard } from '../security/sign-in-guard.js';
 import { pageErrors } from './page-errors.middleware.js';
 
 export interface InteractionDeps {
@@ -17,6 +21,12 @@ export interface InteractionDeps {
   views: ViewRenderer;
   metrics: AppMetrics;
   loginFlow: LoginFlow;
+  /** Passwordless sign-in with a passkey, offered on the login page. */
+  passkeyLogin?: PasskeyLogin;
+  /** Every form of these pages carries its token; a post without a valid one is refused (403). */
+  csrf: Csrf;
+  /** Per-IP and per-account brakes on failed sign-ins, and the lockout. */
+  guard: SignInGuard;
 }
 
 const LoginForm = z.object({ email: z.string().trim().max(320), password: z.string().max(1024) });
@@ -24,13 +34,15 @@ const LoginForm = z.object({ email: z.string().trim().max(320), password: z.stri
 /** Our sign-in and consent pages, between oidc-provider's authorization request and its resume. */
 export function interactionsRouter(router: Router, deps: InteractionDeps): void {
   const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
-  router.use('/interaction', pageErrors(deps.views));
+  router.use('/interaction', pageErrors(deps.views), interactionFormTargets());
+  const csrfChecked = deps.csrf.verify(interactionBinding);
   const runtimeOf = (ctx: Context) => ctx.state.runtime as TenantRuntime;
   const base = (ctx: Context) => `/t/${runtimeOf(ctx).tenant.slug}/interaction/${ctx.params.uid}`;
 
   type Details = Awaited<ReturnType<TenantRuntime['provider']['interactionDetails']>>;
 
-  async function renderLogin(ctx: Context, details: Details, extra: { email: string; error?: 'login.error.invalidCredentials' | 'login.error.accountUnavailable' }) {
+  type LoginError = 'login.error.invalidCredentials' | 'login.error.accountUnavailable' | 'login.error.passkey' | 'login.error.wait' | 'login.error.network';
+  async function renderLogin(ctx: Context, details: Details, extra: { email: string; error?: LoginError; params?: Record<string, number> }) {
     const { provider, tenant } = runtimeOf(ctx);
     const page = pageContext(ctx, tenant, details.params.ui_locales as string | undefined);
     const client = await provider.Client.find(details.params.client_id as string);
@@ -39,9 +51,10 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
       ...page,
       action: `${base(ctx)}/login`,
       email: extra.email,
-      error: extra.error && translate(page.locale, extra.error),
+      error: extra.error && translate(page.locale, extra.error, extra.params),
       clientName: client?.clientName ?? client?.clientId,
-      hidden: {},
+      hidden: deps.csrf.hidden(ctx, interactionBinding(ctx)),
+      passkey: await deps.passkeyLogin?.form(runtimeOf(ctx), details, page.locale),
     });
   }
 
@@ -60,28 +73,53 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
       abortAction: `${base(ctx)}/abort`,
       clientName: client?.clientName ?? client?.clientId,
       scopes: String(details.params.scope ?? '').split(' ').filter(Boolean),
-      hidden: {},
+      hidden: deps.csrf.hidden(ctx, interactionBinding(ctx)),
     });
   });
 
-  router.post('/interaction/:uid/login', form, async (ctx) => {
+  router.post('/interaction/:uid/login', form, csrfChecked, async (ctx) => {
     const { provider, tenant } = runtimeOf(ctx);
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     const parsed = LoginForm.safeParse(ctx.request.body);
+    // Decided before the password is looked at, and alike whether or not the email has an account.
+    const refusal = parsed.success ? await deps.guard.refusal(tenant, parsed.data.email, ctx.ip) : null;
+    if (refusal) {
+      deps.metrics.logins.inc({ result: 'failure' });
+      ctx.status = 429;
+      ctx.set('Retry-After', String(refusal.seconds));
+      return renderLogin(ctx, details, { email: parsed.data!.email, ...refusalMessage(refusal) });
+    }
     const user = parsed.success ? await deps.users.verifyPassword(tenant, parsed.data.email, parsed.data.password) : null;
     const blocked = user && (user.status !== 'active' || tenant.state !== 'active');
+    if (!user && parsed.success) await deps.guard.failed(tenant, parsed.data.email, ctx.ip);
     if (!user || blocked) {
       deps.metrics.logins.inc({ result: 'failure' });
       ctx.status = 400;
       const error = blocked ? 'login.error.accountUnavailable' : 'login.error.invalidCredentials';
       return renderLogin(ctx, details, { email: parsed.success ? parsed.data.email : '', error });
     }
+    await deps.guard.succeeded(tenant, parsed.data!.email);
     deps.metrics.logins.inc({ result: 'success' });
     ctx.status = 303;
     ctx.redirect(await deps.loginFlow.begin(ctx, runtimeOf(ctx), details, user, ['pwd']));
   });
 
-  router.post('/interaction/:uid/confirm', form, async (ctx) => {
+  router.post('/interaction/:uid/passkey', form, csrfChecked, async (ctx) => {
+    const { tenant } = runtimeOf(ctx);
+    const details = await runtimeOf(ctx).provider.interactionDetails(ctx.req, ctx.res);
+    const signedIn = await deps.passkeyLogin?.verify(runtimeOf(ctx), details, ctx.request.body);
+    const blocked = signedIn && (signedIn.user.status !== 'active' || tenant.state !== 'active');
+    if (!signedIn || blocked) {
+      deps.metrics.logins.inc({ result: 'failure' });
+      ctx.status = 400;
+      return renderLogin(ctx, details, { email: '', error: blocked ? 'login.error.accountUnavailable' : 'login.error.passkey' });
+    }
+    deps.metrics.logins.inc({ result: 'success' });
+    ctx.status = 303;
+    ctx.redirect(await deps.loginFlow.begin(ctx, runtimeOf(ctx), details, signedIn.user, signedIn.amr));
+  });
+
+  router.post('/interaction/:uid/confirm', form, csrfChecked, async (ctx) => {
     const { provider } = runtimeOf(ctx);
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     const consent = await grantConsent(provider, details);
@@ -90,7 +128,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
     ctx.redirect(redirectTo);
   });
 
-  router.post('/interaction/:uid/abort', form, async (ctx) => {
+  router.post('/interaction/:uid/abort', form, csrfChecked, async (ctx) => {
     const { provider } = runtimeOf(ctx);
     const result = { error: 'access_denied', error_description: 'End-user denied the request' };
     const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { NotFoundError } from '../errors/http-errors.js';
+import { acrFor } from '../mfa/acr.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { User, UserService } from '../users/user.service.js';
 import type { PendingLoginDoc, PendingLoginModel } from './pending-login.model.js';
@@ -74,6 +75,6 @@ export class LoginFlow {
     await this.pending.deleteOne({ tenantId: runtime.tenant._id, uid: details.uid });
     await this.users.touchLastActive(runtime.tenant._id, user.id);
     const amr = pending.amr.length > 1 && !pending.amr.includes('mfa') ? [...pending.amr, 'mfa'] : pending.amr;
-    return runtime.provider.interactionResult(ctx.req, ctx.res, { login: { accountId: user.id, amr } }, { mergeWithLastSubmission: false });
+    return runtime.provider.interactionResult(ctx.req, ctx.res, { login: { accountId: user.id, amr, acr: acrFor(amr) } }, { mergeWithLastSubmission: false });
   }
 }

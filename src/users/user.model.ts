@@ -17,6 +17,8 @@ export interface UserDoc {
   phone?: string;
   locale?: string;
   passwordHash?: string;
+  /** Set with a temporary password by an admin; the change-password sign-in step clears it. */
+  mustChangePassword?: boolean;
   roles: string[];
   status: UserStatus;
   lastActiveAt?: Date;
@@ -41,6 +43,7 @@ const UserSchema = new Schema<UserDoc>(
     phone: String,
     locale: String,
     passwordHash: String,
+    mustChangePassword: Boolean,
     roles: { type: [String], default: [] },
     status: { type: String, enum: ['invited', 'active', 'locked', 'restricted', 'anonymized'], default: 'active' },
     lastActiveAt: Date,

@@ -5,6 +5,9 @@ import type { ChangeLogService } from '../audit/change-log.service.js';
 import { currentContext, runWithContext } from '../audit/request-context.js';
 import type { TenantKeyring } from '../tenants/tenant-keyring.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
+import { anonymizeUpdate, ANONYMIZED_AWAY } from '../privacy/anonymized-user.js';
+import { ERASED_WITH_SUBJECT, type SubjectErasure } from '../privacy/subject-erasure.js';
+import { checkPassword, passwordContext, PasswordRefusedError } from '../security/password-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { UserDoc, UserModel, UserStatus } from './user.model.js';
 
@@ -21,12 +24,16 @@ export interface User {
   locale?: string;
   roles: string[];
   status: UserStatus;
+  /** Signed in with a temporary password set by an admin: a new one is chosen before the sign-in finishes. */
+  mustChangePassword: boolean;
   lastActiveAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export interface CreateUserInput {
+  /** Chosen by the caller when it must name the user before it exists (an accepted invitation's actor). */
+  id?: string;
   email: string;
   password?: string;
   name?: string;
@@ -63,12 +70,18 @@ const STORED_FIELDS = [...PERSONAL_FIELDS, 'emailVerified', 'locale', 'passwordH
  * entry cannot be separated, whichever path (admin API, sign-in, invitation, job) made it.
  */
 export class UserService {
+  /** Told after a user's email changed, to have the new address verified (src/account/email-verification.service.ts). */
+  onEmailChanged: ((tenant: TenantRef, user: User) => Promise<void>) | undefined;
+  /** Told when a user's failed sign-ins no longer count: unlocked, or given a new password (src/security/login-lockout.ts). */
+  onSignInFailuresCleared: ((tenantId: string, emailHash: string) => Promise<void>) | undefined;
+
   constructor(
     private readonly users: UserModel,
     private readonly keyring: TenantKeyring,
     private readonly hasher: PasswordHasher,
     private readonly changeLog: ChangeLogService,
     private readonly revokeAccount: RevokeAccount,
+    private readonly subjects: SubjectErasure,
   ) {}
 
   async create(tenant: TenantRef, input: CreateUserInput): Promise<User> {
@@ -76,7 +89,9 @@ export class UserService {
     const email = normalizeEmail(input.email);
     const emailHash = cipher.blindIndex(email, 'email');
     if (await this.users.exists({ tenantId: tenant._id, emailHash })) throw new ConflictError('A user with this email already exists');
-    const _id = newId('usr');
+    const _id = input.id ?? newId('usr');
+    // Ids are random, but "never reused" is a rule, not a likelihood: an erased person's id stays theirs.
+    if (await this.subjects.isTombstoned(tenant._id, _id)) throw new ConflictError('This subject id belonged to an erased user and is never reused');
     const doc = {
       _id,
       tenantId: tenant._id,
@@ -141,7 +156,49 @@ export class UserService {
     await this.changeLog.record(tenant._id, { action: 'user.updated', subjectType: 'user', subjectId: id, fields }, () =>
       this.users.updateOne({ tenantId: tenant._id, _id: id }, { $set, $unset }),
     );
-    return this.getById(tenant, id);
+    const updated = await this.getById(tenant, id);
+    if (fields.includes('email')) await this.onEmailChanged?.(tenant, updated);
+    return updated;
+  }
+
+  /**
+   * Sets a new password, refused (PasswordRefusedError) unless the policy accepts it. Every session and token
+   * ends: a new password often follows a compromise, and whoever held the old one must not stay signed in.
+   * A `temporary` one (set by an admin) must be replaced at the next sign-in; any other clears that demand.
+   */
+  async setPassword(
+    tenant: TenantRef & Pick<TenantDoc, 'name' | 'settings'>,
+    id: string,
+    password: string,
+    action = 'user.password_reset',
+    options: { temporary?: boolean } = {},
+  ): Promise<void> {
+    const user = await this.getById(tenant, id);
+    const context = passwordContext(tenant, user);
+    const problems = checkPassword(password, context);
+    if (problems.length) throw new PasswordRefusedError(problems, context);
+    const passwordHash = await this.hasher.hash(password);
+    const mustChangePassword = options.temporary === true;
+    const fields = mustChangePassword || user.mustChangePassword ? ['passwordHash', 'mustChangePassword'] : ['passwordHash'];
+    await this.changeLog.record(tenant._id, { action, subjectType: 'user', subjectId: id, fields }, () =>
+      this.users.updateOne({ tenantId: tenant._id, _id: id }, { $set: { passwordHash, mustChangePassword } }),
+    );
+    await this.revokeAccount(tenant._id, id);
+    await this.clearSignInFailures(tenant, id);
+  }
+
+  /** Whether `password` is the user's current one (a new password must differ from a temporary one). */
+  async isCurrentPassword(tenant: TenantRef, id: string, password: string): Promise<boolean> {
+    const doc = await this.users.findOne({ tenantId: tenant._id, _id: id }, { passwordHash: 1 }).lean();
+    return Boolean(doc?.passwordHash) && (await this.hasher.verify(doc!.passwordHash, password));
+  }
+
+  /** Marks the email verified if it is still the address `emailHash` names; false when it has changed since. */
+  async confirmEmail(tenant: TenantRef, id: string, emailHash: string): Promise<boolean> {
+    const change = { action: 'user.email_verified', subjectType: 'user', subjectId: id, fields: ['emailVerified'] };
+    if (!(await this.users.exists({ tenantId: tenant._id, _id: id, emailHash }))) return false;
+    await this.changeLog.record(tenant._id, change, () => this.users.updateOne({ tenantId: tenant._id, _id: id, emailHash }, { $set: { emailVerified: true } }));
+    return true;
   }
 
   /** Lock, unlock, restrict or lift a restriction. Leaving `active` ends every session and token at once. */
@@ -153,16 +210,46 @@ export class UserService {
       this.users.updateOne({ tenantId: tenant._id, _id: id }, { $set: { status } }),
     );
     if (status !== 'active') await this.revokeAccount(tenant._id, id);
+    if (current.status === 'locked' && status === 'active') await this.clearSignInFailures(tenant, id);
     return { ...current, status };
   }
 
-  /** Removes the user and ends their sessions, grants and tokens. */
+  private async clearSignInFailures(tenant: TenantRef, id: string): Promise<void> {
+    const doc = await this.users.findOne({ tenantId: tenant._id, _id: id }, { emailHash: 1 }).lean();
+    if (doc?.emailHash) await this.onSignInFailuresCleared?.(tenant._id, doc.emailHash);
+  }
+
+  /**
+   * Erasure: the user's record and everything about them where the registry says it goes (sessions, grants and
+   * tokens, invitations, links, mails), their open door grants ended, their id tombstoned so that neither a
+   * restore nor a new user brings it back. Change-log entries about them stay: they hold no personal values.
+   */
   async delete(tenant: TenantRef, id: string): Promise<void> {
     await this.getById(tenant, id);
-    await this.changeLog.record(tenant._id, { action: 'user.deleted', subjectType: 'user', subjectId: id, fields: [...STORED_FIELDS] }, () =>
-      this.users.deleteOne({ tenantId: tenant._id, _id: id }),
-    );
-    await this.revokeAccount(tenant._id, id);
+    const change = { action: 'user.deleted', subjectType: 'user', subjectId: id, fields: [...STORED_FIELDS, ...ERASED_WITH_SUBJECT] };
+    await this.changeLog.record(tenant._id, change, async () => {
+      await this.subjects.eraseAround(tenant._id, id, 'erased');
+      await this.users.deleteOne({ tenantId: tenant._id, _id: id });
+    });
+  }
+
+  /**
+   * Inactivity anonymization: the record stays with its id, status `anonymized` and times; its personal fields,
+   * blind index and password hash go, and so does everything erasure removes around it. False when there was
+   * nothing left to do. A restricted user is refused: restriction is a request to keep the data.
+   */
+  async anonymize(tenant: TenantRef, id: string): Promise<boolean> {
+    const doc = await this.users.findOne({ tenantId: tenant._id, _id: id }).lean();
+    if (!doc) throw new NotFoundError('User');
+    if (doc.status === 'anonymized') return false;
+    if (doc.status === 'restricted') throw new ConflictError('A restricted user is kept as they are until the restriction is lifted');
+    const present = ANONYMIZED_AWAY.filter((field) => doc[field] !== undefined && field !== 'emailHash');
+    const change = { action: 'user.anonymized', subjectType: 'user', subjectId: id, fields: [...present, 'roles', 'status', ...ERASED_WITH_SUBJECT] };
+    await this.changeLog.record(tenant._id, change, async () => {
+      await this.subjects.eraseAround(tenant._id, id, 'anonymized');
+      await this.users.updateOne({ tenantId: tenant._id, _id: id, status: { $ne: 'anonymized' } }, anonymizeUpdate());
+    });
+    return true;
   }
 
   async findById(tenant: TenantRef, id: string): Promise<User | null> {
@@ -196,8 +283,14 @@ export class UserService {
     return this.decrypt(tenant, doc);
   }
 
+  /**
+   * Marks the user active (sign-in, token refresh). Hourly granularity is plenty for an inactivity period of
+   * months, and keeps a busy refresh path from writing on every request.
+   */
   async touchLastActive(tenantId: string, id: string): Promise<void> {
-    await this.users.updateOne({ tenantId, _id: id }, { $set: { lastActiveAt: new Date() } }, { timestamps: false });
+    const now = new Date();
+    const stale = { $or: [{ lastActiveAt: null }, { lastActiveAt: { $lt: new Date(now.getTime() - 3600_000) } }] };
+    await this.users.updateOne({ tenantId, _id: id, ...stale }, { $set: { lastActiveAt: now } }, { timestamps: false });
   }
 
   private decrypt(tenant: TenantRef, doc: UserDoc): User {
@@ -214,6 +307,7 @@ export class UserService {
       locale: doc.locale,
       roles: doc.roles,
       status: doc.status,
+      mustChangePassword: doc.mustChangePassword ?? false,
       lastActiveAt: doc.lastActiveAt,
       createdAt: doc.createdAt,
       updatedAt: doc.updatedAt,

@@ -20,13 +20,19 @@ export async function discoverClient(baseUrl: string, fixture: TenantFixture): P
   );
 }
 
+/** How a test answers a page between sign-in and consent (a second factor, an enrolment): the request to make. */
+export type StepAnswer = (page: { url: string; html: string; status: number }) =>
+  | Promise<{ action: string; fields?: Record<string, string>; method?: 'GET' | 'POST' } | undefined>
+  | { action: string; fields?: Record<string, string>; method?: 'GET' | 'POST' }
+  | undefined;
+
 /**
  * Runs the authorization code + PKCE flow as a person would: the app redirects, the person signs in and
  * consents on our pages, the app exchanges the code. Returns the callback URL when `exchange` is false.
  */
 export async function authorize(
   config: client.Configuration,
-  options: { browser?: Browser; email: string; password?: string; scope?: string; resource?: string; extra?: Record<string, string> },
+  options: { browser?: Browser; email: string; password?: string; scope?: string; resource?: string; extra?: Record<string, string>; step?: StepAnswer },
 ): Promise<{ callbackUrl: URL; browser: Browser; codeVerifier: string; state: string }> {
   const browser = options.browser ?? new Browser();
   const codeVerifier = client.randomPKCECodeVerifier();
@@ -42,13 +48,17 @@ export async function authorize(
     ...options.extra,
   });
   let { url: at, res } = await browser.follow(url.href, REDIRECT_URI);
-  for (let step = 0; step < 4 && !at.startsWith(REDIRECT_URI); step++) {
+  for (let step = 0; step < 8 && !at.startsWith(REDIRECT_URI); step++) {
     const html = await res.text();
-    if (res.status >= 400) throw new Error(`Page ${at} answered ${res.status}: ${html.slice(0, 300)}`);
-    const form: { action: string; fields: Record<string, string> } = html.includes('name="password"')
-      ? { action: formAction(html, '/login'), fields: { email: options.email, password: options.password ?? PASSWORD } }
-      : { action: formAction(html, '/confirm'), fields: {} };
-    ({ url: at, res } = await browser.follow(new URL(form.action, at).href, REDIRECT_URI, { method: 'POST', form: form.fields }));
+    const answer = await options.step?.({ url: at, html, status: res.status });
+    if (res.status >= 400 && !answer) throw new Error(`Page ${at} answered ${res.status}: ${html.slice(0, 300)}`);
+    const form: { action: string; fields?: Record<string, string>; method?: 'GET' | 'POST' } =
+      answer ??
+      (html.includes('name="password"')
+        ? { action: formAction(html, '/login'), fields: { email: options.email, password: options.password ?? PASSWORD } }
+        : { action: formAction(html, '/confirm'), fields: {} });
+    const init = form.method === 'GET' ? {} : { method: 'POST', form: form.fields ?? {} };
+    ({ url: at, res } = await browser.follow(new URL(form.action, at).href, REDIRECT_URI, init));
   }
   if (!at.startsWith(REDIRECT_URI)) throw new Error(`Flow did not reach the app: ended at ${at}`);
   return { callbackUrl: new URL(at), browser, codeVerifier, state };

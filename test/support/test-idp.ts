@@ -7,6 +7,8 @@ import { MasterKey } from '../../src/crypto/master-key.js';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import type { Logger } from 'pino';
 import { createLogger } from '../../src/observability/logger.js';
+import type { OutboxWorker } from '../../src/outbox/outbox.worker.js';
+import { startOutboxWorker } from '../../src/outbox/start-worker.js';
 import { connectTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestIdp extends IdpApp {
@@ -16,6 +18,8 @@ export interface TestIdp extends IdpApp {
   config: Config;
   masterKey: MasterKey;
   testDatabase: TestDatabase;
+  /** This instance's mail worker, when `mailWorker` was asked for. */
+  mailWorker?: OutboxWorker;
   close(): Promise<void>;
 }
 
@@ -25,6 +29,8 @@ export interface TestIdpOptions {
   masterKey?: Buffer;
   env?: Record<string, string>;
   logger?: Logger;
+  /** Start a mail worker as main.ts does (SMTP_URL and the MAIL_* settings come in through `env`). */
+  mailWorker?: boolean;
 }
 
 /**
@@ -49,8 +55,10 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   });
   const masterKey = new MasterKey(options.masterKey ?? randomBytes(32));
   const db = await connectDatabase(testDatabase.uri);
-  const idp = createApp({ config, db, masterKey, logger: options.logger ?? createLogger(config.logLevel) });
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const idp = createApp({ config, db, masterKey, logger });
   server.on('request', idp.app.callback());
+  const mailWorker = options.mailWorker ? startOutboxWorker({ config, db, services: idp.services, logger }) : undefined;
   return {
     ...idp,
     baseUrl,
@@ -59,7 +67,9 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     config,
     masterKey,
     testDatabase,
+    mailWorker,
     async close() {
+      await mailWorker?.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await db.close();

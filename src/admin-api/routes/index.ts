@@ -13,9 +13,10 @@ import { privacyRoutes } from './privacy.routes.js';
 import { roleRoutes } from './roles.routes.js';
 import { sessionRoutes } from './sessions.routes.js';
 import { tenantRoutes } from './tenants.routes.js';
+import { terminationRoutes } from './termination.routes.js';
 import { userRoutes } from './users.routes.js';
 
 /** Every admin route, in the order the OpenAPI document lists them. */
-export function adminRoutes(services: Services, config: Pick<Config, 'publicUrl'>): RouteSpec[] {
-  return [...tenantRoutes(services, config.publicUrl), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...keyRoutes(services)];
+export function adminRoutes(services: Services, config: Pick<Config, 'publicUrl' | 'backupDir'>): RouteSpec[] {
+  return [...tenantRoutes(services, config.publicUrl), ...terminationRoutes(services, config), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...keyRoutes(services)];
 }

@@ -9,6 +9,7 @@ const Settings = z.strictObject({
   change_log_retention_days: z.number().int().min(30).max(3650).optional(),
   inactivity_days: z.number().int().min(30).max(3650).optional(),
   invitation_ttl_hours: z.number().int().min(1).max(24 * 30).optional(),
+  mfa: z.strictObject({ required_for_roles: z.array(z.string().regex(/^[a-z][a-z0-9_:-]{0,63}$/, 'lower-case role name')).max(50) }).optional(),
 });
 const TenantCreate = z.strictObject({ slug: Slug, name: z.string().trim().min(1).max(200), settings: Settings.optional() });
 const TenantUpdate = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), settings: Settings.optional() });
@@ -22,6 +23,7 @@ const TenantView = z.object({
     change_log_retention_days: z.number(),
     inactivity_days: z.number(),
     invitation_ttl_hours: z.number(),
+    mfa: z.object({ required_for_roles: z.array(z.string()) }),
   }),
   created_at: z.string(),
 });
@@ -37,6 +39,7 @@ function settingsPatch(s: z.infer<typeof Settings> | undefined) {
       changeLogRetentionDays: s.change_log_retention_days,
       inactivityDays: s.inactivity_days,
       invitationTtlHours: s.invitation_ttl_hours,
+      mfa: s.mfa && { requiredForRoles: s.mfa.required_for_roles },
     }).filter(([, v]) => v !== undefined),
   );
 }
@@ -63,6 +66,7 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
       change_log_retention_days: t.settings.changeLogRetentionDays,
       inactivity_days: t.settings.inactivityDays,
       invitation_ttl_hours: t.settings.invitationTtlHours,
+      mfa: { required_for_roles: t.settings.mfa?.requiredForRoles ?? [] },
     },
     created_at: t.createdAt.toISOString(),
   });

@@ -1,0 +1,70 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { formBody, linkPageContext, render, renderLinkProblem, renderNotice, requestOf, tenantOf } from '../account/account-pages.js';
+import { passwordErrors } from '../account/password-form.js';
+import { translate } from '../i18n/messages.js';
+import { pageErrors } from '../oidc/page-errors.middleware.js';
+import type { Csrf, CsrfBinding } from '../security/csrf.js';
+import { passwordContext } from '../security/password-policy.js';
+import type { ViewRenderer } from '../views/view-renderer.js';
+import type { InvitationAcceptance } from './invitation-acceptance.js';
+
+export interface InvitationPageDeps {
+  acceptance: InvitationAcceptance;
+  views: ViewRenderer;
+  csrf: Csrf;
+}
+
+/** The form belongs to its link: a token from another invitation's page does not fit. */
+const linkBinding: CsrfBinding = (ctx) => `invitation:${ctx.params.token}`;
+
+const AcceptForm = z.object({
+  name: z.string().trim().max(200).default(''),
+  password: z.string().max(1024).default(''),
+  password_repeat: z.string().max(1024).default(''),
+});
+
+/** The page an invitation mail links to: shows the tenant and the address, takes a name and a password. */
+export function invitationPagesRouter(router: Router, deps: InvitationPageDeps): void {
+  const { acceptance, views, csrf } = deps;
+  router.use('/invitations', pageErrors(views));
+
+  router.get('/invitations/:token', async (ctx: Context) => {
+    const tenant = tenantOf(ctx);
+    const found = await acceptance.find(tenant, ctx.params.token!);
+    const page = linkPageContext(ctx, tenant, found.ok ? found.invitation.locale : found.locale);
+    if (!found.ok) return renderLinkProblem(ctx, views, page, found.problem, 'invitation');
+    const { email, name } = found.invitation;
+    const { minLength } = passwordContext(tenant, { email, name });
+    const hidden = csrf.hidden(ctx, linkBinding(ctx));
+    render(ctx, views, 'invitation', { ...page, title: translate(page.locale, 'title.invitation'), action: ctx.url, email, name, minLength, hidden });
+  });
+
+  router.post('/invitations/:token', formBody(), csrf.verify(linkBinding), async (ctx: Context) => {
+    const tenant = tenantOf(ctx);
+    const token = ctx.params.token!;
+    const found = await acceptance.find(tenant, token);
+    const page = linkPageContext(ctx, tenant, found.ok ? found.invitation.locale : found.locale);
+    if (!found.ok) return renderLinkProblem(ctx, views, page, found.problem, 'invitation');
+    const form = AcceptForm.safeParse(ctx.request.body ?? {});
+    const { name, password, password_repeat: repeated } = form.success ? form.data : { name: '', password: '', password_repeat: '' };
+    const { email } = found.invitation;
+    const context = passwordContext(tenant, { email, name });
+    const errors = name ? [] : [translate(page.locale, 'invitation.error.nameRequired')];
+    errors.push(...(await passwordErrors(page.locale, password, repeated, context)));
+    if (errors.length) {
+      const hidden = csrf.hidden(ctx, linkBinding(ctx));
+      const data = { ...page, title: translate(page.locale, 'title.invitation'), action: ctx.url, email, name, errors, minLength: context.minLength, hidden };
+      return render(ctx, views, 'invitation', data, 400);
+    }
+    const accepted = await acceptance.accept(tenant, token, { name, password }, requestOf(ctx));
+    if (!accepted.ok) return renderLinkProblem(ctx, views, page, accepted.problem, 'invitation');
+    if (accepted.continueTo) {
+      ctx.status = 303;
+      return ctx.redirect(accepted.continueTo);
+    }
+    const t = (key: Parameters<typeof translate>[1]) => translate(page.locale, key, { tenant: tenant.name });
+    renderNotice(ctx, views, page, { heading: t('invitation.done.heading'), texts: [t('invitation.done.text')] });
+  });
+}

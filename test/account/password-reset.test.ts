@@ -1,0 +1,150 @@
+import * as client from 'openid-client';
+import { adminClient, serviceToken } from '../support/admin.js';
+import { Browser } from '../support/browser.js';
+import { asSetup, createTenantFixture, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
+import { discoverClient, signIn } from '../support/sign-in.js';
+import { linkIn, makeCertificate, smtpEnv, TestSmtpServer } from '../support/smtp.js';
+import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+
+const NEW_PASSWORD = 'copper-meadow-lantern-fjord-41';
+
+describe('password reset by an emailed link', () => {
+  let smtp: TestSmtpServer;
+  let idp: TestIdp;
+  let acme: TenantFixture;
+  let oidc: client.Configuration;
+  let admin: string;
+  const resetPage = () => `${idp.baseUrl}/t/acme/account/reset`;
+  const person = (email: string, locale = 'en') =>
+    asSetup(() => idp.services.users.create(acme.tenant, { email, password: PASSWORD, name: 'Person Example', locale, roles: ['employee'] }));
+  const queuedFor = (userId: string) => idp.db.models.mailOutbox.countDocuments({ tenantId: acme.tenant._id, subjectId: userId });
+  const askReset = async (email: string, browser = new Browser()) => {
+    await browser.request(resetPage());
+    const res = await browser.request(resetPage(), { form: { email } });
+    return { status: res.status, html: (await res.text()).replace(/nonce="[^"]+"/g, '') };
+  };
+
+  beforeAll(async () => {
+    const certificate = makeCertificate();
+    smtp = await TestSmtpServer.start({ tls: 'starttls', certificate });
+    idp = await startTestIdp({ mailWorker: true, env: smtpEnv(smtp, certificate) });
+    acme = await createTenantFixture(idp.services, 'acme');
+    oidc = await discoverClient(idp.baseUrl, acme);
+    admin = await serviceToken(idp, acme.tenant, ['tenant_admin']);
+  });
+  afterAll(async () => {
+    await idp.close();
+    await smtp.close();
+  });
+
+  it('is linked from the sign-in page, in its language', async () => {
+    const browser = new Browser();
+    const code_challenge = await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier());
+    const url = client.buildAuthorizationUrl(oidc, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge, code_challenge_method: 'S256', ui_locales: 'de' });
+    const { url: at, res } = await browser.follow(url.href, REDIRECT_URI);
+    const href = /<a href="([^"]*\/account\/reset[^"]*)">Passwort vergessen\?<\/a>/.exec(await res.text())?.[1];
+    expect(href).toBeDefined();
+    const page = await browser.request(new URL(href!.replace(/&amp;/g, '&'), at).href);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Geben Sie die E-Mail-Adresse Ihres Kontos ein');
+  });
+
+  it('answers an unknown address exactly as a known one, and sends it nothing', async () => {
+    const known = await person('known@acme.test');
+    const before = await idp.db.models.mailOutbox.countDocuments({ tenantId: acme.tenant._id });
+    const unknown = await askReset('nobody@acme.test');
+    expect(await idp.db.models.mailOutbox.countDocuments({ tenantId: acme.tenant._id })).toBe(before);
+    const answered = await askReset('known@acme.test');
+    expect(unknown).toEqual(answered);
+    expect(unknown.html).toContain('If an account with this email address exists');
+    expect(await queuedFor(known.id)).toBe(1);
+    expect(smtp.received.filter((r) => r.rcptTo.includes('nobody@acme.test'))).toHaveLength(0);
+  });
+
+  it('mails the link in the person’s language, sets the new password once, and ends the old one', async () => {
+    const user = await person('bo@acme.test', 'da');
+    await askReset('Bo@Acme.test');
+    const { mail } = await smtp.mailTo('bo@acme.test');
+    expect(mail.subject).toBe('Nulstil din adgangskode til Tenant acme');
+    expect(mail.text).toContain('udløber om 1 time');
+    const link = linkIn(mail, 'account/reset');
+
+    const browser = new Browser();
+    expect(await (await browser.request(link)).text()).toContain('Vælg en ny adgangskode');
+    const mismatch = await browser.request(link, { form: { password: NEW_PASSWORD, password_repeat: `${NEW_PASSWORD}x` } });
+    expect(mismatch.status).toBe(400);
+    expect(await mismatch.text()).toContain('De to adgangskoder er ikke ens.');
+    const done = await browser.request(link, { form: { password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Din adgangskode er ændret');
+
+    expect(await idp.services.users.verifyPassword(acme.tenant, 'bo@acme.test', PASSWORD)).toBeNull();
+    const { tokens } = await signIn(oidc, { email: 'bo@acme.test', password: NEW_PASSWORD });
+    expect(tokens.claims()?.sub).toBe(user.id);
+    const again = await new Browser().request(link);
+    expect(again.status).toBe(410);
+    expect(await again.text()).toContain('Linket er allerede blevet brugt');
+  });
+
+  it('unlocks a locked account, and the change log names the person for both changes', async () => {
+    const user = await person('locked@acme.test');
+    expect((await adminClient(idp)('POST', `/tenants/acme/users/${user.id}/lock`, admin)).body.status).toBe('locked');
+    await askReset('locked@acme.test');
+    const link = linkIn((await smtp.mailTo('locked@acme.test')).mail, 'account/reset');
+    const browser = new Browser();
+    await browser.request(link);
+    const done = await browser.request(link, { form: { password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+    expect(done.status).toBe(200);
+
+    expect((await idp.services.users.getById(acme.tenant, user.id)).status).toBe('active');
+    await signIn(oidc, { email: 'locked@acme.test', password: NEW_PASSWORD });
+    const log = await adminClient(idp)('GET', `/tenants/acme/change-log?subject=${user.id}`, admin);
+    const recent = log.body.items.slice(0, 2).map((e: { action: string; actor: string }) => [e.action, e.actor]);
+    expect(recent).toEqual([
+      ['user.unlocked', `user:${user.id}`],
+      ['user.password_reset', `user:${user.id}`],
+    ]);
+  });
+
+  it('lets exactly one of two simultaneous uses of a link set the password', async () => {
+    await person('twice@acme.test');
+    await askReset('twice@acme.test');
+    const link = linkIn((await smtp.mailTo('twice@acme.test')).mail, 'account/reset');
+    const other = 'amber-glacier-violin-harbour-63';
+    const browsers = [new Browser(), new Browser()];
+    for (const browser of browsers) await browser.request(link);
+    const results = await Promise.all([NEW_PASSWORD, other].map((password, i) => browsers[i]!.request(link, { form: { password, password_repeat: password } })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 410]);
+    const winner = results[0]!.status === 200 ? NEW_PASSWORD : other;
+    expect(await idp.services.users.verifyPassword(acme.tenant, 'twice@acme.test', winner)).not.toBeNull();
+  });
+
+  it('refuses a reset request posted from elsewhere, so no site can send mail in a user’s name', async () => {
+    const user = await person('forged@acme.test');
+    const forged = await new Browser().request(resetPage(), { form: { email: 'forged@acme.test' } });
+    expect(forged.status).toBe(403);
+    expect(await queuedFor(user.id)).toBe(0);
+  });
+
+  it('sends one link a minute at most, however often the form is sent', async () => {
+    const user = await person('eager@acme.test');
+    await askReset('eager@acme.test');
+    await askReset('eager@acme.test');
+    expect(await queuedFor(user.id)).toBe(1);
+  });
+
+  it('sends nothing to a user whose processing is restricted', async () => {
+    const user = await person('restricted@acme.test');
+    await adminClient(idp)('POST', `/tenants/acme/users/${user.id}/restrict`, admin);
+    await askReset('restricted@acme.test');
+    expect(await queuedFor(user.id)).toBe(0);
+  });
+
+  it('says a dead reset link is dead, and offers a new one', async () => {
+    const res = await new Browser().request(`${resetPage()}/${'B'.repeat(43)}`);
+    const html = await res.text();
+    expect(res.status).toBe(404);
+    expect(html).toContain('This link is not valid');
+    expect(html).toContain('/t/acme/account/reset?ui_locales=en');
+  });
+});

@@ -1,0 +1,188 @@
+import { decodeJwt } from 'jose';
+import type * as client from 'openid-client';
+import { adminClient, serviceToken } from '../support/admin.js';
+import { Browser } from '../support/browser.js';
+import { createTenantFixture, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
+import { discoverClient, signIn } from '../support/sign-in.js';
+import { linkIn, makeCertificate, smtpEnv, TestSmtpServer } from '../support/smtp.js';
+import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+
+const NEW_PASSWORD = 'violet-harbour-quantum-lamp-78';
+
+/** As a person does it: open the link's page (which sets the form's token), then send the form. */
+async function submit(link: string, form: Record<string, string>): Promise<Response> {
+  const browser = new Browser();
+  await browser.request(link);
+  return browser.request(link, { form });
+}
+
+describe('invitations: from the admin API to the first sign-in', () => {
+  let smtp: TestSmtpServer;
+  let idp: TestIdp;
+  let acme: TenantFixture;
+  let admin: string;
+  let oidc: client.Configuration;
+  let call: ReturnType<typeof adminClient>;
+  const invite = (body: Record<string, unknown>) => call('POST', '/tenants/acme/invitations', admin, body);
+
+  beforeAll(async () => {
+    const certificate = makeCertificate();
+    smtp = await TestSmtpServer.start({ tls: 'starttls', certificate, auth: { user: 'ses-user', pass: 'ses-secret' } });
+    idp = await startTestIdp({ mailWorker: true, env: smtpEnv(smtp, certificate) });
+    call = adminClient(idp);
+    acme = await createTenantFixture(idp.services, 'acme');
+    admin = await serviceToken(idp, acme.tenant, ['tenant_admin']);
+    oidc = await discoverClient(idp.baseUrl, acme);
+  });
+  afterAll(async () => {
+    await idp.close();
+    await smtp.close();
+  });
+
+  it('mails a German invitation, takes a name and a password on the link, and the person signs in', async () => {
+    const created = await invite({ email: 'Greta@Example.test', name: 'Greta Gärtner', locale: 'de', roles: ['employee'], door_permissions: [{ door_id: 'main-entrance' }] });
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({ email: 'greta@example.test', state: 'pending', delivery_state: 'queued', roles: ['employee'] });
+
+    const { mail, secure, user } = await smtp.mailTo('greta@example.test');
+    expect({ secure, user }).toEqual({ secure: true, user: 'ses-user' });
+    expect(mail.from?.value[0]?.address).toBe('no-reply@doorway.test');
+    expect(mail.subject).toBe('Ihre Einladung zu Tenant acme');
+    expect(mail.messageId).toMatch(/^<mal_[\w-]+@doorway\.test>$/);
+    expect(mail.headers.get('content-language')).toBe('de');
+    const link = linkIn(mail, 'invitations');
+    expect(link.startsWith(`${idp.baseUrl}/t/acme/invitations/`)).toBe(true);
+    expect(mail.text).toContain('Guten Tag Greta Gärtner,');
+    expect(mail.text).toContain('in 7 Tagen ab');
+    expect(mail.html).toContain('Einladung annehmen');
+    expect(mail.html).toContain(`href="${link}"`);
+    expect(mail.html).toContain('<html lang="de">');
+
+    const browser = new Browser();
+    const page = await browser.request(link);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(html).toContain('lang="de"');
+    expect(html).toContain('Erstellen Sie Ihr Konto bei Tenant acme');
+    expect(html).toContain('greta@example.test');
+
+    const weak = await browser.request(link, { form: { name: 'Greta Gärtner', password: 'kurz', password_repeat: 'kurz' } });
+    expect(weak.status).toBe(400);
+    expect(await weak.text()).toContain('mindestens 12 Zeichen');
+
+    const done = await browser.request(link, { form: { name: 'Greta G.', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Ihr Konto ist bereit');
+
+    const { tokens } = await signIn(oidc, { email: 'greta@example.test', password: NEW_PASSWORD });
+    const claims = decodeJwt(tokens.id_token!);
+    expect(claims).toMatchObject({ email: 'greta@example.test', name: 'Greta G.', roles: ['employee'] });
+    expect(claims.door_permissions).toEqual([{ door_id: 'main-entrance', door_name: 'Main entrance', valid_from: null, valid_until: null }]);
+    const profile = await call('GET', `/tenants/acme/users/${claims.sub}`, admin);
+    expect(profile.body).toMatchObject({ status: 'active', email_verified: true, locale: 'de' });
+
+    const invitation = await call('GET', `/tenants/acme/invitations/${created.body.id}`, admin);
+    expect(invitation.body).toMatchObject({ state: 'accepted', delivery_state: 'sent', user_id: claims.sub });
+    expect(invitation.body.email).toBeUndefined();
+  });
+
+  it('records the acceptance, the new user and the door grant as the invited person', async () => {
+    const created = await invite({ email: 'hugo@example.test', door_permissions: [{ door_id: 'lab' }] });
+    const link = linkIn((await smtp.mailTo('hugo@example.test')).mail, 'invitations');
+    await submit(link, { name: 'Hugo', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD });
+    const userId = (await call('GET', `/tenants/acme/invitations/${created.body.id}`, admin)).body.user_id as string;
+
+    const aboutInvitation = (await call('GET', `/tenants/acme/change-log?subject=${created.body.id}`, admin)).body.items;
+    expect(aboutInvitation.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
+      ['invitation.accepted', `user:${userId}`],
+      ['invitation.created', expect.stringMatching(/^service:.+@acme$/)],
+    ]);
+    const aboutUser = (await call('GET', `/tenants/acme/change-log?subject=${userId}`, admin)).body.items;
+    expect(aboutUser.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
+      ['door_permission.granted', `user:${userId}`],
+      ['user.created', `user:${userId}`],
+    ]);
+    expect(JSON.stringify([aboutInvitation, aboutUser])).not.toContain('hugo@');
+  });
+
+  it('continues to the app the invitation names, when that is one of its registered redirects', async () => {
+    await invite({ email: 'ines@example.test', client_id: acme.clientId, redirect_uri: REDIRECT_URI });
+    const link = linkIn((await smtp.mailTo('ines@example.test')).mail, 'invitations');
+    const res = await submit(link, { name: 'Ines', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(REDIRECT_URI);
+  });
+
+  it('refuses an app redirect the client has not registered', async () => {
+    const res = await invite({ email: 'jan@example.test', client_id: acme.clientId, redirect_uri: 'https://evil.example/callback' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('body.redirect_uri');
+  });
+
+  describe('a link that does not work says why, in the invitation language', () => {
+    const open = async (link: string) => {
+      const res = await new Browser().request(link);
+      return { status: res.status, type: res.headers.get('content-type'), html: await res.text() };
+    };
+
+    it('answers an unknown token with 404 and a page, not JSON', async () => {
+      const page = await open(`${idp.baseUrl}/t/acme/invitations/${'A'.repeat(43)}?ui_locales=sv`);
+      expect(page).toMatchObject({ status: 404, type: expect.stringContaining('text/html') });
+      expect(page.html).toContain('Länken är ogiltig');
+    });
+
+    it('answers an expired link with 410', async () => {
+      const created = await invite({ email: 'kim@example.test', locale: 'da' });
+      const link = linkIn((await smtp.mailTo('kim@example.test')).mail, 'invitations');
+      await idp.db.models.invitations.updateOne({ tenantId: acme.tenant._id, _id: created.body.id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+      const page = await open(link);
+      expect(page.status).toBe(410);
+      expect(page.html).toContain('Linket er udløbet');
+      expect((await call('GET', `/tenants/acme/invitations/${created.body.id}`, admin)).body.state).toBe('expired');
+    });
+
+    it('answers a used link with 410 and points to sign-in', async () => {
+      await invite({ email: 'lea@example.test', locale: 'en' });
+      const link = linkIn((await smtp.mailTo('lea@example.test')).mail, 'invitations');
+      await submit(link, { name: 'Lea', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD });
+      const page = await open(link);
+      expect(page.status).toBe(410);
+      expect(page.html).toContain('This link has already been used');
+      expect(page.html).toContain('you can sign in');
+    });
+
+    it('answers a revoked invitation with 410', async () => {
+      const created = await invite({ email: 'max@example.test', locale: 'de' });
+      const link = linkIn((await smtp.mailTo('max@example.test')).mail, 'invitations');
+      const openedBefore = new Browser();
+      await openedBefore.request(link);
+      expect((await call('POST', `/tenants/acme/invitations/${created.body.id}/revoke`, admin)).status).toBe(200);
+      const page = await open(link);
+      expect(page.status).toBe(410);
+      expect(page.html).toContain('Diese Einladung wurde zurückgezogen');
+      const post = await openedBefore.request(link, { form: { name: 'Max', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+      expect(post.status).toBe(410);
+    });
+  });
+
+  it('refuses a form posted from elsewhere, without the token its page carries', async () => {
+    const created = await invite({ email: 'olga@example.test' });
+    const link = linkIn((await smtp.mailTo('olga@example.test')).mail, 'invitations');
+    const forged = await new Browser().request(link, { form: { name: 'Olga', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+    expect(forged.status).toBe(403);
+    expect((await call('GET', `/tenants/acme/invitations/${created.body.id}`, admin)).body.state).toBe('pending');
+  });
+
+  it('lets exactly one of two simultaneous acceptances create the user', async () => {
+    await invite({ email: 'nina@example.test' });
+    const link = linkIn((await smtp.mailTo('nina@example.test')).mail, 'invitations');
+    const form = { name: 'Nina', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD };
+    const browsers = [new Browser(), new Browser()];
+    for (const browser of browsers) await browser.request(link);
+    const results = await Promise.all(browsers.map((browser) => browser.request(link, { form })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 410]);
+    const users = await call('GET', '/tenants/acme/users?email=nina@example.test', admin);
+    expect(users.body.items).toHaveLength(1);
+  });
+});
