@@ -177,3 +177,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
   };
 }
+
+/**
+ * The process environment, read here and only here; entry points (the server, the CLI) pass it to
+ * loadConfig, and nothing below them sees it.
+ */
+export function processEnvironment(): Record<string, string | undefined> {
+  return process.env;
+}

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
 import { runWithContext } from './audit/request-context.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, processEnvironment } from './config.js';
 import { createLogger } from './observability/logger.js';
 import { startExpiredEntriesSweeper } from './oidc/expired-entries.sweeper.js';
 import { issuerFor } from './oidc/provider.factory.js';
@@ -11,7 +11,7 @@ import { seedDemo } from './seed/demo.seed.js';
 import { ensurePlatformTenant } from './tenants/platform.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(processEnvironment());
   const logger = createLogger(config.logLevel);
   const runtime = await connectLikeServer(config, { log: (m) => logger.info(m) });
   const { db, masterKey } = runtime;
