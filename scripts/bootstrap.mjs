@@ -1,6 +1,6 @@
 // Prepares a checkout for start/test/idp/bench: dependencies, compiled output and the local database server.
 // Runs before `npm install`, so it may only use Node built-ins and the scripts next to it.
-//   node scripts/bootstrap.mjs [--build]
+//   node scripts/bootstrap.mjs [--build] [--browser]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -102,10 +102,28 @@ async function ensureDatabaseServer() {
   }
 }
 
+// The browser tests drive Debian's chromium (test/support/browser-driver.ts); no browser build is downloaded.
+// It is installed with apt where that is possible without asking anyone (root on Debian); elsewhere the
+// message says what to install.
+const CHROMIUM = '/usr/bin/chromium';
+function ensureBrowser() {
+  if (existsSync(CHROMIUM)) return;
+  const canInstall = process.getuid?.() === 0 && findExecutable('apt-get');
+  if (!canInstall) fail(`${CHROMIUM} is missing; the browser tests need Debian's chromium (apt-get install chromium)`);
+  console.log('bootstrap: installing chromium for the browser tests (apt-get install chromium)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+    const result = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (result.status !== 0) fail(`\`apt-get ${args.join(' ')}\` exited with ${result.status ?? result.signal}`);
+  }
+}
+
+const FLAGS = ['--build', '--browser'];
 const args = process.argv.slice(2);
-const unknown = args.filter((arg) => arg !== '--build');
-if (unknown.length > 0) fail(`unknown argument(s): ${unknown.join(' ')} (usage: bootstrap.mjs [--build])`);
+const unknown = args.filter((arg) => !FLAGS.includes(arg));
+if (unknown.length > 0) fail(`unknown argument(s): ${unknown.join(' ')} (usage: bootstrap.mjs [--build] [--browser])`);
 
 ensureDependencies();
 if (args.includes('--build')) compile();
+if (args.includes('--browser')) ensureBrowser();
 await ensureDatabaseServer();

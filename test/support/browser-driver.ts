@@ -7,11 +7,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { projectRoot } from '../../src/project-root.js';
 import { startTestIdp, type TestIdp, type TestIdpOptions } from './test-idp.js';
 
-/** Debian's chromium: CI installs it (.ci/run); tests never download a browser of their own. */
+/** Debian's chromium: npm test's pretest step installs it (scripts/bootstrap.mjs); tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (npm test's pretest step does this as root)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
