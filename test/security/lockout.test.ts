@@ -89,13 +89,16 @@ describe('sign-in lockout', () => {
     expect(await statusOf(patient, ed.id)).toBe('active');
   });
 
-  it('is lifted by an admin unlock, which also forgets the failures', async () => {
+  it("is lifted by an admin unlock, logged as the admin's doing, which also forgets the failures", async () => {
     const fay = await person(strict, 'fay');
     await failures(strict, fay.email!, 3);
     expect(await statusOf(strict, fay.id)).toBe('locked');
 
     const unlocked = await call('POST', `/tenants/strict/users/${fay.id}/unlock`, manager);
     expect(unlocked.body.status).toBe('active');
+    // One entry, naming the admin's service account and only the field that changed.
+    const log = await call('GET', `/tenants/strict/change-log?subject=${fay.id}&action=user.unlocked`, auditor);
+    expect(log.body.items.map((e: { actor: string; fields: string[] }) => [e.actor, e.fields])).toEqual([[expect.stringMatching(/^service:cli_.+@strict$/), ['status']]]);
     // With the old count still there, one more failure would lock again at once.
     await failures(strict, fay.email!, 1);
     expect(await statusOf(strict, fay.id)).toBe('active');
