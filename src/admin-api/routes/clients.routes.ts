@@ -10,6 +10,7 @@ import {
 } from '../../clients/client-registration.js';
 import type { ClientRecord } from '../../clients/client.service.js';
 import type { Services } from '../../services.js';
+import { roleWarnings } from '../admin-roles.js';
 import { defineRoute, TENANT_ROLES, type RouteSpec } from '../route-spec.js';
 import { Page, TenantParams, paged } from '../schemas.js';
 import { validate } from '../validate.js';
@@ -70,16 +71,8 @@ const SecretView = z.object({ client_id: z.string(), client_secret: z.string() }
 
 const ADMINS = ['tenant_admin'] as const;
 
-/** What a service role lets its holder do with personal data, told to the admin who grants it. */
-const ROLE_WARNINGS: Record<string, string> = {
-  auditor:
-    'The auditor role lets this service account read the complete personal-data change log of the tenant (who changed whose data, when). Grant it only to a system that needs it, and keep its secret as safe as an administrator password.',
-  tenant_admin:
-    'The tenant_admin role gives this service account full access to the personal data of every user of the tenant, including changing and erasing it. Record this processing, and keep its secret as safe as an administrator password.',
-};
-
 function warningsFor(roles: string[] | undefined): string[] {
-  return (roles ?? []).flatMap((role) => (ROLE_WARNINGS[role] ? [ROLE_WARNINGS[role]] : []));
+  return roleWarnings('service account', roles);
 }
 
 function toView(c: ClientRecord): z.infer<typeof ClientView> {

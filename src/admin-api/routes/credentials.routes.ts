@@ -3,6 +3,7 @@ import { ConflictError } from '../../errors/http-errors.js';
 import { negotiateLocale } from '../../i18n/locales.js';
 import { PasswordRefusedError } from '../../security/password-policy.js';
 import type { Services } from '../../services.js';
+import { assertMayTakeOverAccountOf } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Id, TenantParams } from '../schemas.js';
 import { toUserView } from './users.routes.js';
@@ -26,10 +27,12 @@ export function credentialRoutes(services: Services): RouteSpec[] {
       responses: {
         200: { description: 'The user (never the password)' },
         400: { description: 'The password policy refuses the password: one issue per reason, in the Accept-Language' },
+        403: { description: 'The user holds an admin role and the caller is not a tenant_admin' },
         409: { description: 'The user cannot sign in with a password (invited or anonymized)' },
       },
-      handler: async ({ tenant, params, body, ctx }) => {
+      handler: async ({ tenant, params, body, ctx, principal }) => {
         const user = await services.users.getById(tenant, params.userId);
+        assertMayTakeOverAccountOf(principal, user, 'password');
         if (user.status !== 'active' && user.status !== 'locked') throw new ConflictError(`A user who is ${user.status} gets no password`);
         try {
           await services.users.setPassword(tenant, user.id, body.password, 'user.temporary_password_set', { temporary: true });

@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors/http-errors.js';
 import type { Invitation } from '../../invitations/invitation-view.js';
 import { ROLE_NAME } from '../../roles/role.service.js';
 import type { Services } from '../../services.js';
+import { assertMayChangeAdminRoles, roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Id, Locale, Page, TenantParams, Timestamp, paged } from '../schemas.js';
 
@@ -88,8 +89,14 @@ export function invitationRoutes(services: Services): RouteSpec[] {
       access: { scope: 'tenant', roles: MANAGERS },
       params: TenantParams,
       body: InvitationCreate,
-      responses: { 202: { description: 'Created; the mail is queued', schema: InvitationView }, 409: { description: 'The email is a user, or invited already' } },
-      handler: async ({ tenant, body }) => {
+      responses: {
+        202: { description: 'Created; the mail is queued; `warnings` when a role gives access to personal data', schema: InvitationView },
+        403: { description: 'An admin role (tenant_admin, user_manager, auditor) offered by a caller who is not a tenant_admin' },
+        409: { description: 'The email is a user, or invited already' },
+      },
+      handler: async ({ tenant, body, principal }) => {
+        // Accepting gives the roles offered here, so offering one is giving it.
+        assertMayChangeAdminRoles(principal, [], body.roles);
         const doors = body.door_permissions.map((d) => ({ doorKey: d.door_id, validFrom: d.valid_from, validUntil: d.valid_until }));
         const input = { email: body.email, name: body.name, locale: body.locale, roles: body.roles, doors, clientId: body.client_id, redirectUri: body.redirect_uri };
         const created = await services.invitations.create(tenant, input).catch((err: unknown) => {
@@ -97,7 +104,7 @@ export function invitationRoutes(services: Services): RouteSpec[] {
           if (err instanceof ValidationError) throw new ValidationError(err.issues.map((i) => ({ ...i, field: `body.${i.field}` })));
           throw err;
         });
-        return { status: 202, body: toInvitationView(created) };
+        return { status: 202, body: toInvitationView(created), warnings: roleWarnings('user', created.roles) };
       },
     }),
     defineRoute<z.infer<typeof TenantParams>, z.infer<typeof InvitationQuery>>({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../services.js';
 import type { User } from '../../users/user.service.js';
+import { assertMayChangeAdminRoles, assertMayTakeOverAccountOf, roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Id, Locale, Page, TenantParams, paged } from '../schemas.js';
 
@@ -83,10 +84,14 @@ export function userRoutes(services: Services): RouteSpec[] {
       access: { scope: 'tenant', roles: MANAGERS },
       params: TenantParams,
       body: UserCreate,
-      responses: { 201: { description: 'Created', schema: UserView } },
-      handler: async ({ tenant, body }) => {
+      responses: {
+        201: { description: 'Created; `warnings` when a role gives access to personal data', schema: UserView },
+        403: { description: 'An admin role (tenant_admin, user_manager, auditor) given by a caller who is not a tenant_admin' },
+      },
+      handler: async ({ tenant, body, principal }) => {
+        assertMayChangeAdminRoles(principal, [], body.roles);
         const user = await services.users.create(tenant, { ...toPatch(body), email: body.email, roles: body.roles });
-        return { status: 201, body: toUserView(user) };
+        return { status: 201, body: toUserView(user), warnings: roleWarnings('user', user.roles) };
       },
     }),
     defineRoute<z.infer<typeof TenantParams>, z.infer<typeof UserQuery>>({
@@ -124,8 +129,17 @@ export function userRoutes(services: Services): RouteSpec[] {
       access: { scope: 'tenant', roles: MANAGERS },
       params: UserParams,
       body: UserUpdate,
-      responses: { 200: { description: 'The user', schema: UserView } },
-      handler: async ({ tenant, params, body }) => ({ body: toUserView(await services.users.update(tenant, params.userId, toPatch(body))) }),
+      responses: {
+        200: { description: 'The user; `warnings` when a role given now gives access to personal data', schema: UserView },
+        403: { description: 'An admin role given or taken away, or the email of an admin changed, by a caller who is not a tenant_admin' },
+      },
+      handler: async ({ tenant, params, body, principal }) => {
+        const current = await services.users.getById(tenant, params.userId);
+        if (body.roles) assertMayChangeAdminRoles(principal, current.roles, body.roles);
+        if (body.email !== undefined) assertMayTakeOverAccountOf(principal, current, 'email');
+        const updated = await services.users.update(tenant, params.userId, toPatch(body));
+        return { body: toUserView(updated), warnings: roleWarnings('user', updated.roles, current.roles) };
+      },
     }),
     defineRoute<z.infer<typeof UserParams>>({
       method: 'delete',
