@@ -1,0 +1,73 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'koa';
+
+/** oidc-provider's own cap on a token request's body (lib/shared/selective_body.js): nothing larger is read. */
+const BODY_LIMIT = 56 * 1024;
+
+/**
+ * The client a token request says it comes from, before oidc-provider has looked: the user of HTTP Basic
+ * credentials (client_secret_basic), else the form's `client_id` (client_secret_post, public clients). Only a
+ * claim: the caller spends a client's allowance once the provider has authenticated the request as that client.
+ */
+export async function claimedClientId(ctx: Context): Promise<string | undefined> {
+  const basic = basicClientId(ctx.get('authorization'));
+  if (basic) return basic;
+  // A body the provider refuses unread (too large, not a form) names no client worth counting.
+  if (ctx.method !== 'POST' || !ctx.is('application/x-www-form-urlencoded') || (ctx.request.length ?? 0) > BODY_LIMIT) return undefined;
+  const body = await readAhead(ctx);
+  return (body && new URLSearchParams(body.toString('utf8')).get('client_id')) || undefined;
+}
+
+/**
+ * Reads the body and leaves behind a request that yields the same bytes, so that oidc-provider reads it as it
+ * would have: from a readable stream, with its own checks of size and length, and its own error if a check
+ * fails. Finding the stream used up, it would fall back to a pre-parsed body, which it warns against.
+ */
+async function readAhead(ctx: Context): Promise<Buffer | undefined> {
+  const original = ctx.req;
+  let body: Buffer | undefined;
+  let failure: unknown;
+  try {
+    body = await readAll(original);
+  } catch (err) {
+    failure = err;
+  }
+  // Everything else (headers, url, socket, events) is the original request's, through the prototype.
+  ctx.req = Object.create(original, {
+    readable: { value: true },
+    readableEncoding: { value: null },
+    iterator: {
+      value: async function* replay() {
+        if (failure) throw failure;
+        yield body!;
+      },
+    },
+  }) as IncomingMessage;
+  return body;
+}
+
+async function readAll(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // Not destroyed on an early stop: the provider still answers the request, with its own error.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > BODY_LIMIT) throw new Error('request entity too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** The client id of `Authorization: Basic` credentials (form-encoded, RFC 6749 §2.3.1), if any. */
+function basicClientId(header: string): string | undefined {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  try {
+    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
