@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { MongoClient } from 'mongodb';
+import { EJSON } from 'bson';
+import { MongoClient, type Db } from 'mongodb';
 
 export interface TestDatabase {
   /** Connection string whose path names this test file's own database. */
@@ -49,4 +50,13 @@ export async function connectTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** Every document of every collection as the server holds it, as extended JSON: what a copy of the database shows. */
+export async function rawDocuments(db: Db): Promise<{ collection: string; text: string }[]> {
+  const found: { collection: string; text: string }[] = [];
+  for (const { name } of await db.listCollections().toArray()) {
+    for (const doc of await db.collection(name).find({}).toArray()) found.push({ collection: name, text: EJSON.stringify(doc) });
+  }
+  return found;
 }
