@@ -3,7 +3,7 @@ import { adminAudience, ADMIN_API_PREFIX } from '../../src/admin-api/admin-api.j
 import { OPERATOR_ROLE, PLATFORM_TENANT } from '../../src/admin-api/principal.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { asSetup, createTenantFixture, type TenantFixture } from './fixtures.js';
-import { startTestIdp, type TestIdp } from './test-idp.js';
+import { startTestIdp, type TestIdp, type TestIdpOptions } from './test-idp.js';
 
 /**
  * Admin API callers as they exist in production: service accounts (client credentials) holding roles, their
@@ -69,8 +69,8 @@ export interface AdminWorld {
 }
 
 /** The cast of every admin API spec: two tenants and a caller for each row of the matrix. */
-export async function setUpAdminWorld(): Promise<AdminWorld> {
-  const idp = await startTestIdp();
+export async function setUpAdminWorld(options: TestIdpOptions = {}): Promise<AdminWorld> {
+  const idp = await startTestIdp(options);
   const a = await createTenantFixture(idp.services, 'tenant-a');
   const b = await createTenantFixture(idp.services, 'tenant-b');
   const tokens: Record<Caller, string | undefined> = {
