@@ -1,12 +1,17 @@
 import * as client from 'openid-client';
+import { translate } from '../../src/i18n/messages.js';
+import commonPasswords from '../../src/security/common-passwords.json' with { type: 'json' };
 import { adminClient, serviceToken } from '../support/admin.js';
 import { Browser } from '../support/browser.js';
 import { asSetup, createTenantFixture, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { linkIn, makeCertificate, smtpEnv, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { alertOf } from '../security/sign-in-pages.js';
 
 const NEW_PASSWORD = 'copper-meadow-lantern-fjord-41';
+/** Long enough that the breached list alone refuses it. */
+const BREACHED = commonPasswords.passwords.find((p) => p.length >= 12)!;
 
 describe('password reset by an emailed link', () => {
   let smtp: TestSmtpServer;
@@ -84,6 +89,27 @@ describe('password reset by an emailed link', () => {
     const again = await new Browser().request(link);
     expect(again.status).toBe(410);
     expect(await again.text()).toContain('Linket er allerede blevet brugt');
+  });
+
+  it('refuses a breached password and one holding the email, in the person’s language, and the link still works', async () => {
+    await person('sigrid.lund@acme.test', 'sv');
+    await askReset('sigrid.lund@acme.test');
+    const link = linkIn((await smtp.mailTo('sigrid.lund@acme.test')).mail, 'account/reset');
+    const browser = new Browser();
+    await browser.request(link);
+    const refusals: [string, 'breached' | 'contains_personal_data'][] = [
+      [BREACHED, 'breached'],
+      ['Sigrid.Lund-Harbour-Quill-58', 'contains_personal_data'],
+    ];
+    for (const [password, problem] of refusals) {
+      const res = await browser.request(link, { form: { password, password_repeat: password } });
+      expect(res.status).toBe(400);
+      expect(alertOf(await res.text())).toBe(translate('sv', `password.problem.${problem}`));
+      expect(await idp.services.users.verifyPassword(acme.tenant, 'sigrid.lund@acme.test', password)).toBeNull();
+    }
+    const done = await browser.request(link, { form: { password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+    expect(done.status).toBe(200);
+    expect(await idp.services.users.verifyPassword(acme.tenant, 'sigrid.lund@acme.test', NEW_PASSWORD)).not.toBeNull();
   });
 
   it('unlocks a locked account, and the change log names the person for both changes', async () => {
