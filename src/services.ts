@@ -22,12 +22,18 @@ import { SubjectErasure } from './privacy/subject-erasure.js';
 import { SubjectExport } from './privacy/subject-export.js';
 import { TerminationService } from './privacy/termination.service.js';
 import { BackupService } from './backup/backup.service.js';
+import { backupDirectory } from './backup/backup-dir.js';
+import { registryPath } from './backup/registry-file.js';
+import { journalDir, TombstoneJournal } from './backup/registry-journal.js';
 import { UserService } from './users/user.service.js';
 
 export type Services = ReturnType<typeof createServices>;
 
-/** The domain services, wired once from the database, the master key and the configuration. */
-export function createServices(db: Database, masterKey: MasterKey, config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl'>>) {
+/**
+ * The domain services, wired once from the database, the master key and the configuration. Without a
+ * `backupDir` (benchmarks, specs that keep no backups) erasures are recorded in the database alone.
+ */
+export function createServices(db: Database, masterKey: MasterKey, config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir'>>) {
   const { models } = db;
   const keyring = new TenantKeyring(masterKey);
   const hasher = new PasswordHasher(config.argon2);
@@ -37,6 +43,9 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
   const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog);
   const rateLimits = new RateLimitStore(db.connection.db!, db.capabilities, masterKey);
+  const backupDir = config.backupDir === undefined ? undefined : backupDirectory({ backupDir: config.backupDir });
+  const journal = backupDir === undefined ? undefined : new TombstoneJournal(journalDir(registryPath(backupDir)), masterKey);
+  const subjects = new SubjectErasure(models, revoke, journal);
   const core = {
     keyring,
     hasher,
@@ -44,7 +53,8 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
     tenantKeys,
     tenants: new TenantService(models.tenants, signingKeys, tenantKeys),
     changeLog,
-    users: new UserService(models.users, keyring, hasher, changeLog, revoke, new SubjectErasure(models, revoke)),
+    users: new UserService(models.users, keyring, hasher, changeLog, revoke, subjects),
+    subjects,
     doors: new DoorService(models.doors),
     doorPermissions,
     roles: new RoleService(models.roles, models.users, doorPermissions),

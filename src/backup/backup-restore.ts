@@ -6,8 +6,8 @@ import { ArchiveReader } from './archive-reader.js';
 import { collectionName, rawDb } from './collections.js';
 import { readManifest } from './manifest.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
-import { mergeRegistries, readRegistryFile } from './registry-file.js';
-import { registryFromDatabase } from './registry.js';
+import { mergeRegistries } from './registry-file.js';
+import { readRegistry, registryFromDatabase } from './registry.js';
 import { survey, terminatedTenants } from './restore-survey.js';
 import { clearTarget, targetCollections } from './restore-target.js';
 import { tombstoneMap, writeDocuments, writeTombstones } from './restore-writer.js';
@@ -20,7 +20,7 @@ export interface RestoreDeps {
 
 export interface RestoreOptions {
   file: string;
-  /** The registry file beside the backups (keys of live tenants, tombstones): see registry-file.ts. */
+  /** The registry file beside the backups (keys of live tenants, tombstones) and its journal: see registry-file.ts. */
   registryFile: string;
   /** Restore into a target that already holds data of the archive's scope, after deleting that data. */
   force?: boolean;
@@ -52,8 +52,8 @@ export interface RestoreReport {
  * atomic across collections, servers differ in what they can rename (FerretDB), and reading a local file
  * twice costs far less than writing every document twice.
  *
- * The filter is the deleted-subjects list at restore time: the target's, the registry file's and the
- * backup's own, merged (the backup's list never replaces the current one). Each document passes through
+ * The filter is the deleted-subjects list at restore time: the target's, the registry file's (with its
+ * journal of erasures since the last backup) and the backup's own, merged (the backup's list never replaces the current one). Each document passes through
  * `restoredForm`, which knows where a subject's data lives.
  */
 export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions): Promise<RestoreReport> {
@@ -70,7 +70,7 @@ export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions):
   }
 
   const registry = mergeRegistries(
-    mergeRegistries(await registryFromDatabase(deps), await readRegistryFile(options.registryFile, deps.masterKey)),
+    mergeRegistries(await registryFromDatabase(deps), (await readRegistry(options.registryFile, deps.masterKey)).snapshot),
     { tenants: held.keys, deletedSubjects: held.tombstones },
   );
   const terminated = terminatedTenants(held.tenants, registry);

@@ -27,7 +27,7 @@ export interface RegistrySnapshot {
 
 /**
  * The registry file: one file beside the backups, replaced (never versioned) on every backup and termination,
- * sealed under the master key. It is how a restore into a new, empty database still finds the data keys of
+ * sealed under the master key; erasures made since are in its journal (registry-journal.ts). It is how a restore into a new, empty database still finds the data keys of
  * live tenants — backups never hold them — while a terminated tenant's key, removed from it, is gone from
  * everywhere. It also keeps the tombstones known at the last backup, for a restore that has lost the database.
  * It must not be put under versioned storage: an old copy of it would undo the crypto-shredding.
@@ -67,7 +67,10 @@ export async function writeRegistryFile(file: string, masterKey: MasterKey, snap
   await rename(temporary, file);
 }
 
-/** The union of two registries: a destroyed key stays destroyed, and an erasure outranks an anonymization. */
+/**
+ * The union of two registries: a destroyed key stays destroyed, and an erasure outranks an anonymization. A
+ * destroyed tenant's tombstones go, as they went with its data (a journal entry may name one).
+ */
 export function mergeRegistries(a: RegistrySnapshot, b: RegistrySnapshot): RegistrySnapshot {
   const tenants = new Map<string, RegistryTenant>();
   for (const entry of [...a.tenants, ...b.tenants]) {
@@ -82,7 +85,8 @@ export function mergeRegistries(a: RegistrySnapshot, b: RegistrySnapshot): Regis
     const known = tombstones.get(key);
     if (!known || ((known.reason ?? 'erased') === 'anonymized' && (entry.reason ?? 'erased') === 'erased')) tombstones.set(key, entry);
   }
-  return { tenants: [...tenants.values()], deletedSubjects: [...tombstones.values()] };
+  const kept = [...tombstones.values()].filter((t) => !tenants.get(t.tenantId)?.destroyedAt);
+  return { tenants: [...tenants.values()], deletedSubjects: kept };
 }
 
 /** A terminated tenant leaves the file: its key becomes a destroyed entry, its tombstones go with its data. */

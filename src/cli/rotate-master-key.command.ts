@@ -1,6 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readRegistryFile, registryPath, writeRegistryFile } from '../backup/registry-file.js';
+import { mergeRegistries, readRegistryFile, registryPath, writeRegistryFile } from '../backup/registry-file.js';
+import { journalDir, readJournal, removeJournalEntries } from '../backup/registry-journal.js';
 import { MasterKey } from '../crypto/master-key.js';
 import type { Database } from '../db/database.js';
 import { rotateMasterKey, UnreadableWrappedValueError, type RotationCount } from '../privacy/master-key-rotation.js';
@@ -43,18 +44,26 @@ export async function runRotateMasterKey(db: Database, oldKey: MasterKey, newKey
 
 /**
  * The registry file beside the backups holds wrapped data keys and is sealed under the master key: re-sealed
- * under the new one with its keys re-wrapped, or a restore with the new key would find none. Skipped when the
- * new key already opens it (an earlier run got that far) or there is none.
+ * under the new one with its keys re-wrapped, or a restore with the new key would find none. Its journal's
+ * entries, under either key (a process not yet restarted may still write under the old one), are folded into
+ * it. Skipped when the new key already opens it and the journal is empty (an earlier run got that far), or
+ * there is neither.
  */
 export async function resealRegistryFile(backupDir: string, oldKey: MasterKey, newKey: MasterKey): Promise<'resealed' | 'already' | 'none'> {
   const file = registryPath(backupDir);
-  if (!(await access(file).then(() => true, () => false))) return 'none';
-  if (await readRegistryFile(file, newKey).then(() => true, () => false)) return 'already';
-  const snapshot = await readRegistryFile(file, oldKey);
-  const tenants = snapshot.tenants.map((t) =>
-    t.wrappedDataKey ? { ...t, wrappedDataKey: newKey.wrap(oldKey.unwrap(t.wrappedDataKey, dataKeyAad(t.tenantId)), dataKeyAad(t.tenantId)) } : t,
-  );
-  await writeRegistryFile(file, newKey, { ...snapshot, tenants });
+  const journal = await readJournal(journalDir(file), [oldKey, newKey]);
+  const exists = await access(file).then(() => true, () => false);
+  if (!exists && !journal.names.length) return 'none';
+  const underNew = exists ? await readRegistryFile(file, newKey).catch(() => undefined) : { tenants: [], deletedSubjects: [] };
+  if (underNew && !journal.names.length) return 'already';
+  const snapshot = underNew ?? (await readRegistryFile(file, oldKey));
+  const tenants = underNew
+    ? snapshot.tenants
+    : snapshot.tenants.map((t) =>
+        t.wrappedDataKey ? { ...t, wrappedDataKey: newKey.wrap(oldKey.unwrap(t.wrappedDataKey, dataKeyAad(t.tenantId)), dataKeyAad(t.tenantId)) } : t,
+      );
+  await writeRegistryFile(file, newKey, mergeRegistries({ ...snapshot, tenants }, { tenants: [], deletedSubjects: journal.tombstones }));
+  await removeJournalEntries(journalDir(file), journal.names);
   return 'resealed';
 }
 

@@ -23,6 +23,11 @@ export async function subjectIdsOf(models: Models, tenantId: string, userId: str
 /** Ends a user's sessions, grants and tokens (src/oidc/account-sessions.ts). */
 export type RevokeAccount = (tenantId: string, accountId: string) => Promise<unknown>;
 
+/** Where tombstones are kept outside the database too (src/backup/registry-journal.ts), so losing it loses none. */
+export interface TombstoneSink {
+  append(tombstone: { tenantId: string; subjectId: string; deletedAt: Date; reason: TombstoneReason }): Promise<void>;
+}
+
 /** The names the change log gets for what goes with a person beyond their record (field names, no values). */
 export const ERASED_WITH_SUBJECT = ['sessions', 'door_permissions', 'mfa_factors', 'invitations', 'account_links', 'mails'] as const;
 
@@ -36,6 +41,8 @@ export class SubjectErasure {
   constructor(
     private readonly models: Models,
     private readonly revokeAccount: RevokeAccount,
+    /** Absent only where no backups are kept (benchmarks, specs of other things). */
+    private readonly journal?: TombstoneSink,
   ) {}
 
   async isTombstoned(tenantId: string, subjectId: string): Promise<boolean> {
@@ -44,12 +51,16 @@ export class SubjectErasure {
 
   /**
    * The tombstone first: from then on a restore filters the subject out and their id is never handed out again,
-   * even if the rest is interrupted. Then sessions and tokens end, then every other place is cleared.
+   * even if the rest is interrupted. It goes into the database and into the journal beside the backups, which
+   * outlives a lost database; if the journal cannot be written nothing is erased (the caller's change-log
+   * entry gets its `.failed`), and running it again finishes. Then sessions and tokens end, then every other
+   * place is cleared.
    */
   async eraseAround(tenantId: string, subjectId: string, reason: TombstoneReason): Promise<void> {
     const at = new Date();
     const subjectIds = await subjectIdsOf(this.models, tenantId, subjectId);
     for (const id of subjectIds) await this.tombstone(tenantId, id, reason, at);
+    for (const id of subjectIds) await this.journal?.append({ tenantId, subjectId: id, deletedAt: at, reason });
     await this.revokeAccount(tenantId, subjectId);
     const actor = provenanceFromContext().actor;
     for (const [name, place] of subjectDataPlaces()) {

@@ -35,7 +35,7 @@ describe('anonymization after inactivity', () => {
 
   async function idpCommand(...argv: string[]) {
     let stdout = '';
-    const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', MONGODB_URI: idp.testDatabase.uri, IDP_MASTER_KEY: masterKey.toString('base64') };
+    const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', MONGODB_URI: idp.testDatabase.uri, IDP_MASTER_KEY: masterKey.toString('base64'), BACKUP_DIR: idp.config.backupDir };
     const code = await runCli(argv, { env, stdout: (t) => void (stdout += t), stderr: () => {} });
     return { code, stdout };
   }

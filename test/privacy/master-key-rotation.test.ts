@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRegistryFile, registryPath, writeRegistryFile } from '../../src/backup/registry-file.js';
+import { journalDir, TombstoneJournal } from '../../src/backup/registry-journal.js';
 import { runCli } from '../../src/cli/cli.js';
 import { MasterKey } from '../../src/crypto/master-key.js';
 import { rotateMasterKey } from '../../src/privacy/master-key-rotation.js';
@@ -88,7 +89,7 @@ describe('master key rotation', () => {
   describe('npm run idp -- rotate-master-key', () => {
     it('reads the new key from the named environment variable, prints counts, and is idempotent', async () => {
       const latest = randomBytes(32);
-      const env = { MONGODB_URI: idp.testDatabase.uri, IDP_MASTER_KEY: b64(newKey), NEXT_MASTER_KEY: b64(latest) };
+      const env = { MONGODB_URI: idp.testDatabase.uri, IDP_MASTER_KEY: b64(newKey), BACKUP_DIR: idp.config.backupDir, NEXT_MASTER_KEY: b64(latest) };
       const first = await idpCommand(env, 'rotate-master-key', '--new-key-env', 'NEXT_MASTER_KEY');
       expect(first.code).toBe(0);
       expect(first.stdout).toMatch(/tenant_keys\.wrappedDataKey\s+re-wrapped 2, already under the new key 0/);
@@ -104,12 +105,17 @@ describe('master key rotation', () => {
       try {
         const tenants = await idp.services.tenantKeys.all();
         await writeRegistryFile(registryPath(dir), new MasterKey(newKey), { tenants, deletedSubjects: [] });
+        const erasure = { tenantId: tenants[0]!.tenantId, subjectId: 'usr_erased_since', deletedAt: new Date(), reason: 'erased' as const };
+        await new TombstoneJournal(journalDir(registryPath(dir)), new MasterKey(newKey)).append(erasure);
         const env = { MONGODB_URI: idp.testDatabase.uri, IDP_MASTER_KEY: b64(newKey), BACKUP_DIR: dir, NEXT: b64(latest) };
         const res = await idpCommand(env, 'rotate-master-key', '--new-key-env', 'NEXT');
         expect(res.stdout).toContain('Backup registry file: re-sealed under the new key.');
         const registry = await readRegistryFile(registryPath(dir), new MasterKey(latest));
         expect(registry.tenants).toHaveLength(tenants.length);
         for (const t of registry.tenants) expect(new MasterKey(latest).unwrap(t.wrappedDataKey!, `data-key:${t.tenantId}`)).toHaveLength(32);
+        // The journal of erasures since the last backup is folded in, under the new key.
+        expect(registry.deletedSubjects).toEqual([erasure]);
+        expect(await readdir(journalDir(registryPath(dir)))).toEqual([]);
         await expect(readRegistryFile(registryPath(dir), new MasterKey(newKey))).rejects.toThrow();
         await rotateMasterKey(idp.db, new MasterKey(latest), new MasterKey(newKey));
       } finally {
@@ -122,7 +128,7 @@ describe('master key rotation', () => {
       const dir = await mkdtemp(join(tmpdir(), 'idp-key-'));
       try {
         await writeFile(join(dir, 'next.key'), `${b64(latest)}\n`, { mode: 0o600 });
-        const res = await idpCommand({ MONGODB_URI: idp.testDatabase.uri, IDP_MASTER_KEY: b64(newKey) }, 'rotate-master-key', '--new-key-file', join(dir, 'next.key'));
+        const res = await idpCommand({ MONGODB_URI: idp.testDatabase.uri, IDP_MASTER_KEY: b64(newKey), BACKUP_DIR: idp.config.backupDir }, 'rotate-master-key', '--new-key-file', join(dir, 'next.key'));
         expect(res.code).toBe(0);
         const tenant = await idp.services.tenants.getBySlug('acme');
         expect(new MasterKey(latest).unwrap(tenant.wrappedDataKey, `data-key:${tenant._id}`)).toHaveLength(32);

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type IdpApp } from '../../src/app.js';
@@ -43,6 +46,8 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Erasures journal their tombstones beside the backups: never into the project's own .data/backups.
+  const scratch = options.env?.BACKUP_DIR ? undefined : await mkdtemp(join(tmpdir(), 'idp-test-backups-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_URL: baseUrl,
@@ -51,6 +56,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     ARGON2_MEMORY_KIB: '8192',
     ARGON2_TIME_COST: '1',
     TENANT_REFRESH_MS: '200',
+    ...(scratch ? { BACKUP_DIR: scratch } : {}),
     ...options.env,
   });
   const masterKey = new MasterKey(options.masterKey ?? randomBytes(32));
@@ -74,6 +80,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
       await new Promise((resolve) => server.close(resolve));
       await db.close();
       if (!options.database) await testDatabase.drop();
+      if (scratch) await rm(scratch, { recursive: true, force: true });
     },
   };
 }
