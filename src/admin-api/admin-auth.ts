@@ -22,19 +22,20 @@ export async function authenticate(ctx: Context, deps: AdminAuthDeps): Promise<P
   const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(ctx.get('authorization'));
   if (!match) throw new UnauthorizedError('A Bearer access token is required');
   const token = match[1]!;
-  let iss: string | undefined;
+  let iss: unknown;
   try {
     iss = decodeJwt(token).iss;
   } catch {
     throw new UnauthorizedError('The access token is malformed');
   }
   const prefix = `${deps.publicUrl}/t/`;
-  const runtime = iss?.startsWith(prefix) ? await deps.pool.get(iss.slice(prefix.length)) : null;
+  // Nothing in the token is trusted before its signature is checked, not even the type of `iss`.
+  const runtime = typeof iss === 'string' && iss.startsWith(prefix) ? await deps.pool.get(iss.slice(prefix.length)) : null;
   if (!runtime || runtime.tenant.state !== 'active') throw new UnauthorizedError('The access token was not issued here');
   let payload;
   try {
     ({ payload } = await jwtVerify(token, runtime.publicJwks, {
-      issuer: iss,
+      issuer: iss as string,
       audience: deps.audience,
       typ: 'at+jwt',
       algorithms: ['ES256', 'RS256'],
