@@ -1,6 +1,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { FieldCipher } from '../crypto/field-cipher.js';
-import type { OidcEntryModel } from './oidc-entry.model.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
+import { oidcEntryId, type OidcEntryModel } from './oidc-entry.model.js';
 import { accountOf, openPayload, sealPayload } from './oidc-payload.js';
 
 /**
@@ -27,23 +28,39 @@ export class MongoAdapter implements Adapter {
       userCode: payload.userCode,
       expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : undefined,
     };
-    // An upsert replaces the entry: a lookup field or expiry the new payload lacks must not linger from the
-    // old one. `consumedAt` is kept: consumption is never undone.
     const $set: Record<string, unknown> = {};
     const $unset: Record<string, ''> = {};
     for (const [field, value] of Object.entries(fields)) {
       if (value === undefined) $unset[field] = '';
       else $set[field] = value;
     }
+    const key = { _id: this.key(id) };
+    const identity = { tenantId: this.tenantId, kind: this.kind, id };
+    // Most entries are written once (codes, tokens, grants), so an insert is tried first: the unique key makes
+    // it safe, and it is one indexed write on every server, where FerretDB v1 answers an update by scanning the
+    // whole collection. An entry written again (a session, an interaction) then takes the update below.
+    if (await this.inserted({ ...key, ...identity, ...$set })) return;
+    // The update replaces the entry: a lookup field or expiry the new payload lacks must not linger from the
+    // old one. `consumedAt` is kept: consumption is never undone.
     await this.entries.updateOne(
-      { tenantId: this.tenantId, kind: this.kind, id },
-      { $set, ...(Object.keys($unset).length ? { $unset } : {}), $setOnInsert: { tenantId: this.tenantId, kind: this.kind, id } },
+      key,
+      { $set, ...(Object.keys($unset).length ? { $unset } : {}), $setOnInsert: identity },
       { upsert: true },
     );
   }
 
+  private async inserted(doc: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.entries.insertMany([doc], { lean: true });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
   find(id: string): Promise<AdapterPayload | undefined> {
-    return this.findOne({ id });
+    return this.findOne({ _id: this.key(id) });
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -55,20 +72,25 @@ export class MongoAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    await this.entries.updateOne({ tenantId: this.tenantId, kind: this.kind, id }, { $set: { consumedAt: new Date() } });
+    await this.entries.updateOne({ _id: this.key(id) }, { $set: { consumedAt: new Date() } });
   }
 
   async destroy(id: string): Promise<void> {
-    await this.entries.deleteOne({ tenantId: this.tenantId, kind: this.kind, id });
+    await this.entries.deleteOne({ _id: this.key(id) });
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.entries.deleteMany({ tenantId: this.tenantId, grantId });
   }
 
-  private async findOne(filter: { id?: string; uid?: string; userCode?: string }): Promise<AdapterPayload | undefined> {
-    const doc = await this.entries.findOne({ tenantId: this.tenantId, kind: this.kind, ...filter }).lean();
-    if (!doc || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
+  private key(id: string): string {
+    return oidcEntryId(this.tenantId, this.kind, id);
+  }
+
+  /** By key alone (scoped by construction) or by a lookup field within this tenant and kind. */
+  private async findOne(filter: { _id: string } | { uid: string } | { userCode: string }): Promise<AdapterPayload | undefined> {
+    const doc = await this.entries.findOne('_id' in filter ? filter : { tenantId: this.tenantId, kind: this.kind, ...filter }).lean();
+    if (!doc || doc.tenantId !== this.tenantId || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
     const payload = openPayload(this.cipher, doc);
     if (!payload) return undefined;
     if (doc.consumedAt) payload.consumed = Math.floor(doc.consumedAt.getTime() / 1000);

@@ -1,12 +1,14 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { tenantScopePlugin } from '../db/tenant-scope.plugin.js';
+import { tenantScopedId, tenantScopePlugin } from '../db/tenant-scope.plugin.js';
 
 /**
  * One collection for every oidc-provider model (Session, Grant, AccessToken, …), told apart by `kind`.
  * The lookups oidc-provider needs (`uid`, `userCode`, `grantId`) are top-level indexed fields, so they are
- * real queries, not scans of payloads.
+ * real queries, not scans of payloads. The `_id` is `oidcEntryId(tenantId, kind, id)`: unique by
+ * construction, and the one key every server looks up without a scan (see tenant-scope.plugin.ts).
  */
 export interface OidcEntryDoc {
+  _id: string;
   tenantId: string;
   kind: string;
   id: string;
@@ -25,6 +27,7 @@ export interface OidcEntryDoc {
 
 const OidcEntrySchema = new Schema<OidcEntryDoc>(
   {
+    _id: { type: String, required: true },
     tenantId: { type: String, required: true },
     kind: { type: String, required: true },
     id: { type: String, required: true },
@@ -39,13 +42,16 @@ const OidcEntrySchema = new Schema<OidcEntryDoc>(
   },
   { collection: 'oidc_entries', versionKey: false, minimize: false },
 );
-OidcEntrySchema.plugin(tenantScopePlugin);
-OidcEntrySchema.index({ tenantId: 1, kind: 1, id: 1 }, { unique: true });
+OidcEntrySchema.plugin(tenantScopePlugin, { scopedIds: true });
 OidcEntrySchema.index({ tenantId: 1, grantId: 1 });
 OidcEntrySchema.index({ tenantId: 1, accountId: 1 });
 OidcEntrySchema.index({ tenantId: 1, clientId: 1 });
 OidcEntrySchema.index({ tenantId: 1, kind: 1, uid: 1 });
 OidcEntrySchema.index({ tenantId: 1, kind: 1, userCode: 1 });
+
+export function oidcEntryId(tenantId: string, kind: string, id: string): string {
+  return tenantScopedId(tenantId, kind, id);
+}
 
 export type OidcEntryModel = Model<OidcEntryDoc>;
 

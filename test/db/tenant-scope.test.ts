@@ -3,6 +3,7 @@ import type { Model } from 'mongoose';
 import { connectDatabase, type Database, type Models } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
 import { UnscopedQueryError } from '../../src/errors/http-errors.js';
+import { oidcEntryId } from '../../src/oidc/oidc-entry.model.js';
 import { connectTestDatabase, type TestDatabase } from '../support/database.js';
 
 type Doc = Record<string, unknown>;
@@ -61,7 +62,10 @@ const SPECS: Record<TenantModelName, ModelSpec> = {
     change: { status: 'current' },
   },
   oidcEntries: {
-    make: (tenantId) => ({ tenantId, kind: 'AccessToken', id: `at-${marker()}`, payload: '{"kind":"AccessToken"}' }),
+    make: (tenantId) => {
+      const id = `at-${marker()}`;
+      return { _id: oidcEntryId(tenantId, 'AccessToken', id), tenantId, kind: 'AccessToken', id, payload: '{"kind":"AccessToken"}' };
+    },
     change: { payload: '{"kind":"AccessToken","changed":true}' },
   },
 };
@@ -181,6 +185,26 @@ describe('tenant scope of every tenant collection', () => {
 
       expect(await stored(name, doc)).toEqual(before);
       expect(await m.findOne({ tenantId: a, ...key }).lean()).toMatchObject(key);
+    });
+  });
+  describe('a collection keyed by tenant-scoped ids', () => {
+    const entries = () => db.models.oidcEntries as unknown as Model<Doc>;
+
+    it('serves a filter on the scoped _id alone, which names its tenant', async () => {
+      const doc = SPECS.oidcEntries.make(tenantId());
+      await entries().insertMany([doc]);
+      expect(await entries().findOne({ _id: doc._id }).lean()).toMatchObject({ id: doc.id });
+      expect((await entries().updateOne({ _id: doc._id }, { $set: SPECS.oidcEntries.change })).modifiedCount).toBe(1);
+      expect((await entries().deleteOne({ _id: doc._id })).deletedCount).toBe(1);
+    });
+
+    it('refuses an _id that names no tenant, and a model without scoped ids refuses any _id alone', async () => {
+      const doc = SPECS.oidcEntries.make(tenantId());
+      await entries().insertMany([doc]);
+      await expect(entries().findOne({ _id: doc.id }).lean()).rejects.toThrow(UnscopedQueryError);
+      await expect(entries().deleteOne({ _id: { $ne: null } })).rejects.toThrow(UnscopedQueryError);
+      await expect(model('users').findOne({ _id: `${doc.tenantId}:x` }).lean()).rejects.toThrow(UnscopedQueryError);
+      expect(await stored('oidcEntries', doc)).not.toBeNull();
     });
   });
 });

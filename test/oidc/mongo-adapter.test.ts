@@ -173,6 +173,16 @@ describe('oidc adapter', () => {
       expect(consumed).toBeLessThanOrEqual(after);
     });
 
+    it('keeps an entry consumed when it is written again, and writes it once when two writes race', async () => {
+      const codes = adapter(tenantA, 'AuthorizationCode');
+      const id = uniqueId('code');
+      await Promise.all([codes.upsert(id, tokenPayload('AuthorizationCode'), 60), codes.upsert(id, tokenPayload('AuthorizationCode'), 60)]);
+      expect(await rawEntries().countDocuments({ tenantId: tenantA, kind: 'AuthorizationCode', id })).toBe(1);
+      await codes.consume(id);
+      await codes.upsert(id, tokenPayload('AuthorizationCode'), 60);
+      expect(typeof (await codes.find(id))?.consumed).toBe('number');
+    });
+
     it('consumes only the named entry', async () => {
       const codes = adapter(tenantA, 'AuthorizationCode');
       const used = uniqueId('code');
