@@ -1,0 +1,81 @@
+import type { ProbeSnapshot } from './db-probe.js';
+import { CpuMeter } from './process-cpu.js';
+import type { ScenarioResult } from './stats.js';
+
+/** Where one scenario's time went: the cores each process kept busy and the server's database commands. */
+export interface Attribution {
+  cores: Record<string, number>;
+  /**
+   * CPU milliseconds each process spent per counted operation: unlike rates, hardly moved by other work on a
+   * shared machine, so ours and the baseline can be compared by cost even when the machine is busy.
+   */
+  cpuMsPerOp: Record<string, number>;
+  db?: {
+    /** Database commands per counted operation (request, sign-in), by command name. */
+    perOp: Record<string, number>;
+    /** Round-trip milliseconds per operation, by command name: which collection and command the wait is on. */
+    msPerOp: Record<string, number>;
+    commandsPerOp: number;
+    /** Summed round-trip time of those commands per operation: the time an operation waits on the database. */
+    waitMsPerOp: number;
+    /** Commands in flight on average (summed round-trip time over wall time). */
+    inFlight: number;
+  };
+  serverLoopDelayP99Ms?: number;
+  /** Facts about the state the scenario started from, e.g. how many oidc entries the database held. */
+  context?: Record<string, number>;
+}
+
+export type Measured = ScenarioResult & { attribution: Attribution };
+
+export class Meter {
+  constructor(
+    private readonly cpu: CpuMeter,
+    private readonly probeUrl: string | undefined,
+    private readonly context?: () => Promise<Record<string, number>>,
+  ) {}
+
+  async probe(): Promise<ProbeSnapshot | undefined> {
+    if (!this.probeUrl) return undefined;
+    const res = await fetch(this.probeUrl);
+    return (await res.json()) as ProbeSnapshot;
+  }
+
+  /** Runs a scenario and attributes its time; `db` figures only when the scenario loads our server. */
+  async around<R extends ScenarioResult>(loadsOurServer: boolean, scenario: () => Promise<R>): Promise<R & { attribution: Attribution }> {
+    const context = await this.context?.();
+    const probeBefore = loadsOurServer ? await this.probe() : undefined;
+    const cpuBefore = this.cpu.sample();
+    const result = await scenario();
+    const cpuAfter = this.cpu.sample();
+    const probeAfter = loadsOurServer ? await this.probe() : undefined;
+    const cpuMsPerOp = Object.fromEntries(
+      Object.keys(cpuAfter).map((k) => [k, Math.round(((cpuAfter[k]! - (cpuBefore[k] ?? 0)) * 1000 * 100) / Math.max(result.count, 1)) / 100]),
+    );
+    const attribution: Attribution = { cores: CpuMeter.cores(cpuBefore, cpuAfter, result.durationS), cpuMsPerOp, context };
+    if (probeBefore && probeAfter) {
+      attribution.db = dbFigures(probeBefore, probeAfter, Math.max(result.count, 1), result.durationS);
+      attribution.serverLoopDelayP99Ms = Math.round(probeAfter.loopDelayP99Ms * 10) / 10;
+    }
+    return { ...result, attribution };
+  }
+}
+
+/** Command counts and times between two snapshots, per operation. */
+export function dbFigures(before: ProbeSnapshot, after: ProbeSnapshot, ops: number, seconds: number): NonNullable<Attribution['db']> {
+  const perOp: Record<string, number> = {};
+  const msPerOp: Record<string, number> = {};
+  let commands = 0;
+  let ms = 0;
+  for (const [name, now] of Object.entries(after.commands)) {
+    const was = before.commands[name] ?? { count: 0, ms: 0 };
+    const count = now.count - was.count;
+    if (count <= 0) continue;
+    perOp[name] = Math.round((count / ops) * 100) / 100;
+    msPerOp[name] = Math.round(((now.ms - was.ms) / ops) * 100) / 100;
+    commands += count;
+    ms += now.ms - was.ms;
+  }
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return { perOp, msPerOp, commandsPerOp: round(commands / ops), waitMsPerOp: round(ms / ops), inFlight: round(ms / 1000 / seconds) };
+}

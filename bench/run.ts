@@ -1,0 +1,203 @@
+// npm run bench [-- --quick] [-- --profile]
+// Starts a local database and our server in production mode (child process), seeds a bench tenant, starts bare
+// oidc-provider as the baseline (another child process), drives load from this process over loopback, and
+// writes bench/results/<date>-<machine>.json. --quick: short runs and 100 tenants, for trying the bench
+// itself; --profile: the server writes a V8 CPU profile (kept with the run's data under .data/bench-*);
+// --wait-quiet: first wait for the machine's load to settle; --only=cc,signin,...: just those scenarios (keys in SCENARIO_KEYS), for profiling one of them.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { adminAudience } from '../src/admin-api/admin-api.js';
+import { loadConfig } from '../src/config.js';
+import { MasterKey } from '../src/crypto/master-key.js';
+import { connectDatabase } from '../src/db/database.js';
+import { freePort } from '../src/db/launcher/server-process.js';
+import { startLocalDatabase } from '../src/db/local-database.js';
+import { projectRoot } from '../src/project-root.js';
+import { createServices } from '../src/services.js';
+import { measureCryptoBounds } from './crypto-bounds.js';
+import { Meter, type Measured } from './measure.js';
+import { roundTrip } from './db-figures.js';
+import { discover } from './oidc-flows.js';
+import { CpuMeter } from './process-cpu.js';
+import { startBaseline, startServer } from './stack.js';
+import { describeMachine, renderAttribution, renderReport, resultFileName, type BenchReport } from './report.js';
+import * as s from './scenarios.js';
+import { BENCH_TENANT, REDIRECT_URI, RESOURCE, seedBenchTenant } from './seed.js';
+import { formatNumber } from './stats.js';
+import { evaluateTargets } from './targets.js';
+import { tenantFigures, type TenantFigures } from './tenant-memory.js';
+import { HttpClient } from './user-agent.js';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const profile = args.has('--profile');
+const SCENARIO_KEYS = ['discovery', 'jwks', 'cc', 'signin', 'refresh', 'introspection', 'userinfo', 'admin', 'tenants'] as const;
+const onlyArg = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = new Set(onlyArg ? onlyArg.split(',') : SCENARIO_KEYS);
+const wanted = (key: (typeof SCENARIO_KEYS)[number]) => only.has(key);
+const load: s.Load = quick
+  ? { connections: 16, durationS: 3, warmupS: 1, signInUsers: 8, signInS: 5, refreshUsers: 16 }
+  : { connections: 16, durationS: 10, warmupS: 2, signInUsers: 8, signInS: 20, refreshUsers: 16 };
+const TENANTS = quick ? 100 : 999;
+const say = (line: string) => process.stdout.write(`bench: ${line}\n`);
+/** What to stop and close, newest first, whether the run ends, fails or is interrupted. */
+const cleanups: (() => Promise<void>)[] = [];
+async function runCleanups(): Promise<void> {
+  while (cleanups.length) await cleanups.pop()!().catch((e: unknown) => say(`cleanup: ${String(e)}`));
+}
+
+async function main(): Promise<void> {
+  const root = projectRoot();
+  const takenAt = new Date().toISOString();
+  const workDir = join(root, '.data', `bench-${takenAt.replace(/[:.]/g, '-')}`);
+  mkdirSync(workDir, { recursive: true });
+  const argon2 = loadConfig({}).argon2; // the defaults a production deployment runs with
+  let failed = false;
+  // Stopped from outside (Ctrl-C, a timeout): the children and the database go too, and the data is kept.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: stopping; logs kept in ${workDir}`);
+      void runCleanups().finally(() => process.exit(130));
+    });
+  }
+  try {
+    if (args.has('--wait-quiet')) await waitForQuiet();
+    const loadAverage = loadavg().map((v) => Math.round(v * 100) / 100);
+    say(`load average ${loadAverage.join(' ')}; measuring argon2id and signature rates`);
+    const crypto = await measureCryptoBounds(argon2, { argon2Samples: 20, signMs: 2000 });
+
+    const dbDir = join(workDir, 'db');
+    const local = await startLocalDatabase({ dataDir: dbDir, toolsDir: join(root, '.tools'), ephemeral: true, log: say });
+    cleanups.push(() => local.stop());
+    const masterKey = randomBytes(32);
+    const db = await connectDatabase(local.uri);
+    cleanups.push(() => db.close());
+    const services = createServices(db, new MasterKey(masterKey), { argon2 });
+    const seed = await seedBenchTenant(services, 8);
+
+    const [port, probePort, baselinePort] = [await freePort(), await freePort(), await freePort()];
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const server = await startServer({ root, workDir, port, probePort, mongodbUri: local.uri, masterKey, argon2, profile });
+    cleanups.push(() => server.stop());
+    const baselineChild = await startBaseline(root, workDir, {
+      port: baselinePort,
+      argon2,
+      clientId: seed.app.clientId,
+      clientSecret: seed.app.clientSecret,
+      redirectUri: REDIRECT_URI,
+      resource: RESOURCE,
+      users: seed.users,
+    });
+    cleanups.push(() => baselineChild.stop());
+
+    const http = new HttpClient();
+    cleanups.push(async () => http.close());
+    const common = { clientId: seed.app.clientId, clientSecret: seed.app.clientSecret, redirectUri: REDIRECT_URI, resource: RESOURCE, users: seed.users };
+    const ours = await discover(http, { label: 'ours', issuer: `${publicUrl}/t/${BENCH_TENANT}`, ...common });
+    const baseline = await discover(http, { label: 'baseline', issuer: `http://127.0.0.1:${baselinePort}`, ...common });
+
+    const dbPid = (JSON.parse(readFileSync(join(dbDir, 'launcher.json'), 'utf8')) as { server: number }).server;
+    const cpu = new CpuMeter({ server: server.pid, database: dbPid, generator: process.pid, baseline: baselineChild.pid });
+    const entries = db.models.oidcEntries;
+    // On a server that scans (FerretDB v1 uses an index for a lookup by _id alone), each query's cost grows with this.
+    const context = async () => ({ oidcEntries: await entries.estimatedDocumentCount() });
+    const deps: s.ScenarioDeps = { http, meter: new Meter(cpu, `http://127.0.0.1:${probePort}/`, context), load };
+
+    const users = db.models.users;
+    const someUser = (await users.findOne({ tenantId: seed.tenant._id }).lean())!;
+    const roundTrips = [await roundTrip('user by id (tenantId, _id)', await users.estimatedDocumentCount(), () => users.findOne({ tenantId: seed.tenant._id, _id: someUser._id }).lean())];
+
+    const scenarios: Measured[] = [];
+    const step = async (scenario: Promise<Measured>) => {
+      const r = await scenario;
+      scenarios.push(r);
+      say(`${r.name}: ${formatNumber(r.perSecond)} ${r.unit}/s, p50 ${formatNumber(r.p50Ms)} ms, p99 ${formatNumber(r.p99Ms)} ms, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`);
+      return r;
+    };
+    const ratio = (a: Measured | undefined, b: Measured | undefined) => (a && b ? a.perSecond / b.perSecond : Number.NaN);
+    if (wanted('discovery')) await step(s.discovery(deps, ours, true));
+    if (wanted('jwks')) await step(s.jwks(deps, ours, true));
+    const cc = wanted('cc') ? { ours: await step(s.clientCredentialsLoad(deps, ours, true)), baseline: await step(s.clientCredentialsLoad(deps, baseline, false)) } : undefined;
+    if (cc) cc.ours.note = `${formatNumber(ratio(cc.ours, cc.baseline))} x baseline`;
+    const signIn = wanted('signin') ? { ours: await step(s.signIns(deps, ours, true)), baseline: await step(s.signIns(deps, baseline, false)) } : undefined;
+    if (signIn) {
+      const bound = (describeMachine(local.kind).cores * 1000) / crypto.argon2.medianMs;
+      signIn.ours.note = `${formatNumber(ratio(signIn.ours, signIn.baseline))} x baseline; ${formatNumber((signIn.ours.perSecond / bound) * 100)}% of argon2 bound`;
+      signIn.baseline.note = `${formatNumber((signIn.baseline.perSecond / bound) * 100)}% of argon2 bound`;
+    }
+    const refresh = wanted('refresh') ? { ours: await step(s.refreshes(deps, ours, true)), baseline: await step(s.refreshes(deps, baseline, false)) } : undefined;
+    if (refresh) refresh.ours.note = `${formatNumber(ratio(refresh.ours, refresh.baseline))} x baseline`;
+    const tokens = wanted('introspection') || wanted('userinfo') ? await s.tokensFor(deps, ours, 16) : [];
+    if (wanted('introspection')) await step(s.introspection(deps, ours, tokens));
+    if (wanted('userinfo')) await step(s.userinfo(deps, ours, tokens));
+    if (wanted('admin')) {
+      const adminToken = await s.adminToken(http, ours.endpoints.token, seed.admin, adminAudience(publicUrl));
+      await step(s.adminCreateUser(deps, publicUrl, BENCH_TENANT, adminToken));
+      await step(s.adminListUsers(deps, publicUrl, BENCH_TENANT, adminToken));
+    }
+    const entry = await entries.findOne({ tenantId: seed.tenant._id }).lean();
+    if (entry) {
+      const count = await entries.estimatedDocumentCount();
+      roundTrips.push(
+        await roundTrip('oidc entry as the adapter reads it (scoped _id)', count, () => entries.findOne({ _id: entry._id }).lean()),
+        await roundTrip('the same entry by tenantId, kind, id (no _id)', count, () => entries.findOne({ tenantId: entry.tenantId, kind: entry.kind, id: entry.id }).lean()),
+      );
+    }
+    let tenants: TenantFigures | undefined;
+    if (wanted('tenants')) {
+      say(`creating ${TENANTS} tenants and building each one's provider`);
+      tenants = await tenantFigures(http, services, publicUrl, TENANTS, 1, deps.meter, say);
+    }
+
+    if (tenants) scenarios.push(tenants.builds);
+    const machine = describeMachine(`${db.capabilities.server} ${db.capabilities.version} (${local.kind})`);
+    const report: BenchReport = {
+      takenAt,
+      machine,
+      settings: { ...load, tenants: TENANTS, argon2, quick, profile, only: [...only], loadAverageAtStart: loadAverage },
+      crypto,
+      dbRoundTrips: roundTrips,
+      scenarios,
+      tenants,
+      targets: evaluateTargets({
+        cores: machine.cores,
+        crypto,
+        scenarios,
+        tenants,
+        clientCredentials: cc,
+        signIn,
+        refresh: refresh?.ours,
+      }),
+    };
+    const file = join(root, 'bench', 'results', resultFileName(takenAt, machine).replace(/\.json$/, quick || onlyArg ? '-partial.json' : '.json'));
+    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    process.stdout.write(`\n${renderReport(report)}\n\nWhere the time went:\n\n${renderAttribution(scenarios)}\n\nwritten ${file}\n`);
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    await runCleanups();
+    if (profile || failed) say(`logs${profile ? ' and profiles' : ''} kept in ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Other work on a shared machine skews every figure: wait (at most 20 minutes) for the 1-minute load to settle. */
+async function waitForQuiet(): Promise<void> {
+  for (let waited = 0; loadavg()[0]! > 0.5 && waited < 20 * 60; waited += 15) {
+    if (waited % 60 === 0) say(`waiting for a quiet machine (load average ${loadavg()[0]!.toFixed(2)})`);
+    await sleep(15_000);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

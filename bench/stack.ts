@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import type { Argon2Params } from '../src/users/password-hasher.js';
+import type { BaselineSettings } from './baseline-server.js';
+import { startChild, type Child } from './child-process.js';
+
+export interface ServerOptions {
+  root: string;
+  workDir: string;
+  port: number;
+  probePort: number;
+  mongodbUri: string;
+  masterKey: Buffer;
+  argon2: Argon2Params;
+  profile: boolean;
+}
+
+/** Our server as production runs it (dist/src/main.js, NODE_ENV=production), with the database probe preloaded. */
+export function startServer(o: ServerOptions): Promise<Child> {
+  const publicUrl = `http://127.0.0.1:${o.port}`;
+  return startChild({
+    name: 'server',
+    args: [
+      '--enable-source-maps',
+      ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(o.workDir, 'profiles')}`] : []),
+      '--import',
+      join(o.root, 'dist/bench/db-probe.js'),
+      join(o.root, 'dist/src/main.js'),
+    ],
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(o.port),
+      PUBLIC_URL: publicUrl,
+      MONGODB_URI: o.mongodbUri,
+      IDP_MASTER_KEY: o.masterKey.toString('base64'),
+      ARGON2_MEMORY_KIB: String(o.argon2.memoryCost),
+      ARGON2_TIME_COST: String(o.argon2.timeCost),
+      ARGON2_PARALLELISM: String(o.argon2.parallelism),
+      // The limits stay in force, so every token request pays for its counters, but are set so high that the
+      // bench's single client on a single address is never refused: it stands for many apps and addresses.
+      TOKEN_REQUESTS_PER_CLIENT: '1000000',
+      TOKEN_REQUESTS_PER_IP: '1000000',
+      BENCH_PROBE_PORT: String(o.probePort),
+    },
+    logFile: join(o.workDir, 'server.log'),
+    readyUrl: `${publicUrl}/readyz`,
+  });
+}
+
+/** Bare oidc-provider (bench/baseline-server.ts), also in production mode. */
+export function startBaseline(root: string, workDir: string, settings: BaselineSettings): Promise<Child> {
+  return startChild({
+    name: 'baseline',
+    args: ['--enable-source-maps', join(root, 'dist/bench/baseline-server.js')],
+    env: { NODE_ENV: 'production', BENCH_BASELINE: JSON.stringify(settings) },
+    logFile: join(workDir, 'baseline.log'),
+    readyUrl: `http://127.0.0.1:${settings.port}/.well-known/openid-configuration`,
+  });
+}

@@ -1,0 +1,86 @@
+import { dbFigures } from '../../bench/measure.js';
+import { readForm } from '../../bench/oidc-flows.js';
+import { resultFileName } from '../../bench/report.js';
+import { formatNumber, formatTable, median, percentile, summarize } from '../../bench/stats.js';
+import { evaluateTargets } from '../../bench/targets.js';
+
+const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
+const shuffled = [...oneToHundred].sort((a, b) => ((a * 37) % 101) - ((b * 37) % 101));
+
+describe('bench figures', () => {
+  it('takes percentiles by nearest rank, whatever the order of the samples', () => {
+    expect(percentile(shuffled, 50)).toBe(50);
+    expect(percentile(shuffled, 99)).toBe(99);
+    expect(percentile(shuffled, 100)).toBe(100);
+    expect(percentile(shuffled, 0)).toBe(1);
+    expect(median([7])).toBe(7);
+    expect(median([3, 1, 2])).toBe(2);
+  });
+
+  it('has no percentile of nothing, rather than a made-up zero', () => {
+    expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('leaves the samples it is given in their order', () => {
+    const samples = [3, 1, 2];
+    percentile(samples, 50);
+    expect(samples).toEqual([3, 1, 2]);
+  });
+
+  it('counts successes per second of the measured time, errors apart', () => {
+    const result = summarize('refresh', 'req', oneToHundred, 4, 2);
+    expect(result).toMatchObject({ perSecond: 50, count: 100, errors: 4, p50Ms: 50, p99Ms: 99 });
+  });
+
+  it('formats a Markdown table with the figures right-aligned under their headers', () => {
+    const table = formatTable(['scenario', 'per second'], [['discovery', '1,234'], ['JWKS', '9']]).split('\n');
+    expect(table).toHaveLength(4);
+    expect(new Set(table.map((line) => line.length)).size).toBe(1);
+    expect(table[1]).toMatch(/^\|:-+\|-+:\|$/);
+    expect(table[3]!.endsWith('         9 |')).toBe(true);
+  });
+
+  it('rounds large figures to integers with separators and keeps three digits of small ones', () => {
+    expect(formatNumber(2345.6)).toBe('2,346');
+    expect(formatNumber(12.345)).toBe('12.3');
+    expect(formatNumber(0.012345)).toBe('0.0123');
+    expect(formatNumber(Number.NaN)).toBe('–');
+  });
+
+  it('attributes database commands and their waiting time to each operation', () => {
+    const before = { commands: { 'find users': { count: 10, ms: 5 } }, cpuS: 0, elu: { idle: 0, active: 0 }, loopDelayP99Ms: 0 };
+    const after = {
+      ...before,
+      commands: { 'find users': { count: 30, ms: 25 }, 'update oidc_entries': { count: 10, ms: 40 } },
+    };
+    const figures = dbFigures(before, after, 10, 2);
+    expect(figures.perOp).toEqual({ 'find users': 2, 'update oidc_entries': 1 });
+    expect(figures.msPerOp).toEqual({ 'find users': 2, 'update oidc_entries': 4 });
+    expect(figures.commandsPerOp).toBe(3);
+    expect(figures.waitMsPerOp).toBe(6);
+    expect(figures.inFlight).toBe(0.03);
+  });
+
+  it('submits a form as a browser would: its action and its hidden inputs, entities decoded', () => {
+    const html = `<form method="post" action="/t/a/interaction/u1/abort"><input type="hidden" name="csrf" value="no"></form>
+      <form method="post" action="/t/a/interaction/u1/login?x=1&amp;y=2"><input type="hidden" name="csrf" value="a&amp;b">
+      <input name="email" type="email"></form>`;
+    expect(readForm(html, '/login')).toEqual({ action: '/t/a/interaction/u1/login?x=1&y=2', hidden: { csrf: 'a&b' } });
+    expect(() => readForm(html, '/confirm')).toThrow(/\/confirm/);
+  });
+
+  it('names result files by date and machine so runs on other machines do not overwrite each other', () => {
+    const machine = { cores: 2, cpu: 'AMD EPYC 7B13 (64-Core)', memoryGb: 24, node: 'v20', database: 'ferretdb' };
+    expect(resultFileName('2026-11-23T18:00:00.000Z', machine)).toBe('2026-11-23-2c-amd-epyc-7b13.json');
+  });
+
+  it('judges the sign-in rate against the argon2 bound of the machine: cores over hash time', () => {
+    const scenario = (perSecond: number) => ({ name: 's', unit: 'req', perSecond, p50Ms: 1, p99Ms: 1, count: 1, errors: 0, durationS: 1 });
+    const crypto = { argon2: { memoryCost: 1, timeCost: 1, parallelism: 1, medianMs: 40, samples: 1 }, signPerSecond: {} as never };
+    const targets = evaluateTargets({ cores: 2, crypto, scenarios: [], signIn: { ours: scenario(45), baseline: scenario(50) } });
+    expect(targets.find((t) => t.name.includes('argon2'))).toMatchObject({ met: true });
+    const slower = evaluateTargets({ cores: 2, crypto, scenarios: [], signIn: { ours: scenario(44), baseline: scenario(50) } });
+    expect(slower.find((t) => t.name.includes('argon2'))).toMatchObject({ met: false });
+    expect(slower.find((t) => t.name.includes('baseline'))).toMatchObject({ met: true });
+  });
+});
