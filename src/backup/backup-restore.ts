@@ -7,7 +7,7 @@ import { collectionName, rawDb } from './collections.js';
 import { readManifest } from './manifest.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 import { mergeRegistries } from './registry-file.js';
-import { readRegistry, registryFromDatabase } from './registry.js';
+import { currentRegistry } from './registry.js';
 import { survey, terminatedTenants } from './restore-survey.js';
 import { clearTarget, targetCollections } from './restore-target.js';
 import { tombstoneMap, writeDocuments, writeTombstones } from './restore-writer.js';
@@ -69,10 +69,7 @@ export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions):
     if ((first.counts[name] ?? 0) !== count) throw new ArchiveError(`The manifest counts ${count} ${name} documents, the archive holds ${first.counts[name] ?? 0}`);
   }
 
-  const registry = mergeRegistries(
-    mergeRegistries(await registryFromDatabase(deps), (await readRegistry(options.registryFile, deps.masterKey)).snapshot),
-    { tenants: held.keys, deletedSubjects: held.tombstones },
-  );
+  const registry = mergeRegistries(await currentRegistry(deps, options.registryFile), { tenants: held.keys, deletedSubjects: held.tombstones });
   const terminated = terminatedTenants(held.tenants, registry);
   const scopeTenant = first.header.scope.type === 'tenant' ? first.header.scope.tenantId : undefined;
   const targets = targetCollections(deps.db, Object.keys(first.counts));

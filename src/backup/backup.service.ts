@@ -1,6 +1,7 @@
 import { makeStagingCopy, type StagingCopyOptions, type StagingCopyReport } from '../privacy/staging-copy.js';
 import { createBackup, type BackupDeps, type CreateBackupOptions, type CreatedBackup } from './backup-create.js';
 import { restoreBackup, type RestoreOptions, type RestoreReport } from './backup-restore.js';
+import { currentRegistry } from './registry.js';
 
 /** Backups of this deployment's database under its master key: what the operator CLI's `backup` commands run. */
 export class BackupService {
@@ -14,8 +15,13 @@ export class BackupService {
     return restoreBackup(this.deps, options);
   }
 
-  /** A staging copy of one of this deployment's backups (which only its master key opens). */
-  stagingCopy(options: Omit<StagingCopyOptions, 'productionKey'>): Promise<StagingCopyReport> {
-    return makeStagingCopy({ ...options, productionKey: this.deps.masterKey });
+  /**
+   * A staging copy of one of this deployment's backups (which only its master key opens), keeping out whom a
+   * restore would keep out now: erased people and terminated tenants, as the database and the registry file
+   * beside the backups (`registryFile`) know them.
+   */
+  async stagingCopy(options: Omit<StagingCopyOptions, 'productionKey' | 'registry'> & { registryFile: string }): Promise<StagingCopyReport> {
+    const { registryFile, ...rest } = options;
+    return makeStagingCopy({ ...rest, productionKey: this.deps.masterKey, registry: await currentRegistry(this.deps, registryFile) });
   }
 }

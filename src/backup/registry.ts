@@ -37,6 +37,11 @@ export async function readRegistry(file: string, masterKey: MasterKey): Promise<
   return { snapshot, journal: journal.names };
 }
 
+/** What a restore (or a staging copy) must obey now: the database's registries, the registry file and its journal. */
+export async function currentRegistry(deps: RegistryDeps, file: string): Promise<RegistrySnapshot> {
+  return mergeRegistries(await registryFromDatabase(deps), (await readRegistry(file, deps.masterKey)).snapshot);
+}
+
 /** Brings the registry file up to date with the database and the journal (after a backup: every key it needs is then in the file). */
 export async function syncRegistryFile(deps: RegistryDeps, file: string): Promise<RegistrySnapshot> {
   const read = await readRegistry(file, deps.masterKey);

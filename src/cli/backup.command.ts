@@ -113,6 +113,7 @@ async function run(ctx: CommandContext, args: readonly string[]): Promise<string
         stagingKey,
         passwordHash: await ctx.services.hasher.hash(password),
         clientSecret,
+        registryFile: registryPath(dir),
         progress: progressBar(),
       });
       return [
@@ -120,6 +121,8 @@ async function run(ctx: CommandContext, args: readonly string[]): Promise<string
         `  ${report.users} user(s) renamed user-<n>@example.invalid / Person <n>; password: ${password}`,
         `  confidential clients' secret: ${clientSecret}`,
         ...countLines('Left out:', report.dropped),
+        ...countLines('Left out, about people erased since the backup:', report.skipped),
+        ...report.terminatedTenants.map((t) => `Left out, tenant ${t.slug ?? t.tenantId} terminated since the backup: ${t.skipped} documents.`),
         "Restore it on the staging system with its own master key: npm run idp -- backup restore <file>",
         '',
       ].join('\n');

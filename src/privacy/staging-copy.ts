@@ -1,11 +1,17 @@
 import { BSON } from 'mongodb';
 import { ArchiveReader } from '../backup/archive-reader.js';
 import { writeArchive, type ArchiveItem } from '../backup/archive-writer.js';
+import type { ModelName } from '../backup/collections.js';
 import { readManifest, writeManifest, type Manifest } from '../backup/manifest.js';
 import { NO_PROGRESS, type Progress } from '../backup/progress.js';
+import { mergeRegistries, type RegistrySnapshot } from '../backup/registry-file.js';
+import { survey } from '../backup/restore-survey.js';
+import { tombstoneMap } from '../backup/restore-writer.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { MasterKey } from '../crypto/master-key.js';
-import { stagingClientSecret, stagingDataKey, stagingSigningKeys } from './staging-sealing.js';
+import { restoredForm, type Tombstones } from './restore-filter.js';
+import { stagingKeys } from './staging-sealing.js';
+import { fakeUser, stagingClient } from './staging-values.js';
 
 export interface StagingCopyOptions {
   input: string;
@@ -18,6 +24,11 @@ export interface StagingCopyOptions {
   passwordHash: string;
   /** The secret every confidential client of the copy gets. */
   clientSecret: string;
+  /**
+   * What a restore of the backup would obey now (src/backup/registry.ts `currentRegistry`): a copy keeps out
+   * whom a restore keeps out, or a staging system would hold people erased since, and tenants terminated since.
+   */
+  registry: RegistrySnapshot;
   progress?: Progress;
 }
 
@@ -27,12 +38,21 @@ export interface StagingCopyReport {
   users: number;
   /** Collections left out whole (sessions, tokens, mail, the change log, anything unknown), with their counts. */
   dropped: Record<string, number>;
+  /** Documents of people erased since the backup, left out as a restore leaves them out, per collection. */
+  skipped: Record<string, number>;
+  /** Tenants terminated since the backup: every document of theirs left out. */
+  terminatedTenants: { tenantId: string; slug?: string; skipped: number }[];
 }
 
-/** What a user of the copy keeps: structure, never a value about the person (not even when they were last active). */
-const USER_KEPT = ['_id', 'tenantId', 'emailVerified', 'locale', 'roles', 'status', 'createdAt', 'updatedAt'] as const;
-/** Collections in the copy: the last three as they are, since they describe the tenant's set-up, not people. */
-const COPIED = new Set(['tenants', 'users', 'clients', 'roles', 'doors', 'door_permissions']);
+/** Collections in the copy, with their models: the last three as they are (the tenant's set-up, not people). */
+const COPIED = new Map<string, ModelName>([
+  ['tenants', 'tenants'],
+  ['users', 'users'],
+  ['clients', 'clients'],
+  ['roles', 'roles'],
+  ['doors', 'doors'],
+  ['door_permissions', 'doorPermissions'],
+]);
 
 /**
  * Turns a production backup into a copy for test and staging systems. A whitelist: tenants, users, roles,
@@ -41,13 +61,21 @@ const COPIED = new Set(['tenants', 'users', 'clients', 'roles', 'doors', 'door_p
  * factors go, and every other collection — sessions, tokens, mail, the change log, tombstones, and any
  * collection this code does not know — is left out. Everything secret is made anew under the staging key,
  * so staging never needs production's master key.
+ *
+ * Like a restore, it reads the backup twice: the first pass learns the backup's own tombstones and tenants,
+ * the second writes each document in the form a restore would give it (`restoredForm`), or not at all.
  */
 export async function makeStagingCopy(options: StagingCopyOptions): Promise<StagingCopyReport> {
   const progress = options.progress ?? NO_PROGRESS;
   const manifest = await readManifest(options.input);
-  const reader = await ArchiveReader.open(options.input, { masterKey: options.productionKey }, { expectedSha256: manifest.sha256 });
-  const state: CopyState = { tenantIds: [], ciphers: new Map(), users: 0, dropped: {} };
-  progress.start('anonymize', Object.values(manifest.collections).reduce((a, b) => a + b, 0));
+  const total = Object.values(manifest.collections).reduce((a, b) => a + b, 0);
+  const keys = { masterKey: options.productionKey };
+  const held = await survey(await ArchiveReader.open(options.input, keys, { expectedSha256: manifest.sha256 }), progress, total);
+  const registry = mergeRegistries(options.registry, { tenants: [], deletedSubjects: held.tombstones });
+  const terminated = new Set(registry.tenants.filter((t) => t.destroyedAt && held.tenants.has(t.tenantId)).map((t) => t.tenantId));
+  const reader = await ArchiveReader.open(options.input, keys, { expectedSha256: manifest.sha256 });
+  const state: CopyState = { tenantIds: [], ciphers: new Map(), users: 0, dropped: {}, skipped: {}, tombstones: tombstoneMap(registry.deletedSubjects), terminated: new Map([...terminated].map((id) => [id, 0])) };
+  progress.start('anonymize', total);
   try {
     const written = await writeArchive(anonymized(reader, options, state, progress), {
       file: options.output,
@@ -55,7 +83,8 @@ export async function makeStagingCopy(options: StagingCopyOptions): Promise<Stag
       scope: reader.header.scope,
       secret: { type: 'master', masterKey: options.stagingKey },
     });
-    return { file: written.file, manifest: await writeManifest(written), users: state.users, dropped: state.dropped };
+    const terminatedTenants = [...state.terminated].map(([tenantId, skipped]) => ({ tenantId, slug: held.tenants.get(tenantId), skipped }));
+    return { file: written.file, manifest: await writeManifest(written), users: state.users, dropped: state.dropped, skipped: state.skipped, terminatedTenants };
   } finally {
     progress.stop();
   }
@@ -66,6 +95,10 @@ interface CopyState {
   ciphers: Map<string, FieldCipher>;
   users: number;
   dropped: Record<string, number>;
+  skipped: Record<string, number>;
+  tombstones: Tombstones;
+  /** Terminated tenant → documents of theirs left out. */
+  terminated: Map<string, number>;
 }
 
 async function* anonymized(reader: ArchiveReader, options: StagingCopyOptions, state: CopyState, progress: Progress): AsyncGenerator<ArchiveItem> {
@@ -74,18 +107,30 @@ async function* anonymized(reader: ArchiveReader, options: StagingCopyOptions, s
   for await (const event of reader.events()) {
     if (event.type === 'collection') {
       // The tenants are all known once their collection ends: their new keys follow it.
-      if (current === 'tenants') yield* newKeys(options.stagingKey, state);
+      if (current === 'tenants') yield* stagingKeys(options.stagingKey, state);
       current = event.name;
       if (COPIED.has(event.name)) yield event;
       else state.dropped[event.name] = 0;
       continue;
     }
     progress.advance(1);
-    if (!COPIED.has(event.collection)) {
+    const model = COPIED.get(event.collection);
+    if (!model) {
       state.dropped[event.collection] = (state.dropped[event.collection] ?? 0) + 1;
       continue;
     }
-    const source = BSON.deserialize(event.bson, { promoteValues: false }) as Record<string, unknown>;
+    const stored = BSON.deserialize(event.bson, { promoteValues: false }) as Record<string, unknown>;
+    const tenantId = String(event.collection === 'tenants' ? stored._id : stored.tenantId);
+    const left = state.terminated.get(tenantId);
+    if (left !== undefined) {
+      state.terminated.set(tenantId, left + 1);
+      continue;
+    }
+    const source = restoredForm(model, stored, state.tombstones);
+    if (!source) {
+      state.skipped[event.collection] = (state.skipped[event.collection] ?? 0) + 1;
+      continue;
+    }
     if (event.collection === 'tenants') {
       delete source.wrappedDataKey;
       state.tenantIds.push(String(source._id));
@@ -98,46 +143,5 @@ async function* anonymized(reader: ArchiveReader, options: StagingCopyOptions, s
       yield doc(source);
     }
   }
-  if (current === 'tenants') yield* newKeys(options.stagingKey, state);
-}
-
-/** Data keys and signing keys for every tenant of the copy, made under the staging key. */
-async function* newKeys(stagingKey: MasterKey, state: CopyState): AsyncGenerator<ArchiveItem> {
-  const keys: Record<string, unknown>[] = [];
-  const signing: Record<string, unknown>[] = [];
-  for (const tenantId of state.tenantIds) {
-    const { wrappedDataKey, cipher } = stagingDataKey(stagingKey, tenantId);
-    state.ciphers.set(tenantId, cipher);
-    keys.push({ _id: tenantId, tenantId, wrappedDataKey, createdAt: new Date() });
-    signing.push(...((await stagingSigningKeys(stagingKey, tenantId)) as unknown as Record<string, unknown>[]));
-  }
-  yield { type: 'collection', name: 'tenant_keys' };
-  for (const key of keys) yield { type: 'document', bson: Buffer.from(BSON.serialize(key)) };
-  yield { type: 'collection', name: 'signing_keys' };
-  for (const key of signing) yield { type: 'document', bson: Buffer.from(BSON.serialize(key)) };
-}
-
-function fakeUser(source: Record<string, unknown>, state: CopyState, passwordHash: string): Record<string, unknown> {
-  const cipher = state.ciphers.get(String(source.tenantId));
-  if (!cipher) throw new Error(`A user of tenant ${String(source.tenantId)} comes without its tenant`);
-  const user: Record<string, unknown> = Object.fromEntries(USER_KEPT.filter((f) => source[f] !== undefined).map((f) => [f, source[f]]));
-  if (source.status === 'anonymized') return user;
-  const n = (state.users += 1);
-  const email = `user-${n}@example.invalid`;
-  Object.assign(user, { email: cipher.encrypt(email, 'email'), emailHash: cipher.blindIndex(email, 'email') });
-  if (source.name) user.name = cipher.encrypt(`Person ${n}`, 'name');
-  if (source.givenName) user.givenName = cipher.encrypt('Person', 'givenName');
-  if (source.familyName) user.familyName = cipher.encrypt(String(n), 'familyName');
-  if (source.passwordHash) user.passwordHash = passwordHash;
-  return user;
-}
-
-async function stagingClient(source: Record<string, unknown>, options: StagingCopyOptions): Promise<Record<string, unknown>> {
-  const { sealedSecret, metadata, ...client } = source;
-  // Contacts are people's addresses (RFC 7591); nothing else in a registration is about a person.
-  const registration = { ...(metadata as Record<string, unknown>) };
-  delete registration.contacts;
-  const out: Record<string, unknown> = { ...client, metadata: registration };
-  if (sealedSecret) out.sealedSecret = await stagingClientSecret(options.stagingKey, String(client.tenantId), String(client.clientId), options.clientSecret);
-  return out;
+  if (current === 'tenants') yield* stagingKeys(options.stagingKey, state);
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { BSON } from 'mongodb';
+import type { ArchiveItem } from '../backup/archive-writer.js';
 import { ClientService } from '../clients/client.service.js';
 import type { ClientModel } from '../clients/client.model.js';
 import { FieldCipher } from '../crypto/field-cipher.js';
@@ -41,4 +43,20 @@ export async function stagingClientSecret(stagingKey: MasterKey, tenantId: strin
   const clients = new ClientService(collecting(docs) as unknown as ClientModel, stagingKey, async () => undefined);
   await clients.create(tenantId, { client_id: clientId, redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' }, secret);
   return docs[0]!.sealedSecret!;
+}
+
+/** Data keys and signing keys for every tenant of the copy, made under the staging key. */
+export async function* stagingKeys(stagingKey: MasterKey, state: { tenantIds: string[]; ciphers: Map<string, FieldCipher> }): AsyncGenerator<ArchiveItem> {
+  const keys: Record<string, unknown>[] = [];
+  const signing: Record<string, unknown>[] = [];
+  for (const tenantId of state.tenantIds) {
+    const { wrappedDataKey, cipher } = stagingDataKey(stagingKey, tenantId);
+    state.ciphers.set(tenantId, cipher);
+    keys.push({ _id: tenantId, tenantId, wrappedDataKey, createdAt: new Date() });
+    signing.push(...((await stagingSigningKeys(stagingKey, tenantId)) as unknown as Record<string, unknown>[]));
+  }
+  yield { type: 'collection', name: 'tenant_keys' };
+  for (const key of keys) yield { type: 'document', bson: Buffer.from(BSON.serialize(key)) };
+  yield { type: 'collection', name: 'signing_keys' };
+  for (const key of signing) yield { type: 'document', bson: Buffer.from(BSON.serialize(key)) };
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ArchiveReader } from '../../src/backup/archive-reader.js';
 import { registryPath } from '../../src/backup/registry-file.js';
 import { MasterKey } from '../../src/crypto/master-key.js';
-import { makeStagingCopy } from '../../src/privacy/staging-copy.js';
+import type { StagingCopyReport } from '../../src/privacy/staging-copy.js';
+import type { User } from '../../src/users/user.service.js';
 import { rawDocuments } from '../backup/backup-harness.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
@@ -21,18 +22,39 @@ describe('anonymized staging copies of a backup', () => {
   let production: TestIdp;
   let staging: TestIdp;
   let acme: TenantFixture;
+  let beta: TenantFixture;
+  let erin: User;
+  let backup: string;
   let copy: string;
+  let report: StagingCopyReport;
+  let passwordHash: string;
+  const closing: TestIdp[] = [];
   /** Every personal value and secret production holds, in clear and as stored. */
   const productionValues = new Set<string>();
+  const productionDir = () => join(dir, 'production');
+  const copyFrom = (source: TestIdp, output: string) =>
+    asSetup(() =>
+      source.services.backups.stagingCopy({
+        input: backup,
+        output,
+        stagingKey: new MasterKey(stagingKey),
+        passwordHash,
+        clientSecret: STAGING_SECRET,
+        registryFile: registryPath(productionDir()),
+      }),
+    );
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'idp-staging-'));
-    production = await startTestIdp({ masterKey: productionKey, env: { BACKUP_DIR: join(dir, 'production') } });
+    production = await startTestIdp({ masterKey: productionKey, env: { BACKUP_DIR: productionDir() } });
     acme = await createTenantFixture(production.services, 'acme');
-    await createTenantFixture(production.services, 'beta');
+    beta = await createTenantFixture(production.services, 'beta');
     await asSetup(() =>
       production.services.users.create(acme.tenant, { email: 'bob.berg@acme.test', name: 'Bob Berg', givenName: 'Bob', familyName: 'Berg', phone: '+45 87 65 43 21', password: PASSWORD }),
     );
+    erin = await asSetup(() => production.services.users.create(acme.tenant, { email: 'erin.eriksen@acme.test', name: 'Erin Eriksen', password: PASSWORD }));
+    const lab = await production.services.doors.getByKey(acme.tenant._id, 'lab');
+    await asSetup(() => production.services.doorPermissions.grant(acme.tenant._id, { doorId: lab._id, holderType: 'user', holderId: erin.id }));
     await signIn(await discoverClient(production.baseUrl, acme), { email: acme.user.email! });
     for (const value of ['alice@acme.test', 'alice@beta.test', 'Alice Andersen', 'Andersen', 'bob.berg@acme.test', 'Bob Berg', '+45 87 65 43 21', acme.clientSecret]) {
       productionValues.add(value);
@@ -44,23 +66,22 @@ describe('anonymized staging copies of a backup', () => {
     for (const key of await production.db.models.signingKeys.find({ tenantId: { $exists: true } }).lean()) productionValues.add(key.sealedPrivateJwk);
     for (const entry of await production.services.tenantKeys.all()) productionValues.add(entry.wrappedDataKey!);
 
-    const { file } = await production.services.backups.create({ dir: join(dir, 'production') });
+    ({ file: backup } = await asSetup(() => production.services.backups.create({ dir: productionDir() })));
+    // After the backup: Erin is erased, and beta's contract ends.
+    await asSetup(() => production.services.users.delete(acme.tenant, erin.id));
+    await asSetup(() => production.services.termination.terminate(beta.tenant, { exportFile: join(dir, 'beta-export.idparch'), registryFile: registryPath(productionDir()) }));
+
+    passwordHash = await production.services.hasher.hash(STAGING_PASSWORD);
     copy = join(dir, 'staging.idparch');
-    const report = await makeStagingCopy({
-      input: file,
-      output: copy,
-      productionKey: production.masterKey,
-      stagingKey: new MasterKey(stagingKey),
-      passwordHash: await production.services.hasher.hash(STAGING_PASSWORD),
-      clientSecret: STAGING_SECRET,
-    });
-    expect(report.users).toBe(3);
+    report = await copyFrom(production, copy);
+    expect(report.users).toBe(2);
     expect(report.dropped).toMatchObject({ oidc_entries: expect.any(Number), change_log: expect.any(Number) });
 
     staging = await startTestIdp({ masterKey: stagingKey, env: { BACKUP_DIR: join(dir, 'staging') } });
     await staging.services.backups.restore({ file: copy, registryFile: registryPath(join(dir, 'staging')) });
   });
   afterAll(async () => {
+    for (const other of closing) await other.close();
     await staging?.close();
     await production.close();
     await rm(dir, { recursive: true, force: true });
@@ -102,5 +123,32 @@ describe('anonymized staging copies of a backup', () => {
     const { tokens } = await signIn(config, { email: alice.email!, password: STAGING_PASSWORD });
     expect(tokens.claims()).toMatchObject({ sub: acme.user.id, email: alice.email, roles: ['employee', 'team_lead'] });
     await expect(signIn(config, { email: alice.email!, password: PASSWORD })).rejects.toThrow();
+  });
+
+  it('leaves out a person erased after the backup, as a restore does, and keeps their door grants only as ended history', async () => {
+    expect(report.skipped.users).toBe(1);
+    const tenant = (await staging.services.tenants.findBySlug('acme'))!;
+    expect(await staging.services.users.findById(tenant, erin.id)).toBeNull();
+    const grants = await staging.db.models.doorPermissions.find({ tenantId: tenant._id, holderType: 'user', holderId: erin.id }).lean();
+    expect(grants).toHaveLength(1);
+    expect(grants[0]!.revokedAt).toBeInstanceOf(Date);
+  });
+
+  it('leaves out every document of a tenant terminated after the backup', async () => {
+    expect(report.terminatedTenants).toEqual([{ tenantId: beta.tenant._id, slug: 'beta', skipped: expect.any(Number) }]);
+    expect(report.terminatedTenants[0]!.skipped).toBeGreaterThan(5);
+    expect(await staging.services.tenants.findBySlug('beta')).toBeNull();
+    const found = (await rawDocuments(staging.db)).filter((d) => d.json.includes(beta.tenant._id));
+    expect(found).toEqual([]);
+  });
+
+  it('keeps them out from the registry beside the backups when the database has lost its own lists', async () => {
+    const fresh = await startTestIdp({ masterKey: productionKey, env: { BACKUP_DIR: productionDir() } });
+    closing.push(fresh);
+    expect(await fresh.db.models.deletedSubjects.estimatedDocumentCount()).toBe(0);
+    const again = await copyFrom(fresh, join(dir, 'staging-after-loss.idparch'));
+    expect(again.skipped).toEqual(report.skipped);
+    expect(again.terminatedTenants.map((t) => t.slug)).toEqual(['beta']);
+    expect(again.users).toBe(2);
   });
 });
