@@ -8,10 +8,24 @@ const PROBLEM = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
+    instance: { type: 'string' },
+    request_id: { type: 'string' },
     errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
   },
   required: ['type', 'title', 'status'],
 };
+
+/** What any route may answer: bad input, no valid token, a caller without the role, a foreign tenant or id. */
+const COMMON_PROBLEMS = {
+  400: 'Invalid input: `errors` names each field',
+  401: 'No valid access token for the admin API',
+  403: 'The caller may not do this',
+  404: 'No such resource in this tenant, or a tenant the caller does not belong to',
+};
+
+function problem(description: string) {
+  return { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+}
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -35,13 +49,14 @@ export function buildOpenApi(routes: readonly RouteSpec[], serverUrl: string): R
   for (const route of routes) {
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(route.responses)) {
-      responses[status] = r.schema
-        ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } }
-        : { description: r.description };
+      // Every error is rendered by the one error middleware, so a route's own error statuses are problems too.
+      responses[status] = Number(status) >= 400
+        ? problem(r.description)
+        : r.schema
+          ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } }
+          : { description: r.description };
     }
-    for (const status of ['400', '401', '403', '404']) {
-      responses[status] ??= { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
-    }
+    for (const [status, description] of Object.entries(COMMON_PROBLEMS)) responses[status] ??= problem(description);
     (paths[route.path] ??= {})[route.method] = {
       operationId: route.operationId,
       summary: route.summary,
