@@ -97,7 +97,15 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
         allowedPolicy: (ctx, caller, token) =>
           tenant.state === 'active' && (caller.clientAuthMethod !== 'none' || token.clientId === caller.clientId),
       },
-      revocation: { enabled: true },
+      // RFC 7009: a client revokes only tokens issued to it.
+      revocation: {
+        enabled: true,
+        allowedPolicy(_ctx, caller, token) {
+          if (token.clientId === caller.clientId) return true;
+          if (caller.clientAuthMethod === 'none') return false;
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
+      },
       clientCredentials: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...pick(providerPages(tenant, deps.views), 'logoutSource', 'postLogoutSuccessSource') },

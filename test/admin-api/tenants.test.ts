@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { translate } from '../../src/i18n/messages.js';
 import { type AdminCall, type AdminWorld, serviceToken, setUpAdminWorld } from '../support/admin.js';
 import { Browser, formAction } from '../support/browser.js';
-import { createTenantFixture, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
+import { createTenantFixture, PASSWORD, REDIRECT_URI, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { type TestIdp } from '../support/test-idp.js';
 
@@ -163,6 +163,15 @@ describe('admin API: tenants', () => {
       return browser.request(action, { form: { email: s.user.email!, password: PASSWORD } });
     }
 
+    /** A lock back-end's client-credentials request, which involves no user. */
+    function serviceTokenRequest(): Promise<Response> {
+      return fetch(`${idp.baseUrl}/t/tenant-s/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${s.clientId}:${s.clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials', resource: RESOURCE, scope: 'locks:open' }),
+      });
+    }
+
     beforeAll(async () => {
       s = await createTenantFixture(idp.services, 'tenant-s');
       adminS = await serviceToken(idp, s.tenant, ['tenant_admin']);
@@ -179,6 +188,9 @@ describe('admin API: tenants', () => {
 
       expect(await introspectUntil(issued.access_token, false)).toBe(false);
       expect((await call('GET', '/tenants/tenant-s', adminS)).status).toBe(401);
+      const refused = await serviceTokenRequest();
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: 'unauthorized_client' });
       const login = await submitLogin();
       expect(login.status).toBe(400);
       expect(await login.text()).toContain(translate('en', 'login.error.accountUnavailable'));
@@ -188,6 +200,7 @@ describe('admin API: tenants', () => {
       expect(await introspectUntil(issued.access_token, true)).toBe(true);
       expect((await call('GET', '/tenants/tenant-s', adminS)).status).toBe(200);
       expect((await submitLogin()).status).toBe(303);
+      expect((await serviceTokenRequest()).status).toBe(200);
     });
   });
 

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { createTenantFixture, POST_LOGOUT_URI, RESOURCE, type TenantFixture } from '../support/fixtures.js';
+import { asSetup, createTenantFixture, POST_LOGOUT_URI, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
@@ -37,6 +37,7 @@ describe('authorization code flow with PKCE, driven by openid-client over HTTP',
     const { tokens } = await signIn(config, { email: fixture.user.email! });
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, fixture.user.id);
     expect(userinfo).toMatchObject({ sub: fixture.user.id, email: 'alice@acme.test', roles: ['employee', 'team_lead'] });
+    expect((userinfo.door_permissions as { door_id: string }[]).map((d) => d.door_id)).toEqual(['lab', 'main-entrance']);
 
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.refresh_token).toBeDefined();
@@ -48,6 +49,29 @@ describe('authorization code flow with PKCE, driven by openid-client over HTTP',
     await client.tokenRevocation(config, refreshed.access_token);
     const revoked = await client.tokenIntrospection(config, refreshed.access_token);
     expect(revoked.active).toBe(false);
+  });
+
+  it("revokes a refresh token, and refuses another app's attempt to revoke a token it was not issued", async () => {
+    const other = await asSetup(() =>
+      idp.services.clients.create(fixture.tenant._id, {
+        client_id: 'acme-other-app',
+        client_name: 'Another app',
+        redirect_uris: ['http://localhost:8081/callback'],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        scope: 'openid',
+      }),
+    );
+    const otherApp = await discoverClient(idp.baseUrl, { ...fixture, clientId: other.clientId, clientSecret: other.clientSecret! });
+    const { tokens } = await signIn(config, { email: fixture.user.email! });
+
+    await expect(client.tokenRevocation(otherApp, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_request' });
+    expect((await client.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(true);
+
+    await client.tokenRevocation(config, tokens.refresh_token!);
+    expect((await client.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(false);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
   it('treats a replayed refresh token as theft: refused, and the whole grant revoked', async () => {
