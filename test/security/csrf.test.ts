@@ -1,8 +1,7 @@
-import { translate } from '../../src/i18n/messages.js';
 import { formAction } from '../support/browser.js';
 import { createTenantFixture, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { openLogin, submitLogin, type LoginPage } from './sign-in-pages.js';
+import { expectFormRefused, openLogin, submitLogin, type LoginPage } from './sign-in-pages.js';
 
 /** Every form we render carries a token bound to the browser and to what the form acts on. */
 describe('forms refuse posts without their token', () => {
@@ -18,13 +17,7 @@ describe('forms refuse posts without their token', () => {
   const tokenOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
   const swedish = { 'accept-language': 'sv' };
 
-  async function expectRefused(res: Response): Promise<void> {
-    expect(res.status).toBe(403);
-    const html = await res.text();
-    expect(html).toContain('<html lang="sv"');
-    expect(html).toContain(translate('sv', 'forbidden.text'));
-    expect(res.headers.get('location')).toBeNull();
-  }
+  const expectRefused = (res: Response) => expectFormRefused(res, 'sv');
 
   describe('the login form', () => {
     const post = (page: LoginPage, fields: Record<string, string>) =>

@@ -1,3 +1,5 @@
+import type { Locale } from '../../src/i18n/locales.js';
+import { translate } from '../../src/i18n/messages.js';
 import { Browser, formAction } from '../support/browser.js';
 import { REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 
@@ -29,6 +31,20 @@ export async function openLogin(baseUrl: string, fixture: TenantFixture, options
   return { browser, url, html, action: new URL(formAction(html, '/login'), url).href };
 }
 
+/** Signs in with a password and stops at the sign-in step that follows, `/interaction/<uid>/<step>`. */
+export async function signInToStep(
+  baseUrl: string,
+  fixture: TenantFixture,
+  email: string,
+  password: string,
+  step: string,
+): Promise<{ browser: Browser; html: string; url: string }> {
+  const login = await openLogin(baseUrl, fixture);
+  const { url, res } = await login.browser.follow(login.action, REDIRECT_URI, { method: 'POST', form: { email, password } });
+  if (!new RegExp(`/interaction/[^/]+/${step}$`).test(new URL(url).pathname)) throw new Error(`The sign-in went to ${url}, not to the ${step} step`);
+  return { browser: login.browser, html: await res.text(), url };
+}
+
 export interface Answer {
   status: number;
   html: string;
@@ -57,4 +73,13 @@ export function alertOf(html: string): string | undefined {
   const inner = /role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1];
   const text = inner?.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
   return text?.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** A post refused for its missing or wrong form token: 403, a page in the asked language, nothing done, no redirect. */
+export async function expectFormRefused(res: Response, locale: Locale): Promise<void> {
+  expect(res.status).toBe(403);
+  const html = await res.text();
+  expect(html).toContain(`<html lang="${locale}"`);
+  expect(html).toContain(translate(locale, 'forbidden.text'));
+  expect(res.headers.get('location')).toBeNull();
 }

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import type { OutboxMessage } from '../../src/outbox/outbox.service.js';
+import type { TenantDoc } from '../../src/tenants/tenant.model.js';
+import type { TestIdp } from './test-idp.js';
 
 export interface TestCertificate {
   /** The PEM certificate, self-signed for 127.0.0.1 and localhost: what SMTP_TLS_CA names to trust it. */
@@ -151,4 +154,12 @@ export function linkIn(mail: ParsedMail, path: 'invitations' | 'account/reset' |
   const match = new RegExp(`https?://\\S+/${path}/[A-Za-z0-9_-]{43}`).exec(mail.text ?? '');
   if (!match) throw new Error(`No ${path} link in the mail`);
   return match[0];
+}
+
+/** The latest mail queued for `to`, opened from the outbox as the mail worker would send it: for tests without SMTP. */
+export async function queuedMail(idp: TestIdp, tenant: TenantDoc, to: string): Promise<OutboxMessage> {
+  const jobs = await idp.db.models.mailOutbox.find({ tenantId: tenant._id }).sort({ createdAt: 1 }).lean();
+  const messages = jobs.map((job) => idp.services.outbox.open(tenant, job)).filter((m) => m?.to === to);
+  if (!messages.length) throw new Error(`No mail queued for ${to}`);
+  return messages.at(-1)!;
 }
