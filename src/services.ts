@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { createAccountServices } from './account/account-services.js';
 import { AccountSessions } from './account/sessions.service.js';
+import { changeLogIpHash } from './audit/change-log-input.js';
 import { ChangeLogService } from './audit/change-log.service.js';
 import { revokeAccount } from './oidc/account-sessions.js';
 import { revokeClient } from './clients/client-revocation.js';
@@ -39,7 +40,7 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const hasher = new PasswordHasher(config.argon2);
   const signingKeys = new SigningKeyService(models.signingKeys, masterKey);
   const tenantKeys = new TenantKeyRegistry(models.tenantKeys, masterKey);
-  const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors);
+  const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors, { ipHash: changeLogIpHash(masterKey) });
   const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
   const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog);
   const rateLimits = new RateLimitStore(db.connection.db!, db.capabilities, masterKey);

@@ -4,8 +4,8 @@ import { toEntry } from './change-log-query.js';
 export type ExportFormat = 'ndjson' | 'csv';
 
 const CSV_COLUMNS = [
-  'seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'requestId', 'ip', 'id',
-  'prevHash', 'hash',
+  'seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'requestId', 'ipHash', 'ip',
+  'id', 'prevHash', 'hash',
 ] as const;
 
 /**
@@ -29,6 +29,7 @@ export async function* formatExport(docs: AsyncIterable<ChangeLogDoc>, format: E
         subjectId: entry.subjectId,
         fields: entry.fields.join(';'),
         requestId: entry.requestId ?? '',
+        ipHash: entry.ipHash ?? '',
         ip: entry.ip ?? '',
         id: entry.id,
         prevHash: entry.prevHash,

@@ -1,3 +1,5 @@
+import { ipPseudonym } from '../crypto/ip-pseudonym.js';
+import type { MasterKey } from '../crypto/master-key.js';
 import { ValidationError, type FieldIssue } from '../errors/http-errors.js';
 import { MissingActorError } from './change-log.errors.js';
 import { currentContext, formatActor, type ActorType } from './request-context.js';
@@ -13,12 +15,24 @@ export interface ChangeInput {
   fields: string[];
 }
 
-/** Who acts and where from, as stored on an entry. */
+/** Who acts and where from, as the request context says; the address is stored only as `ipHash`. */
 export interface Provenance {
   actor: string;
   actorType: ActorType;
   requestId?: string;
   ip?: string;
+}
+
+/** How a tenant's change log names an address: see changeLogIpHash. */
+export type IpHash = (tenantId: string, ip: string) => string;
+
+/**
+ * The keyed hash a tenant's change log stores instead of the caller's address: the same address gives the same
+ * value within one tenant's log (so entries from one place can be told together), never across tenants, and
+ * only whoever holds the master key can check an address against it.
+ */
+export function changeLogIpHash(masterKey: MasterKey): IpHash {
+  return (tenantId, ip) => ipPseudonym(masterKey.derive(`change-log-ip:${tenantId}`), ip);
 }
 
 // The patterns are deliberately narrow: an e-mail address, a name with a space or a free-text value put where

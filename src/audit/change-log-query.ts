@@ -15,6 +15,8 @@ export interface ChangeLogEntry {
   subjectId: string;
   fields: string[];
   requestId?: string;
+  ipHash?: string;
+  /** Entries written before addresses were hashed only. */
   ip?: string;
   prevHash: string;
   hash: string;

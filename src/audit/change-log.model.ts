@@ -23,6 +23,9 @@ export interface ChangeLogDoc {
   subjectId: string;
   fields: string[];
   requestId?: string;
+  /** The caller's address as a keyed hash (changeLogIpHash): which entries came from one place, not where. */
+  ipHash?: string;
+  /** Only on entries written before addresses were hashed: kept, as the chain covers them, until retention prunes them. */
   ip?: string;
   prevHash: string;
   hash: string;
@@ -31,7 +34,7 @@ export interface ChangeLogDoc {
 /** The keys a stored entry may have; anything else in a document was not written by us. */
 export const CHANGE_LOG_KEYS = [
   '_id', 'tenantId', 'seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields',
-  'requestId', 'ip', 'prevHash', 'hash',
+  'requestId', 'ipHash', 'ip', 'prevHash', 'hash',
 ] as const;
 
 const ChangeLogSchema = new Schema<ChangeLogDoc>(
@@ -47,6 +50,7 @@ const ChangeLogSchema = new Schema<ChangeLogDoc>(
     subjectId: { type: String, required: true, immutable: true },
     fields: { type: [String], required: true, immutable: true },
     requestId: { type: String, immutable: true },
+    ipHash: { type: String, immutable: true },
     ip: { type: String, immutable: true },
     prevHash: { type: String, required: true, immutable: true },
     hash: { type: String, required: true, immutable: true },

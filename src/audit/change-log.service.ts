@@ -3,7 +3,7 @@ import { ValidationError } from '../errors/http-errors.js';
 import type { ChangeLogAnchorModel } from './change-log-anchor.model.js';
 import { entryHash, walkChain, type VerifyResult } from './change-log-chain.js';
 import { formatExport, type ExportFormat } from './change-log-export.js';
-import { provenanceFromContext, validateChange, type ChangeInput } from './change-log-input.js';
+import { provenanceFromContext, validateChange, type ChangeInput, type IpHash } from './change-log-input.js';
 import * as q from './change-log-query.js';
 import { ChangeLogStore } from './change-log-store.js';
 import { ChangeLogBrokenError, ChangeLogBusyError } from './change-log.errors.js';
@@ -11,6 +11,8 @@ import type { ChangeLogDoc, ChangeLogModel } from './change-log.model.js';
 
 export interface ChangeLogOptions {
   now?: () => Date;
+  /** Stores the caller's address as this keyed hash (changeLogIpHash); without it no address is stored at all. */
+  ipHash?: IpHash;
   /** Told when a `.failed` entry could not be written after a change failed: the log then overstates. */
   logger?: { error(obj: object, msg: string): void };
 }
@@ -38,12 +40,14 @@ export class ChangeLogService {
   }
 
   async append(tenantId: string, change: ChangeInput): Promise<q.ChangeLogEntry> {
-    const provenance = provenanceFromContext();
+    const { ip, ...provenance } = provenanceFromContext();
+    // An address is personal data: never stored as it came, only as a keyed hash.
+    const where = ip && this.options.ipHash ? { ipHash: this.options.ipHash(tenantId, ip) } : {};
     const valid = validateChange(change);
     return this.serialized(tenantId, async () => {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
         const tail = await this.store.tail(tenantId);
-        const draft = { tenantId, seq: tail.seq + 1, at: this.now(), ...provenance, ...valid, prevHash: tail.hash };
+        const draft = { tenantId, seq: tail.seq + 1, at: this.now(), ...provenance, ...where, ...valid, prevHash: tail.hash };
         const doc: ChangeLogDoc = { _id: newId('chg'), ...draft, hash: entryHash(draft) };
         try {
           await this.store.entries.insertMany([doc]);

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
+import { ipPseudonym } from '../crypto/ip-pseudonym.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { DatabaseCapabilities } from '../db/capabilities.js';
 
@@ -63,7 +63,7 @@ export class RateLimitStore {
    * key cannot be reversed by trying all four billion of them.
    */
   ipKey(ip: string): string {
-    return createHmac('sha256', this.ipSecret).update(ip).digest('base64url').slice(0, 22);
+    return ipPseudonym(this.ipSecret, ip);
   }
 
   /** Where the server has no TTL index, removes expired counters, at most once a minute per process. */

@@ -1,6 +1,8 @@
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
-import type { ChangeInput } from '../../src/audit/change-log-input.js';
+import { randomBytes } from 'node:crypto';
+import { changeLogIpHash, type ChangeInput } from '../../src/audit/change-log-input.js';
+import { MasterKey } from '../../src/crypto/master-key.js';
 import { ChangeLogService } from '../../src/audit/change-log.service.js';
 import { runWithContext, type Actor, type RequestContext } from '../../src/audit/request-context.js';
 import { connectTestDatabase, type TestDatabase } from '../support/database.js';
@@ -20,8 +22,9 @@ export async function openChangeLog(): Promise<ChangeLogHarness> {
   const testDb = await connectTestDatabase();
   const db = await connectDatabase(testDb.uri);
   const clock = { now: new Date('2025-03-01T12:00:00.000Z') };
+  const ipHash = changeLogIpHash(new MasterKey(randomBytes(32)));
   const service = (database: Database) =>
-    new ChangeLogService(database.models.changeLog, database.models.changeLogAnchors, { now: () => clock.now });
+    new ChangeLogService(database.models.changeLog, database.models.changeLogAnchors, { now: () => clock.now, ipHash });
   const others: Database[] = [];
   return {
     testDb,

@@ -1,6 +1,7 @@
 import { CHANGE_LOG_KEYS } from '../../src/audit/change-log.model.js';
 import type { ChangeInput } from '../../src/audit/change-log-input.js';
 import { MissingActorError } from '../../src/audit/change-log.errors.js';
+import { ChangeLogService } from '../../src/audit/change-log.service.js';
 import { currentContext } from '../../src/audit/request-context.js';
 import { UnscopedQueryError, ValidationError } from '../../src/errors/http-errors.js';
 import { alice, as, newTenant, openChangeLog, userUpdated, type ChangeLogHarness } from './change-log-harness.js';
@@ -23,12 +24,32 @@ describe('change log entries', () => {
       expect(await stored(tenantId)).toHaveLength(0);
     });
 
-    it('records the actor of the context as one individual identity, with request id and address', async () => {
+    it('records the actor of the context as one individual identity, with request id and a keyed hash of the address', async () => {
       const tenantId = newTenant();
       const entry = await as(alice, () => h.log.append(tenantId, userUpdated()), { requestId: 'req-42', ip: '192.0.2.7' });
-      expect(entry).toMatchObject({ actor: 'user:usr_alice@acme', actorType: 'user', requestId: 'req-42', ip: '192.0.2.7' });
+      expect(entry).toMatchObject({ actor: 'user:usr_alice@acme', actorType: 'user', requestId: 'req-42', ipHash: expect.stringMatching(/^[\w-]{22}$/) });
       const [doc] = await stored(tenantId);
-      expect(doc).toMatchObject({ actor: 'user:usr_alice@acme', actorType: 'user', requestId: 'req-42', ip: '192.0.2.7' });
+      expect(doc).toMatchObject({ actor: 'user:usr_alice@acme', actorType: 'user', requestId: 'req-42', ipHash: entry.ipHash });
+      expect(doc).not.toHaveProperty('ip');
+      expect(JSON.stringify(doc)).not.toContain('192.0.2.7');
+    });
+
+    it('names one address by one hash within a tenant, and by another in every other tenant', async () => {
+      const [t1, t2] = [newTenant(), newTenant()];
+      const from = (tenantId: string, ip: string) => as(alice, () => h.log.append(tenantId, userUpdated()), { ip });
+      const first = await from(t1, '192.0.2.7');
+      expect((await from(t1, '192.0.2.7')).ipHash).toBe(first.ipHash);
+      expect((await from(t1, '192.0.2.8')).ipHash).not.toBe(first.ipHash);
+      expect((await from(t2, '192.0.2.7')).ipHash).not.toBe(first.ipHash);
+    });
+
+    it('stores no address at all when it has no key to hash one with', async () => {
+      const tenantId = newTenant();
+      const keyless = new ChangeLogService(h.db.models.changeLog, h.db.models.changeLogAnchors);
+      await as(alice, () => keyless.append(tenantId, userUpdated()), { ip: '192.0.2.7' });
+      const [doc] = await stored(tenantId);
+      expect(doc).not.toHaveProperty('ip');
+      expect(doc).not.toHaveProperty('ipHash');
     });
 
     it('keeps the actors of concurrent requests apart', async () => {

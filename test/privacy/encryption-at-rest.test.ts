@@ -1,4 +1,6 @@
 import { EJSON } from 'bson';
+import { ADMIN_API_PREFIX } from '../../src/admin-api/admin-api.js';
+import { adminClient, serviceToken } from '../support/admin.js';
 import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { personWithDataEverywhere, SETUP_TIMEOUT_MS, type Person } from './privacy-fixture.js';
@@ -13,15 +15,29 @@ async function rawDocuments(idp: TestIdp): Promise<{ collection: string; text: s
   return found;
 }
 
+/** An address no loopback test traffic has: if it is anywhere in the database, it came from the header. */
+const CLIENT_IP = '198.51.100.23';
+
 describe('personal data at rest', () => {
   let idp: TestIdp;
   let acme: TenantFixture;
   let person: Person;
+  let admin: string;
+  /** An admin's change to the person, sent through a proxy that names the client's address. */
+  const proxiedPatch = (body: object) =>
+    fetch(`${idp.baseUrl}${ADMIN_API_PREFIX}/tenants/acme/users/${person.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'x-forwarded-for': CLIENT_IP },
+      body: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
-    idp = await startTestIdp();
+    idp = await startTestIdp({ env: { TRUST_PROXY: 'true' } });
     acme = await createTenantFixture(idp.services, 'acme');
     person = await personWithDataEverywhere(idp, acme, 'atrest');
+    admin = await serviceToken(idp, acme.tenant, ['tenant_admin']);
+    expect((await proxiedPatch({ locale: 'de' })).status).toBe(200);
+    expect((await proxiedPatch({ locale: 'sv' })).status).toBe(200);
   }, SETUP_TIMEOUT_MS);
   afterAll(() => idp.close());
 
@@ -57,5 +73,23 @@ describe('personal data at rest', () => {
     const page = await idp.services.users.list(acme.tenant, { email: person.values.email, limit: 5 });
     expect(page.items.map((u) => u.id)).toEqual([person.id]);
     expect(page.items[0]).toMatchObject({ name: person.values.name, phone: person.values.phone });
+  });
+
+  it("holds the client's address (X-Forwarded-For behind a trusted proxy) in no document of any collection", async () => {
+    const found = (await rawDocuments(idp)).filter(({ text }) => text.includes(CLIENT_IP)).map((d) => d.collection);
+    expect(found).toEqual([]);
+  });
+
+  it('shows the change log with a keyed hash of the address instead, the same for both changes, in the API and the export', async () => {
+    const auditor = await serviceToken(idp, acme.tenant, ['auditor']);
+    const call = adminClient(idp);
+    const { body } = await call('GET', `/tenants/acme/change-log?subject=${person.id}&action=user.updated&limit=2`, auditor);
+    const [latest, before] = body.items as { ip_hash?: string; ip?: string; fields: string[] }[];
+    expect(latest).toMatchObject({ fields: ['locale'], ip_hash: expect.stringMatching(/^[\w-]{22}$/) });
+    expect(latest).not.toHaveProperty('ip');
+    expect(before!.ip_hash).toBe(latest!.ip_hash);
+    const exported = await call('GET', `/tenants/acme/change-log/export?subject=${person.id}`, auditor);
+    expect(exported.body).toContain(latest!.ip_hash);
+    expect(exported.body).not.toContain(CLIENT_IP);
   });
 });

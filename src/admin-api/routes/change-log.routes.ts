@@ -21,6 +21,9 @@ const Entry = z.object({
   subject_id: z.string(),
   fields: z.array(z.string()),
   request_id: z.string().optional(),
+  /** The caller's address as a keyed hash: equal for entries from one address, the address itself never stored. */
+  ip_hash: z.string().optional(),
+  /** Only on entries written before addresses were hashed. */
   ip: z.string().optional(),
   hash: z.string(),
 });
@@ -56,6 +59,7 @@ export function changeLogRoutes(services: Services): RouteSpec[] {
               subject_id: e.subjectId,
               fields: e.fields,
               request_id: e.requestId,
+              ip_hash: e.ipHash,
               ip: e.ip,
               hash: e.hash,
             })),
