@@ -12,6 +12,7 @@ import { DoorPermissionService } from './doors/door-permission.service.js';
 import { DoorService } from './doors/door.service.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
 import { MfaService } from './mfa/mfa.service.js';
+import { RoleMembershipHistory } from './roles/role-membership-history.js';
 import { RoleService } from './roles/role.service.js';
 import { LoginLockout } from './security/login-lockout.js';
 import { RateLimitStore } from './security/rate-limit.store.js';
@@ -42,7 +43,8 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const tenantKeys = new TenantKeyRegistry(models.tenantKeys, masterKey);
   const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors, { ipHash: changeLogIpHash(masterKey) });
   const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
-  const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog);
+  const memberships = new RoleMembershipHistory(models.roleMembershipChanges, models.users, models.deletedSubjects);
+  const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog, memberships);
   const rateLimits = new RateLimitStore(db.connection.db!, db.capabilities, masterKey);
   const backupDir = config.backupDir === undefined ? undefined : backupDirectory({ backupDir: config.backupDir });
   const journal = backupDir === undefined ? undefined : new TombstoneJournal(journalDir(registryPath(backupDir)), masterKey);
@@ -54,7 +56,7 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
     tenantKeys,
     tenants: new TenantService(models.tenants, signingKeys, tenantKeys),
     changeLog,
-    users: new UserService(models.users, keyring, hasher, changeLog, revoke, subjects),
+    users: new UserService(models.users, keyring, hasher, changeLog, revoke, subjects, memberships),
     subjects,
     doors: new DoorService(models.doors),
     doorPermissions,

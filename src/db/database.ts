@@ -14,6 +14,7 @@ import { oidcEntryModel } from '../oidc/oidc-entry.model.js';
 import { pendingLoginModel } from '../oidc/pending-login.model.js';
 import { deletedSubjectModel } from '../privacy/deleted-subject.model.js';
 import { tenantKeyModel } from '../privacy/tenant-key.model.js';
+import { roleMembershipChangeModel } from '../roles/role-membership.model.js';
 import { roleModel } from '../roles/role.model.js';
 import { ensureRateLimitIndexes } from '../security/rate-limit.store.js';
 import { tenantModel } from '../tenants/tenant.model.js';
@@ -34,6 +35,7 @@ function registerModels(connection: Connection) {
     tenants: tenantModel(connection),
     users: userModel(connection),
     roles: roleModel(connection),
+    roleMembershipChanges: roleMembershipChangeModel(connection),
     doors: doorModel(connection),
     doorPermissions: doorPermissionModel(connection),
     clients: clientModel(connection),

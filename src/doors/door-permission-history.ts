@@ -1,3 +1,4 @@
+import type { RoleMembershipHistory } from '../roles/role-membership-history.js';
 import type { DoorDoc, DoorModel } from './door.model.js';
 import type { DoorPermissionDoc, DoorPermissionModel } from './door-permission.model.js';
 import { inForceAt } from './door-permission.window.js';
@@ -5,36 +6,48 @@ import { inForceAt } from './door-permission.window.js';
 /** A grant with the key of its door, which is how the door is named outside. */
 export type DoorPermission = DoorPermissionDoc & { doorKey: string };
 
+/** Who could open a door at a date: its grants in force then, and who held each granted role then. */
+export interface DoorOpeners {
+  grants: DoorPermission[];
+  /** For each role with a grant among `grants`: the ids of the users who held the role at that date. */
+  roleHolders: Map<string, string[]>;
+}
+
 /**
  * The answers grants give about the past: which doors a user could open on a date, and who could open a door
- * on a date. Grants are never rewritten, so these hold for any date, before or after a revocation.
+ * on a date. Grants are never rewritten and role membership is recorded as it changes, so both hold for any
+ * date, before or after a revocation or a change of someone's roles.
  */
 export class DoorPermissionHistory {
   constructor(
     private readonly permissions: DoorPermissionModel,
     private readonly doors: DoorModel,
+    private readonly memberships: RoleMembershipHistory,
   ) {}
 
   /**
-   * The grants a user held at `at`: their own, and those of the roles they hold now (role membership has no
-   * history yet). A door archived by then opens nothing.
+   * The grants a user held at `at`: their own, and those of the roles they held at `at` (not the roles they
+   * hold now), with those roles. A door archived by then opens nothing.
    */
-  async heldAt(tenantId: string, user: { id: string; roles: string[] }, at: Date): Promise<DoorPermission[]> {
+  async heldAt(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date): Promise<{ roles: string[]; grants: DoorPermission[] }> {
+    const roles = await this.memberships.rolesAt(tenantId, user, at);
     const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }];
-    if (user.roles.length) holders.push({ holderType: 'role', holderId: { $in: user.roles } });
-    const grants: DoorPermissionDoc[] = await this.permissions.find({ tenantId, $or: holders, ...inForceAt(at) }).sort({ _id: 1 }).lean();
-    const doors = await doorsOf(this.doors, tenantId, grants);
-    return grants.flatMap((g) => {
+    if (roles.length) holders.push({ holderType: 'role', holderId: { $in: roles } });
+    const found: DoorPermissionDoc[] = await this.permissions.find({ tenantId, $or: holders, ...inForceAt(at) }).sort({ _id: 1 }).lean();
+    const doors = await doorsOf(this.doors, tenantId, found);
+    const grants = found.flatMap((g) => {
       const door = doors.get(g.doorId);
       return door && !archivedBy(door, at) ? [{ ...g, doorKey: door.key }] : [];
     });
+    return { roles, grants };
   }
 
-  /** The grants that opened `door` at `at`, to users and to roles; none once the door was archived. */
-  async openersAt(tenantId: string, door: DoorDoc, at: Date): Promise<DoorPermission[]> {
-    if (archivedBy(door, at)) return [];
-    const grants: DoorPermissionDoc[] = await this.permissions.find({ tenantId, doorId: door._id, ...inForceAt(at) }).sort({ _id: 1 }).lean();
-    return grants.map((g) => ({ ...g, doorKey: door.key }));
+  /** The grants that opened `door` at `at`, and the holders of its granted roles then; none once it was archived. */
+  async openersAt(tenantId: string, door: DoorDoc, at: Date): Promise<DoorOpeners> {
+    if (archivedBy(door, at)) return { grants: [], roleHolders: new Map() };
+    const found: DoorPermissionDoc[] = await this.permissions.find({ tenantId, doorId: door._id, ...inForceAt(at) }).sort({ _id: 1 }).lean();
+    const roles = [...new Set(found.filter((g) => g.holderType === 'role').map((g) => g.holderId))];
+    return { grants: found.map((g) => ({ ...g, doorKey: door.key })), roleHolders: await this.memberships.holdersAt(tenantId, roles, at) };
   }
 }
 

@@ -2,6 +2,7 @@ import type { ChangeLogService } from '../audit/change-log.service.js';
 import { provenanceFromContext } from '../audit/change-log-input.js';
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError } from '../errors/http-errors.js';
+import type { RoleMembershipHistory } from '../roles/role-membership-history.js';
 import type { RoleModel } from '../roles/role.model.js';
 import type { UserModel } from '../users/user.model.js';
 import type { DoorModel } from './door.model.js';
@@ -53,8 +54,9 @@ export class DoorPermissionService {
     private readonly users: UserModel,
     private readonly roles: RoleModel,
     private readonly changeLog: ChangeLogService,
+    memberships: RoleMembershipHistory,
   ) {
-    this.history = new DoorPermissionHistory(permissions, doors);
+    this.history = new DoorPermissionHistory(permissions, doors, memberships);
   }
 
   async grant(tenantId: string, input: GrantInput): Promise<DoorPermission> {

@@ -92,6 +92,14 @@ export const SUBJECT_DATA = {
     erasure: 'end',
     holds: 'door grants and their history: the subject id, door, window, who granted and revoked; no personal values',
   },
+  roleMembershipChanges: {
+    about: (s) => ({ userId: ids(s) }),
+    subjectOf: (doc) => str(doc.userId),
+    // Kept like the door grants' history: erasure appends the removals itself (UserService), so the record
+    // still answers who could open a door before the erasure, naming only the subject id.
+    erasure: 'retain',
+    holds: 'which roles the subject held from when to when, and who changed them; no personal values',
+  },
   changeLog: {
     about: (s) => ({ subjectId: ids(s) }),
     subjectOf: (doc) => str(doc.subjectId),

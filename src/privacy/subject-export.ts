@@ -43,6 +43,10 @@ export class SubjectExport {
       mfaFactors: byId(account.mfaFactors),
       mfaChallenges: byId(account.mfaChallenges),
       doorPermissions: (tenant, user) => this.doorSection(tenant, user),
+      roleMembershipChanges: async (tenant, user) => {
+        const changes = await models.roleMembershipChanges.find({ tenantId: tenant._id, userId: user.id }).sort({ at: 1 }).lean();
+        return { role_history: changes.map((c) => ({ role: c.role, change: c.change, at: c.at.toISOString(), by: c.by })) };
+      },
       changeLog: (tenant, user) => this.changeLogSection(tenant, user),
     };
   }

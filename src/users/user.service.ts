@@ -6,6 +6,7 @@ import { currentContext, runWithContext } from '../audit/request-context.js';
 import type { TenantKeyring } from '../tenants/tenant-keyring.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import { anonymizeUpdate, ANONYMIZED_AWAY } from '../privacy/anonymized-user.js';
+import type { RoleMembershipHistory } from '../roles/role-membership-history.js';
 import { ERASED_WITH_SUBJECT, type SubjectErasure } from '../privacy/subject-erasure.js';
 import { checkPassword, passwordContext, PasswordRefusedError } from '../security/password-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -82,6 +83,8 @@ export class UserService {
     private readonly changeLog: ChangeLogService,
     private readonly revokeAccount: RevokeAccount,
     private readonly subjects: SubjectErasure,
+    /** Every change of `roles` is appended here too, inside the change-log entry's write, whatever the path. */
+    private readonly memberships: RoleMembershipHistory,
   ) {}
 
   async create(tenant: TenantRef, input: CreateUserInput): Promise<User> {
@@ -108,10 +111,12 @@ export class UserService {
       status: input.status ?? 'active',
     };
     const fields = Object.keys(doc).filter((k) => !['_id', 'tenantId', 'emailHash'].includes(k) && doc[k as keyof typeof doc] !== undefined);
-    const created = await this.changeLog.record(tenant._id, { action: 'user.created', subjectType: 'user', subjectId: _id, fields }, async () => {
-      const [inserted] = await this.users.insertMany([doc]);
-      return inserted!.toObject();
-    });
+    const created = await this.changeLog.record(tenant._id, { action: 'user.created', subjectType: 'user', subjectId: _id, fields }, () =>
+      this.memberships.alongside(tenant._id, _id, [], doc.roles, async () => {
+        const [inserted] = await this.users.insertMany([doc]);
+        return inserted!.toObject();
+      }),
+    );
     return this.decrypt(tenant, created);
   }
 
@@ -154,7 +159,9 @@ export class UserService {
     if (patch.roles !== undefined && JSON.stringify(patch.roles) !== JSON.stringify(current.roles)) ($set.roles = patch.roles), fields.push('roles');
     if (!fields.length) return current;
     await this.changeLog.record(tenant._id, { action: 'user.updated', subjectType: 'user', subjectId: id, fields }, () =>
-      this.users.updateOne({ tenantId: tenant._id, _id: id }, { $set, $unset }),
+      this.memberships.alongside(tenant._id, id, current.roles, patch.roles ?? current.roles, () =>
+        this.users.updateOne({ tenantId: tenant._id, _id: id }, { $set, $unset }),
+      ),
     );
     const updated = await this.getById(tenant, id);
     if (fields.includes('email')) await this.onEmailChanged?.(tenant, updated);
@@ -225,12 +232,14 @@ export class UserService {
    * restore nor a new user brings it back. Change-log entries about them stay: they hold no personal values.
    */
   async delete(tenant: TenantRef, id: string): Promise<void> {
-    await this.getById(tenant, id);
+    const { roles } = await this.getById(tenant, id);
     const change = { action: 'user.deleted', subjectType: 'user', subjectId: id, fields: [...STORED_FIELDS, ...ERASED_WITH_SUBJECT] };
-    await this.changeLog.record(tenant._id, change, async () => {
-      await this.subjects.eraseAround(tenant._id, id, 'erased');
-      await this.users.deleteOne({ tenantId: tenant._id, _id: id });
-    });
+    await this.changeLog.record(tenant._id, change, () =>
+      this.memberships.alongside(tenant._id, id, roles, [], async () => {
+        await this.subjects.eraseAround(tenant._id, id, 'erased');
+        await this.users.deleteOne({ tenantId: tenant._id, _id: id });
+      }),
+    );
   }
 
   /**
@@ -245,10 +254,12 @@ export class UserService {
     if (doc.status === 'restricted') throw new ConflictError('A restricted user is kept as they are until the restriction is lifted');
     const present = ANONYMIZED_AWAY.filter((field) => doc[field] !== undefined && field !== 'emailHash');
     const change = { action: 'user.anonymized', subjectType: 'user', subjectId: id, fields: [...present, 'roles', 'status', ...ERASED_WITH_SUBJECT] };
-    await this.changeLog.record(tenant._id, change, async () => {
-      await this.subjects.eraseAround(tenant._id, id, 'anonymized');
-      await this.users.updateOne({ tenantId: tenant._id, _id: id, status: { $ne: 'anonymized' } }, anonymizeUpdate());
-    });
+    await this.changeLog.record(tenant._id, change, () =>
+      this.memberships.alongside(tenant._id, id, doc.roles, [], async () => {
+        await this.subjects.eraseAround(tenant._id, id, 'anonymized');
+        await this.users.updateOne({ tenantId: tenant._id, _id: id, status: { $ne: 'anonymized' } }, anonymizeUpdate());
+      }),
+    );
     return true;
   }
 

@@ -30,11 +30,18 @@ const PermissionView = z.object({
   revoked_at: z.string().nullable(),
   revoked_by: z.string().nullable(),
 });
-const HeldView = z.object({ user_id: z.string(), at: z.string(), roles: z.array(z.string()), items: z.array(PermissionView) });
+const HeldView = z.object({
+  user_id: z.string(),
+  at: z.string(),
+  roles: z.array(z.string()).describe('The roles the user held at `at`'),
+  items: z.array(PermissionView),
+});
 const AccessView = z.object({
   door: z.string(),
   at: z.string(),
-  users: z.array(z.object({ user_id: z.string(), permission_id: z.string(), ...Window })),
+  users: z
+    .array(z.object({ user_id: z.string(), permission_id: z.string(), via_role: z.string().nullable(), ...Window }))
+    .describe('Everyone who could open it: through a grant of their own (via_role null) or of a role they held at `at`'),
   roles: z.array(z.object({ role: z.string(), permission_id: z.string(), ...Window })),
 });
 
@@ -108,16 +115,15 @@ export function doorPermissionRoutes(services: Services): RouteSpec[] {
       method: 'get',
       path: '/tenants/{tenant}/users/{userId}/door-permissions',
       operationId: 'userDoorPermissionsAt',
-      summary:
-        'The grants a user held at `at` (default now), directly or through a role. Role membership has no history yet: the roles counted are the ones the user holds now',
+      summary: 'The grants a user held at `at` (default now), directly or through a role they held at `at`',
       params: UserParams,
       query: AtQuery,
       responses: { 200: { description: 'The grants in force', schema: HeldView } },
       handler: async ({ tenant, params, query }) => {
         const user = await services.users.getById(tenant, params.userId);
         const at = query.at ?? new Date();
-        const items = await services.doorPermissions.history.heldAt(tenant._id, user, at);
-        return { body: { user_id: user.id, at: at.toISOString(), roles: user.roles, items: items.map(toPermissionView) } };
+        const { roles, grants } = await services.doorPermissions.history.heldAt(tenant._id, user, at);
+        return { body: { user_id: user.id, at: at.toISOString(), roles, items: grants.map(toPermissionView) } };
       },
     }),
     defineRoute<z.infer<typeof DoorParams>, z.infer<typeof AtQuery>>({
@@ -125,16 +131,20 @@ export function doorPermissionRoutes(services: Services): RouteSpec[] {
       method: 'get',
       path: '/tenants/{tenant}/doors/{doorKey}/access',
       operationId: 'doorAccessAt',
-      summary: 'Who could open a door at `at` (default now): users with a grant of their own, and roles with a grant, listed as roles',
+      summary: 'Who could open a door at `at` (default now): users with a grant of their own or through a role they held at `at`, and the roles with a grant',
       params: DoorParams,
       query: AtQuery,
       responses: { 200: { description: 'The holders in force', schema: AccessView } },
       handler: async ({ tenant, params, query }) => {
         const door = await services.doors.getByKey(tenant._id, params.doorKey);
         const at = query.at ?? new Date();
-        const grants = await services.doorPermissions.history.openersAt(tenant._id, door, at);
-        const users = grants.filter((g) => g.holderType === 'user').map((g) => ({ user_id: g.holderId, ...windowOf(g) }));
-        const roles = grants.filter((g) => g.holderType === 'role').map((g) => ({ role: g.holderId, ...windowOf(g) }));
+        const { grants, roleHolders } = await services.doorPermissions.history.openersAt(tenant._id, door, at);
+        const roleGrants = grants.filter((g) => g.holderType === 'role');
+        const users = [
+          ...grants.filter((g) => g.holderType === 'user').map((g) => ({ user_id: g.holderId, ...windowOf(g), via_role: null })),
+          ...roleGrants.flatMap((g) => (roleHolders.get(g.holderId) ?? []).map((userId) => ({ user_id: userId, ...windowOf(g), via_role: g.holderId }))),
+        ];
+        const roles = roleGrants.map((g) => ({ role: g.holderId, ...windowOf(g) }));
         return { body: { door: door.key, at: at.toISOString(), users, roles } };
       },
     }),
