@@ -8,6 +8,7 @@ import type { Database } from './db/database.js';
 import { adminApiRouter, adminAudience } from './admin-api/admin-api.js';
 import { adminRoutes } from './admin-api/routes/index.js';
 import { accountPagesRouter } from './account/account-pages.router.js';
+import { passwordChangeRouter } from './account/password-change.router.js';
 import { sessionsRouter } from './account/sessions.router.js';
 import { invitationPagesRouter } from './invitations/invitation-pages.router.js';
 import { mailboxRouter } from './mail/mailbox.router.js';
@@ -95,6 +96,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   accountMfaRouter(tenantRouter, { mfa: services.mfa, users: services.users, views, publicUrl: config.publicUrl, csrf });
   changePasswordRouter(tenantRouter, { users: services.users, views, loginFlow, csrf });
   sessionsRouter(tenantRouter, { sessions: services.sessions, users: services.users, views, csrf });
+  passwordChangeRouter(tenantRouter, { sessions: services.sessions, users: services.users, views, csrf, guard });
 
   invitationPagesRouter(tenantRouter, { acceptance: services.invitationAcceptance, views, csrf });
   accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf });

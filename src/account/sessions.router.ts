@@ -1,17 +1,16 @@
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
-import type { Context, Next } from 'koa';
 import type { Locale } from '../i18n/locales.js';
 import { translate } from '../i18n/messages.js';
 import { asUser } from '../mfa/mfa-pages.js';
-import { sessionAccount } from '../mfa/session-account.js';
 import { pageErrors } from '../oidc/page-errors.middleware.js';
 import { pageContext } from '../oidc/provider-pages.js';
 import type { Csrf } from '../security/csrf.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { UserService } from '../users/user.service.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
-import type { AccountSessions, SignedInSession } from './sessions.service.js';
+import type { AccountSessions } from './sessions.service.js';
+import { requireSignedIn, signedInOf } from './signed-in.js';
 
 export interface SessionsPageDeps {
   sessions: AccountSessions;
@@ -26,26 +25,15 @@ export function sessionsRouter(router: Router, deps: SessionsPageDeps): void {
   const { views, csrf } = deps;
   router.use('/account/sessions', pageErrors(views));
   // The forms belong to the session they are shown in: a token from another browser's page does not fit.
-  const verify = csrf.verify((ctx) => `sessions:${(ctx.state.signedIn as SignedInSession).sessionId}`);
+  const verify = csrf.verify((ctx) => `sessions:${signedInOf(ctx).sessionId}`);
 
-  async function requireSession(ctx: Context, next: Next): Promise<void> {
-    const runtime = ctx.state.runtime as TenantRuntime;
-    const user = await sessionAccount(ctx, runtime, deps.users);
-    const session = user && (await deps.sessions.current(runtime, ctx));
-    ctx.set('Cache-Control', 'no-store');
-    if (session) {
-      ctx.state.signedIn = session;
-      return next();
-    }
-    const page = pageContext(ctx, runtime.tenant);
-    ctx.status = 401;
-    ctx.type = 'html';
+  const requireSession = requireSignedIn(deps, (ctx, page) => {
     ctx.body = views.render('account-sessions', { ...page, title: translate(page.locale, 'title.sessions'), signedIn: false });
-  }
+  });
 
   router.get('/account/sessions', requireSession, async (ctx) => {
     const { provider, tenant } = ctx.state.runtime as TenantRuntime;
-    const signedIn = ctx.state.signedIn as SignedInSession;
+    const signedIn = signedInOf(ctx);
     const page = pageContext(ctx, tenant);
     const base = `/t/${tenant.slug}/account/sessions`;
     const sessions = await Promise.all(
@@ -70,7 +58,7 @@ export function sessionsRouter(router: Router, deps: SessionsPageDeps): void {
 
   router.post('/account/sessions/:handle/end', form, requireSession, verify, async (ctx) => {
     const { tenant } = ctx.state.runtime as TenantRuntime;
-    const signedIn = ctx.state.signedIn as SignedInSession;
+    const signedIn = signedInOf(ctx);
     // Someone else's or an unknown handle ends nothing and is answered like an ended one: no probing.
     await asUser(ctx, signedIn.accountId, () => deps.sessions.end(tenant._id, signedIn.accountId, String(ctx.params.handle)));
     ctx.status = 303;

@@ -136,6 +136,13 @@ describe('sign-in pages in a real browser (Chromium), in every language', () => 
     expect(await page.locator('#factors li').count()).toBe(1);
     await screenshot(page, 'account-mfa', locale);
 
+    await page.goto(`${idp.publicUrl}/t/browser/account/password`);
+    expect(await page.textContent('h1')).toBe(translate(locale, 'passwordChange.heading'));
+    expect(await page.locator('form[action$="/account/password"] input[name="csrf"]').count()).toBe(1);
+    // The address is in the form for password managers, not for the eye.
+    expect(await page.isVisible('input[name="username"]')).toBe(false);
+    await screenshot(page, 'account-password', locale);
+
     expect(problems.filter(isCspOrScriptProblem)).toEqual([]);
     await context.close();
   }, 60_000);

@@ -105,6 +105,10 @@ describe('a post without its token is refused by', () => {
         return formOn(await linkPage(changed), '/account/verify/');
       },
     ],
+    [
+      'the password change on the account page',
+      async () => formOn(await accountPage('password'), '/account/password', { current_password: PASSWORD, password: 'Harbour-Juniper-Socket-19', password_repeat: 'Harbour-Juniper-Socket-19' }),
+    ],
     ['the authenticator app enrolment on the account page', async () => formOn(await accountPage('mfa'), '/account/mfa/totp', { code: '123456' })],
     ['the passkey enrolment on the account page', async () => formOn(await accountPage('mfa'), '/account/mfa/passkey', { credential: '{}' })],
     [
