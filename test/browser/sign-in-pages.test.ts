@@ -1,16 +1,21 @@
+import { readFileSync, statSync } from 'node:fs';
 import * as client from 'openid-client';
 import type { Browser as Chromium, Page } from 'playwright-core';
 import { SUPPORTED_LOCALES, type Locale } from '../../src/i18n/locales.js';
 import { translate } from '../../src/i18n/messages.js';
 import { ACR } from '../../src/mfa/acr.js';
 import type { User } from '../../src/users/user.service.js';
-import { addVirtualAuthenticator, launchChromium, screenshot, startCallbackServer, startLocalhostIdp, watchedPage } from '../support/browser-driver.js';
+import { addVirtualAuthenticator, launchChromium, screenshot, screenshotPath, startCallbackServer, startLocalhostIdp, watchedPage } from '../support/browser-driver.js';
 import { asSetup, createTenantFixture, PASSWORD } from '../support/fixtures.js';
 import type { TestIdp } from '../support/test-idp.js';
 import { totpCode } from '../mfa/mfa-pages.js';
 
 type Idp = TestIdp & { publicUrl: string };
 type Callback = Awaited<ReturnType<typeof startCallbackServer>>;
+
+/** The pages the tests below keep a screenshot of, in every language. */
+const SCREENSHOTS = ['login', 'mfa-enrol', 'recovery-codes', 'consent', 'account-mfa', 'account-password', 'mfa', 'invitation'] as const;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Problems a person would not see but that break pages: CSP refusals and script errors (a missing favicon is not one). */
 const isCspOrScriptProblem = (text: string) => /Content Security Policy|CSP violation|Refused to|Uncaught|TypeError|ReferenceError/.test(text);
@@ -22,6 +27,8 @@ describe('sign-in pages in a real browser (Chromium), in every language', () => 
   let oidc: client.Configuration;
   let tenant: Awaited<ReturnType<typeof createTenantFixture>>['tenant'];
   const secrets = new Map<Locale, string>();
+  // Screenshots older than this run are a previous run's, and prove nothing about this one.
+  const startedAt = Date.now();
   const users = new Map<Locale, User>();
 
   beforeAll(async () => {
@@ -216,4 +223,25 @@ describe('sign-in pages in a real browser (Chromium), in every language', () => 
     expect(problems.filter(isCspOrScriptProblem)).toEqual([]);
     await context.close();
   }, 60_000);
+
+  // Last, so that it sees what every test above kept.
+  it('kept a screenshot of every page in every language, each a PNG with a picture in it', () => {
+    const problems = SCREENSHOTS.flatMap((name) =>
+      SUPPORTED_LOCALES.flatMap((locale) => {
+        const path = screenshotPath(name, locale);
+        let file: Buffer;
+        try {
+          // A second's slack for file systems that keep whole seconds.
+          if (statSync(path).mtimeMs < startedAt - 1000) return [`${name}-${locale}: left from an earlier run`];
+          file = readFileSync(path);
+        } catch {
+          return [`${name}-${locale}: missing`];
+        }
+        // The IHDR chunk follows the signature: its width and height are the picture's.
+        const [width, height] = file.length > 24 && file.subarray(0, 8).equals(PNG_SIGNATURE) ? [file.readUInt32BE(16), file.readUInt32BE(20)] : [0, 0];
+        return width > 0 && height > 0 ? [] : [`${name}-${locale}: not a PNG with a picture`];
+      }),
+    );
+    expect(problems).toEqual([]);
+  });
 });

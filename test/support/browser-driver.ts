@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, connect, type Server as TcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/project-root.js';
 import { startTestIdp, type TestIdp, type TestIdpOptions } from './test-idp.js';
@@ -92,11 +92,15 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
   return { page, problems };
 }
 
+/** Where the screenshot of a page in a language is kept as a test artifact. */
+export function screenshotPath(name: string, locale: string): string {
+  return join(projectRoot(), 'test-artifacts', 'screenshots', `${name}-${locale}.png`);
+}
+
 /** Keeps a full-page screenshot as a test artifact: test-artifacts/screenshots/<name>-<locale>.png. */
 export async function screenshot(page: Page, name: string, locale: string): Promise<string> {
-  const dir = join(projectRoot(), 'test-artifacts', 'screenshots');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}-${locale}.png`);
+  const path = screenshotPath(name, locale);
+  mkdirSync(dirname(path), { recursive: true });
   await page.screenshot({ path, fullPage: true });
   return path;
 }
