@@ -297,6 +297,12 @@ export class UserService {
   /**
    * Marks the user active (sign-in, token refresh). Hourly granularity is plenty for an inactivity period of
    * months, and keeps a busy refresh path from writing on every request.
+   *
+   * `lastActiveAt` is personal data, yet deliberately written without a change-log entry. An entry per sign-in
+   * or refresh would turn one overwritten value into a dated record of every use of every app, kept for the
+   * log's whole retention and readable by auditors: a usage trail the field exists to avoid (data
+   * minimisation). Nobody decides this change; the person's own use makes it, and only the inactivity job
+   * reads it. The entries of the changes that remove it (deletion, anonymization) still name it.
    */
   async touchLastActive(tenantId: string, id: string): Promise<void> {
     const now = new Date();

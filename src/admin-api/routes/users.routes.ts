@@ -22,16 +22,21 @@ const UserView = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
-const UserCreate = z.strictObject({
+const Fields = {
   email: z.email().max(320),
   name: Name.optional(),
   given_name: Name.optional(),
   family_name: Name.optional(),
   phone: z.string().regex(/^\+?[0-9 ()-]{5,30}$/, 'a phone number').optional(),
   locale: Locale.optional(),
-  roles: z.array(Role).max(50).default([]),
-});
-const UserUpdate = UserCreate.partial().refine((v) => Object.keys(v).length > 0, 'nothing to change');
+  roles: z.array(Role).max(50),
+};
+const UserCreate = z.strictObject({ ...Fields, roles: Fields.roles.default([]) });
+// Not UserCreate.partial(): its default would turn a PATCH that leaves roles out into one that removes them all.
+const UserUpdate = z
+  .strictObject(Fields)
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 const UserParams = TenantParams.extend({ userId: Id });
 const UserQuery = Page.extend({ email: z.email().optional(), status: UserView.shape.status.optional(), role: Role.optional() });
 
