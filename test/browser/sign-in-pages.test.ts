@@ -7,6 +7,7 @@ import { ACR } from '../../src/mfa/acr.js';
 import type { User } from '../../src/users/user.service.js';
 import { addVirtualAuthenticator, launchChromium, screenshot, screenshotPath, startCallbackServer, startLocalhostIdp, watchedPage } from '../support/browser-driver.js';
 import { asSetup, createTenantFixture, PASSWORD } from '../support/fixtures.js';
+import { queuedMail } from '../support/smtp.js';
 import type { TestIdp } from '../support/test-idp.js';
 import { totpCode } from '../mfa/mfa-pages.js';
 
@@ -182,13 +183,11 @@ describe('sign-in pages in a real browser (Chromium), in every language', () => 
     const email = `invited-${locale}@browser.test`;
     await asSetup(() => idp.services.invitations.create(tenant, { email, name: 'Robin Invited', locale, roles: ['employee'], doors: [] }));
     // The link as the mail carries it, read from the outbox where the queued mail waits.
-    const jobs = await idp.db.models.mailOutbox.find({ tenantId: tenant._id }).lean();
-    const links = jobs.map((job) => idp.services.outbox.open(tenant, job)).filter((m) => m?.to === email);
-    expect(links).toHaveLength(1);
+    const { link } = await queuedMail(idp, tenant, email);
 
     const context = await chromium.newContext({ locale });
     const { page, problems } = await watchedPage(context);
-    const response = await page.goto(links[0]!.link);
+    const response = await page.goto(link);
     expect(response?.status()).toBe(200);
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
     expect(await page.textContent('h1')).toBe(translate(locale, 'invitation.heading', { tenant: tenant.name }));
