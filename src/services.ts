@@ -70,6 +70,6 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   core.users.onSignInFailuresCleared = (tenantId, emailHash) => lockout.clear(tenantId, emailHash);
   const subjectExport = new SubjectExport(models, keyring, core.users, doorPermissions, changeLog);
   const termination = new TerminationService({ db, masterKey, tenants: core.tenants, tenantKeys, keyring, changeLog });
-  const backups = new BackupService({ db, masterKey, tenants: core.tenants, tenantKeys });
+  const backups = new BackupService({ db, masterKey, tenants: core.tenants, tenantKeys, changeLog });
   return { ...core, lockout, subjectExport, termination, backups, ...createAccountServices({ ...core, models, publicUrl: config.publicUrl }) };
 }

@@ -4,8 +4,8 @@ import { toEntry } from './change-log-query.js';
 export type ExportFormat = 'ndjson' | 'csv';
 
 const CSV_COLUMNS = [
-  'seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'requestId', 'ipHash', 'ip',
-  'id', 'prevHash', 'hash',
+  'seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'counts', 'requestId', 'ipHash',
+  'ip', 'id', 'prevHash', 'hash',
 ] as const;
 
 /**
@@ -28,6 +28,7 @@ export async function* formatExport(docs: AsyncIterable<ChangeLogDoc>, format: E
         subjectType: entry.subjectType,
         subjectId: entry.subjectId,
         fields: entry.fields.join(';'),
+        counts: Object.entries(entry.counts ?? {}).map(([name, n]) => `${name}=${n}`).join(';'),
         requestId: entry.requestId ?? '',
         ipHash: entry.ipHash ?? '',
         ip: entry.ip ?? '',

@@ -13,6 +13,11 @@ export interface ChangeInput {
   subjectId: string;
   /** Names of the changed fields, never their values. */
   fields: string[];
+  /**
+   * How many of each, for an entry about many records at once (a backup holding a tenant's users): numbers
+   * under field names, so a count can never carry a value.
+   */
+  counts?: Record<string, number>;
 }
 
 /** Who acts and where from, as the request context says; the address is stored only as `ipHash`. */
@@ -65,9 +70,26 @@ export function validateChange(change: ChangeInput): ChangeInput {
       }
     });
   }
+  if (change.counts !== undefined) issues.push(...countIssues(change.counts));
   if (issues.length) throw new ValidationError(issues);
   // Copied member by member so that nothing else a caller attached to the object reaches the log.
-  return { action: change.action, subjectType: change.subjectType, subjectId: change.subjectId, fields: [...change.fields] };
+  const valid: ChangeInput = { action: change.action, subjectType: change.subjectType, subjectId: change.subjectId, fields: [...change.fields] };
+  if (change.counts !== undefined) valid.counts = Object.fromEntries(Object.entries(change.counts));
+  return valid;
+}
+
+const MAX_COUNTS = 64;
+/** Stored as keys of a document, where some servers refuse a dot. */
+const COUNT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+function countIssues(counts: unknown): FieldIssue[] {
+  if (typeof counts !== 'object' || counts === null || Array.isArray(counts)) return [{ field: 'counts', message: 'must map field names to counts' }];
+  const entries = Object.entries(counts);
+  if (entries.length > MAX_COUNTS) return [{ field: 'counts', message: `at most ${MAX_COUNTS} counts` }];
+  return entries.flatMap(([name, n]) => {
+    if (!COUNT_NAME.test(name)) return [{ field: 'counts', message: 'keys must be plain names (letters, digits, _) of at most 64 characters' }];
+    return Number.isSafeInteger(n) && (n as number) >= 0 ? [] : [{ field: `counts.${name}`, message: 'must be a whole number, at least 0' }];
+  });
 }
 
 /** The provenance of the change being made now; refuses to invent one when nobody is identified. */

@@ -14,6 +14,7 @@ export interface ChangeLogEntry {
   subjectType: string;
   subjectId: string;
   fields: string[];
+  counts?: Record<string, number>;
   requestId?: string;
   ipHash?: string;
   /** Entries written before addresses were hashed only. */

@@ -22,6 +22,8 @@ export interface ChangeLogDoc {
   subjectType: string;
   subjectId: string;
   fields: string[];
+  /** Numbers of records under field names, on entries about many at once (copies of a tenant's data). */
+  counts?: Record<string, number>;
   requestId?: string;
   /** The caller's address as a keyed hash (changeLogIpHash): which entries came from one place, not where. */
   ipHash?: string;
@@ -33,7 +35,7 @@ export interface ChangeLogDoc {
 
 /** The keys a stored entry may have; anything else in a document was not written by us. */
 export const CHANGE_LOG_KEYS = [
-  '_id', 'tenantId', 'seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields',
+  '_id', 'tenantId', 'seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'counts',
   'requestId', 'ipHash', 'ip', 'prevHash', 'hash',
 ] as const;
 
@@ -49,6 +51,7 @@ const ChangeLogSchema = new Schema<ChangeLogDoc>(
     subjectType: { type: String, required: true, immutable: true },
     subjectId: { type: String, required: true, immutable: true },
     fields: { type: [String], required: true, immutable: true },
+    counts: { type: Schema.Types.Mixed, immutable: true },
     requestId: { type: String, immutable: true },
     ipHash: { type: String, immutable: true },
     ip: { type: String, immutable: true },

@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BSON } from 'mongodb';
+import type { ChangeLogService } from '../audit/change-log.service.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { Database } from '../db/database.js';
 import { NotFoundError } from '../errors/http-errors.js';
@@ -8,7 +10,8 @@ import type { TenantService } from '../tenants/tenant.service.js';
 import type { ArchiveScope, Compression } from './archive-format.js';
 import { writeArchive, type ArchiveItem } from './archive-writer.js';
 import { archivedCollections, rawDb, scopeFilter, type ArchivedCollection } from './collections.js';
-import { writeManifest, type Manifest } from './manifest.js';
+import { COPY_ACTIONS, recordCopy, recordedOrRemoved, TenantCounts, tenantOfDocument } from './copy-record.js';
+import { manifestPath, writeManifest, type Manifest } from './manifest.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 import { registryPath } from './registry-file.js';
 import { syncRegistryFile } from './registry.js';
@@ -18,6 +21,8 @@ export interface BackupDeps {
   masterKey: MasterKey;
   tenants: TenantService;
   tenantKeys: TenantKeyRegistry;
+  /** Where each copy is told to the tenants it covers (copy-record.ts). */
+  changeLog: ChangeLogService;
 }
 
 export interface CreateBackupOptions {
@@ -45,6 +50,7 @@ export function backupFileName(createdAt: Date, scope: ArchiveScope): string {
  * A backup of everything, or of one tenant, under BACKUP_DIR: documents streamed from database cursors
  * straight into the archive as stored BSON, never gathered in memory. The key registry stays out (it is what
  * makes a terminated tenant unreadable); the registry file beside the backups is brought up to date after.
+ * Each tenant in it gets a `backup.created` entry with its counts; a backup that cannot be recorded is removed.
  */
 export async function createBackup(deps: BackupDeps, options: CreateBackupOptions): Promise<CreatedBackup> {
   // Tenants made before the key registry still carry their key in their document, which a backup would copy.
@@ -56,8 +62,9 @@ export async function createBackup(deps: BackupDeps, options: CreateBackupOption
   const createdAt = options.now ?? new Date();
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   progress.start('backup', await countDocuments(deps.db, collections, tenantId));
+  const counts = new TenantCounts();
   try {
-    const written = await writeArchive(documents(deps.db, collections, tenantId, progress), {
+    const written = await writeArchive(documents(deps.db, collections, { tenantId, progress, counts }), {
       file: join(options.dir, backupFileName(createdAt, scope)),
       kind: 'backup',
       scope,
@@ -66,6 +73,7 @@ export async function createBackup(deps: BackupDeps, options: CreateBackupOption
       createdAt,
     });
     const manifest = await writeManifest(written);
+    await recordedOrRemoved(() => recordCopy(deps.changeLog, COPY_ACTIONS.backup, counts), [written.file, manifestPath(written.file)]);
     await syncRegistryFile(deps, registryPath(options.dir));
     return { file: written.file, manifest };
   } finally {
@@ -79,14 +87,17 @@ async function tenantScope(tenants: TenantService, slug: string): Promise<Archiv
   return { type: 'tenant', tenantId: tenant._id, slug: tenant.slug };
 }
 
-async function* documents(db: Database, collections: ArchivedCollection[], tenantId: string | undefined, progress: Progress): AsyncGenerator<ArchiveItem> {
+async function* documents(db: Database, collections: ArchivedCollection[], at: { tenantId?: string; progress: Progress; counts: TenantCounts }): AsyncGenerator<ArchiveItem> {
   for (const collection of collections) {
     yield { type: 'collection', name: collection.name };
     // raw: the driver hands over each document's BSON as the server sent it, with no decoding on the way.
-    const cursor = rawDb(db).collection(collection.name).find(scopeFilter(collection, tenantId)!, { raw: true, batchSize: 1000 });
+    const cursor = rawDb(db).collection(collection.name).find(scopeFilter(collection, at.tenantId)!, { raw: true, batchSize: 1000 });
+    const owned = collection.tenantScoped || collection.model === 'tenants';
     for await (const bson of cursor) {
       yield { type: 'document', bson: bson as unknown as Buffer };
-      progress.advance(1);
+      // Decoded only to learn whose it is, and only when the backup holds more than one tenant.
+      if (owned) at.counts.add(at.tenantId ?? tenantOfDocument(collection.name, BSON.deserialize(bson as unknown as Buffer)), collection.name);
+      at.progress.advance(1);
     }
   }
 }

@@ -1,9 +1,11 @@
+import type { ChangeLogService } from '../audit/change-log.service.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { Database } from '../db/database.js';
 import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
 import { ArchiveError, type ArchiveHeader } from './archive-format.js';
 import { ArchiveReader } from './archive-reader.js';
 import { collectionName, rawDb } from './collections.js';
+import { COPY_ACTIONS, recordCopy, TenantCounts } from './copy-record.js';
 import { readManifest } from './manifest.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 import { mergeRegistries } from './registry-file.js';
@@ -16,6 +18,8 @@ export interface RestoreDeps {
   db: Database;
   masterKey: MasterKey;
   tenantKeys: TenantKeyRegistry;
+  /** The target's change log: each restored tenant is told of the restore (copy-record.ts). */
+  changeLog: ChangeLogService;
 }
 
 export interface RestoreOptions {
@@ -54,7 +58,8 @@ export interface RestoreReport {
  *
  * The filter is the deleted-subjects list at restore time: the target's, the registry file's (with its
  * journal of erasures since the last backup) and the backup's own, merged (the backup's list never replaces the current one). Each document passes through
- * `restoredForm`, which knows where a subject's data lives.
+ * `restoredForm`, which knows where a subject's data lives. Each restored tenant then gets a `backup.restored`
+ * entry in its change log, with how many documents came back and how many were left out.
  */
 export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions): Promise<RestoreReport> {
   const progress = options.progress ?? NO_PROGRESS;
@@ -90,12 +95,15 @@ export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions):
     tombstones: 0,
   };
   const second = await ArchiveReader.open(options.file, keys, { expectedSha256: manifest.sha256 });
+  const counts = new TenantCounts();
   progress.start('restore', total);
   try {
-    await writeDocuments(deps.db, second, { tombstones: tombstoneMap(kept), terminated, report, batchSize: options.batchSize ?? 1000, progress });
+    await writeDocuments(deps.db, second, { tombstones: tombstoneMap(kept), terminated, report, counts, batchSize: options.batchSize ?? 1000, progress });
   } finally {
     progress.stop();
   }
+  // After the documents: a restored change log is the chain these entries continue.
+  await recordCopy(deps.changeLog, COPY_ACTIONS.restore, counts);
   report.tombstones = await rawDb(deps.db).collection(collectionName(deps.db.models, 'deletedSubjects')).countDocuments(scopeTenant ? { tenantId: scopeTenant } : {});
   return report;
 }

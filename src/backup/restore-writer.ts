@@ -4,6 +4,7 @@ import { restoredForm, type Tombstones } from '../privacy/restore-filter.js';
 import type { ArchiveReader } from './archive-reader.js';
 import type { RestoreReport } from './backup-restore.js';
 import { collectionName, rawDb, type ModelName } from './collections.js';
+import { skippedKey, tenantOfDocument, type TenantCounts } from './copy-record.js';
 import type { Progress } from './progress.js';
 import type { RegistryTombstone } from './registry-file.js';
 
@@ -29,6 +30,8 @@ export interface WriteContext {
   tombstones: Tombstones;
   terminated: Set<string>;
   report: RestoreReport;
+  /** Per tenant: documents written, and `skipped_<collection>` for those left out about erased people. */
+  counts: TenantCounts;
   batchSize: number;
   progress: Progress;
 }
@@ -65,9 +68,11 @@ export async function writeDocuments(db: Database, reader: ArchiveReader, ctx: W
     const form = restoredForm(model, doc, ctx.tombstones);
     if (!form) {
       ctx.report.skipped[event.collection] = (ctx.report.skipped[event.collection] ?? 0) + 1;
+      ctx.counts.add(tenantOfDocument(event.collection, doc), skippedKey(event.collection));
       continue;
     }
     if (form !== doc) ctx.report.altered[event.collection] = (ctx.report.altered[event.collection] ?? 0) + 1;
+    ctx.counts.add(tenantOfDocument(event.collection, doc), event.collection);
     batch.push(form);
     if (batch.length >= ctx.batchSize) await flush();
   }

@@ -1,7 +1,7 @@
 import { BSON } from 'mongodb';
 import { ArchiveReader } from '../backup/archive-reader.js';
 import { writeArchive, type ArchiveItem } from '../backup/archive-writer.js';
-import type { ModelName } from '../backup/collections.js';
+import { skippedKey, TenantCounts } from '../backup/copy-record.js';
 import { readManifest, writeManifest, type Manifest } from '../backup/manifest.js';
 import { NO_PROGRESS, type Progress } from '../backup/progress.js';
 import { mergeRegistries, type RegistrySnapshot } from '../backup/registry-file.js';
@@ -11,7 +11,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { restoredForm, type Tombstones } from './restore-filter.js';
 import { stagingKeys } from './staging-sealing.js';
-import { fakeUser, stagingClient } from './staging-values.js';
+import { COPIED, fakeUser, stagingClient } from './staging-values.js';
 
 export interface StagingCopyOptions {
   input: string;
@@ -42,17 +42,9 @@ export interface StagingCopyReport {
   skipped: Record<string, number>;
   /** Tenants terminated since the backup: every document of theirs left out. */
   terminatedTenants: { tenantId: string; slug?: string; skipped: number }[];
+  /** Per tenant of the copy: its documents in it, and `skipped_<collection>` (what its change-log entry says). */
+  counts: TenantCounts;
 }
-
-/** Collections in the copy, with their models: the last three as they are (the tenant's set-up, not people). */
-const COPIED = new Map<string, ModelName>([
-  ['tenants', 'tenants'],
-  ['users', 'users'],
-  ['clients', 'clients'],
-  ['roles', 'roles'],
-  ['doors', 'doors'],
-  ['door_permissions', 'doorPermissions'],
-]);
 
 /**
  * Turns a production backup into a copy for test and staging systems. A whitelist: tenants, users, roles,
@@ -72,9 +64,9 @@ export async function makeStagingCopy(options: StagingCopyOptions): Promise<Stag
   const keys = { masterKey: options.productionKey };
   const held = await survey(await ArchiveReader.open(options.input, keys, { expectedSha256: manifest.sha256 }), progress, total);
   const registry = mergeRegistries(options.registry, { tenants: [], deletedSubjects: held.tombstones });
-  const terminated = new Set(registry.tenants.filter((t) => t.destroyedAt && held.tenants.has(t.tenantId)).map((t) => t.tenantId));
+  const destroyed = registry.tenants.filter((t) => t.destroyedAt && held.tenants.has(t.tenantId));
   const reader = await ArchiveReader.open(options.input, keys, { expectedSha256: manifest.sha256 });
-  const state: CopyState = { tenantIds: [], ciphers: new Map(), users: 0, dropped: {}, skipped: {}, tombstones: tombstoneMap(registry.deletedSubjects), terminated: new Map([...terminated].map((id) => [id, 0])) };
+  const state: CopyState = { tenantIds: [], ciphers: new Map(), users: 0, dropped: {}, skipped: {}, counts: new TenantCounts(), tombstones: tombstoneMap(registry.deletedSubjects), terminated: new Map(destroyed.map((t) => [t.tenantId, 0])) };
   progress.start('anonymize', total);
   try {
     const written = await writeArchive(anonymized(reader, options, state, progress), {
@@ -84,7 +76,8 @@ export async function makeStagingCopy(options: StagingCopyOptions): Promise<Stag
       secret: { type: 'master', masterKey: options.stagingKey },
     });
     const terminatedTenants = [...state.terminated].map(([tenantId, skipped]) => ({ tenantId, slug: held.tenants.get(tenantId), skipped }));
-    return { file: written.file, manifest: await writeManifest(written), users: state.users, dropped: state.dropped, skipped: state.skipped, terminatedTenants };
+    const { users, dropped, skipped, counts } = state;
+    return { file: written.file, manifest: await writeManifest(written), users, dropped, skipped, terminatedTenants, counts };
   } finally {
     progress.stop();
   }
@@ -96,6 +89,7 @@ interface CopyState {
   users: number;
   dropped: Record<string, number>;
   skipped: Record<string, number>;
+  counts: TenantCounts;
   tombstones: Tombstones;
   /** Terminated tenant → documents of theirs left out. */
   terminated: Map<string, number>;
@@ -129,8 +123,10 @@ async function* anonymized(reader: ArchiveReader, options: StagingCopyOptions, s
     const source = restoredForm(model, stored, state.tombstones);
     if (!source) {
       state.skipped[event.collection] = (state.skipped[event.collection] ?? 0) + 1;
+      state.counts.add(tenantId, skippedKey(event.collection));
       continue;
     }
+    state.counts.add(tenantId, event.collection);
     if (event.collection === 'tenants') {
       delete source.wrappedDataKey;
       state.tenantIds.push(String(source._id));

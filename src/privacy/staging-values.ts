@@ -1,11 +1,24 @@
+import type { ModelName } from '../backup/collections.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { StagingCopyOptions } from './staging-copy.js';
 import { stagingClientSecret } from './staging-sealing.js';
 
 /**
- * The values a staging copy puts where production's were: fake people (`user-<n>@example.invalid`,
- * `Person <n>`, one known password) and clients with the known staging secret and no contacts.
+ * What a staging copy holds, and the values it puts where production's were: fake people
+ * (`user-<n>@example.invalid`, `Person <n>`, one known password) and clients with the known staging secret and
+ * no contacts.
  */
+
+/** Collections in the copy, with their models: the last three as they are (the tenant's set-up, not people). */
+export const COPIED = new Map<string, ModelName>([
+  ['tenants', 'tenants'],
+  ['users', 'users'],
+  ['clients', 'clients'],
+  ['roles', 'roles'],
+  ['doors', 'doors'],
+  ['door_permissions', 'doorPermissions'],
+]);
+
 /** What a user of the copy keeps: structure, never a value about the person (not even when they were last active). */
 const USER_KEPT = ['_id', 'tenantId', 'emailVerified', 'locale', 'roles', 'status', 'createdAt', 'updatedAt'] as const;
 /** A user of the copy: structure kept, every personal value replaced; an anonymized one stays without any. */

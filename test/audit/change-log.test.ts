@@ -84,6 +84,9 @@ describe('change log entries', () => {
       ['a field name over 64 characters', { fields: ['f'.repeat(65)] }],
       ['an e-mail address as subject id', { subjectId: 'anna@example.com' }],
       ['free text as action', { action: 'changed the phone number' }],
+      ['an e-mail address as a count name', { counts: { 'anna@example.com': 1 } }],
+      ['a value as a count', { counts: { users: 'Anna Svensson' } }],
+      ['a fraction as a count', { counts: { users: 1.5 } }],
     ])('refuses %s, and writes nothing', async (_case, override) => {
       const tenantId = newTenant();
       const change = { ...userUpdated(), ...override } as ChangeInput;
@@ -100,6 +103,15 @@ describe('change log entries', () => {
       expect(JSON.stringify(doc)).not.toMatch(/bob@example\.com|12345678/);
       expect(doc!.fields).toEqual(['email', 'phone']);
     });
+  });
+
+  it('keeps counts under plain names on an entry about many records at once, covered by the chain', async () => {
+    const tenantId = newTenant();
+    const copy = { action: 'backup.created', subjectType: 'tenant', subjectId: tenantId, fields: ['users'], counts: { users: 12, skipped_users: 1 } };
+    const entry = await as(alice, () => h.log.append(tenantId, copy));
+    expect(entry.counts).toEqual({ users: 12, skipped_users: 1 });
+    await h.db.models.changeLog.collection.updateOne({ _id: entry.id as never }, { $set: { 'counts.users': 13 } });
+    expect(await h.log.verify(tenantId)).toMatchObject({ ok: false, firstBroken: { seq: 1, reason: 'hash-mismatch' } });
   });
 
   describe('tenant scope', () => {

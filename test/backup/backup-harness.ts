@@ -5,7 +5,7 @@ import type { Database } from '../../src/db/database.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 export function backupDeps(idp: TestIdp): BackupDeps {
-  return { db: idp.db, masterKey: idp.masterKey, tenants: idp.services.tenants, tenantKeys: idp.services.tenantKeys };
+  return { db: idp.db, masterKey: idp.masterKey, tenants: idp.services.tenants, tenantKeys: idp.services.tenantKeys, changeLog: idp.services.changeLog };
 }
 
 /** The data is lost; the registries (tenant keys, the deleted-subjects list) are not, as they are kept apart. */

@@ -47,7 +47,7 @@ describe('erasures made after the last backup, when the database is then lost', 
     // The database is lost whole, its deleted-subjects list with it; no backup was taken since the erasures.
     lost = await startTestIdp({ masterKey, env: { BACKUP_DIR: dir } });
     expect(await lost.db.models.deletedSubjects.estimatedDocumentCount()).toBe(0);
-    const report = await restoreBackup({ db: lost.db, masterKey: lost.masterKey, tenantKeys: lost.services.tenantKeys }, { file: backup, registryFile: registryPath(dir) });
+    const report = await asSetup(() => restoreBackup(backupDeps(lost!), { file: backup, registryFile: registryPath(dir) }));
 
     expect(report.skipped.users).toBe(erased.length);
     const tenant = await lost.services.tenants.getBySlug('acme');

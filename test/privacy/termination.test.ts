@@ -37,7 +37,7 @@ describe('tenant termination', () => {
     await asSetup(() => idp.services.users.create(acme.tenant, { email: 'bob@acme.test', name: 'Bob Berg', phone: '+45 12 34 56 78' }));
     await signIn(await discoverClient(idp.baseUrl, acme), { email: acme.user.email! });
     operator = await operatorToken(idp);
-    ({ file: backupBefore } = await idp.services.backups.create({ dir }));
+    ({ file: backupBefore } = await asSetup(() => idp.services.backups.create({ dir })));
   });
   afterAll(async () => {
     for (const other of closing) await other.close();
@@ -137,10 +137,8 @@ describe('tenant termination', () => {
   it('restores a backup taken before termination into an empty database without the terminated tenant; the others work', async () => {
     const empty = await startTestIdp({ masterKey, env: { BACKUP_DIR: dir } });
     closing.push(empty);
-    const report = await restoreBackup(
-      { db: empty.db, masterKey: empty.masterKey, tenantKeys: empty.services.tenantKeys },
-      { file: backupBefore, registryFile: registryPath(dir) },
-    );
+    const deps = { db: empty.db, masterKey: empty.masterKey, tenantKeys: empty.services.tenantKeys, changeLog: empty.services.changeLog };
+    const report = await asSetup(() => restoreBackup(deps, { file: backupBefore, registryFile: registryPath(dir) }));
     expect(report.terminatedTenants).toEqual([{ tenantId: acme.tenant._id, slug: 'acme', skipped: expect.any(Number) }]);
     expect(report.terminatedTenants[0]!.skipped).toBeGreaterThan(10);
     expect(await empty.services.tenants.findBySlug('acme')).toBeNull();

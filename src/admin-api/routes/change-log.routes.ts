@@ -20,6 +20,8 @@ const Entry = z.object({
   subject_type: z.string(),
   subject_id: z.string(),
   fields: z.array(z.string()),
+  /** On entries about many records at once (copies: backups, restores, staging copies): how many of each. */
+  counts: z.record(z.string(), z.number()).optional(),
   request_id: z.string().optional(),
   /** The caller's address as a keyed hash: equal for entries from one address, the address itself never stored. */
   ip_hash: z.string().optional(),
@@ -58,6 +60,7 @@ export function changeLogRoutes(services: Services): RouteSpec[] {
               subject_type: e.subjectType,
               subject_id: e.subjectId,
               fields: e.fields,
+              counts: e.counts,
               request_id: e.requestId,
               ip_hash: e.ipHash,
               ip: e.ip,
