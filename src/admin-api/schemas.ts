@@ -6,8 +6,19 @@ export const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case le
 export const Id = z.string().regex(/^[a-z]{3}_[A-Za-z0-9_-]{10,64}$/, 'not an id');
 export const Locale = z.enum(SUPPORTED_LOCALES);
 export const TenantParams = z.object({ tenant: Slug });
+/**
+ * A page cursor is what a list answered as `next_cursor`: the base64url of a key (an id, a name, a slug, a
+ * sequence number). Anything else is refused here, naming `query.cursor`, rather than quietly read as a key.
+ */
+const Cursor = z
+  .string()
+  .max(512)
+  .refine((v) => {
+    const key = Buffer.from(v, 'base64url').toString('utf8');
+    return /^[A-Za-z0-9._:-]{1,200}$/.test(key) && Buffer.from(key, 'utf8').toString('base64url') === v;
+  }, 'not a cursor this API handed out');
 export const Page = z.object({
-  cursor: z.string().max(512).optional(),
+  cursor: Cursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const Timestamp = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
