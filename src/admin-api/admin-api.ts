@@ -55,8 +55,15 @@ export function adminApiRouter(routes: readonly RouteSpec[], deps: AdminApiDeps)
   return router;
 }
 
+/**
+ * Where `warnings` travel when the body cannot hold them (a streamed export, a list): a response header, one
+ * per warning. The deprecated HTTP `Warning` header (RFC 9111) is not reused; this one means only ours.
+ */
+export const WARNING_HEADER = 'Doorway-Warning';
+
 function respond(ctx: Context, result: RouteResult): void {
   if (result.headers) ctx.set(result.headers);
+  if (result.warnings?.length) ctx.set(WARNING_HEADER, result.warnings);
   ctx.status = result.status ?? (result.body === undefined && !result.stream ? 204 : 200);
   if (result.stream) {
     ctx.type = result.stream.type;

@@ -26,7 +26,7 @@ export interface RouteInput<P, Q, B> {
 export interface RouteResult {
   status?: number;
   body?: unknown;
-  /** GDPR consequences of the action, shown to the admin who took it. */
+  /** GDPR consequences of the action, shown to the admin who took it: in a JSON object body, and as headers. */
   warnings?: string[];
   headers?: Record<string, string>;
   /** A streamed body (exports); `body` is ignored when set. */

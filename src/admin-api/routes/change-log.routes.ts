@@ -31,6 +31,10 @@ const Entry = z.object({
 });
 const READERS = ['tenant_admin', 'auditor'] as const;
 
+/** Streamed, so said in a header (see WARNING_HEADER): the entries name people, their admins and their requests. */
+export const CHANGE_LOG_EXPORT_WARNING =
+  "This export holds personal data: who changed whose data and when, by the ids of the people and of the admins who acted, with their requests' provenance. Keep it as safe as the log itself, give it only to whom the controller instructs, and delete copies once their purpose is met.";
+
 function filterOf(q: z.infer<typeof Filter>) {
   return { subjectId: q.subject, actor: q.actor, action: q.action, from: q.from, to: q.to };
 }
@@ -75,13 +79,15 @@ export function changeLogRoutes(services: Services): RouteSpec[] {
       method: 'get',
       path: '/tenants/{tenant}/change-log/export',
       operationId: 'exportChangeLog',
-      summary: 'Export entries as NDJSON or CSV, streamed',
+      summary: 'Export entries as NDJSON or CSV, streamed; the Doorway-Warning header says it holds personal data',
       tag: 'change-log',
       access: { scope: 'tenant', roles: READERS },
       params: TenantParams,
       query: ExportQuery,
-      responses: { 200: { description: 'NDJSON or CSV' } },
+      responses: { 200: { description: 'NDJSON or CSV, with a `Doorway-Warning` header' } },
       handler: ({ tenant, query }) => ({
+        warnings: [CHANGE_LOG_EXPORT_WARNING],
+        headers: { 'cache-control': 'no-store' },
         stream: {
           type: query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
           filename: `change-log-${tenant.slug}.${query.format === 'csv' ? 'csv' : 'ndjson'}`,
