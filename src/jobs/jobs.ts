@@ -7,5 +7,5 @@ import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
 /** Every scheduled job of the deployment, under one set of leases. Built by the app, started by main.ts. */
 export function createScheduler(db: Database, services: Services, config: Pick<Config, 'schedulerIntervalMs'>, logger: SchedulerOptions['logger']): Scheduler {
-  return new Scheduler(new JobLocks(db.models.jobLocks), privacyJobs(services, db.models.users), { intervalMs: config.schedulerIntervalMs, logger });
+  return new Scheduler(new JobLocks(db.models.jobLocks), privacyJobs(services, db.models), { intervalMs: config.schedulerIntervalMs, logger });
 }

@@ -1,24 +1,31 @@
+import type { Models } from '../db/database.js';
 import type { ScheduledJob } from '../jobs/scheduler.js';
 import type { Services } from '../services.js';
 import type { UserModel } from '../users/user.model.js';
 import { InactivityAnonymizer } from './inactivity-anonymizer.js';
+import { purgeStaleInvitations } from './invitation-retention.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 export const ANONYMIZE_INACTIVE = 'anonymize-inactive';
 export const CHANGE_LOG_RETENTION = 'change-log-retention';
+export const INVITATION_RETENTION = 'invitation-retention';
 
-type JobServices = Pick<Services, 'tenants' | 'users' | 'changeLog'>;
+type JobServices = Pick<Services, 'tenants' | 'users' | 'changeLog' | 'subjects'>;
 
 export function inactivityAnonymizer(services: JobServices, users: UserModel, now?: () => Date): InactivityAnonymizer {
   return new InactivityAnonymizer(users, services.tenants, services.users, now);
 }
 
-/** The privacy promises kept by the clock: anonymization after inactivity, and the change log's retention. */
-export function privacyJobs(services: JobServices, users: UserModel): ScheduledJob[] {
+/**
+ * The privacy promises kept by the clock: anonymization after inactivity, the change log's retention, and
+ * invitations that can no longer be accepted purged after theirs.
+ */
+export function privacyJobs(services: JobServices, models: Pick<Models, 'users' | 'invitations' | 'mailOutbox'>): ScheduledJob[] {
   return [
-    { name: ANONYMIZE_INACTIVE, everyMs: DAY_MS, run: () => inactivityAnonymizer(services, users).run() },
+    { name: ANONYMIZE_INACTIVE, everyMs: DAY_MS, run: () => inactivityAnonymizer(services, models.users).run() },
     { name: CHANGE_LOG_RETENTION, everyMs: DAY_MS, run: () => pruneChangeLogs(services) },
+    { name: INVITATION_RETENTION, everyMs: DAY_MS, run: () => purgeStaleInvitations({ ...services, models }) },
   ];
 }
 

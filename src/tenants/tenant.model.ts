@@ -15,6 +15,8 @@ export interface TenantSettings {
   changeLogRetentionDays: number;
   inactivityDays: number;
   invitationTtlHours: number;
+  /** Days an expired, revoked or undeliverable invitation is kept before it is purged (src/privacy/invitation-retention.ts). */
+  invitationRetentionDays?: number;
   /** The password policy's minimum length for this tenant's users (never below 8, see password-policy.ts). */
   passwordMinLength: number;
   /** Failed sign-ins of one account before it is locked (see src/security/login-lockout.ts); default 5. */
@@ -59,6 +61,7 @@ const TenantSchema = new Schema<TenantDoc>(
       changeLogRetentionDays: { type: Number, default: 730 },
       inactivityDays: { type: Number, default: 730 },
       invitationTtlHours: { type: Number, default: 168 },
+      invitationRetentionDays: { type: Number, default: 30, min: 1 },
       passwordMinLength: { type: Number, default: 12 },
       maxFailedLogins: { type: Number, default: 5, min: 1 },
       resources: { type: [ResourceSchema], default: [] },

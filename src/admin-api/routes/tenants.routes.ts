@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_INVITATION_RETENTION_DAYS } from '../../privacy/invitation-retention.js';
 import type { Services } from '../../services.js';
 import type { TenantDoc } from '../../tenants/tenant.model.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
@@ -9,6 +10,7 @@ const Settings = z.strictObject({
   change_log_retention_days: z.number().int().min(30).max(3650).optional(),
   inactivity_days: z.number().int().min(30).max(3650).optional(),
   invitation_ttl_hours: z.number().int().min(1).max(24 * 30).optional(),
+  invitation_retention_days: z.number().int().min(1).max(3650).optional(),
   mfa: z.strictObject({ required_for_roles: z.array(z.string().regex(/^[a-z][a-z0-9_:-]{0,63}$/, 'lower-case role name')).max(50) }).optional(),
 });
 const TenantCreate = z.strictObject({ slug: Slug, name: z.string().trim().min(1).max(200), settings: Settings.optional() });
@@ -23,6 +25,7 @@ const TenantView = z.object({
     change_log_retention_days: z.number(),
     inactivity_days: z.number(),
     invitation_ttl_hours: z.number(),
+    invitation_retention_days: z.number(),
     mfa: z.object({ required_for_roles: z.array(z.string()) }),
   }),
   created_at: z.string(),
@@ -39,6 +42,7 @@ function settingsPatch(s: z.infer<typeof Settings> | undefined) {
       changeLogRetentionDays: s.change_log_retention_days,
       inactivityDays: s.inactivity_days,
       invitationTtlHours: s.invitation_ttl_hours,
+      invitationRetentionDays: s.invitation_retention_days,
       mfa: s.mfa && { requiredForRoles: s.mfa.required_for_roles },
     }).filter(([, v]) => v !== undefined),
   );
@@ -66,6 +70,7 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
       change_log_retention_days: t.settings.changeLogRetentionDays,
       inactivity_days: t.settings.inactivityDays,
       invitation_ttl_hours: t.settings.invitationTtlHours,
+      invitation_retention_days: t.settings.invitationRetentionDays ?? DEFAULT_INVITATION_RETENTION_DAYS,
       mfa: { required_for_roles: t.settings.mfa?.requiredForRoles ?? [] },
     },
     created_at: t.createdAt.toISOString(),
