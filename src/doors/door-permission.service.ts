@@ -1,7 +1,7 @@
 import type { ChangeLogService } from '../audit/change-log.service.js';
 import { provenanceFromContext } from '../audit/change-log-input.js';
 import { newId } from '../db/ids.js';
-import { ConflictError, NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, NotFoundError, ProcessingRestrictedError } from '../errors/http-errors.js';
 import type { RoleMembershipHistory } from '../roles/role-membership-history.js';
 import type { RoleModel } from '../roles/role.model.js';
 import type { UserModel } from '../users/user.model.js';
@@ -64,11 +64,13 @@ export class DoorPermissionService {
     const door = await this.doors.findOne({ tenantId, _id: input.doorId }).lean();
     if (!door) throw new NotFoundError('Door');
     if (door.archivedAt) throw new ConflictError(`Door ${door.key} is archived and takes no new grants`);
-    const holderExists =
+    const holder =
       input.holderType === 'user'
-        ? await this.users.exists({ tenantId, _id: input.holderId })
+        ? await this.users.findOne({ tenantId, _id: input.holderId }, { status: 1 }).lean()
         : await this.roles.exists({ tenantId, name: input.holderId });
-    if (!holderExists) throw new NotFoundError(input.holderType === 'user' ? 'User' : 'Role');
+    if (!holder) throw new NotFoundError(input.holderType === 'user' ? 'User' : 'Role');
+    // A restricted person's data is kept, not put to a new use; revoking what they hold stays possible.
+    if ('status' in holder && holder.status === 'restricted') throw new ProcessingRestrictedError('Processing of this user is restricted: no door is granted to them until it is lifted');
     const { doorId, holderType, holderId, validFrom, validUntil } = input;
     const doc = { _id: newId('dpm'), tenantId, doorId, holderType, holderId, validFrom, validUntil, grantedBy: provenanceFromContext().actor, grantedAt: new Date() };
     const insert = async () => (await this.permissions.insertMany([doc]))[0]!.toObject();

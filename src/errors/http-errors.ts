@@ -56,6 +56,17 @@ export class ConflictError extends HttpError {
   }
 }
 
+/**
+ * The person asked for restriction of processing (GDPR Art. 18): their data is kept, not put to a new use, so a
+ * change of what it is used for (a door, a role) waits until the restriction is lifted. 409, as the user's
+ * state is what stands in the way; its own type, so a client can tell it from any other conflict.
+ */
+export class ProcessingRestrictedError extends HttpError {
+  constructor(message: string) {
+    super(409, 'processing-restricted', message);
+  }
+}
+
 export class UnprocessableError extends HttpError {
   constructor(problem: string, message: string) {
     super(422, problem, message);

@@ -1,6 +1,6 @@
 import { normalizeEmail } from '../crypto/field-cipher.js';
 import { newId } from '../db/ids.js';
-import { ConflictError, NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, NotFoundError, ProcessingRestrictedError } from '../errors/http-errors.js';
 import type { ChangeLogService } from '../audit/change-log.service.js';
 import { currentContext, runWithContext } from '../audit/request-context.js';
 import type { TenantKeyring } from '../tenants/tenant-keyring.js';
@@ -156,7 +156,11 @@ export class UserService {
       fields.push('emailVerified');
     }
     if (patch.locale !== undefined && patch.locale !== current.locale) ($set.locale = patch.locale), fields.push('locale');
-    if (patch.roles !== undefined && JSON.stringify(patch.roles) !== JSON.stringify(current.roles)) ($set.roles = patch.roles), fields.push('roles');
+    if (patch.roles !== undefined && JSON.stringify(patch.roles) !== JSON.stringify(current.roles)) {
+      // Roles decide which doors open and what apps allow: a new use of the data, not a correction of it.
+      if (current.status === 'restricted') throw new ProcessingRestrictedError('Processing of this user is restricted: their roles stay as they are until the restriction is lifted');
+      ($set.roles = patch.roles), fields.push('roles');
+    }
     if (!fields.length) return current;
     await this.changeLog.record(tenant._id, { action: 'user.updated', subjectType: 'user', subjectId: id, fields }, () =>
       this.memberships.alongside(tenant._id, id, current.roles, patch.roles ?? current.roles, () =>

@@ -6,6 +6,8 @@ import { discoverClient, signIn, type SignedIn } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { SETUP_TIMEOUT_MS } from './privacy-fixture.js';
 
+const RESTRICTED = 'urn:doorway:problem:processing-restricted';
+
 describe('restriction of processing', () => {
   let idp: TestIdp;
   let acme: TenantFixture;
@@ -55,6 +57,33 @@ describe('restriction of processing', () => {
       expect(JSON.stringify([decodeJwt(jwt.access_token), introspected])).not.toContain(acme.user.id);
     });
 
+    it('refuses a new door grant with a 409 of its own problem type, and records nothing', async () => {
+      const grants = () => idp.db.models.doorPermissions.countDocuments({ tenantId: acme.tenant._id, holderType: 'user', holderId: acme.user.id });
+      const before = await grants();
+      const res = await call('POST', '/tenants/acme/door-permissions', admin, { door: 'lab', holder: { type: 'user', id: acme.user.id } });
+      expect(res.status).toBe(409);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: RESTRICTED, status: 409 });
+      expect(await grants()).toBe(before);
+      expect((await call('GET', `/tenants/acme/change-log?subject=${acme.user.id}&action=door_permission.granted`, admin)).body.items).toHaveLength(1);
+    });
+
+    it('refuses a change of their roles the same way, and keeps them', async () => {
+      const res = await call('PATCH', `/tenants/acme/users/${acme.user.id}`, admin, { roles: ['employee', 'team_lead', 'night_guard'] });
+      expect(res).toMatchObject({ status: 409, body: { type: RESTRICTED } });
+      expect((await call('GET', `/tenants/acme/users/${acme.user.id}`, admin)).body.roles).toEqual(['employee', 'team_lead']);
+      expect((await call('GET', `/tenants/acme/change-log?subject=${acme.user.id}&action=user.updated`, admin)).body.items).toEqual([]);
+    });
+
+    it('still lets their data be corrected, a grant they hold be revoked, and them be erased', async () => {
+      const bob = (await call('POST', '/tenants/acme/users', admin, { email: 'bob@acme.test', name: 'Bob Berg', roles: ['employee'] })).body;
+      const grant = await call('POST', '/tenants/acme/door-permissions', admin, { door: 'lab', holder: { type: 'user', id: bob.id } });
+      expect((await call('POST', `/tenants/acme/users/${bob.id}/restrict`, admin)).status).toBe(200);
+      expect((await call('PATCH', `/tenants/acme/users/${bob.id}`, admin, { name: 'Bob Bergström' })).body).toMatchObject({ name: 'Bob Bergström', status: 'restricted' });
+      expect((await call('DELETE', `/tenants/acme/door-permissions/${grant.body.id}`, admin)).status).toBe(200);
+      expect((await call('DELETE', `/tenants/acme/users/${bob.id}`, admin)).status).toBe(204);
+    });
+
     it('is recorded in the change log under the acting admin', async () => {
       const log = await call('GET', `/tenants/acme/change-log?subject=${acme.user.id}&action=user.restricted`, admin);
       expect(log.body.items).toEqual([expect.objectContaining({ fields: ['status'], actor: expect.stringMatching(/^service:cli_.+@acme$/) })]);
@@ -64,6 +93,13 @@ describe('restriction of processing', () => {
   describe('when lifted', () => {
     beforeAll(async () => {
       expect((await call('POST', `/tenants/acme/users/${acme.user.id}/unrestrict`, admin)).body).toMatchObject({ status: 'active' });
+    });
+
+    it('takes door grants and role changes again', async () => {
+      const res = await call('PATCH', `/tenants/acme/users/${acme.user.id}`, admin, { roles: ['employee', 'team_lead', 'night_guard'] });
+      expect(res).toMatchObject({ status: 200, body: { roles: ['employee', 'team_lead', 'night_guard'] } });
+      expect((await call('PATCH', `/tenants/acme/users/${acme.user.id}`, admin, { roles: ['employee', 'team_lead'] })).status).toBe(200);
+      expect((await call('POST', '/tenants/acme/door-permissions', admin, { door: 'lab', holder: { type: 'user', id: acme.user.id } })).status).toBe(201);
     });
 
     it('lets them sign in again, their door permissions back in their tokens', async () => {

@@ -77,7 +77,7 @@ export function doorPermissionRoutes(services: Services): RouteSpec[] {
       summary: 'Grant a door to a user or a defined role, optionally inside a validity window',
       params: TenantParams,
       body: GrantBody,
-      responses: { 201: { description: 'Granted', schema: PermissionView }, 409: { description: 'The door is archived' } },
+      responses: { 201: { description: 'Granted', schema: PermissionView }, 409: { description: 'The door is archived, or (`urn:doorway:problem:processing-restricted`) the user is restricted' } },
       handler: async ({ tenant, body }) => {
         const door = await services.doors.getByKey(tenant._id, body.door);
         const input = { doorId: door._id, holderType: body.holder.type, holderId: body.holder.id, validFrom: body.valid_from, validUntil: body.valid_until };

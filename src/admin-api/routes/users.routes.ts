@@ -137,6 +137,7 @@ export function userRoutes(services: Services): RouteSpec[] {
       responses: {
         200: { description: 'The user; `warnings` when a role given now gives access to personal data', schema: UserView },
         403: { description: 'An admin role given or taken away, or the email of an admin changed, by a caller who is not a tenant_admin' },
+        409: { description: '`urn:doorway:problem:processing-restricted`: the roles of a user whose processing is restricted; lift the restriction first' },
       },
       handler: async ({ tenant, params, body, principal }) => {
         const current = await services.users.getById(tenant, params.userId);
