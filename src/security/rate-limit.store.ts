@@ -3,6 +3,7 @@ import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
 import { ipPseudonym } from '../crypto/ip-pseudonym.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { DatabaseCapabilities } from '../db/capabilities.js';
+import { LeasedLimit } from './leased-limit.js';
 
 /**
  * Counters of rate limits and sign-in failures, in MongoDB so that every process of a deployment counts the
@@ -56,6 +57,11 @@ export class RateLimitStore {
       points: limit.points,
       duration: limit.durationSeconds,
     });
+  }
+
+  /** A limit whose points each process takes in leases (leased-limit.ts), for keys busy enough to need it. */
+  leased(prefix: string, limit: RateLimit): LeasedLimit {
+    return new LeasedLimit(this.db.collection(RATE_LIMIT_COLLECTION), prefix, limit);
   }
 
   /**

@@ -23,29 +23,37 @@ interface ProviderClient {
  * allowance by sending its client_id: a confidential client proves it with its secret (any answer but 401,
  * invalid_client), a public client has no secret and so spends it only with requests the provider granted.
  * Everything else spends its IP's allowance alone.
+ *
+ * Both limits are leased (leased-limit.ts): on a busy key a process writes its counter once per lease, not
+ * once per request, and all processes together still never allow more than the limit.
  */
 export function tokenRateLimit(store: RateLimitStore, limits: TokenLimits): Middleware {
-  const perIp = store.limiter('token-ip', limits.perIp);
-  const perClient = store.limiter('token-client', limits.perClient);
+  const perIp = store.leased('token-ip', limits.perIp);
+  const perClient = store.leased('token-client', limits.perClient);
   return async function limitTokenRequests(ctx: Context, next: Next): Promise<void> {
     const { tenant } = ctx.state.runtime as TenantRuntime;
     const claimed = await claimedClientId(ctx);
     const clientKey = claimed && `${tenant._id}:${claimed}`;
     if (clientKey) {
-      const used = await perClient.get(clientKey);
-      if (used && used.consumedPoints >= perClient.points && used.msBeforeNext > 0) return slowDown(ctx, used);
+      const refused = await perClient.refusal(clientKey);
+      if (refused) return slowDown(ctx, refused);
     }
     try {
-      await perIp.consume(store.ipKey(ctx.ip));
+      await perIp.spend(store.ipKey(ctx.ip));
     } catch (err) {
       if (isLimited(err)) return slowDown(ctx, err);
       throw err;
     }
     await next();
     const client = (ctx as { oidc?: { client?: ProviderClient } }).oidc?.client;
-    if (clientKey && client?.clientId === claimed && provedBy(client, ctx.status)) await perClient.penalty(clientKey, 1);
+    if (clientKey && client?.clientId === claimed && provedBy(client, ctx.status)) await perClient.spend(clientKey).catch(ignoreLimited);
     await store.sweepIfDue();
   };
+}
+
+/** A proven request past the client's allowance has been answered already; the next one is refused. */
+function ignoreLimited(err: unknown): void {
+  if (!isLimited(err)) throw err;
 }
 
 function provedBy(client: ProviderClient, status: number): boolean {

@@ -1,0 +1,129 @@
+import { LRUCache } from 'lru-cache';
+import type { Collection } from 'mongodb';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { isDuplicateKey } from '../db/duplicate-key.js';
+import type { RateLimit } from './rate-limit.store.js';
+
+/** What this process knows of one key in one window. */
+interface KeyState {
+  windowStart: number;
+  /** Points of this process's lease not yet spent. */
+  left: number;
+  /** The first slot not known to be taken. */
+  next: number;
+}
+
+interface Slot {
+  _id: string;
+  /** Equal to _id: the collection's unique `key` index must see a value (no sparse indexes on FerretDB). */
+  key: string;
+  expire: Date;
+}
+
+/** A lease is at most this share of the limit, so a small limit (a test's, a strict tenant's) stays exact. */
+const LEASE_SHARE = 1 / 20;
+/** Keys remembered per process; a forgotten key costs a few reads when it comes back, never a wrong answer. */
+const KEYS_KEPT = 10_000;
+
+/**
+ * A limit shared by every process, whose points a process takes a lease at a time: a busy key costs one write
+ * per lease instead of one per request. A window's points are cut into numbered slots of one lease each, and a
+ * process takes a slot by inserting its document, whose `_id` names key, window and slot number: a unique key
+ * is the one guarantee every server keeps under concurrent writers (FerretDB v1 loses concurrent `$inc`s), so
+ * all processes together never allow more than the limit. A lease not used up is lost when its window ends,
+ * so a key can be refused at most (lease size × processes) points early. Windows are fixed, aligned to the
+ * epoch; the slots expire with them (TTL index or the store's sweeper).
+ */
+export class LeasedLimit {
+  readonly leaseSize: number;
+  private readonly slots: number;
+  private readonly known = new LRUCache<string, KeyState>({ max: KEYS_KEPT });
+  private readonly taking = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly collection: Collection<Slot>,
+    private readonly prefix: string,
+    private readonly limit: RateLimit,
+    private readonly options: { maxLease?: number; now?: () => number } = {},
+  ) {
+    const maxLease = options.maxLease ?? 100;
+    this.leaseSize = Math.max(1, Math.min(maxLease, Math.floor(limit.points * LEASE_SHARE)));
+    this.slots = Math.ceil(limit.points / this.leaseSize);
+  }
+
+  /** The refusal `key` gets when no point of its window is left; the database is read only when this process holds none. */
+  async refusal(key: string): Promise<RateLimiterRes | undefined> {
+    if (this.held(key)) return undefined;
+    const window = this.window();
+    const last = await this.collection.findOne({ _id: this.slotId(key, window.start, this.slots - 1) });
+    return last ? this.refused(window) : undefined;
+  }
+
+  /** Spends one point of `key`, taking a lease when this process holds none; rejects with a RateLimiterRes when none is left. */
+  async spend(key: string): Promise<void> {
+    for (;;) {
+      const state = this.held(key);
+      if (state) {
+        state.left -= 1;
+        return;
+      }
+      await this.take(key);
+    }
+  }
+
+  private held(key: string): KeyState | undefined {
+    const state = this.known.get(key);
+    return state && state.left > 0 && state.windowStart === this.window().start ? state : undefined;
+  }
+
+  /** One lease in flight per key: concurrent requests wait for it instead of each taking one. */
+  private take(key: string): Promise<void> {
+    let pending = this.taking.get(key);
+    if (!pending) {
+      pending = this.takeSlot(key).finally(() => this.taking.delete(key));
+      this.taking.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async takeSlot(key: string): Promise<void> {
+    const window = this.window();
+    const known = this.known.get(key);
+    const state: KeyState = known?.windowStart === window.start ? known : { windowStart: window.start, left: 0, next: 0 };
+    this.known.set(key, state);
+    // Slots are taken in order (nobody tries n+1 before seeing n taken), so trying upward from the first slot
+    // not known to be taken never skips a free one.
+    for (let n = state.next; n < this.slots; n++) {
+      const _id = this.slotId(key, window.start, n);
+      try {
+        await this.collection.insertOne({ _id, key: _id, expire: new Date(window.end) });
+      } catch (err) {
+        if (isDuplicateKey(err)) continue;
+        throw err;
+      }
+      state.next = n + 1;
+      state.left = n === this.slots - 1 ? this.limit.points - n * this.leaseSize : this.leaseSize;
+      return;
+    }
+    state.next = this.slots;
+    throw this.refused(window);
+  }
+
+  private window(): { start: number; end: number } {
+    const ms = this.limit.durationSeconds * 1000;
+    const start = Math.floor(this.now() / ms) * ms;
+    return { start, end: start + ms };
+  }
+
+  private slotId(key: string, windowStart: number, n: number): string {
+    return `${this.prefix}:${key}:${windowStart}:${n}`;
+  }
+
+  private refused(window: { end: number }): RateLimiterRes {
+    return new RateLimiterRes(0, window.end - this.now(), this.limit.points);
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { connectDatabase, type Database } from '../../src/db/database.js';
+import { LeasedLimit } from '../../src/security/leased-limit.js';
+import { isLimited, RATE_LIMIT_COLLECTION } from '../../src/security/rate-limit.store.js';
+import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+
+/** Each "process" is a LeasedLimit of its own over one shared counter collection, as two app instances are. */
+describe('leased limits', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    testDb = await connectTestDatabase();
+    db = await connectDatabase(testDb.uri);
+  });
+  afterAll(async () => {
+    await db.close();
+    await testDb.drop();
+  });
+
+  const prefix = () => `lease-${randomBytes(4).toString('hex')}`;
+  /** The clock stands still inside one window, so no spec straddles two. */
+  let now = Date.UTC(2026, 0, 1, 12, 0, 30);
+  const limit = (name: string, points: number) =>
+    new LeasedLimit(db.connection.db!.collection(RATE_LIMIT_COLLECTION), name, { points, durationSeconds: 60 }, { now: () => now });
+  /** Points taken from the shared counter: slots taken times the lease size. */
+  const taken = async (name: string, leaseSize: number) =>
+    (await db.connection.db!.collection(RATE_LIMIT_COLLECTION).countDocuments({ key: { $regex: `^${name}:` } })) * leaseSize;
+  /** Spends `count` points one after another and counts those allowed. */
+  const spendAll = async (process: LeasedLimit, key: string, count: number) => {
+    let allowed = 0;
+    for (let i = 0; i < count; i++) {
+      try {
+        await process.spend(key);
+        allowed += 1;
+      } catch (err) {
+        if (!isLimited(err)) throw err;
+      }
+    }
+    return allowed;
+  };
+
+  it('takes points from the shared counter a lease at a time', async () => {
+    const name = prefix();
+    const process = limit(name, 200);
+    expect(process.leaseSize).toBe(10);
+    await process.spend('k');
+    expect(await taken(name, 10)).toBe(10);
+    await spendAll(process, 'k', 9);
+    expect(await taken(name, 10)).toBe(10);
+    await process.spend('k');
+    expect(await taken(name, 10)).toBe(20);
+  });
+
+  it('never lets two processes together allow more than the limit, and refuses at most a lease each early', async () => {
+    const name = prefix();
+    const [one, two] = [limit(name, 100), limit(name, 100)];
+    const allowed = await Promise.all([spendAll(one, 'k', 80), spendAll(two, 'k', 80)]);
+    const total = allowed[0]! + allowed[1]!;
+    expect(total).toBeLessThanOrEqual(100);
+    expect(total).toBeGreaterThanOrEqual(100 - 2 * one.leaseSize);
+  });
+
+  it('spends exactly the limit in one process, the last lease smaller than the others', async () => {
+    const name = prefix();
+    const process = limit(name, 47);
+    expect(process.leaseSize).toBe(2);
+    expect(await spendAll(process, 'k', 60)).toBe(47);
+  });
+
+  it('lets concurrent requests share one lease instead of each taking one', async () => {
+    const name = prefix();
+    const process = limit(name, 200);
+    await Promise.all(Array.from({ length: 10 }, () => process.spend('k')));
+    expect(await taken(name, 10)).toBe(10);
+  });
+
+  it('reports a key refused once no point is left, in the process that spent them and in another', async () => {
+    const name = prefix();
+    const [one, two] = [limit(name, 20), limit(name, 20)];
+    expect(await spendAll(one, 'k', 20)).toBe(20);
+    expect((await one.refusal('k'))?.msBeforeNext).toBe(30_000);
+    expect(await two.refusal('k')).toBeDefined();
+    expect(await two.spend('k').then(() => 'allowed', (err: unknown) => (isLimited(err) ? 'refused' : err))).toBe('refused');
+  });
+
+  it('starts every window afresh', async () => {
+    const name = prefix();
+    const process = limit(name, 20);
+    expect(await spendAll(process, 'k', 25)).toBe(20);
+    now += 60_000;
+    expect(await process.refusal('k')).toBeUndefined();
+    expect(await spendAll(process, 'k', 25)).toBe(20);
+  });
+});
