@@ -1,7 +1,7 @@
 import { adminClient, serviceToken } from '../support/admin.js';
 import { Browser } from '../support/browser.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
-import { linkIn, makeCertificate, smtpEnv, TestSmtpServer } from '../support/smtp.js';
+import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 describe('email verification after an address changes', () => {
@@ -14,9 +14,7 @@ describe('email verification after an address changes', () => {
     asSetup(() => idp.services.users.create(acme.tenant, { email, password: PASSWORD, name: 'Vera Verified', locale: 'sv', emailVerified: true }));
 
   beforeAll(async () => {
-    const certificate = makeCertificate();
-    smtp = await TestSmtpServer.start({ tls: 'starttls', certificate });
-    idp = await startTestIdp({ mailWorker: true, env: smtpEnv(smtp, certificate) });
+    ({ smtp, idp } = await startIdpWithSmtp());
     acme = await createTenantFixture(idp.services, 'acme');
     call = adminClient(idp);
     admin = await serviceToken(idp, acme.tenant, ['user_manager']);

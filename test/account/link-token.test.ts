@@ -3,7 +3,7 @@ import { adminClient, serviceToken } from '../support/admin.js';
 import { Browser } from '../support/browser.js';
 import { rawDocuments } from '../support/database.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
-import { linkIn, makeCertificate, smtpEnv, TestSmtpServer } from '../support/smtp.js';
+import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 type LinkPath = Parameters<typeof linkIn>[1];
@@ -17,9 +17,7 @@ describe('emailed link tokens', () => {
   let admin: string;
 
   beforeAll(async () => {
-    const certificate = makeCertificate();
-    smtp = await TestSmtpServer.start({ tls: 'starttls', certificate });
-    idp = await startTestIdp({ mailWorker: true, env: smtpEnv(smtp, certificate) });
+    ({ smtp, idp } = await startIdpWithSmtp());
     acme = await createTenantFixture(idp.services, 'acme');
     call = adminClient(idp);
     admin = await serviceToken(idp, acme.tenant, ['tenant_admin']);

@@ -5,7 +5,7 @@ import { adminClient, serviceToken } from '../support/admin.js';
 import { Browser } from '../support/browser.js';
 import { asSetup, createTenantFixture, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
-import { linkIn, makeCertificate, smtpEnv, TestSmtpServer } from '../support/smtp.js';
+import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../security/sign-in-pages.js';
 
@@ -30,9 +30,7 @@ describe('password reset by an emailed link', () => {
   };
 
   beforeAll(async () => {
-    const certificate = makeCertificate();
-    smtp = await TestSmtpServer.start({ tls: 'starttls', certificate });
-    idp = await startTestIdp({ mailWorker: true, env: smtpEnv(smtp, certificate) });
+    ({ smtp, idp } = await startIdpWithSmtp());
     acme = await createTenantFixture(idp.services, 'acme');
     oidc = await discoverClient(idp.baseUrl, acme);
     admin = await serviceToken(idp, acme.tenant, ['tenant_admin']);

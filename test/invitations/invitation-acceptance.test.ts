@@ -6,7 +6,7 @@ import { adminClient, serviceToken } from '../support/admin.js';
 import { Browser } from '../support/browser.js';
 import { createTenantFixture, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
-import { linkIn, makeCertificate, smtpEnv, TestSmtpServer } from '../support/smtp.js';
+import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../security/sign-in-pages.js';
 
@@ -31,9 +31,7 @@ describe('invitations: from the admin API to the first sign-in', () => {
   const invite = (body: Record<string, unknown>) => call('POST', '/tenants/acme/invitations', admin, body);
 
   beforeAll(async () => {
-    const certificate = makeCertificate();
-    smtp = await TestSmtpServer.start({ tls: 'starttls', certificate, auth: { user: 'ses-user', pass: 'ses-secret' } });
-    idp = await startTestIdp({ mailWorker: true, env: smtpEnv(smtp, certificate) });
+    ({ smtp, idp } = await startIdpWithSmtp({ auth: { user: 'ses-user', pass: 'ses-secret' } }));
     call = adminClient(idp);
     acme = await createTenantFixture(idp.services, 'acme');
     admin = await serviceToken(idp, acme.tenant, ['tenant_admin']);

@@ -1,7 +1,7 @@
 import { adminClient, operatorToken, serviceToken } from '../support/admin.js';
 import { Browser } from '../support/browser.js';
 import { asSetup, createTenantFixture, type TenantFixture } from '../support/fixtures.js';
-import { eventually, linkIn, makeCertificate, smtpEnv, TestSmtpServer } from '../support/smtp.js';
+import { eventually, linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 describe('admin API: invitations', () => {
@@ -13,9 +13,7 @@ describe('admin API: invitations', () => {
   const invite = (body: Record<string, unknown>, who = 'adminA') => call('POST', '/tenants/tenant-a/invitations', tokens[who], body);
 
   beforeAll(async () => {
-    const certificate = makeCertificate();
-    smtp = await TestSmtpServer.start({ tls: 'starttls', certificate });
-    idp = await startTestIdp({ mailWorker: true, env: smtpEnv(smtp, certificate) });
+    ({ smtp, idp } = await startIdpWithSmtp());
     call = adminClient(idp);
     a = await createTenantFixture(idp.services, 'tenant-a');
     const b = await createTenantFixture(idp.services, 'tenant-b');

@@ -3,7 +3,7 @@ import { translate } from '../../src/i18n/messages.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { adminClient, serviceToken } from '../support/admin.js';
 import { asSetup, PASSWORD } from '../support/fixtures.js';
-import { linkIn, makeCertificate, smtpEnv, TestSmtpServer } from '../support/smtp.js';
+import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 type Kind = 'invitation' | 'reset' | 'verify';
@@ -20,9 +20,7 @@ describe('account mail in each language', () => {
   let admin: string;
 
   beforeAll(async () => {
-    const certificate = makeCertificate();
-    smtp = await TestSmtpServer.start({ tls: 'starttls', certificate });
-    idp = await startTestIdp({ mailWorker: true, env: smtpEnv(smtp, certificate) });
+    ({ smtp, idp } = await startIdpWithSmtp());
     tenant = await asSetup(() => idp.services.tenants.create({ slug: 'nordlys', name: TENANT_NAME }));
     call = adminClient(idp);
     admin = await serviceToken(idp, tenant, ['tenant_admin']);

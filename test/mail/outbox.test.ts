@@ -4,7 +4,8 @@ import { retryDelay } from '../../src/outbox/outbox.worker.js';
 import { adminClient, serviceToken } from '../support/admin.js';
 import { connectTestDatabase, type TestDatabase } from '../support/database.js';
 import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
-import { eventually, freePort, makeCertificate, smtpEnv, TestSmtpServer, type TestCertificate } from '../support/smtp.js';
+import { freePort } from '../../src/db/launcher/server-process.js';
+import { eventually, makeCertificate, smtpEnv, TestSmtpServer, type TestCertificate } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 /** Everything this file starts, closed at the end whatever happened. */

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { OutboxMessage } from '../../src/outbox/outbox.service.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
-import type { TestIdp } from './test-idp.js';
+import { startTestIdp, type TestIdp } from './test-idp.js';
 
 export interface TestCertificate {
   /** The PEM certificate, self-signed for 127.0.0.1 and localhost: what SMTP_TLS_CA names to trust it. */
@@ -119,7 +119,6 @@ export class TestSmtpServer {
   }
 }
 
-/** A loopback port nothing listens on: where SMTP is "down" until a server starts there. */
 /** The environment that points a test app at this server, trusting its certificate, retrying quickly. */
 export function smtpEnv(smtp: TestSmtpServer | string, certificate?: TestCertificate): Record<string, string> {
   return {
@@ -132,12 +131,12 @@ export function smtpEnv(smtp: TestSmtpServer | string, certificate?: TestCertifi
   };
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** A test app that delivers its mail (worker on) over STARTTLS to a real SMTP server of its own. */
+export async function startIdpWithSmtp(smtpOptions: Omit<TestSmtpOptions, 'tls' | 'certificate'> = {}): Promise<{ smtp: TestSmtpServer; idp: TestIdp }> {
+  const certificate = makeCertificate();
+  const smtp = await TestSmtpServer.start({ ...smtpOptions, tls: 'starttls', certificate });
+  const idp = await startTestIdp({ mailWorker: true, env: smtpEnv(smtp, certificate) });
+  return { smtp, idp };
 }
 
 /** Polls until `check` holds (asynchronous work such as a mail worker); fails naming what never happened. */
