@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../src/observability/logger.js';
 import { createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
+import { attempt } from '../security/sign-in-pages.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 class Capture extends Writable {
@@ -38,6 +39,13 @@ describe('operations', () => {
     // Route labels are names, never raw paths with slugs or ids.
     expect(text).toContain(`route="/t/:slug/interaction/:uid/login"`);
     expect(text).not.toMatch(/route="\/t\/ops/);
+  });
+
+  it('counts a failed sign-in as a failure', async () => {
+    const failures = async () => Number(/idp_logins_total\{result="failure"\} (\d+)/.exec(await (await fetch(`${idp.baseUrl}/metrics`)).text())?.[1] ?? 0);
+    const before = await failures();
+    expect((await attempt(idp.baseUrl, fixture, fixture.user.email!, 'Not-The-Password-1')).status).toBe(400);
+    expect(await failures()).toBe(before + 1);
   });
 
   it('keeps personal data and credentials out of the logs of a whole sign-in', async () => {
