@@ -21,6 +21,10 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   /** Where `backup create` writes and `backup restore` and `backup prune` look; default DATA_DIR/backups. */
   BACKUP_DIR: z.string().min(1).optional(),
+  /** Hours between the scheduled backups of every tenant (0: none, backups are taken from cron instead). */
+  BACKUP_INTERVAL_HOURS: int(0, 8760).default(24),
+  /** Days a backup is kept before the scheduled backup (or `backup prune`) removes it. */
+  BACKUP_KEEP_DAYS: int(1, 3650).default(35),
   /** 32 bytes, base64. Wraps every tenant's data key and private signing keys; never stored in the database. */
   IDP_MASTER_KEY: z
     .string()
@@ -78,6 +82,8 @@ export interface Config {
   dataDir: string;
   /** Relative paths are taken from the project root, like dataDir. */
   backupDir: string;
+  backupIntervalHours: number;
+  backupKeepDays: number;
   masterKey: Buffer | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -143,6 +149,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
     backupDir: e.BACKUP_DIR ?? `${e.DATA_DIR}/backups`,
+    backupIntervalHours: e.BACKUP_INTERVAL_HOURS,
+    backupKeepDays: e.BACKUP_KEEP_DAYS,
     masterKey: e.IDP_MASTER_KEY ? Buffer.from(e.IDP_MASTER_KEY, 'base64') : undefined,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

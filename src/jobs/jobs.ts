@@ -1,3 +1,6 @@
+import { backupDirectory } from '../backup/backup-dir.js';
+import { DEFAULT_KEEP_DAYS } from '../backup/backup-prune.js';
+import { backupJobs } from '../backup/backup.job.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { privacyJobs } from '../privacy/privacy-jobs.js';
@@ -6,6 +9,14 @@ import { JobLocks } from './job-locks.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
 /** Every scheduled job of the deployment, under one set of leases. Built by the app, started by main.ts. */
-export function createScheduler(db: Database, services: Services, config: Pick<Config, 'schedulerIntervalMs'>, logger: SchedulerOptions['logger']): Scheduler {
-  return new Scheduler(new JobLocks(db.models.jobLocks), privacyJobs(services, db.models), { intervalMs: config.schedulerIntervalMs, logger });
+export function createScheduler(
+  db: Database,
+  services: Services,
+  /** Without the backup settings (a command that runs one privacy job), no backup job is registered. */
+  config: Pick<Config, 'schedulerIntervalMs'> & Partial<Pick<Config, 'backupDir' | 'backupIntervalHours' | 'backupKeepDays'>>,
+  logger: SchedulerOptions['logger'],
+): Scheduler {
+  const { backupDir, backupIntervalHours = 0, backupKeepDays = DEFAULT_KEEP_DAYS } = config;
+  const backups = backupDir ? backupJobs(services.backups, { dir: backupDirectory({ backupDir }), everyHours: backupIntervalHours, keepDays: backupKeepDays }) : [];
+  return new Scheduler(new JobLocks(db.models.jobLocks), [...privacyJobs(services, db.models), ...backups], { intervalMs: config.schedulerIntervalMs, logger });
 }
