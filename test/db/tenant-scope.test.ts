@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Model } from 'mongoose';
-import { connectDatabase, type Database, type Models } from '../../src/db/database.js';
+import type { Models } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
 import { UnscopedQueryError } from '../../src/errors/http-errors.js';
 import { oidcEntryId } from '../../src/oidc/oidc-entry.model.js';
-import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
 
 type Doc = Record<string, unknown>;
 /** The tenant collections this specification covers; each must hold its tenant's rows only. */
@@ -96,8 +96,7 @@ const UNSCOPED_CALLS: [string, (model: Model<Doc>, key: Doc, change: Doc, doc: D
 ];
 
 describe('tenant scope of every tenant collection', () => {
-  let testDb: TestDatabase;
-  let db: Database;
+  let db: OpenTestDatabase;
 
   const model = (name: TenantModelName) => db.models[name] as unknown as Model<Doc>;
   /** A filter naming one document by a field other than tenantId. */
@@ -107,12 +106,10 @@ describe('tenant scope of every tenant collection', () => {
   const tenantId = () => newId('ten');
 
   beforeAll(async () => {
-    testDb = await connectTestDatabase();
-    db = await connectDatabase(testDb.uri);
+    db = await openTestDatabase();
   });
   afterAll(async () => {
-    await db.close();
-    await testDb.drop();
+    await db.drop();
   });
 
   describe.each(MODEL_NAMES)('%s', (name) => {

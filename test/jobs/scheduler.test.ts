@@ -1,24 +1,20 @@
-import { connectDatabase, type Database } from '../../src/db/database.js';
 import { JobLocks } from '../../src/jobs/job-locks.js';
 import { Scheduler, type ScheduledJob } from '../../src/jobs/scheduler.js';
 import { currentContext } from '../../src/audit/request-context.js';
-import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
 
 const HOUR = 3600_000;
 const quiet = { info: () => {}, error: () => {} };
 
 describe('scheduler', () => {
-  let testDb: TestDatabase;
-  let db: Database;
+  let db: OpenTestDatabase;
   let counter = 0;
 
   beforeAll(async () => {
-    testDb = await connectTestDatabase();
-    db = await connectDatabase(testDb.uri);
+    db = await openTestDatabase();
   });
   afterAll(async () => {
-    await db.close();
-    await testDb.drop();
+    await db.drop();
   });
 
   /** A job that counts its runs and can be held open, so two processes can be caught running it at once. */

@@ -3,10 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
 import * as client from 'openid-client';
 import { MasterKey } from '../../src/crypto/master-key.js';
-import { connectDatabase, type Database } from '../../src/db/database.js';
 import { SIGNING_ALGS, SigningKeyService } from '../../src/keys/signing-key.service.js';
 import type { KeyStatus, SigningAlg } from '../../src/keys/signing-key.model.js';
-import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
 import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
@@ -42,22 +41,19 @@ async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean,
 }
 
 describe('signing keys', () => {
-  let testDb: TestDatabase;
-  let db: Database;
+  let db: OpenTestDatabase;
   let masterKey: MasterKey;
   let keys: SigningKeyService;
 
   const rawKeys = () => db.models.signingKeys.collection;
 
   beforeAll(async () => {
-    testDb = await connectTestDatabase();
-    db = await connectDatabase(testDb.uri);
+    db = await openTestDatabase();
     masterKey = new MasterKey(randomBytes(32));
     keys = new SigningKeyService(db.models.signingKeys, masterKey);
   });
   afterAll(async () => {
-    await db.close();
-    await testDb.drop();
+    await db.drop();
   });
 
   describe('a new tenant', () => {

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AdapterPayload } from 'oidc-provider';
-import { connectDatabase, type Database } from '../../src/db/database.js';
 import { sweepExpiredEntries } from '../../src/oidc/expired-entries.sweeper.js';
 import { MongoAdapter } from '../../src/oidc/mongo-adapter.js';
-import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
 
 const HOUR = 3600;
 
@@ -27,8 +26,7 @@ function tokenPayload(kind: string, extra: Partial<AdapterPayload> = {}): Adapte
 }
 
 describe('oidc adapter', () => {
-  let testDb: TestDatabase;
-  let db: Database;
+  let db: OpenTestDatabase;
   let tenantA: string;
   let tenantB: string;
 
@@ -42,16 +40,14 @@ describe('oidc adapter', () => {
   }
 
   beforeAll(async () => {
-    testDb = await connectTestDatabase();
-    db = await connectDatabase(testDb.uri);
+    db = await openTestDatabase();
   });
   beforeEach(() => {
     tenantA = uniqueId('ten_a');
     tenantB = uniqueId('ten_b');
   });
   afterAll(async () => {
-    await db.close();
-    await testDb.drop();
+    await db.drop();
   });
 
   describe('upsert and find', () => {

@@ -1,19 +1,15 @@
-import { connectDatabase, type Database } from '../../src/db/database.js';
 import { restoredForm, RESTORE_ACTOR, type Tombstones } from '../../src/privacy/restore-filter.js';
 import { NO_SUBJECT_DATA, SUBJECT_DATA } from '../../src/privacy/subject-data.registry.js';
-import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
 
 describe('where a subject’s data lives', () => {
-  let testDb: TestDatabase;
-  let db: Database;
+  let db: OpenTestDatabase;
 
   beforeAll(async () => {
-    testDb = await connectTestDatabase();
-    db = await connectDatabase(testDb.uri);
+    db = await openTestDatabase();
   });
   afterAll(async () => {
-    await db.close();
-    await testDb.drop();
+    await db.drop();
   });
 
   it('names every registered collection, either as holding subject data or as holding none', () => {

@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { connectDatabase, type Database } from '../../src/db/database.js';
 import { LeasedLimit } from '../../src/security/leased-limit.js';
 import { isLimited, RATE_LIMIT_COLLECTION } from '../../src/security/rate-limit.store.js';
-import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
 
 /** Each "process" is a LeasedLimit of its own over one shared counter collection, as two app instances are. */
 describe('leased limits', () => {
-  let testDb: TestDatabase;
-  let db: Database;
+  let db: OpenTestDatabase;
 
   beforeAll(async () => {
-    testDb = await connectTestDatabase();
-    db = await connectDatabase(testDb.uri);
+    db = await openTestDatabase();
   });
   afterAll(async () => {
-    await db.close();
-    await testDb.drop();
+    await db.drop();
   });
 
   const prefix = () => `lease-${randomBytes(4).toString('hex')}`;

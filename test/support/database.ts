@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EJSON } from 'bson';
 import { MongoClient, type Db } from 'mongodb';
+import { connectDatabase, type Database } from '../../src/db/database.js';
 
 export interface TestDatabase {
   /** Connection string whose path names this test file's own database. */
@@ -59,4 +60,19 @@ export async function rawDocuments(db: Db): Promise<{ collection: string; text: 
     for (const doc of await db.collection(name).find({}).toArray()) found.push({ collection: name, text: EJSON.stringify(doc) });
   }
   return found;
+}
+
+/** This file's own database, opened through the data layer (models, indexes, capabilities); `drop` closes it too. */
+export type OpenTestDatabase = Database & { drop(): Promise<void> };
+
+export async function openTestDatabase(): Promise<OpenTestDatabase> {
+  const testDb = await connectTestDatabase();
+  const db = await connectDatabase(testDb.uri);
+  return {
+    ...db,
+    async drop() {
+      await db.close();
+      await testDb.drop();
+    },
+  };
 }

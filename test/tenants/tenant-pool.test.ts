@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as client from 'openid-client';
 import { MasterKey } from '../../src/crypto/master-key.js';
-import { connectDatabase, type Database } from '../../src/db/database.js';
 import { createServices, type Services } from '../../src/services.js';
 import { TenantPool, type TenantPoolOptions } from '../../src/tenants/tenant-pool.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { Browser } from '../support/browser.js';
-import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
 import { createTenantFixture, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
@@ -33,18 +32,15 @@ interface FakeRuntime {
 }
 
 describe('tenant pool', () => {
-  let testDb: TestDatabase;
-  let db: Database;
+  let db: OpenTestDatabase;
   let services: Services;
 
   beforeAll(async () => {
-    testDb = await connectTestDatabase();
-    db = await connectDatabase(testDb.uri);
+    db = await openTestDatabase();
     services = createServices(db, new MasterKey(randomBytes(32)), { argon2: { memoryCost: 8192, timeCost: 1, parallelism: 1 } });
   });
   afterAll(async () => {
-    await db.close();
-    await testDb.drop();
+    await db.drop();
   });
 
   /**
