@@ -22,7 +22,7 @@ interface Slot {
 
 /** A lease is at most this share of the limit, so a small limit (a test's, a strict tenant's) stays exact. */
 const LEASE_SHARE = 1 / 20;
-/** Keys remembered per process; a forgotten key costs a few reads when it comes back, never a wrong answer. */
+/** Keys remembered per process; a forgotten key costs a search when it comes back, never a wrong answer. */
 const KEYS_KEPT = 10_000;
 
 /**
@@ -93,13 +93,18 @@ export class LeasedLimit {
     this.known.set(key, state);
     // Slots are taken in order (nobody tries n+1 before seeing n taken), so trying upward from the first slot
     // not known to be taken never skips a free one.
+    let searched = false;
     for (let n = state.next; n < this.slots; n++) {
       const _id = this.slotId(key, window.start, n);
       try {
         await this.collection.insertOne({ _id, key: _id, expire: new Date(window.end) });
       } catch (err) {
-        if (isDuplicateKey(err)) continue;
-        throw err;
+        if (!isDuplicateKey(err)) throw err;
+        // Others have been taking this key's slots: find the first free one in log(slots) reads, not one
+        // failed insert per slot (a large limit has thousands).
+        if (!searched) n = (await this.firstFree(key, window.start, n + 1)) - 1;
+        searched = true;
+        continue;
       }
       state.next = n + 1;
       state.left = n === this.slots - 1 ? this.limit.points - n * this.leaseSize : this.leaseSize;
@@ -107,6 +112,17 @@ export class LeasedLimit {
     }
     state.next = this.slots;
     throw this.refused(window);
+  }
+
+  /** The first slot from `from` on that is not taken; slots are taken in order, so a binary search finds it. */
+  private async firstFree(key: string, windowStart: number, from: number): Promise<number> {
+    let [low, high] = [from, this.slots];
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if (await this.collection.findOne({ _id: this.slotId(key, windowStart, mid) }, { projection: { _id: 1 } })) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   private window(): { start: number; end: number } {

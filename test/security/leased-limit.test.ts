@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { LeasedLimit } from '../../src/security/leased-limit.js';
 import { isLimited, RATE_LIMIT_COLLECTION } from '../../src/security/rate-limit.store.js';
@@ -78,6 +79,21 @@ describe('leased limits', () => {
     expect((await one.refusal('k'))?.msBeforeNext).toBe(30_000);
     expect(await two.refusal('k')).toBeDefined();
     expect(await two.spend('k').then(() => 'allowed', (err: unknown) => (isLimited(err) ? 'refused' : err))).toBe('refused');
+  });
+
+  it('finds the first free slot by search when other processes have taken many, with one failed insert', async () => {
+    const name = prefix();
+    const collection = db.connection.db!.collection(RATE_LIMIT_COLLECTION);
+    const windowStart = now - (now % 60_000);
+    const slot = (i: number) => `${name}:k:${windowStart}:${i}`;
+    await collection.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: slot(i), key: slot(i) })) as never);
+    const inserts = jest.spyOn(collection, 'insertOne');
+    const newcomer = new LeasedLimit(collection as never, name, { points: 1_000_000, durationSeconds: 60 }, { now: () => now });
+    expect(newcomer.leaseSize).toBe(100);
+    await newcomer.spend('k');
+    expect(await collection.findOne({ _id: slot(300) } as never)).not.toBeNull();
+    expect(inserts).toHaveBeenCalledTimes(2);
+    inserts.mockRestore();
   });
 
   it('starts every window afresh', async () => {
