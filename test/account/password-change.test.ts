@@ -1,16 +1,16 @@
 import * as client from 'openid-client';
 import { translate } from '../../src/i18n/messages.js';
-import commonPasswords from '../../src/security/common-passwords.json' with { type: 'json' };
 import type { User } from '../../src/users/user.service.js';
 import { Browser } from '../support/browser.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
+import { breachedPassword } from '../support/passwords.js';
 import { discoverClient, signIn, type SignedIn } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../security/sign-in-pages.js';
 
 const NEW_PASSWORD = 'Quarry-Lilac-Tuba-Meridian-64';
 /** Long enough that the breached list alone refuses it. */
-const BREACHED = commonPasswords.passwords.find((p) => p.length >= 12)!;
+const BREACHED = breachedPassword();
 
 describe('changing one’s own password on the account page', () => {
   let idp: TestIdp;

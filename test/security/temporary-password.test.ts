@@ -1,19 +1,15 @@
 import * as client from 'openid-client';
 import { translate } from '../../src/i18n/messages.js';
-import commonPasswords from '../../src/security/common-passwords.json' with { type: 'json' };
 import { formAction } from '../support/browser.js';
 import { adminClient, operatorToken, serviceToken } from '../support/admin.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
+import { breachedPassword } from '../support/passwords.js';
 import { discoverClient, signIn, type StepAnswer } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from './sign-in-pages.js';
 
 const STRONG = 'Lantern-Orchard-Velvet-42';
 
-/** The first password of the bundled breached list that is long enough to fail on that alone. */
-function commonPassword(minLength: number): string {
-  return commonPasswords.passwords.find((p) => p.length >= minLength)!;
-}
 
 describe('temporary password set by an admin', () => {
   let idp: TestIdp;
@@ -73,7 +69,7 @@ describe('temporary password set by an admin', () => {
     const minLength = 12;
     it.each([
       ['short', 'Qx7#mpl2', 'too_short', 'de'],
-      ['common', commonPassword(minLength), 'breached', 'da'],
+      ['common', breachedPassword(minLength), 'breached', 'da'],
       ['personal', 'Ingrid-Halvorsen-Lantern-77', 'contains_personal_data', 'sv'],
       ['weak', 'qwertyuiop1234', 'too_weak', 'en'],
     ])('refuses a %s password (%s) with its reason in the reader\'s language', async (_kind, password, problem, language) => {
