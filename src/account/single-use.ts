@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 
 interface KeyDoc {
   _id: string;
@@ -27,7 +28,7 @@ export class SingleUse {
       await this.keys.insertOne({ _id: key, at: new Date() });
       return true;
     } catch (err) {
-      if ((err as { code?: unknown }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }

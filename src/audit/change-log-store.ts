@@ -1,6 +1,7 @@
 import type { ChangeLogAnchorModel } from './change-log-anchor.model.js';
 import { genesis, type ChainStart } from './change-log-chain.js';
 import type { ChangeLogDoc, ChangeLogModel } from './change-log.model.js';
+import { ignoreDuplicateKey } from '../db/duplicate-key.js';
 
 /**
  * The stored shape of one tenant's chain: where it starts (anchor or genesis), where it ends (tail), and the
@@ -43,9 +44,7 @@ export class ChangeLogStore {
     // collides on _id, which is the outcome we want.
     const filter = { _id: tenantId, tenantId, seq: { $lt: last.seq } };
     const update = { $set: { seq: last.seq, hash: last.hash, prunedAt } };
-    await this.anchors.updateOne(filter, update, { upsert: true }).catch((err: { code?: unknown }) => {
-      if (err.code !== 11000) throw err;
-    });
+    await this.anchors.updateOne(filter, update, { upsert: true }).catch(ignoreDuplicateKey);
   }
 
   /** Ascending by seq, streamed; the cursor is closed even when the consumer stops early. */

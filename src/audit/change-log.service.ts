@@ -8,6 +8,7 @@ import * as q from './change-log-query.js';
 import { ChangeLogStore } from './change-log-store.js';
 import { ChangeLogBrokenError, ChangeLogBusyError } from './change-log.errors.js';
 import type { ChangeLogDoc, ChangeLogModel } from './change-log.model.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 
 export interface ChangeLogOptions {
   now?: () => Date;
@@ -55,7 +56,7 @@ export class ChangeLogService {
         } catch (err) {
           // Another process took this seq (unique index): chain onto its entry instead. No pause before the
           // retry: one appender wins every round, and waiting would only hand the next round to the winner.
-          if ((err as { code?: unknown }).code !== 11000) throw err;
+          if (!isDuplicateKey(err)) throw err;
         }
       }
       throw new ChangeLogBusyError();

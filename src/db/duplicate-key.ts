@@ -4,3 +4,8 @@ const DUPLICATE_KEY = 11000;
 export function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === DUPLICATE_KEY;
 }
+
+/** For `.catch` where a concurrent writer got there first and its write is the outcome wanted. */
+export function ignoreDuplicateKey(error: unknown): void {
+  if (!isDuplicateKey(error)) throw error;
+}

@@ -1,6 +1,7 @@
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/http-errors.js';
 import type { DoorDoc, DoorModel } from './door.model.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 
 /** A door's key is the `door_id` lock back-ends match on: it never changes, so it must be right when created. */
 export const DOOR_KEY = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -22,7 +23,7 @@ export class DoorService {
       return door!.toObject();
     } catch (err) {
       // Two creations of one key at once: the unique index decides, the loser hears what the check would have said.
-      if ((err as { code?: unknown }).code === 11000) throw new ConflictError(`Door ${input.key} already exists`);
+      if (isDuplicateKey(err)) throw new ConflictError(`Door ${input.key} already exists`);
       throw err;
     }
   }

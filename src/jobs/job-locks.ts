@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { JobLockModel } from './job-lock.model.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 
 /**
  * Leases on scheduled jobs, so that of all the processes of a deployment one runs a job at a time, and a run
@@ -26,7 +27,7 @@ export class JobLocks {
       const lock = await this.locks.findOneAndUpdate(filter, update, { upsert: true, new: true }).lean();
       return lock?.owner === this.owner;
     } catch (err) {
-      if ((err as { code?: unknown }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }

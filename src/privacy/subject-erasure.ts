@@ -3,6 +3,7 @@ import { provenanceFromContext } from '../audit/change-log-input.js';
 import type { Models } from '../db/database.js';
 import type { TombstoneReason } from './deleted-subject.model.js';
 import { subjectDataPlaces, type SubjectDataModel } from './subject-data.registry.js';
+import { ignoreDuplicateKey } from '../db/duplicate-key.js';
 
 /** Each registered model is a tenant collection keyed as the registry says; one shape fits all of them here. */
 function placeModel(models: Models, name: SubjectDataModel): Model<Record<string, unknown>> {
@@ -75,9 +76,7 @@ export class SubjectErasure {
   private async tombstone(tenantId: string, subjectId: string, reason: TombstoneReason, at: Date): Promise<void> {
     // An erasure outranks an earlier anonymization of the same subject; never the other way round.
     const update = reason === 'erased' ? { $set: { reason }, $setOnInsert: { deletedAt: at } } : { $setOnInsert: { reason, deletedAt: at } };
-    await this.models.deletedSubjects.updateOne({ tenantId, subjectId }, update, { upsert: true }).catch((err: { code?: unknown }) => {
-      // Two erasures of one subject at once: the other one wrote it.
-      if (err.code !== 11000) throw err;
-    });
+    // Two erasures of one subject at once: the other one wrote it.
+    await this.models.deletedSubjects.updateOne({ tenantId, subjectId }, update, { upsert: true }).catch(ignoreDuplicateKey);
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { MasterKey } from '../crypto/master-key.js';
 import { dataKeyAad } from '../tenants/tenant-keyring.js';
 import type { TenantKeyDoc, TenantKeyModel } from './tenant-key.model.js';
+import { ignoreDuplicateKey } from '../db/duplicate-key.js';
 
 export type TenantKeyEntry = Pick<TenantKeyDoc, 'tenantId' | 'wrappedDataKey' | 'destroyedAt'>;
 
@@ -28,9 +29,7 @@ export class TenantKeyRegistry {
     const fields = entry.destroyedAt ? { destroyedAt: entry.destroyedAt } : { wrappedDataKey: entry.wrappedDataKey };
     await this.keys
       .updateOne({ tenantId: entry.tenantId, _id: entry.tenantId }, { $setOnInsert: { ...fields, createdAt: new Date() } }, { upsert: true })
-      .catch((err: { code?: unknown }) => {
-        if (err.code !== 11000) throw err;
-      });
+      .catch(ignoreDuplicateKey);
   }
 
   async find(tenantId: string): Promise<TenantKeyEntry | null> {

@@ -3,6 +3,7 @@ import type { DoorPermissionService } from '../doors/door-permission.service.js'
 import { ConflictError, NotFoundError, ValidationError } from '../errors/http-errors.js';
 import type { UserModel } from '../users/user.model.js';
 import type { RoleDoc, RoleModel } from './role.model.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 
 /** A role's name is the value in the `roles` claim, the same rule as the roles written on users. */
 export const ROLE_NAME = /^[a-z][a-z0-9_:-]{0,63}$/;
@@ -31,7 +32,7 @@ export class RoleService {
       const [role] = await this.roles.insertMany([{ _id: newId('rol'), tenantId, name: input.name, description: input.description }]);
       return role!.toObject();
     } catch (err) {
-      if ((err as { code?: unknown }).code === 11000) throw new ConflictError(`Role ${input.name} already exists`);
+      if (isDuplicateKey(err)) throw new ConflictError(`Role ${input.name} already exists`);
       throw err;
     }
   }

@@ -7,7 +7,9 @@ import { LeasedLimit } from './leased-limit.js';
 
 /**
  * Counters of rate limits and sign-in failures, in MongoDB so that every process of a deployment counts the
- * same requests (rate-limiter-flexible's RateLimiterMongo, documents `{ key, points, expire }`). Not a model of
+ * same requests: rate-limiter-flexible's RateLimiterMongo counters (`{ key, points, expire }`, for the account
+lockout, which needs exact counts) and the slots of leased limits (`{ _id, key, expire }`, leased-limit.ts: the
+per-IP sign-in limit and the token limits, which only need their bound). Not a model of
  * the registry: no tenant scope (a per-IP limit spans tenants; tenant-bound keys carry the tenant id), nothing
  * worth a backup, and no subject id: keys are keyed hashes (IP addresses, email blind indexes) that live for
  * one window, 24 hours at most.
@@ -83,6 +85,11 @@ export class RateLimitStore {
 /** A refused `consume` rejects with the limiter's state, any other rejection is a storage failure. */
 export function isLimited(err: unknown): err is RateLimiterRes {
   return err instanceof RateLimiterRes;
+}
+
+/** For spending past a limit where the request has been answered already: the next one is refused. */
+export function ignoreLimited(err: unknown): void {
+  if (!isLimited(err)) throw err;
 }
 
 /** Whole seconds until a limited key may try again, at least one. */

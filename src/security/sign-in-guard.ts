@@ -1,4 +1,3 @@
-import type { RateLimiterMongo } from 'rate-limiter-flexible';
 import { runWithContext, currentContext } from '../audit/request-context.js';
 import { normalizeEmail } from '../crypto/field-cipher.js';
 import { ConflictError } from '../errors/http-errors.js';
@@ -6,7 +5,8 @@ import type { TenantKeyring } from '../tenants/tenant-keyring.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { UserService } from '../users/user.service.js';
 import { DEFAULT_MAX_FAILED_LOGINS, type LoginLockout } from './login-lockout.js';
-import { retryAfterSeconds, type RateLimit, type RateLimitStore } from './rate-limit.store.js';
+import type { LeasedLimit } from './leased-limit.js';
+import { ignoreLimited, retryAfterSeconds, type RateLimit, type RateLimitStore } from './rate-limit.store.js';
 
 /** Why an attempt is refused before its password is looked at, and for how long. */
 export type SignInRefusal = { reason: 'account' | 'network'; seconds: number };
@@ -32,7 +32,8 @@ export const LOCKOUT_ACTOR = { type: 'system', id: 'lockout' } as const;
  * lock itself needs the account, and it is applied after the same answer has been decided.
  */
 export class SignInGuard {
-  private readonly perIp: RateLimiterMongo;
+  /** Leased, like the token limits: exact across processes on every server (see leased-limit.ts). */
+  private readonly perIp: LeasedLimit;
 
   constructor(
     private readonly lockout: LoginLockout,
@@ -41,21 +42,19 @@ export class SignInGuard {
     private readonly keyring: TenantKeyring,
     limits: SignInLimits,
   ) {
-    this.perIp = store.limiter('signin-ip', limits.failuresPerIp);
+    this.perIp = store.leased('signin-ip', limits.failuresPerIp);
   }
 
   async refusal(tenant: TenantDoc, email: string, ip: string): Promise<SignInRefusal | null> {
-    const network = await this.perIp.get(this.store.ipKey(ip));
-    if (network && network.consumedPoints >= this.perIp.points && network.msBeforeNext > 0) {
-      return { reason: 'network', seconds: retryAfterSeconds(network) };
-    }
+    const network = await this.perIp.refusal(this.store.ipKey(ip));
+    if (network) return { reason: 'network', seconds: retryAfterSeconds(network) };
     const seconds = await this.lockout.waitSeconds(tenant._id, this.accountKey(tenant, email));
     return seconds ? { reason: 'account', seconds } : null;
   }
 
   /** A wrong password or an unknown email: counted for the address and the account key alike. */
   async failed(tenant: TenantDoc, email: string, ip: string): Promise<void> {
-    await this.perIp.penalty(this.store.ipKey(ip), 1);
+    await this.perIp.spend(this.store.ipKey(ip)).catch(ignoreLimited);
     const { failures } = await this.lockout.recordFailure(tenant._id, this.accountKey(tenant, email));
     if (failures >= (tenant.settings.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS)) await this.lock(tenant, email);
   }

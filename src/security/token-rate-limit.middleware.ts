@@ -1,7 +1,7 @@
 import type { Context, Middleware, Next } from 'koa';
 import type { RateLimiterRes } from 'rate-limiter-flexible';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
-import { isLimited, retryAfterSeconds, type RateLimit, type RateLimitStore } from './rate-limit.store.js';
+import { ignoreLimited, isLimited, retryAfterSeconds, type RateLimit, type RateLimitStore } from './rate-limit.store.js';
 import { claimedClientId } from './token-request-client.js';
 
 export interface TokenLimits {
@@ -49,11 +49,6 @@ export function tokenRateLimit(store: RateLimitStore, limits: TokenLimits): Midd
     if (clientKey && client?.clientId === claimed && provedBy(client, ctx.status)) await perClient.spend(clientKey).catch(ignoreLimited);
     await store.sweepIfDue();
   };
-}
-
-/** A proven request past the client's allowance has been answered already; the next one is refused. */
-function ignoreLimited(err: unknown): void {
-  if (!isLimited(err)) throw err;
 }
 
 function provedBy(client: ProviderClient, status: number): boolean {

@@ -2,6 +2,7 @@ import { PLATFORM_TENANT } from '../admin-api/principal.js';
 import { ConflictError } from '../errors/http-errors.js';
 import type { Services } from '../services.js';
 import type { TenantDoc } from './tenant.model.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 
 /**
  * The tenant platform operators belong to: their service accounts get their admin API tokens from its token
@@ -14,7 +15,7 @@ export async function ensurePlatformTenant(services: Pick<Services, 'tenants'>):
   try {
     return await services.tenants.create({ slug: PLATFORM_TENANT, name: 'Platform' });
   } catch (err) {
-    if (!(err instanceof ConflictError) && (err as { code?: unknown }).code !== 11000) throw err;
+    if (!(err instanceof ConflictError) && !isDuplicateKey(err)) throw err;
     return services.tenants.getBySlug(PLATFORM_TENANT);
   }
 }
