@@ -6,7 +6,7 @@ import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../s
 import { breachedPassword } from '../support/passwords.js';
 import { discoverClient, signIn, type SignedIn } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { alertOf } from '../security/sign-in-pages.js';
+import { alertOf } from '../support/sign-in-pages.js';
 
 const NEW_PASSWORD = 'Quarry-Lilac-Tuba-Meridian-64';
 /** Long enough that the breached list alone refuses it. */

@@ -8,7 +8,7 @@ import { REFUSED_FOR_SIGRID } from '../support/passwords.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { alertOf } from '../security/sign-in-pages.js';
+import { alertOf } from '../support/sign-in-pages.js';
 
 const NEW_PASSWORD = 'violet-harbour-quantum-lamp-78';
 /** Long enough that the breached list alone refuses it. */

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../src/observability/logger.js';
 import { createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
-import { attempt } from '../security/sign-in-pages.js';
+import { attempt } from '../support/sign-in-pages.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 class Capture extends Writable {

@@ -5,7 +5,7 @@ import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../s
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { queuedMail } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { expectFormRefused, signInToStep } from './sign-in-pages.js';
+import { expectFormRefused, signInToStep } from '../support/sign-in-pages.js';
 
 const STRONG = 'Lantern-Orchard-Velvet-42';
 

@@ -1,7 +1,7 @@
 import { formAction } from '../support/browser.js';
 import { createTenantFixture, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { expectFormRefused, openLogin, submitLogin, type LoginPage } from './sign-in-pages.js';
+import { expectFormRefused, openLogin, submitLogin, type LoginPage } from '../support/sign-in-pages.js';
 
 /** Every form we render carries a token bound to the browser and to what the form acts on. */
 describe('forms refuse posts without their token', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { translate } from '../../src/i18n/messages.js';
 import { createTenantFixture, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { attempt, type Answer } from './sign-in-pages.js';
+import { attempt, type Answer } from '../support/sign-in-pages.js';
 
 const WRONG = 'not-the-password-at-all';
 

@@ -4,7 +4,7 @@ import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../s
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { queuedMail } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { attempt, openLogin, submitLogin, type Answer } from './sign-in-pages.js';
+import { attempt, openLogin, submitLogin, type Answer } from '../support/sign-in-pages.js';
 
 const WRONG = 'not-the-password-at-all';
 

@@ -1,6 +1,6 @@
 import { createTenantFixture, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { openLogin } from './sign-in-pages.js';
+import { openLogin } from '../support/sign-in-pages.js';
 
 const directives = (csp: string | null) =>
   new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));

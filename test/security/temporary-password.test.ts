@@ -6,7 +6,7 @@ import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../s
 import { breachedPassword } from '../support/passwords.js';
 import { discoverClient, signIn, type StepAnswer } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { alertOf } from './sign-in-pages.js';
+import { alertOf } from '../support/sign-in-pages.js';
 
 const STRONG = 'Lantern-Orchard-Velvet-42';
 

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { attempt } from '../security/sign-in-pages.js';
+import { attempt } from '../support/sign-in-pages.js';
 
 /** The cost an argon2 hash was made with, read from its PHC string (`$argon2id$v=19$m=…,p=…,t=…$salt$hash`). */
 function costOf(hash: string): { memoryCost: number; timeCost: number; parallelism: number } {

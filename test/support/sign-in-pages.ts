@@ -1,7 +1,7 @@
 import type { Locale } from '../../src/i18n/locales.js';
 import { translate } from '../../src/i18n/messages.js';
-import { Browser, formAction } from '../support/browser.js';
-import { REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
+import { Browser, formAction } from './browser.js';
+import { REDIRECT_URI, type TenantFixture } from './fixtures.js';
 
 /** Helpers that use our sign-in pages the way a person's browser does. */
 
