@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { MongoClient } from 'mongodb';
 import { freePort } from '../src/db/launcher/server-process.js';
 import { projectRoot } from '../src/project-root.js';
 import { withDatabaseName } from './support/database.js';
@@ -15,6 +16,8 @@ import { withDatabaseName } from './support/database.js';
 describe('npm start', () => {
   const root = projectRoot();
   const dataDir = join(root, '.data', `test-start-${randomBytes(4).toString('hex')}`);
+  // A developer who points the tests at their own server gets a database of its own here, for both starts.
+  const ownDatabase = process.env.MONGODB_URI && withDatabaseName(process.env.MONGODB_URI, `idp_start_${randomBytes(4).toString('hex')}`);
   let port: number;
   let server: ChildProcess | undefined;
 
@@ -24,12 +27,16 @@ describe('npm start', () => {
   afterAll(async () => {
     if (server?.exitCode === null && server.signalCode === null) process.kill(-server.pid!, 'SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
+    if (ownDatabase) {
+      const client = await MongoClient.connect(ownDatabase);
+      await client.db().dropDatabase();
+      await client.close();
+    }
   });
 
   function environment(): NodeJS.ProcessEnv {
-    const { MONGODB_URI, IDP_TEST_MONGODB_URI: _test, IDP_MASTER_KEY: _key, ...env } = process.env;
-    // A developer who points the tests at their own server gets a database of its own here, seeded on request.
-    const database = MONGODB_URI ? { MONGODB_URI: withDatabaseName(MONGODB_URI, `idp_start_${randomBytes(4).toString('hex')}`), SEED_DEMO: 'true' } : {};
+    const { MONGODB_URI: _uri, IDP_TEST_MONGODB_URI: _test, IDP_MASTER_KEY: _key, ...env } = process.env;
+    const database = ownDatabase ? { MONGODB_URI: ownDatabase, SEED_DEMO: 'true' } : {};
     return { ...env, ...database, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'development' };
   }
 

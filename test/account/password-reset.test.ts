@@ -10,7 +10,6 @@ import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../support/sign-in-pages.js';
 
 const NEW_PASSWORD = 'copper-meadow-lantern-fjord-41';
-/** Long enough that the breached list alone refuses it. */
 
 describe('password reset by an emailed link', () => {
   let smtp: TestSmtpServer;

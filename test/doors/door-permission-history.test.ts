@@ -152,7 +152,9 @@ describe('door permission history', () => {
 
     it("records each membership change with the actor of the user's change-log entry", async () => {
       const id = await person('mover@history.test', ['archivist']);
-      await setRoles(id, ['visitor']);
+      // Another caller for the change, so each membership change must carry its own entry's actor.
+      const other = await serviceToken(idp, tenant, ['tenant_admin']);
+      expect((await call('PATCH', `/tenants/history/users/${id}`, other, { roles: ['visitor'] })).status).toBe(200);
       const log = (await call('GET', `/tenants/history/change-log?subject=${id}`, admin)).body.items as { action: string; actor: string }[];
       expect(log.map((e) => e.action)).toEqual(['user.updated', 'user.created']);
       const changes = await idp.db.models.roleMembershipChanges.find({ tenantId, userId: id }).lean();
@@ -161,6 +163,7 @@ describe('door permission history', () => {
         ['added', 'visitor', log[0]!.actor],
         ['removed', 'archivist', log[0]!.actor],
       ]);
+      expect(log[0]!.actor).not.toBe(log[1]!.actor);
     });
 
     it('does not count a role given today for a date before', async () => {

@@ -11,7 +11,6 @@ import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../support/sign-in-pages.js';
 
 const NEW_PASSWORD = 'violet-harbour-quantum-lamp-78';
-/** Long enough that the breached list alone refuses it. */
 
 /** As a person does it: open the link's page (which sets the form's token), then send the form. */
 async function submit(link: string, form: Record<string, string>): Promise<Response> {

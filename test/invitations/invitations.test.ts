@@ -85,29 +85,29 @@ describe('admin API: invitations', () => {
     expect((await new Browser().request(newLink)).status).toBe(200);
   });
 
-  it("expires after the tenant's own period (48 hours here), and a resend starts that period again", async () => {
+  it("expires after the tenant's own period (72 hours here), and a resend starts that period again", async () => {
     const HOUR = 3_600_000;
-    const created = await call('POST', '/tenants', tokens.operator, { slug: 'brief', name: 'Brief Stay', settings: { invitation_ttl_hours: 48 } });
-    expect(created.body.settings.invitation_ttl_hours).toBe(48);
+    const created = await call('POST', '/tenants', tokens.operator, { slug: 'brief', name: 'Brief Stay', settings: { invitation_ttl_hours: 72 } });
+    expect(created.body.settings.invitation_ttl_hours).toBe(72);
     const brief = (await idp.services.tenants.findBySlug('brief'))!;
     const admin = await serviceToken(idp, brief, ['tenant_admin']);
     const hoursLeft = (invitation: { expires_at: string }) => (new Date(invitation.expires_at).getTime() - Date.now()) / HOUR;
 
     const invited = await call('POST', '/tenants/brief/invitations', admin, { email: 'guest@brief.test', locale: 'en' });
     expect(invited.status).toBe(202);
-    expect(hoursLeft(invited.body)).toBeGreaterThan(47.99);
-    expect(hoursLeft(invited.body)).toBeLessThanOrEqual(48);
+    expect(hoursLeft(invited.body)).toBeGreaterThan(71.99);
+    expect(hoursLeft(invited.body)).toBeLessThanOrEqual(72);
     const stored = await idp.db.models.invitations.findOne({ tenantId: brief._id, _id: invited.body.id }).lean();
     expect(stored!.expiresAt.toISOString()).toBe(invited.body.expires_at);
-    expect((await smtp.mailTo('guest@brief.test')).mail.text).toContain('in 2 days');
+    expect((await smtp.mailTo('guest@brief.test')).mail.text).toContain('in 3 days');
 
-    // A day and a half later, as far as the invitation can tell: 12 hours left, then a resend.
+    // Two and a half days later, as far as the invitation can tell: 12 hours left, then a resend.
     await idp.db.models.invitations.updateOne({ tenantId: brief._id, _id: invited.body.id }, { $set: { expiresAt: new Date(Date.now() + 12 * HOUR) } });
     const resent = await call('POST', `/tenants/brief/invitations/${invited.body.id}/resend`, admin);
     expect(resent.status).toBe(202);
-    expect(hoursLeft(resent.body)).toBeGreaterThan(47.99);
-    expect(hoursLeft(resent.body)).toBeLessThanOrEqual(48);
-    expect((await smtp.mailTo('guest@brief.test', 2)).mail.text).toContain('in 2 days');
+    expect(hoursLeft(resent.body)).toBeGreaterThan(71.99);
+    expect(hoursLeft(resent.body)).toBeLessThanOrEqual(72);
+    expect((await smtp.mailTo('guest@brief.test', 2)).mail.text).toContain('in 3 days');
   });
 
   it('revokes a pending invitation once, and refuses to resend or revoke it again', async () => {

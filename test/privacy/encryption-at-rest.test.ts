@@ -1,19 +1,10 @@
-import { EJSON } from 'bson';
 import { ADMIN_API_PREFIX } from '../../src/admin-api/admin-api.js';
+import { changeLogIpHash } from '../../src/audit/change-log-input.js';
 import { adminClient, serviceToken } from '../support/admin.js';
+import { rawDocuments } from '../support/database.js';
 import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { personWithDataEverywhere, SETUP_TIMEOUT_MS, type Person } from './privacy-fixture.js';
-
-/** Every document of every collection, as the database holds it, as text. */
-async function rawDocuments(idp: TestIdp): Promise<{ collection: string; text: string }[]> {
-  const db = idp.db.connection.db!;
-  const found: { collection: string; text: string }[] = [];
-  for (const { name } of await db.listCollections().toArray()) {
-    for (const doc of await db.collection(name).find({}).toArray()) found.push({ collection: name, text: EJSON.stringify(doc) });
-  }
-  return found;
-}
 
 /** An address no loopback test traffic has: if it is anywhere in the database, it came from the header. */
 const CLIENT_IP = '198.51.100.23';
@@ -42,7 +33,7 @@ describe('personal data at rest', () => {
   afterAll(() => idp.close());
 
   it('has data about the person in the collections the registry names', async () => {
-    const collections = new Set((await rawDocuments(idp)).filter((d) => d.text.includes(person.id)).map((d) => d.collection));
+    const collections = new Set((await rawDocuments(idp.db.connection.db!)).filter((d) => d.text.includes(person.id)).map((d) => d.collection));
     for (const name of ['users', 'oidc_entries', 'door_permissions', 'invitations', 'account_tokens', 'mfa_factors', 'mfa_challenges', 'change_log']) {
       expect(collections).toContain(name);
     }
@@ -58,14 +49,14 @@ describe('personal data at rest', () => {
 
   it('holds none of their email, names or phone number in clear, in any document of any collection', async () => {
     const values = [...Object.values(person.values), acme.user.email!, acme.user.name!];
-    const leaks = (await rawDocuments(idp)).flatMap(({ collection, text }) =>
+    const leaks = (await rawDocuments(idp.db.connection.db!)).flatMap(({ collection, text }) =>
       values.filter((v) => text.toLowerCase().includes(v.toLowerCase())).map((v) => `${collection}: ${v}`),
     );
     expect(leaks).toEqual([]);
   });
 
   it('stores no ID token or other JWT, whose payload would carry the name and email in base64', async () => {
-    const jwts = (await rawDocuments(idp)).filter(({ text }) => /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\./.test(text)).map((d) => d.collection);
+    const jwts = (await rawDocuments(idp.db.connection.db!)).filter(({ text }) => /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\./.test(text)).map((d) => d.collection);
     expect(jwts).toEqual([]);
   });
 
@@ -76,7 +67,7 @@ describe('personal data at rest', () => {
   });
 
   it("holds the client's address (X-Forwarded-For behind a trusted proxy) in no document of any collection", async () => {
-    const found = (await rawDocuments(idp)).filter(({ text }) => text.includes(CLIENT_IP)).map((d) => d.collection);
+    const found = (await rawDocuments(idp.db.connection.db!)).filter(({ text }) => text.includes(CLIENT_IP)).map((d) => d.collection);
     expect(found).toEqual([]);
   });
 
@@ -88,6 +79,8 @@ describe('personal data at rest', () => {
     expect(latest).toMatchObject({ fields: ['locale'], ip_hash: expect.stringMatching(/^[\w-]{22}$/) });
     expect(latest).not.toHaveProperty('ip');
     expect(before!.ip_hash).toBe(latest!.ip_hash);
+    // The proxy's client, not the loopback address the request really came from.
+    expect(latest!.ip_hash).toBe(changeLogIpHash(idp.masterKey)(acme.tenant._id, CLIENT_IP));
     const exported = await call('GET', `/tenants/acme/change-log/export?subject=${person.id}`, auditor);
     expect(exported.body).toContain(latest!.ip_hash);
     expect(exported.body).not.toContain(CLIENT_IP);

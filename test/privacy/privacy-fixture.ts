@@ -1,10 +1,9 @@
 import * as client from 'openid-client';
 import { generate } from 'otplib';
-import { messageField } from '../../src/outbox/outbox.service.js';
-import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { Browser, formAction } from '../support/browser.js';
 import { asSetup, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn, type SignedIn } from '../support/sign-in.js';
+import { queuedMail } from '../support/smtp.js';
 import type { TestIdp } from '../support/test-idp.js';
 
 /**
@@ -40,13 +39,6 @@ export function personalValues(tag: string): PersonalValues {
   };
 }
 
-/** The sealed mail the outbox holds for `subjectId`, opened as its worker would. */
-export async function queuedMail(idp: TestIdp, tenant: TenantDoc, subjectId: string): Promise<{ link: string; to: string }> {
-  const job = await idp.db.models.mailOutbox.findOne({ tenantId: tenant._id, subjectId }).sort({ createdAt: -1 }).lean();
-  if (!job?.message) throw new Error(`No queued mail about ${subjectId}`);
-  return JSON.parse(idp.services.keyring.cipherFor(tenant).decrypt(job.message, messageField(job._id))) as { link: string; to: string };
-}
-
 /**
  * A person with data in every place the registry names: invited by mail and accepted, with a profile,
  * door grants of their own and through a role, a sign-in (session, grant, tokens), a sign-in left half way
@@ -60,7 +52,7 @@ export async function personWithDataEverywhere(idp: TestIdp, fixture: TenantFixt
   const invitation = await asSetup(() =>
     services.invitations.create(tenant, { email: values.email, name: values.name, roles: ['employee', 'team_lead'], doors: [{ doorKey: 'main-entrance' }] }),
   );
-  const { link } = await queuedMail(idp, tenant, invitation.id);
+  const { link } = await queuedMail(idp, tenant, values.email);
   const accepted = await services.invitationAcceptance.accept(tenant, link.split('/').pop()!, { name: values.name, password: PASSWORD }, {});
   if (!accepted.ok) throw new Error(`Invitation not accepted: ${accepted.problem}`);
   const id = accepted.userId;

@@ -7,7 +7,8 @@ import { registryPath } from '../../src/backup/registry-file.js';
 import { MasterKey } from '../../src/crypto/master-key.js';
 import type { StagingCopyReport } from '../../src/privacy/staging-copy.js';
 import type { User } from '../../src/users/user.service.js';
-import { rawDocuments } from '../backup/backup-harness.js';
+import { rawDb } from '../../src/backup/collections.js';
+import { rawDocuments } from '../support/database.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
@@ -95,13 +96,14 @@ describe('anonymized staging copies of a backup', () => {
   });
 
   it('holds no personal value or secret of production anywhere, in any collection', async () => {
-    const documents = await rawDocuments(staging.db);
+    const documents = await rawDocuments(rawDb(staging.db));
     expect(documents.length).toBeGreaterThan(10);
-    const found = documents.flatMap((d) => [...productionValues].filter((value) => d.json.includes(value)).map((value) => `${d.collection}: ${value}`));
+    const found = documents.flatMap((d) => [...productionValues].filter((value) => d.text.includes(value)).map((value) => `${d.collection}: ${value}`));
     expect(found).toEqual([]);
     expect(documents.some((d) => d.collection === 'oidc_entries')).toBe(false);
     // Production's change log stays behind; staging's own starts with the restore of the copy.
     const log = await staging.db.models.changeLog.find({ tenantId: { $exists: true } }).lean();
+    expect(log.length).toBeGreaterThan(0);
     expect(log.map((e) => e.action)).toEqual(log.map(() => 'backup.restored'));
   });
 
@@ -141,7 +143,7 @@ describe('anonymized staging copies of a backup', () => {
     expect(report.terminatedTenants).toEqual([{ tenantId: beta.tenant._id, slug: 'beta', skipped: expect.any(Number) }]);
     expect(report.terminatedTenants[0]!.skipped).toBeGreaterThan(5);
     expect(await staging.services.tenants.findBySlug('beta')).toBeNull();
-    const found = (await rawDocuments(staging.db)).filter((d) => d.json.includes(beta.tenant._id));
+    const found = (await rawDocuments(rawDb(staging.db))).filter((d) => d.text.includes(beta.tenant._id));
     expect(found).toEqual([]);
   });
 

@@ -15,6 +15,7 @@ import { dataKeyAad } from '../../src/tenants/tenant-keyring.js';
 import { adminClient, operatorToken, platformTenant, serviceToken } from '../support/admin.js';
 import { asSetup, createTenantFixture, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
+import { backupDeps } from '../backup/backup-harness.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 describe('tenant termination', () => {
@@ -137,8 +138,7 @@ describe('tenant termination', () => {
   it('restores a backup taken before termination into an empty database without the terminated tenant; the others work', async () => {
     const empty = await startTestIdp({ masterKey, env: { BACKUP_DIR: dir } });
     closing.push(empty);
-    const deps = { db: empty.db, masterKey: empty.masterKey, tenantKeys: empty.services.tenantKeys, changeLog: empty.services.changeLog };
-    const report = await asSetup(() => restoreBackup(deps, { file: backupBefore, registryFile: registryPath(dir) }));
+    const report = await asSetup(() => restoreBackup(backupDeps(empty), { file: backupBefore, registryFile: registryPath(dir) }));
     expect(report.terminatedTenants).toEqual([{ tenantId: acme.tenant._id, slug: 'acme', skipped: expect.any(Number) }]);
     expect(report.terminatedTenants[0]!.skipped).toBeGreaterThan(10);
     expect(await empty.services.tenants.findBySlug('acme')).toBeNull();

@@ -62,9 +62,9 @@ export async function rawDocuments(db: Db): Promise<{ collection: string; text: 
   return found;
 }
 
-/** This file's own database, opened through the data layer (models, indexes, capabilities); `drop` closes it too. */
 export type OpenTestDatabase = Database & { drop(): Promise<void> };
 
+/** This file's own database, opened through the data layer (models, indexes, capabilities); `drop` closes it too. */
 export async function openTestDatabase(): Promise<OpenTestDatabase> {
   const testDb = await connectTestDatabase();
   const db = await connectDatabase(testDb.uri);
