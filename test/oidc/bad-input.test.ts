@@ -1,6 +1,7 @@
 import { Browser, formAction } from '../support/browser.js';
 import { createTenantFixture, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { authorizeUrl } from '../support/sign-in-pages.js';
 
 const STACK_TRACE = /\n\s+at [\w.<>]+ \(|node_modules|\.ts:\d+/;
 
@@ -16,16 +17,7 @@ describe('bad input', () => {
   afterAll(() => idp.close());
 
   async function loginPage(browser: Browser, uiLocales = 'en'): Promise<{ action: string; url: string }> {
-    const params = new URLSearchParams({
-      client_id: fixture.clientId,
-      response_type: 'code',
-      scope: 'openid',
-      redirect_uri: REDIRECT_URI,
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-      ui_locales: uiLocales,
-    });
-    const { url, res } = await browser.follow(`${idp.baseUrl}/t/acme/auth?${params}`);
+    const { url, res } = await browser.follow(authorizeUrl(idp.baseUrl, fixture, { ui_locales: uiLocales }));
     return { action: new URL(formAction(await res.text(), '/login'), url).href, url };
   }
 

@@ -1,21 +1,13 @@
 import { createTenantFixture, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
-import { openLogin } from '../support/sign-in-pages.js';
+import { authorizeUrl, openLogin } from '../support/sign-in-pages.js';
 
 const directives = (csp: string | null) =>
   new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
 
 /** The authorization request and the login page it leads to, over plain fetch: every Set-Cookie on the way. */
 async function rawLoginPage(idp: TestIdp, fixture: TenantFixture, headers: Record<string, string>): Promise<{ page: Response; cookies: string[] }> {
-  const params = new URLSearchParams({
-    client_id: fixture.clientId,
-    response_type: 'code',
-    scope: 'openid',
-    redirect_uri: REDIRECT_URI,
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    code_challenge_method: 'S256',
-  });
-  const auth = await fetch(`${idp.baseUrl}/t/${fixture.tenant.slug}/auth?${params}`, { headers, redirect: 'manual' });
+  const auth = await fetch(authorizeUrl(idp.baseUrl, fixture), { headers, redirect: 'manual' });
   const cookie = auth.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const page = await fetch(new URL(auth.headers.get('location')!, idp.baseUrl), { headers: { ...headers, cookie }, redirect: 'manual' });
   return { page, cookies: [...auth.headers.getSetCookie(), ...page.headers.getSetCookie()].filter((c) => !/expires=Thu, 01 Jan 1970/i.test(c)) };

@@ -13,9 +13,8 @@ export interface LoginPage {
   action: string;
 }
 
-/** The login page of a fresh authorization request from the fixture's app. */
-export async function openLogin(baseUrl: string, fixture: TenantFixture, options: { browser?: Browser; uiLocales?: string } = {}): Promise<LoginPage> {
-  const browser = options.browser ?? new Browser();
+/** A code + PKCE authorization request of the fixture's app (a fixed verifier: no test exchanges the code). */
+export function authorizeUrl(baseUrl: string, fixture: TenantFixture, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams({
     client_id: fixture.clientId,
     response_type: 'code',
@@ -23,10 +22,15 @@ export async function openLogin(baseUrl: string, fixture: TenantFixture, options
     redirect_uri: REDIRECT_URI,
     code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     code_challenge_method: 'S256',
-    prompt: 'consent',
-    ...(options.uiLocales ? { ui_locales: options.uiLocales } : {}),
+    ...extra,
   });
-  const { url, res } = await browser.follow(`${baseUrl}/t/${fixture.tenant.slug}/auth?${params}`);
+  return `${baseUrl}/t/${fixture.tenant.slug}/auth?${params}`;
+}
+
+/** The login page of a fresh authorization request from the fixture's app. */
+export async function openLogin(baseUrl: string, fixture: TenantFixture, options: { browser?: Browser; uiLocales?: string } = {}): Promise<LoginPage> {
+  const browser = options.browser ?? new Browser();
+  const { url, res } = await browser.follow(authorizeUrl(baseUrl, fixture, { prompt: 'consent', ...(options.uiLocales ? { ui_locales: options.uiLocales } : {}) }));
   const html = await res.text();
   return { browser, url, html, action: new URL(formAction(html, '/login'), url).href };
 }
