@@ -9,6 +9,7 @@ import type { Csrf } from '../security/csrf.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { UserService } from '../users/user.service.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
+import { accountNav } from './account-nav.js';
 import type { AccountSessions } from './sessions.service.js';
 import { requireSignedIn, signedInOf } from './signed-in.js';
 
@@ -50,6 +51,7 @@ export function sessionsRouter(router: Router, deps: SessionsPageDeps): void {
       ...page,
       title: translate(page.locale, 'title.sessions'),
       signedIn: true,
+      nav: accountNav(tenant.slug, page.locale, 'sessions'),
       sessions,
       notice: ctx.query.ended === '1' ? translate(page.locale, 'sessions.ended') : undefined,
       hidden: csrf.hidden(ctx, `sessions:${signedIn.sessionId}`),
