@@ -1,14 +1,11 @@
 import type { Browser as Chromium } from 'playwright-core';
 import { translate } from '../../src/i18n/messages.js';
-import { launchChromium, startCallbackServer, startLocalhostIdp, watchedPage } from '../support/browser-driver.js';
+import { isCspOrScriptProblem, launchChromium, startCallbackServer, startLocalhostIdp, watchedPage } from '../support/browser-driver.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
 import { authorizeUrl } from '../support/sign-in-pages.js';
 import type { TestIdp } from '../support/test-idp.js';
 
 type Callback = Awaited<ReturnType<typeof startCallbackServer>>;
-
-/** Problems a person would not see but that break pages: CSP refusals and script errors (a missing favicon is not one). */
-const isCspOrScriptProblem = (text: string) => /Content Security Policy|CSP violation|Refused to|Uncaught|TypeError|ReferenceError/.test(text);
 
 describe('error pages and the account navigation in a real browser (Chromium)', () => {
   let idp: TestIdp & { publicUrl: string };
