@@ -20,6 +20,8 @@ export function errorMiddleware(logger: Logger, views: ViewRenderer) {
         logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
       }
       ctx.status = problem.status;
+      // The answer depends on what was asked for: a cache must not hand a browser's page to a program.
+      ctx.vary('Accept');
       if (wantsHtml(ctx)) return renderErrorPage(ctx, views, errorKindOf(problem.status, err instanceof UnknownTenantError));
       ctx.type = 'application/problem+json';
       ctx.body = { ...problem, instance: ctx.path, request_id: ctx.state.requestId };

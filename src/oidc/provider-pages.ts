@@ -30,6 +30,8 @@ export function providerPages(tenant: TenantDoc, views: ViewRenderer) {
       const content = errorContent(page.locale, kind, { code: out.error, reference: ctx.state.requestId, tenantName: tenant.name });
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
+      // The provider chose this page over JSON by the Accept header, as the error middleware does.
+      ctx.vary('Accept');
       ctx.body = views.render('error', { ...page, ...content });
     },
     logoutSource(ctx: KoaContextWithOIDC, form: string): void {

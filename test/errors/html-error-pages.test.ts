@@ -26,6 +26,7 @@ async function expectPage(res: Response, status: number, locale: Locale, ...keys
   expect(html).toContain(`<html lang="${locale}"`);
   for (const key of keys) expect(html).toContain(escapeHtml(translate(locale, key)));
   expect(html).not.toMatch(STACK_TRACE);
+  expect(res.headers.get('vary')).toMatch(/\bAccept\b/i);
   const nonce = /style-src 'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
   expect(nonce).toBeTruthy();
   expect(html).toContain(`<style nonce="${nonce}">`);
@@ -63,6 +64,7 @@ describe('error pages for browsers, problem+json for programs', () => {
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(await res.json()).toMatchObject({ status: 404, type: 'urn:doorway:problem:not-found', detail: 'Tenant not found' });
+      expect(res.headers.get('vary')).toMatch(/\bAccept\b/i);
     });
   });
 
