@@ -113,7 +113,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   });
 
   const app = new Koa({ proxy: config.trustProxy, keys: cookieKeys(masterKey) });
-  app.use(errorMiddleware(logger));
+  app.use(errorMiddleware(logger, views));
   app.use(httpObserver(logger, metrics));
   app.use(securityHeaders());
   app.use(root.routes());

@@ -12,6 +12,7 @@ import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { UserService } from '../users/user.service.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
 import { formBody, render, renderNotice, type PageContext } from './account-pages.js';
+import { accountNav } from './account-nav.js';
 import { passwordErrors } from './password-form.js';
 import type { AccountSessions } from './sessions.service.js';
 import { requireSignedIn, signedInOf, type SignedIn } from './signed-in.js';
@@ -47,7 +48,7 @@ export function passwordChangeRouter(router: Router, deps: PasswordChangeDeps): 
   function show(ctx: Context, page: PageContext, who: SignedIn, errors: string[] = [], status = 200): void {
     const { tenant } = ctx.state.runtime as TenantRuntime;
     const { minLength } = passwordContext(tenant, who.user);
-    const data = { title: translate(page.locale, 'title.passwordChange'), signedIn: true, action: `/t/${tenant.slug}/account/password`, email: who.user.email, minLength, errors };
+    const data = { title: translate(page.locale, 'title.passwordChange'), signedIn: true, nav: accountNav(tenant.slug, page.locale, 'password'), action: `/t/${tenant.slug}/account/password`, email: who.user.email, minLength, errors };
     render(ctx, views, 'account-password', { ...page, ...data, hidden: csrf.hidden(ctx, binding(ctx)) }, status);
   }
 

@@ -9,6 +9,8 @@ import type { Csrf } from '../security/csrf.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { UserService } from '../users/user.service.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
+import { accountNav } from './account-nav.js';
+import { deviceLabel } from './session-device.js';
 import type { AccountSessions } from './sessions.service.js';
 import { requireSignedIn, signedInOf } from './signed-in.js';
 
@@ -39,6 +41,7 @@ export function sessionsRouter(router: Router, deps: SessionsPageDeps): void {
     const sessions = await Promise.all(
       (await deps.sessions.list(tenant._id, signedIn.accountId)).map(async (s) => ({
         current: s.handle === signedIn.handle,
+        device: deviceLabel(page.locale, s.device),
         signedInAt: s.signedInAt && formatTime(page.locale, s.signedInAt),
         expiresAt: s.expiresAt && formatTime(page.locale, s.expiresAt),
         apps: (await Promise.all(s.clientIds.map(async (id) => (await provider.Client.find(id))?.clientName ?? id))).join(', '),
@@ -50,6 +53,7 @@ export function sessionsRouter(router: Router, deps: SessionsPageDeps): void {
       ...page,
       title: translate(page.locale, 'title.sessions'),
       signedIn: true,
+      nav: accountNav(tenant.slug, page.locale, 'sessions'),
       sessions,
       notice: ctx.query.ended === '1' ? translate(page.locale, 'sessions.ended') : undefined,
       hidden: csrf.hidden(ctx, `sessions:${signedIn.sessionId}`),

@@ -4,6 +4,7 @@ import type { ChangeLogService } from '../audit/change-log.service.js';
 import { revokeAccount, revokeSession } from '../oidc/account-sessions.js';
 import type { OidcEntryModel } from '../oidc/oidc-entry.model.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
+import type { SessionDevice } from './session-device.js';
 
 /** A session as its owner or an admin sees it. `handle` names it without being its cookie value. */
 export interface SessionSummary {
@@ -12,6 +13,8 @@ export interface SessionSummary {
   expiresAt: Date | null;
   clientIds: string[];
   amr: string[];
+  /** Null for a session from before devices were recorded, or from a client that sent no User-Agent. */
+  device: SessionDevice | null;
 }
 
 /** The person on an account page, known by their oidc-provider session cookie. */
@@ -50,6 +53,7 @@ export class AccountSessions {
           expiresAt: doc.expiresAt ?? null,
           clientIds: Object.keys(payload.authorizations ?? {}),
           amr: payload.amr ?? [],
+          device: doc.device ?? null,
         };
       })
       .sort((a, b) => (b.signedInAt?.getTime() ?? 0) - (a.signedInAt?.getTime() ?? 0));

@@ -1,13 +1,16 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
-import { HttpError } from './http-errors.js';
+import type { ViewRenderer } from '../views/view-renderer.js';
+import { errorKindOf, renderErrorPage, wantsHtml } from './error-pages.js';
+import { HttpError, UnknownTenantError } from './http-errors.js';
 
 /**
- * The one place errors become responses: RFC 9457 problem+json, never a stack trace. Unknown errors are logged
- * with the request id and answered with a generic 500. Errors Koa or its body parsers raise for bad input
- * (they carry `status` < 500 and `expose`) keep their status.
+ * The one place errors become responses: RFC 9457 problem+json, or for a browser the same status as a
+ * localized page; never a stack trace. Unknown errors are logged with the request id and answered with a
+ * generic 500. Errors Koa or its body parsers raise for bad input (they carry `status` < 500 and `expose`)
+ * keep their status.
  */
-export function errorMiddleware(logger: Logger) {
+export function errorMiddleware(logger: Logger, views: ViewRenderer) {
   return async function handleErrors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
@@ -17,6 +20,9 @@ export function errorMiddleware(logger: Logger) {
         logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
       }
       ctx.status = problem.status;
+      // The answer depends on what was asked for: a cache must not hand a browser's page to a program.
+      ctx.vary('Accept');
+      if (wantsHtml(ctx)) return renderErrorPage(ctx, views, errorKindOf(problem.status, err instanceof UnknownTenantError));
       ctx.type = 'application/problem+json';
       ctx.body = { ...problem, instance: ctx.path, request_id: ctx.state.requestId };
     }

@@ -50,6 +50,13 @@ export class NotFoundError extends HttpError {
   }
 }
 
+/** No tenant by the slug in the address: a 404 like any other to a program, its own page to a person. */
+export class UnknownTenantError extends NotFoundError {
+  constructor() {
+    super('Tenant');
+  }
+}
+
 export class ConflictError extends HttpError {
   constructor(message: string) {
     super(409, 'conflict', message);

@@ -4,6 +4,7 @@ import type { Context, Next } from 'koa';
 import { translate, type MessageKey } from '../i18n/messages.js';
 import { pageErrors } from '../oidc/page-errors.middleware.js';
 import { pageContext } from '../oidc/provider-pages.js';
+import { accountNav } from '../account/account-nav.js';
 import type { Csrf } from '../security/csrf.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { UserService } from '../users/user.service.js';
@@ -59,6 +60,7 @@ export function accountMfaRouter(router: Router, deps: AccountMfaDeps): void {
       ...methods,
       title: translate(locale, 'title.accountMfa'),
       signedIn: true,
+      nav: accountNav(a.tenant.slug, locale, 'security'),
       factors,
       recoveryCodesLeft: summary.recoveryCodesLeft,
       recoveryAction: `${a.base}/recovery-codes`,

@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { noStore } from '../http/no-store.middleware.js';
 import type { AppMetrics } from '../observability/metrics.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { UserService } from '../users/user.service.js';
@@ -34,7 +35,9 @@ const LoginForm = z.object({ email: z.string().trim().max(320), password: z.stri
 /** Our sign-in and consent pages, between oidc-provider's authorization request and its resume. */
 export function interactionsRouter(router: Router, deps: InteractionDeps): void {
   const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
-  router.use('/interaction', pageErrors(deps.views), interactionFormTargets());
+  // Every page under /interaction (login, consent and each step after the password) holds a form token and
+  // what the person typed or is shown: none is cached.
+  router.use('/interaction', noStore, pageErrors(deps.views), interactionFormTargets());
   const csrfChecked = deps.csrf.verify(interactionBinding);
   const runtimeOf = (ctx: Context) => ctx.state.runtime as TenantRuntime;
   const base = (ctx: Context) => `/t/${runtimeOf(ctx).tenant.slug}/interaction/${ctx.params.uid}`;

@@ -1,4 +1,5 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { SessionDevice } from '../account/session-device.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { oidcEntryId, type OidcEntryModel } from './oidc-entry.model.js';
@@ -16,6 +17,8 @@ export class MongoAdapter implements Adapter {
     private readonly kind: string,
     /** The tenant's field cipher, which seals payloads (see oidc-payload.ts); tests of storage alone omit it. */
     private readonly cipher?: FieldCipher,
+    /** The browser and system of the request being answered, for a session entry written as someone signs in. */
+    private readonly sessionDevice?: () => SessionDevice | undefined,
   ) {}
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
@@ -35,7 +38,10 @@ export class MongoAdapter implements Adapter {
       else $set[field] = value;
     }
     const key = { _id: this.key(id) };
-    const identity = { tenantId: this.tenantId, kind: this.kind, id };
+    // oidc-provider writes a session under a new id at every sign-in (and at each later authorization in
+    // the same browser): the device is read then, and an entry written again keeps the one it has.
+    const device = this.kind === 'Session' && payload.accountId ? this.sessionDevice?.() : undefined;
+    const identity = { tenantId: this.tenantId, kind: this.kind, id, ...(device ? { device } : {}) };
     // Most entries are written once (codes, tokens, grants), so an insert is tried first: the unique key makes
     // it safe, and it is one indexed write on every server, where FerretDB v1 answers an update by scanning the
     // whole collection. An entry written again (a session, an interaction) then takes the update below.

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { SessionDevice } from '../account/session-device.js';
 import { tenantScopedId, tenantScopePlugin } from '../db/tenant-scope.plugin.js';
 
 /**
@@ -23,6 +24,8 @@ export interface OidcEntryDoc {
   userCode?: string;
   consumedAt?: Date;
   expiresAt?: Date;
+  /** A session's browser and system by name, read at sign-in; the User-Agent itself is not kept. */
+  device?: SessionDevice;
 }
 
 const OidcEntrySchema = new Schema<OidcEntryDoc>(
@@ -39,6 +42,7 @@ const OidcEntrySchema = new Schema<OidcEntryDoc>(
     userCode: String,
     consumedAt: Date,
     expiresAt: Date,
+    device: { type: new Schema({ browser: String, os: String }, { _id: false }), required: false },
   },
   { collection: 'oidc_entries', versionKey: false, minimize: false },
 );

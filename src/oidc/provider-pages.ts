@@ -1,5 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Context } from 'koa';
+import { errorContent } from '../errors/error-content.js';
 import { negotiateLocale, type Locale } from '../i18n/locales.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
@@ -18,9 +19,20 @@ export function pageContext(ctx: Context, tenant: TenantDoc, uiLocales?: string)
 export function providerPages(tenant: TenantDoc, views: ViewRenderer) {
   const uiLocales = (ctx: KoaContextWithOIDC) => (ctx.oidc?.params?.ui_locales as string | undefined) ?? undefined;
   return {
+    /**
+     * An OAuth error the provider cannot send back to the app (unknown client, unregistered redirect_uri): the
+     * person learns what it means and what to do, and sees the code to quote. The provider's description is
+     * written for developers and is not shown; a server error shows the request id instead.
+     */
     renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): void {
+      const page = pageContext(ctx, tenant, uiLocales(ctx));
+      const kind = out.error === 'server_error' ? 'server_error' : 'oauth';
+      const content = errorContent(page.locale, kind, { code: out.error, reference: ctx.state.requestId, tenantName: tenant.name });
       ctx.type = 'html';
-      ctx.body = views.render('error', { ...pageContext(ctx, tenant, uiLocales(ctx)), code: out.error });
+      ctx.set('Cache-Control', 'no-store');
+      // The provider chose this page over JSON by the Accept header, as the error middleware does.
+      ctx.vary('Accept');
+      ctx.body = views.render('error', { ...page, ...content });
     },
     logoutSource(ctx: KoaContextWithOIDC, form: string): void {
       ctx.type = 'html';

@@ -10,6 +10,7 @@ import { TenantKeyring } from '../tenants/tenant-keyring.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { UserService } from '../users/user.service.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
+import { sessionDeviceOf } from '../account/session-device.js';
 import { accountFinder } from './account.js';
 import { MongoAdapter } from './mongo-adapter.js';
 import type { OidcEntryModel } from './oidc-entry.model.js';
@@ -77,7 +78,9 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
   const payloadCipher = new TenantKeyring(deps.masterKey).cipherFor(tenant);
   const configuration: Configuration = {
     adapter: (kind: string) =>
-      kind === 'Client' ? clientAdapter(tenant._id, deps.clients) : new MongoAdapter(deps.oidcEntries, tenant._id, kind, payloadCipher),
+      kind === 'Client'
+        ? clientAdapter(tenant._id, deps.clients)
+        : new MongoAdapter(deps.oidcEntries, tenant._id, kind, payloadCipher, () => sessionDeviceOf(Provider.ctx?.get('user-agent'))),
     jwks: { keys: jwks as never },
     cookies: { keys: cookieKeys(deps.masterKey) },
     findAccount,

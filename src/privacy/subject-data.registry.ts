@@ -46,7 +46,7 @@ export const SUBJECT_DATA = {
     about: (s) => ({ accountId: ids(s) }),
     subjectOf: (doc) => str(doc.accountId),
     erasure: 'delete',
-    holds: 'sessions, grants, codes and tokens (sealed payloads naming the subject id, the client, scopes, times)',
+    holds: 'sessions, grants, codes and tokens (sealed payloads naming the subject id, the client, scopes, times); a session\'s browser and system by name',
   },
   pendingLogins: {
     about: (s) => ({ accountId: ids(s) }),

@@ -4,6 +4,7 @@ interface OpenedEntry {
   kind: string;
   payload: AdapterPayload | undefined;
   expiresAt?: Date;
+  device?: { browser?: string; os?: string };
 }
 
 const TOKEN_KINDS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'BackchannelAuthenticationRequest', 'DeviceCode'];
@@ -18,8 +19,9 @@ export function exportOidcEntries(entries: OpenedEntry[]): Record<string, unknow
   const opened = entries.filter((e): e is OpenedEntry & { payload: AdapterPayload } => e.payload !== undefined);
   const of = (kind: string) => opened.filter((e) => e.kind === kind);
   return {
-    sessions: of('Session').map(({ payload: p, expiresAt }) => ({
+    sessions: of('Session').map(({ payload: p, expiresAt, device }) => ({
       signed_in_at: at(p.loginTs),
+      device: device ? { browser: device.browser ?? null, os: device.os ?? null } : null,
       methods: p.amr ?? [],
       applications: Object.keys(p.authorizations ?? {}),
       expires_at: expiresAt?.toISOString() ?? null,

@@ -64,7 +64,7 @@ export class SubjectExport {
   private async oidcSections(tenant: TenantRef, user: User): Promise<Section> {
     const entries = await this.models.oidcEntries.find({ tenantId: tenant._id, accountId: user.id }).lean();
     const cipher = this.keyring.cipherFor(tenant);
-    return exportOidcEntries(entries.map((e) => ({ kind: e.kind, payload: openPayload(cipher, e), expiresAt: e.expiresAt })));
+    return exportOidcEntries(entries.map((e) => ({ kind: e.kind, payload: openPayload(cipher, e), expiresAt: e.expiresAt, device: e.device })));
   }
 
   private async doorSection(tenant: TenantRef, user: User): Promise<Section> {

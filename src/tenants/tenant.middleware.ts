@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
-import { NotFoundError } from '../errors/http-errors.js';
+import { UnknownTenantError } from '../errors/http-errors.js';
 import type { TenantPool } from './tenant-pool.js';
 import type { TenantRuntime } from './tenant-runtime.js';
 
@@ -8,7 +8,7 @@ const TENANT_PATH = /^\/t\/([^/]+)(?:\/|$)/;
 
 /**
  * Routes /t/<slug>/... to the tenant: our own tenant routes first (sign-in pages and the like), then the
- * tenant's oidc-provider. An unknown tenant is a 404 problem, answered before any provider work.
+ * tenant's oidc-provider. An unknown tenant is a 404 (a problem, or a page for a browser), answered before any provider work.
  */
 export function tenantMiddleware(pool: TenantPool<TenantRuntime>, tenantRouter: Router): Middleware {
   const routes = tenantRouter.routes();
@@ -16,7 +16,7 @@ export function tenantMiddleware(pool: TenantPool<TenantRuntime>, tenantRouter: 
     const match = TENANT_PATH.exec(ctx.path);
     if (!match) return next();
     const runtime = await pool.get(match[1]!);
-    if (!runtime) throw new NotFoundError('Tenant');
+    if (!runtime) throw new UnknownTenantError();
     ctx.state.runtime = runtime;
     await routes(ctx as Parameters<typeof routes>[0], () => runtime.oidc(ctx, next));
   };

@@ -5,7 +5,7 @@ import { SUPPORTED_LOCALES, type Locale } from '../../src/i18n/locales.js';
 import { translate } from '../../src/i18n/messages.js';
 import { ACR } from '../../src/mfa/acr.js';
 import type { User } from '../../src/users/user.service.js';
-import { addVirtualAuthenticator, launchChromium, screenshot, screenshotPath, startCallbackServer, startLocalhostIdp, watchedPage } from '../support/browser-driver.js';
+import { addVirtualAuthenticator, isCspOrScriptProblem, launchChromium, screenshot, screenshotPath, startCallbackServer, startLocalhostIdp, watchedPage } from '../support/browser-driver.js';
 import { asSetup, createTenantFixture, PASSWORD } from '../support/fixtures.js';
 import { queuedMail } from '../support/smtp.js';
 import type { TestIdp } from '../support/test-idp.js';
@@ -17,9 +17,6 @@ type Callback = Awaited<ReturnType<typeof startCallbackServer>>;
 /** The pages the tests below keep a screenshot of, in every language. */
 const SCREENSHOTS = ['login', 'mfa-enrol', 'recovery-codes', 'consent', 'account-mfa', 'account-password', 'mfa', 'invitation'] as const;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** Problems a person would not see but that break pages: CSP refusals and script errors (a missing favicon is not one). */
-const isCspOrScriptProblem = (text: string) => /Content Security Policy|CSP violation|Refused to|Uncaught|TypeError|ReferenceError/.test(text);
 
 describe('sign-in pages in a real browser (Chromium), in every language', () => {
   let idp: Idp;

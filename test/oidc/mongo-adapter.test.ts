@@ -334,6 +334,34 @@ describe('oidc adapter', () => {
     });
   });
 
+  describe('session device', () => {
+    let seen: { browser?: string; os?: string } | undefined;
+    const sessions = (tenantId: string, kind = 'Session') => new MongoAdapter(db.models.oidcEntries, tenantId, kind, undefined, () => seen);
+    const deviceOf = async (tenantId: string, kind: string, id: string) => (await rawEntries().findOne({ tenantId, kind, id }))?.device;
+
+    it('stores the device of a signed-in session when it is first written, and keeps it when it is written again', async () => {
+      const id = uniqueId('sess');
+      const payload = { jti: id, kind: 'Session', accountId: uniqueId('usr'), loginTs: Math.floor(Date.now() / 1000) };
+      seen = { browser: 'Firefox', os: 'Windows' };
+      await sessions(tenantA).upsert(id, payload, HOUR);
+      expect(await deviceOf(tenantA, 'Session', id)).toEqual({ browser: 'Firefox', os: 'Windows' });
+
+      seen = { browser: 'Chrome', os: 'Android' };
+      await sessions(tenantA).upsert(id, { ...payload, authorizations: { 'door-app': { sid: 'x' } } }, HOUR);
+      expect(await deviceOf(tenantA, 'Session', id)).toEqual({ browser: 'Firefox', os: 'Windows' });
+    });
+
+    it('stores none for a session nobody is signed in to, or for any other kind', async () => {
+      seen = { browser: 'Safari', os: 'iPhone' };
+      const anonymous = uniqueId('sess');
+      await sessions(tenantA).upsert(anonymous, { jti: anonymous, kind: 'Session' }, HOUR);
+      expect(await deviceOf(tenantA, 'Session', anonymous)).toBeUndefined();
+      const token = uniqueId('at');
+      await sessions(tenantA, 'AccessToken').upsert(token, tokenPayload('AccessToken'), HOUR);
+      expect(await deviceOf(tenantA, 'AccessToken', token)).toBeUndefined();
+    });
+  });
+
   describe('expiry index', () => {
     it('reports TTL support truthfully for the server it is connected to', async () => {
       const buildInfo = (await db.connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: string };

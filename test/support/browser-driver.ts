@@ -75,6 +75,9 @@ export async function startCallbackServer(): Promise<{ redirectUri: string; rece
   };
 }
 
+/** Problems a person would not see but that break pages: CSP refusals and script errors (a missing favicon is not one). */
+export const isCspOrScriptProblem = (text: string) => /Content Security Policy|CSP violation|Refused to|Uncaught|TypeError|ReferenceError/.test(text);
+
 /**
  * A page that records what a person would never see: console errors and Content-Security-Policy violations
  * (reported as `securitypolicyviolation` events, forwarded to the console).

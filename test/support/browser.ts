@@ -5,6 +5,9 @@
  * along with the fields the test fills in; `submitHidden: false` posts the given fields alone.
  */
 export class Browser {
+  /** Headers a browser sends with every request (its User-Agent, its Accept-Language); a request's own win. */
+  constructor(private readonly defaultHeaders: Record<string, string> = {}) {}
+
   private readonly cookies = new Map<string, Map<string, string>>();
   /**
    * The hidden inputs of the forms on the pages seen last, by action path: a test may post a form to another
@@ -18,7 +21,7 @@ export class Browser {
   ): Promise<Response> {
     const target = new URL(url);
     const jar = this.cookies.get(target.hostname) ?? new Map<string, string>();
-    const headers: Record<string, string> = { ...init.headers };
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...init.headers };
     if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
     if (init.form) {

@@ -10,6 +10,8 @@ const SessionView = z.object({
   expires_at: z.string().nullable(),
   client_ids: z.array(z.string()),
   amr: z.array(z.string()),
+  // By name only, read when the person signed in; null for sessions from before, or without a User-Agent.
+  device: z.object({ browser: z.string().nullable(), os: z.string().nullable() }).nullable(),
 });
 const MANAGERS = ['tenant_admin', 'user_manager'] as const;
 
@@ -33,6 +35,7 @@ export function sessionRoutes(services: Services): RouteSpec[] {
           expires_at: s.expiresAt?.toISOString() ?? null,
           client_ids: s.clientIds,
           amr: s.amr,
+          device: s.device && { browser: s.device.browser ?? null, os: s.device.os ?? null },
         }));
         return { body: { items } };
       },

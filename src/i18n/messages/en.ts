@@ -187,6 +187,37 @@ const en = {
   'accountMfa.remove': 'Remove',
   'accountMfa.recoveryLeft': 'Unused recovery codes: {count}',
   'accountMfa.newCodes': 'Create new recovery codes',
+  // Error pages for browsers (API clients get problem+json); each says what happened and what to do.
+  'title.tenantNotFound': 'Organisation not found',
+  'title.serverError': 'Server error',
+  'title.rateLimited': 'Too many requests',
+  'title.requestRefused': 'Request not accepted',
+  'tenantNotFound.heading': 'We cannot find this organisation',
+  'tenantNotFound.text': "This organisation's address is wrong or it no longer exists.",
+  'tenantNotFound.advice': 'Check the link you were given. If it still does not work, ask the person or organisation who gave it to you.',
+  'notFound.advice': 'Check the address, or go back to the page you came from.',
+  'serverError.heading': 'Something went wrong on our side',
+  'serverError.text': 'Your request could not be completed because of a fault on our side, not because of anything you did.',
+  'serverError.advice': 'Try again in a few minutes. If it keeps happening, contact your administrator and give them the reference below.',
+  'serverError.reference': 'Reference: {id}',
+  'rateLimited.heading': 'Too many requests',
+  'rateLimited.text': 'We received too many requests from you in a short time.',
+  'rateLimited.advice': 'Wait a minute, then try again.',
+  'oauthError.heading': 'The application’s request was not accepted',
+  'oauthError.text': 'The application that sent you here asked for something we cannot do.',
+  'oauthError.invalidClient': 'The application that sent you here is not registered with {tenant}.',
+  'oauthError.invalidRedirectUri': 'The application that sent you here asked us to send you back to an address it has not registered with {tenant}.',
+  'oauthError.advice': 'Go back to the application and try again. If it keeps happening, contact the administrator of the application and give them the error code below.',
+
+  // The navigation shared by the account pages.
+  'account.nav.label': 'Your account',
+  'account.nav.sessions': 'Sessions',
+  'account.nav.password': 'Password',
+  'account.nav.security': 'Two-step verification',
+  'account.nav.signOut': 'Sign out',
+  // A session's browser and device, e.g. "Firefox on Windows"; the names themselves are not translated.
+  'sessions.device': '{browser} on {os}',
+  'sessions.unknownDevice': 'Unknown device',
 } satisfies Record<string, string>;
 
 export type Messages = { readonly [K in keyof typeof en]: string };
