@@ -22,8 +22,11 @@ export function mayRequestAdminAudience(clientId: string, serviceRoles: unknown)
   return clientId === CONSOLE_CLIENT_ID || (Array.isArray(serviceRoles) && serviceRoles.length > 0);
 }
 
-/** Scopes the console asks for: who the person is and their roles (for display), and the admin API's scope. */
-export const CONSOLE_SCOPES = 'openid profile email roles admin';
+/**
+ * The OpenID scopes the console may ask for: who the person is and their roles (for display). The admin API's
+ * `admin` scope is a resource scope, granted with `resource=<PUBLIC_URL>/admin/api`, not a client scope.
+ */
+export const CONSOLE_SCOPES = 'openid profile email roles';
 
 /**
  * The console's registration as oidc-provider reads it, derived for each tenant rather than stored: nobody
