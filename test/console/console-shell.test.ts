@@ -56,7 +56,8 @@ describe('the console shell in a real browser', () => {
     const { page, context } = await signInToConsole(world, 'acme', people.employee);
     await expect(page.locator('main h1').textContent()).resolves.toBe('No access to the console');
     await expect(page.getByRole('navigation').count()).resolves.toBe(0);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    // RP-initiated logout at the tenant's end_session endpoint, which asks the person to confirm.
+    await Promise.all([page.waitForURL(/\/t\/acme\/session\/end/), page.getByRole('button', { name: 'Sign out' }).click()]);
     await context.close();
   });
 

@@ -43,6 +43,7 @@ export const da: Catalogue = {
   'roles.deleted': 'Rollen {name} er slettet.',
   'roles.editTitle': 'Rediger {name}',
   'roles.deleteTitle': 'Slet rollen {name}?',
+  'roles.deleteLabel': 'Slet {name}',
   'roles.deleteConsequence': 'Døradgange, der følger af rollen, ophører nu; deres historik bevares. En rolle, som brugere stadig har, kan ikke slettes.',
   'roles.actions': 'Handlinger',
 };

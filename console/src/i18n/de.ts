@@ -43,6 +43,7 @@ export const de: Catalogue = {
   'roles.deleted': 'Rolle {name} gelöscht.',
   'roles.editTitle': '{name} bearbeiten',
   'roles.deleteTitle': 'Rolle {name} löschen?',
+  'roles.deleteLabel': '{name} löschen',
   'roles.deleteConsequence': 'Türberechtigungen, die aus dieser Rolle folgen, enden jetzt; ihr Verlauf bleibt erhalten. Eine Rolle, die Benutzer noch haben, kann nicht gelöscht werden.',
   'roles.actions': 'Aktionen',
 };

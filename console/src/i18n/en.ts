@@ -42,6 +42,7 @@ export const en = {
   'roles.deleted': 'Role {name} deleted.',
   'roles.editTitle': 'Edit {name}',
   'roles.deleteTitle': 'Delete role {name}?',
+  'roles.deleteLabel': 'Delete {name}',
   'roles.deleteConsequence': 'Door grants that follow from this role end now; their history is kept. A role that users still hold cannot be deleted.',
   'roles.actions': 'Actions',
 } as const;

@@ -43,6 +43,7 @@ export const sv: Catalogue = {
   'roles.deleted': 'Rollen {name} har tagits bort.',
   'roles.editTitle': 'Redigera {name}',
   'roles.deleteTitle': 'Ta bort rollen {name}?',
+  'roles.deleteLabel': 'Ta bort {name}',
   'roles.deleteConsequence': 'Dörrbehörigheter som följer av rollen upphör nu; deras historik sparas. En roll som användare fortfarande har kan inte tas bort.',
   'roles.actions': 'Åtgärder',
 };

@@ -43,7 +43,7 @@ export function RoleTable({ roles, mayWrite, onChanged, onDelete }: RoleTablePro
                   <button type="button" className="btn btn-secondary" onClick={() => setEditing(role.name)} aria-label={t('roles.editTitle', { name: role.name })}>
                     {t('common.edit')}
                   </button>
-                  <button type="button" className="btn btn-danger" onClick={() => onDelete(role)} aria-label={t('roles.deleteTitle', { name: role.name })}>
+                  <button type="button" className="btn btn-danger" onClick={() => onDelete(role)} aria-label={t('roles.deleteLabel', { name: role.name })}>
                     {t('common.delete')}
                   </button>
                 </td>
