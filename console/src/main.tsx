@@ -48,8 +48,9 @@ async function start(root: HTMLElement): Promise<void> {
 /** The tenant's name for the header: only tenant admins may read the tenant, everyone else sees its slug. */
 async function tenantName(api: ConsoleContextValue['api'], slug: string, roles: string[]): Promise<string> {
   if (!roles.includes('tenant_admin')) return slug;
-  const { data } = await api.GET('/tenants/{tenant}', { params: { path: { tenant: slug } } });
-  return data?.name ?? slug;
+  // The header is no reason to keep anyone out of the console: on any failure it shows the slug.
+  const answer = await api.GET('/tenants/{tenant}', { params: { path: { tenant: slug } } }).catch(() => undefined);
+  return answer?.data?.name ?? slug;
 }
 
 function renderSignInFailure(root: HTMLElement, message: string, retry: string, basePath: string, error: unknown): void {

@@ -74,6 +74,15 @@ describe('the console shell in a real browser', () => {
     await auditor.context.close();
   });
 
+  it("opens the platform tenant's console to its operators, without the tenants' own pages", async () => {
+    const platform = await asSetup(() => world.idp.services.tenants.create({ slug: 'platform', name: 'Platform' }));
+    const { email } = await createPerson(world.idp, platform, 'olga', ['platform_operator']);
+    const { page, context } = await signInToConsole(world, 'platform', email);
+    await expect(page.locator('main h1').textContent()).resolves.toBe('Overview');
+    await expect(page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview']);
+    await context.close();
+  });
+
   it.each([
     ['en', 'Overview', 'Roles'],
     ['da', 'Overblik', 'Roller'],

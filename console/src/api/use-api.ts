@@ -19,7 +19,7 @@ export function useApiQuery<T>(load: () => Promise<Outcome<T>>, deps: readonly u
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the load depends on
+    // The caller names what the load depends on (`deps`), as with useEffect.
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, reload };

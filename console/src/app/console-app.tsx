@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { useConsole } from './console-context';
 import { usePagePath } from './router';
@@ -16,6 +16,13 @@ export function ConsoleApp() {
   useEffect(() => {
     document.title = `${title} – ${tenantName}`;
   }, [title, tenantName]);
+  // After navigating in place, keyboard and screen-reader users start at the new page's content, as after a
+  // page load; on the first render focus stays where the browser put it.
+  const shown = useRef(false);
+  useEffect(() => {
+    if (shown.current) document.getElementById('main')?.focus();
+    shown.current = true;
+  }, [path]);
 
   if (!hasAdminRole(person.roles)) {
     return (
