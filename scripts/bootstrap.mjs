@@ -89,8 +89,8 @@ function compile() {
 
 // The admin console (console/) is built for the server to serve and for the browser specs to drive; the
 // script does nothing when its build is newer than its sources.
-function buildConsole() {
-  runOrFail(process.execPath, [join(root, 'scripts', 'console-build.mjs')]);
+function buildConsole({ serverCompiled }) {
+  runOrFail(process.execPath, [join(root, 'scripts', 'console-build.mjs'), ...(serverCompiled ? ['--server-compiled'] : [])]);
 }
 
 async function ensureDatabaseServer() {
@@ -131,6 +131,6 @@ if (unknown.length > 0) fail(`unknown argument(s): ${unknown.join(' ')} (usage: 
 
 ensureDependencies();
 if (args.includes('--build')) compile();
-if (args.includes('--build') || args.includes('--browser')) buildConsole();
+if (args.includes('--build') || args.includes('--browser')) buildConsole({ serverCompiled: args.includes('--build') });
 if (args.includes('--browser')) ensureBrowser();
 await ensureDatabaseServer();

@@ -1,7 +1,8 @@
 // Builds the admin console (console/) into dist/console: the admin API's OpenAPI document from the compiled
 // route specs, its TypeScript types (console/src/api/schema.d.ts), the console's typecheck, then Vite's build.
 // Skipped when the build is newer than everything it is made from, so repeated `npm start`/`npm test` stay fast.
-//   node scripts/console-build.mjs [--force]
+//   node scripts/console-build.mjs [--force] [--server-compiled]
+// (--server-compiled: the caller has just run tsc -p tsconfig.json, as the bootstrap's --build does.)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -52,7 +53,7 @@ const bin = (pkg, path) => join(root, 'node_modules', pkg, path);
 
 if (!process.argv.includes('--force') && isUpToDate()) process.exit(0);
 console.log('console-build: building the console');
-run([bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json'], 'compiling the server (tsc -p tsconfig.json)');
+if (!process.argv.includes('--server-compiled')) run([bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json'], 'compiling the server (tsc -p tsconfig.json)');
 await writeOpenApi();
 run([bin('openapi-typescript', 'bin/cli.js'), OPENAPI, '--output', SCHEMA, '--silent'], 'generating the API types (openapi-typescript)');
 run([bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'console/tsconfig.json'], "the console's typecheck (tsc --noEmit -p console/tsconfig.json)");
