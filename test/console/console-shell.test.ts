@@ -105,6 +105,13 @@ describe('the console shell in a real browser', () => {
     await context.close();
   });
 
+  it('finds what the accessibility check is there to find: an input without a label', async () => {
+    const { page, context } = await signInToConsole(world, 'acme', people.admin);
+    await page.evaluate("document.querySelector('main').append(Object.assign(document.createElement('input'), { type: 'text' }))");
+    await expect(seriousAccessibilityViolations(page)).resolves.toEqual([expect.stringMatching(/^label \(critical\)/)]);
+    await context.close();
+  });
+
   it("answers the console's pages and assets under a CSP without 'unsafe-inline', and never caches index.html", async () => {
     const html = await fetch(consoleUrl(world.idp, 'acme', 'roles'));
     expect(html.status).toBe(200);
@@ -121,6 +128,9 @@ describe('the console shell in a real browser', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect(asset.headers.get('content-security-policy')).toBe(csp);
+    // Only the build's own asset names: nothing else on disk is reachable through the assets path.
+    const outside = await fetch(`${consoleUrl(world.idp, 'acme')}assets/..%2F..%2F..%2Fpackage.json`);
+    expect(outside.status).toBe(404);
   });
 
   it("answers 404 for an unknown tenant's console", async () => {
