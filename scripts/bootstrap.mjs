@@ -87,6 +87,12 @@ function compile() {
   if (result.status !== 0) fail(`TypeScript compilation failed (tsc -p tsconfig.json exited with ${result.status ?? result.signal})`);
 }
 
+// The admin console (console/) is built for the server to serve and for the browser specs to drive; the
+// script does nothing when its build is newer than its sources.
+function buildConsole({ serverCompiled }) {
+  runOrFail(process.execPath, [join(root, 'scripts', 'console-build.mjs'), ...(serverCompiled ? ['--server-compiled'] : [])]);
+}
+
 async function ensureDatabaseServer() {
   if (process.env.MONGODB_URI || findExecutable('mongod')) return;
   const toolsDir = join(root, '.tools');
@@ -125,5 +131,6 @@ if (unknown.length > 0) fail(`unknown argument(s): ${unknown.join(' ')} (usage: 
 
 ensureDependencies();
 if (args.includes('--build')) compile();
+if (args.includes('--build') || args.includes('--browser')) buildConsole({ serverCompiled: args.includes('--build') });
 if (args.includes('--browser')) ensureBrowser();
 await ensureDatabaseServer();

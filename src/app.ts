@@ -13,6 +13,7 @@ import { sessionsRouter } from './account/sessions.router.js';
 import { invitationPagesRouter } from './invitations/invitation-pages.router.js';
 import { mailboxRouter } from './mail/mailbox.router.js';
 import { tenantLookup } from './outbox/tenant-lookup.js';
+import { consoleRouter } from './console/console.router.js';
 import { errorMiddleware } from './errors/error.middleware.js';
 import { NotFoundError } from './errors/http-errors.js';
 import { securityHeaders } from './http/security-headers.middleware.js';
@@ -100,6 +101,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
 
   invitationPagesRouter(tenantRouter, { acceptance: services.invitationAcceptance, views, csrf });
   accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf });
+  consoleRouter(tenantRouter, { dir: join(projectRoot(), 'dist', 'console') });
 
   const root = new Router();
   healthRouter(root, { db, metrics });

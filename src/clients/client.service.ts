@@ -4,6 +4,7 @@ import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError } from '../errors/http-errors.js';
 import type { ClientDoc, ClientModel } from './client.model.js';
 import { isPublic } from './client-registration.js';
+import { CONSOLE_CLIENT_ID } from './console-client.js';
 
 export interface ClientRegistration {
   client_id?: string;
@@ -42,6 +43,7 @@ export class ClientService {
   async create(tenantId: string, registration: ClientRegistration, secret?: string): Promise<{ clientId: string; clientSecret?: string }> {
     const { client_id, ...metadata } = registration;
     const clientId = client_id ?? newId('cli');
+    refuseBuiltIn(clientId);
     if (await this.clients.exists({ tenantId, clientId })) throw new ConflictError(`Client ${clientId} already exists`);
     const clientSecret = isPublic(metadata) ? undefined : (secret ?? newSecret());
     await this.clients.insertMany([
@@ -82,6 +84,7 @@ export class ClientService {
 
   /** Replaces the registration; the secret stays. A client cannot turn public or confidential: it holds a secret or it does not. */
   async update(tenantId: string, clientId: string, registration: Omit<ClientRegistration, 'client_id'>): Promise<ClientRecord> {
+    refuseBuiltIn(clientId);
     const current = await this.get(tenantId, clientId);
     if (isPublic(current.metadata) !== isPublic(registration)) {
       throw new ConflictError('A client cannot change between public (none) and confidential authentication; register a new client');
@@ -93,6 +96,7 @@ export class ClientService {
 
   /** A new secret, returned this once; the old one stops working immediately. */
   async rotateSecret(tenantId: string, clientId: string): Promise<{ clientId: string; clientSecret: string }> {
+    refuseBuiltIn(clientId);
     const current = await this.get(tenantId, clientId);
     if (isPublic(current.metadata)) throw new ConflictError('A public client has no secret to rotate');
     const clientSecret = newSecret();
@@ -102,6 +106,7 @@ export class ClientService {
 
   /** Deletes the client first, so it can obtain nothing new, then ends what it already holds. */
   async delete(tenantId: string, clientId: string): Promise<void> {
+    refuseBuiltIn(clientId);
     const deleted = await this.clients.findOneAndDelete({ tenantId, clientId }).lean();
     if (!deleted) throw new NotFoundError('Client');
     await this.revokeClient(tenantId, clientId);
@@ -110,6 +115,14 @@ export class ClientService {
   private seal(tenantId: string, clientId: string, secret: string): string {
     return this.masterKey.wrap(Buffer.from(secret), aad(tenantId, clientId));
   }
+}
+
+/**
+ * The console client is derived for every tenant (see console-client.ts), never stored: a stored client of that
+ * id would be shadowed by it, and an admin who could delete it could lock every admin out of the console.
+ */
+function refuseBuiltIn(clientId: string): void {
+  if (clientId === CONSOLE_CLIENT_ID) throw new ConflictError(`${CONSOLE_CLIENT_ID} is the built-in console client; it cannot be registered, changed or deleted`);
 }
 
 function newSecret(): string {

@@ -24,9 +24,30 @@ export function securityHeaders() {
     });
     if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     await next();
+    if (ctx.state.consolePolicy) return void ctx.set('Content-Security-Policy', CONSOLE_POLICY);
     const targets = formTargets(ctx);
     if (targets.length) ctx.set('Content-Security-Policy', contentSecurityPolicy(nonce, targets));
   };
+}
+
+/**
+ * The console is a built single-page app: its scripts and styles are files of our origin, so it needs no
+ * nonce, and it talks only to its own origin (the tenant's provider and the admin API).
+ */
+export const CONSOLE_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Answers this response under the console's policy instead of the server-rendered pages' one. */
+export function useConsolePolicy(ctx: Context): void {
+  ctx.state.consolePolicy = true;
 }
 
 /** Lets this page's forms end in a redirect to these URIs' origins (a client's registered redirect URIs). */

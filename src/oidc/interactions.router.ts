@@ -10,6 +10,7 @@ import type { ViewRenderer } from '../views/view-renderer.js';
 import { translate } from '../i18n/messages.js';
 import { pageContext } from './provider-pages.js';
 import { grantConsent } from './grant-consent.js';
+import { CONSOLE_CLIENT_ID } from '../clients/console-client.js';
 import type { LoginFlow } from './login-flow.js';
 import type { PasskeyLogin } from '../mfa/passkey-login.js';
 import { interactionBinding, type Csrf } from '../security/csrf.js';
@@ -67,6 +68,12 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
     if (details.prompt.name === 'login') {
       const hint = details.params.login_hint;
       return renderLogin(ctx, details, { email: typeof hint === 'string' ? hint : '' });
+    }
+    // The tenant's own console asks for nothing a person could refuse and still use it: no consent page.
+    if (details.params.client_id === CONSOLE_CLIENT_ID) {
+      const consent = await grantConsent(provider, details);
+      ctx.status = 303;
+      return ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, { consent }, { mergeWithLastSubmission: true }));
     }
     const client = await provider.Client.find(details.params.client_id as string);
     ctx.type = 'html';

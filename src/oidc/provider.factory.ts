@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientService } from '../clients/client.service.js';
+import { CONSOLE_CLIENT_ID, consoleClientMetadata } from '../clients/console-client.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { DoorPermissionService } from '../doors/door-permission.service.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
@@ -79,7 +80,7 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
   const configuration: Configuration = {
     adapter: (kind: string) =>
       kind === 'Client'
-        ? clientAdapter(tenant._id, deps.clients)
+        ? clientAdapter(tenant, deps)
         : new MongoAdapter(deps.oidcEntries, tenant._id, kind, payloadCipher, () => sessionDeviceOf(Provider.ctx?.get('user-agent'))),
     jwks: { keys: jwks as never },
     cookies: { keys: cookieKeys(deps.masterKey) },
@@ -140,12 +141,14 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
   return provider;
 }
 
-function clientAdapter(tenantId: string, clients: ClientService) {
+/** Registered clients from the database, and the tenant's built-in console client, derived rather than stored. */
+function clientAdapter(tenant: TenantDoc, deps: Pick<ProviderDeps, 'clients' | 'publicUrl'>) {
   const readOnly = async () => {
     throw new Error('Clients are managed through the admin API');
   };
   return {
-    find: (clientId: string) => clients.providerMetadata(tenantId, clientId),
+    find: async (clientId: string) =>
+      clientId === CONSOLE_CLIENT_ID ? consoleClientMetadata(deps.publicUrl, tenant.slug) : deps.clients.providerMetadata(tenant._id, clientId),
     upsert: readOnly,
     destroy: readOnly,
     consume: readOnly,

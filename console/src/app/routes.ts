@@ -1,0 +1,40 @@
+import type { ComponentType } from 'react';
+import type { MessageKey } from '../i18n/en';
+import { HomePage } from '../pages/home-page';
+import { RolesPage } from '../pages/roles-page';
+
+/** The roles that open parts of the admin API (src/admin-api/routes/*.ts `access`), and the operators' role. */
+export type AdminRole = 'tenant_admin' | 'user_manager' | 'auditor' | 'platform_operator';
+export const ADMIN_ROLES: readonly AdminRole[] = ['tenant_admin', 'user_manager', 'auditor', 'platform_operator'];
+
+export interface PageRoute {
+  /** Below the console's root, no leading slash: '' is the overview, 'roles' is /t/<slug>/console/roles. */
+  path: string;
+  /** Its name in the navigation and its heading's key. */
+  title: MessageKey;
+  /**
+   * Who sees it in the navigation: the roles of the API routes the page calls (their `access`). Only for
+   * display: the API decides, and answers 403 to anyone else whatever the console shows.
+   */
+  roles: readonly AdminRole[];
+  /** Operator pages exist only in the platform tenant's console. */
+  platformOnly?: boolean;
+  component: ComponentType;
+}
+
+/** Every page of the console. Adding a page: a file in pages/, an entry here, its keys in the catalogues. */
+export const ROUTES: readonly PageRoute[] = [
+  { path: '', title: 'nav.home', roles: ADMIN_ROLES, component: HomePage },
+  { path: 'roles', title: 'nav.roles', roles: ['tenant_admin', 'user_manager'], component: RolesPage },
+];
+
+const PLATFORM_TENANT = 'platform';
+
+/** The pages a person with these roles, in this tenant, is shown. */
+export function visibleRoutes(roles: readonly string[], slug: string): PageRoute[] {
+  return ROUTES.filter((r) => (!r.platformOnly || slug === PLATFORM_TENANT) && r.roles.some((role) => roles.includes(role)));
+}
+
+export function hasAdminRole(roles: readonly string[]): boolean {
+  return ADMIN_ROLES.some((role) => roles.includes(role));
+}
