@@ -100,7 +100,7 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
       method: 'post',
       path: '/tenants',
       operationId: 'createTenant',
-      summary: 'Create a tenant with its keys and data key',
+      summary: 'Create a tenant with its keys and data key, and invite its first tenant_admins by mail',
       tag: 'tenants',
       access: { scope: 'platform' },
       body: TenantCreate,
