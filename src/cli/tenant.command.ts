@@ -8,7 +8,7 @@ import type { Services } from '../services.js';
 import { consoleUrl } from '../clients/console-client.js';
 import { issuerFor } from '../oidc/provider.factory.js';
 import { PLATFORM_TENANT } from '../admin-api/principal.js';
-import type { SentInvitation } from '../tenants/tenant-onboarding.service.js';
+import { MAX_FIRST_ADMINS, type SentInvitation } from '../tenants/tenant-onboarding.service.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import { ensurePlatformTenant } from '../tenants/platform.js';
 import { CliError } from './cli-error.js';
@@ -76,7 +76,8 @@ export const tenantCommand: Command = {
   name: 'tenant',
   usage: 'tenant create|invite-admin|terminate <slug> ...',
   summary: "Create a tenant with its first admins; invite an admin into a tenant left without one; end a customer's contract (export, then destroy)",
-  maxArgs: 4 + 2 * 10,
+  // create <slug> --name <name>, then an --admin <email> pair per first admin.
+  maxArgs: 4 + 2 * MAX_FIRST_ADMINS,
   async run({ services, config, out }, args) {
     const [sub] = args;
     const usage = USAGE[sub as keyof typeof USAGE] ?? Object.values(USAGE).join('\n  npm run idp -- ');
