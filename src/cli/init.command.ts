@@ -1,5 +1,6 @@
 import { OPERATOR_ROLE, PLATFORM_TENANT } from '../admin-api/principal.js';
 import { toMetadata } from '../clients/client-registration.js';
+import { consoleUrl } from '../clients/console-client.js';
 import { issuerFor } from '../oidc/provider.factory.js';
 import type { Services } from '../services.js';
 import { ensurePlatformTenant } from '../tenants/platform.js';
@@ -56,7 +57,8 @@ export function formatPerson(person: NonNullable<InitResult['person']>, publicUr
     `Operator invitation for ${person.email} queued; the running server mails it.`,
     `Without mail, hand over this link instead (it works once, until ${person.expiresAt.toISOString()}):`,
     `  invitation link: ${person.link}`,
-    `After accepting, they sign in at the platform issuer ${issuerFor(publicUrl, PLATFORM_TENANT)} as a platform operator.`,
+    `After accepting, they sign in at the platform issuer ${issuerFor(publicUrl, PLATFORM_TENANT)} as a platform operator,`,
+    `  for instance to its console: ${consoleUrl(publicUrl, PLATFORM_TENANT)}`,
     '',
   ].join('\n');
 }

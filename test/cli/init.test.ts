@@ -122,6 +122,7 @@ describe('npm run idp -- init --email', () => {
     const link = /^\s+invitation link: (\S+)$/m.exec(res.stdout)?.[1];
     expect(link).toMatch(new RegExp(`^${idp.baseUrl}/t/${PLATFORM_TENANT}/invitations/[\\w-]{43}$`));
     expect(res.stdout).toContain(`platform issuer ${idp.baseUrl}/t/${PLATFORM_TENANT}`);
+    expect(res.stdout).toContain(`console: ${idp.baseUrl}/t/${PLATFORM_TENANT}/console/`);
 
     const platform = await idp.services.tenants.getBySlug(PLATFORM_TENANT);
     const mail = await queuedMail(idp, platform, 'olga@platform.test');
