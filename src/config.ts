@@ -67,6 +67,8 @@ const EnvSchema = z.object({
   DEMO_POST_LOGOUT_REDIRECT_URI: z.url().default('http://localhost:8080/'),
   DEMO_USER_EMAIL: z.email().default('alice@demo.test'),
   DEMO_USER_PASSWORD: z.string().min(8).default('Correct-Horse-Battery-9'),
+  DEMO_ADMIN_EMAIL: z.email().default('admin@demo.test'),
+  DEMO_ADMIN_PASSWORD: z.string().min(8).default('Correct-Horse-Battery-9'),
   DEMO_RESOURCE: z.string().min(1).default('urn:demo:locks'),
 });
 
@@ -114,6 +116,9 @@ export interface Config {
     postLogoutRedirectUri: string;
     userEmail: string;
     userPassword: string;
+    /** The demo tenant's tenant_admin, who signs in to its console. */
+    adminEmail: string;
+    adminPassword: string;
     resource: string;
   };
 }
@@ -181,6 +186,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       postLogoutRedirectUri: e.DEMO_POST_LOGOUT_REDIRECT_URI,
       userEmail: e.DEMO_USER_EMAIL,
       userPassword: e.DEMO_USER_PASSWORD,
+      adminEmail: e.DEMO_ADMIN_EMAIL,
+      adminPassword: e.DEMO_ADMIN_PASSWORD,
       resource: e.DEMO_RESOURCE,
     },
   };

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
+import { consoleUrl } from './clients/console-client.js';
 import { runWithContext } from './audit/request-context.js';
 import { ConfigError, loadConfig, processEnvironment } from './config.js';
 import { createLogger } from './observability/logger.js';
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
         `  discovery:      ${issuer}/.well-known/openid-configuration`,
         `  demo client:    ${c.demo.clientId} / ${c.demo.clientSecret}  (redirect ${c.demo.redirectUri})`,
         `  demo user:      ${c.demo.userEmail} / ${c.demo.userPassword}`,
+        `  demo admin:     ${c.demo.adminEmail} / ${c.demo.adminPassword}  (tenant_admin)`,
+        `  demo console:   ${consoleUrl(c.publicUrl, c.demo.tenant)}`,
       );
     }
     process.stdout.write(lines.join('\n') + '\n');

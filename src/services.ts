@@ -18,6 +18,7 @@ import { LoginLockout } from './security/login-lockout.js';
 import { RateLimitStore } from './security/rate-limit.store.js';
 import { TenantKeyRegistry } from './privacy/tenant-key-registry.js';
 import { TenantKeyring } from './tenants/tenant-keyring.js';
+import { TenantOnboarding } from './tenants/tenant-onboarding.service.js';
 import { TenantService } from './tenants/tenant.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { SubjectErasure } from './privacy/subject-erasure.js';
@@ -71,5 +72,7 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const subjectExport = new SubjectExport(models, keyring, core.users, doorPermissions, changeLog);
   const termination = new TerminationService({ db, masterKey, tenants: core.tenants, tenantKeys, keyring, changeLog });
   const backups = new BackupService({ db, masterKey, tenants: core.tenants, tenantKeys, changeLog });
-  return { ...core, lockout, subjectExport, termination, backups, ...createAccountServices({ ...core, models, publicUrl: config.publicUrl }) };
+  const account = createAccountServices({ ...core, models, publicUrl: config.publicUrl });
+  const onboarding = new TenantOnboarding(core.tenants, account.invitations, models.users, core.clients, changeLog);
+  return { ...core, lockout, subjectExport, termination, backups, ...account, onboarding };
 }

@@ -12,6 +12,12 @@ describe('configuration', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/idp', SEED_DEMO: 'true' }).seedDemo).toBe(true);
   });
 
+  it("documents the demo tenant's admin, and lets it be changed", () => {
+    expect(loadConfig({}).demo).toMatchObject({ adminEmail: 'admin@demo.test', adminPassword: 'Correct-Horse-Battery-9' });
+    expect(loadConfig({ DEMO_ADMIN_EMAIL: 'boss@example.test', DEMO_ADMIN_PASSWORD: 'Another-Long-Secret-7' }).demo).toMatchObject({ adminEmail: 'boss@example.test', adminPassword: 'Another-Long-Secret-7' });
+    expect(() => loadConfig({ DEMO_ADMIN_EMAIL: 'boss', DEMO_ADMIN_PASSWORD: 'short' })).toThrow(/DEMO_ADMIN_EMAIL[\s\S]*DEMO_ADMIN_PASSWORD/);
+  });
+
   it('names every bad value at once', () => {
     let error: unknown;
     try {

@@ -40,7 +40,7 @@ describe('npm start', () => {
     return { ...env, ...database, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'development' };
   }
 
-  /** Starts `npm start` and resolves with what it printed once the demo issuer line is out. */
+  /** Starts `npm start` and resolves with what it printed once the demo values (the console URL last) are out. */
   function start(): Promise<string> {
     // A process group of its own: npm, the server and the database it starts are stopped together, as by Ctrl-C.
     const child = spawn('npm', ['start'], { cwd: root, env: environment(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -49,7 +49,7 @@ describe('npm start', () => {
     return new Promise((resolve, reject) => {
       const onData = (chunk: Buffer) => {
         output += chunk.toString('utf8');
-        if (/demo user: .*\n/.test(output)) resolve(output);
+        if (/demo console: .*\n/.test(output)) resolve(output);
       };
       child.stdout!.on('data', onData);
       child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -84,6 +84,8 @@ describe('npm start', () => {
     expect(printed).toContain(`demo issuer:    ${issuer}`);
     expect(printed).toContain('demo client:    demo-app / demo-app-secret');
     expect(printed).toContain('demo user:      alice@demo.test / Correct-Horse-Battery-9');
+    expect(printed).toContain('demo admin:     admin@demo.test / Correct-Horse-Battery-9  (tenant_admin)');
+    expect(printed).toContain(`demo console:   http://localhost:${port}/t/demo/console/`);
 
     const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
     expect(discovery.issuer).toBe(issuer);

@@ -13,3 +13,9 @@ export function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, wh
     })),
   );
 }
+
+/** Names a service's field issues as the request body names them (`admins.0.email` → `body.admins.0.email`). */
+export function asBodyIssues(err: unknown): never {
+  if (err instanceof ValidationError) throw new ValidationError(err.issues.map((i) => ({ ...i, field: `body.${i.field}` })));
+  throw err;
+}

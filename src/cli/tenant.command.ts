@@ -1,15 +1,26 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { backupDirectory } from '../backup/backup-dir.js';
 import { registryPath } from '../backup/registry-file.js';
 import type { Config } from '../config.js';
 import type { TerminationReport } from '../privacy/termination.service.js';
 import type { Services } from '../services.js';
+import { consoleUrl } from '../clients/console-client.js';
+import { issuerFor } from '../oidc/provider.factory.js';
+import { PLATFORM_TENANT } from '../admin-api/principal.js';
+import { MAX_FIRST_ADMINS, type SentInvitation } from '../tenants/tenant-onboarding.service.js';
+import type { TenantDoc } from '../tenants/tenant.model.js';
+import { ensurePlatformTenant } from '../tenants/platform.js';
 import { CliError } from './cli-error.js';
+import { parseOptions } from './cli-options.js';
 import type { Command } from './command.js';
 
-const USAGE = 'tenant terminate <slug> --export <file>';
+const USAGE = {
+  create: 'tenant create <slug> --name <name> --admin <email> [--admin <email>...]',
+  'invite-admin': 'tenant invite-admin <slug> --email <email>',
+  terminate: 'tenant terminate <slug> --export <file>',
+};
+const OPTIONS = { name: { type: 'string' }, admin: { type: 'string', multiple: true }, email: { type: 'string' }, export: { type: 'string' } } as const;
 
 /** `tenant terminate`: the same termination as DELETE /admin/api/v1/tenants/{tenant}. */
 export async function runTerminateTenant(services: Pick<Services, 'tenants' | 'termination'>, config: Pick<Config, 'backupDir'>, slug: string, exportFile: string): Promise<TerminationReport> {
@@ -42,20 +53,47 @@ export function formatTermination(report: TerminationReport): string {
   return lines.join('\n');
 }
 
+/** `tenant create`: the same operation as POST /admin/api/v1/tenants with `admins`. */
+export function formatCreated(tenant: TenantDoc, invitations: SentInvitation[], publicUrl: string): string {
+  return [
+    `Tenant ${tenant.slug} (${tenant.name}) created.`,
+    `  issuer:  ${issuerFor(publicUrl, tenant.slug)}`,
+    `  console: ${consoleUrl(publicUrl, tenant.slug)}`,
+    `${invitations.length} tenant_admin invitation(s) queued; the running server mails them (valid until ${invitations[0]?.expiresAt.toISOString()}).`,
+    '',
+  ].join('\n');
+}
+
+/** `tenant invite-admin`: the break-glass of POST /admin/api/v1/tenants/{tenant}/admin-invitations. */
+export async function runInviteAdmin(services: Pick<Services, 'tenants' | 'onboarding'>, slug: string, email: string): Promise<SentInvitation> {
+  const tenant = await services.tenants.findBySlug(slug);
+  if (!tenant) throw new CliError(`No tenant ${slug}`);
+  const platform = await ensurePlatformTenant(services);
+  return services.onboarding.inviteReplacementAdmin(platform._id, tenant, { email });
+}
+
 export const tenantCommand: Command = {
   name: 'tenant',
-  usage: USAGE,
-  summary: "End a customer's contract: export the tenant's data under a key shown once, then destroy all of it",
-  maxArgs: 4,
+  usage: 'tenant create|invite-admin|terminate <slug> ...',
+  summary: "Create a tenant with its first admins; invite an admin into a tenant left without one; end a customer's contract (export, then destroy)",
+  // create <slug> --name <name>, then an --admin <email> pair per first admin.
+  maxArgs: 4 + 2 * MAX_FIRST_ADMINS,
   async run({ services, config, out }, args) {
-    let parsed: { values: { export?: string }; positionals: string[] };
-    try {
-      parsed = parseArgs({ args, options: { export: { type: 'string' } }, allowPositionals: true, strict: true });
-    } catch (err) {
-      throw new CliError(`${(err as Error).message}\nUsage: npm run idp -- ${USAGE}`, 2);
+    const [sub] = args;
+    const usage = USAGE[sub as keyof typeof USAGE] ?? Object.values(USAGE).join('\n  npm run idp -- ');
+    const { values, positionals } = parseOptions(args, OPTIONS, usage);
+    const [, slug] = positionals;
+    if (!slug || positionals.length !== 2) throw new CliError(`Usage: npm run idp -- ${usage}`, 2);
+    if (sub === 'create' && values.name && values.admin?.length) {
+      const { tenant, invitations } = await services.onboarding.createWithAdmins({ slug, name: values.name }, values.admin.map((email) => ({ email })));
+      out(formatCreated(tenant, invitations, config.publicUrl));
+    } else if (sub === 'invite-admin' && values.email) {
+      const sent = await runInviteAdmin(services, slug, values.email);
+      out(`tenant_admin invitation queued for ${slug}; the running server mails it (valid until ${sent.expiresAt.toISOString()}). Recorded in the change logs of ${slug} and ${PLATFORM_TENANT}.\n`);
+    } else if (sub === 'terminate' && values.export) {
+      out(formatTermination(await runTerminateTenant(services, config, slug, values.export)));
+    } else {
+      throw new CliError(`Usage: npm run idp -- ${usage}`, 2);
     }
-    const [sub, slug] = parsed.positionals;
-    if (sub !== 'terminate' || !slug || parsed.positionals.length !== 2 || !parsed.values.export) throw new CliError(`Usage: npm run idp -- ${USAGE}`, 2);
-    out(formatTermination(await runTerminateTenant(services, config, slug, parsed.values.export)));
   },
 };

@@ -28,11 +28,15 @@ export class InvitationDelivery {
       tenantName: tenant.name,
       to: cipher.decrypt(doc.email!, 'email'),
       name: cipher.decryptOptional(doc.name, 'name'),
-      link: this.links.invitation(tenant.slug, token),
+      link: this.link(tenant, token),
       expiresAt: doc.expiresAt,
     });
     const job = await this.outbox.enqueue(tenant, { kind: 'invitation', subjectId: doc._id, message });
     await this.invitations.updateOne({ tenantId: tenant._id, _id: doc._id }, { $set: { deliveryJobId: job._id } });
     return toInvitation(cipher, { ...doc, deliveryJobId: job._id }, new Map([[job._id, job.state]]));
+  }
+
+  link(tenant: TenantDoc, token: string): string {
+    return this.links.invitation(tenant.slug, token);
   }
 }

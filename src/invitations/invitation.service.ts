@@ -45,6 +45,14 @@ export class InvitationService {
   ) {}
 
   async create(tenant: TenantDoc, input: InvitationInput): Promise<Invitation> {
+    return (await this.createWithLink(tenant, input)).invitation;
+  }
+
+  /**
+   * Also answers the link, which exists in clear only now: for the one caller that must hand it over another
+   * way than mail (the CLI's first operator, on a machine that may have no SMTP yet). The mail is sent all the same.
+   */
+  async createWithLink(tenant: TenantDoc, input: InvitationInput): Promise<{ invitation: Invitation; link: string }> {
     const cipher = this.keyring.cipherFor(tenant);
     const email = normalizeEmail(input.email);
     const emailHash = cipher.blindIndex(email, 'email');
@@ -76,7 +84,7 @@ export class InvitationService {
     const fields = ['email', 'name', 'locale', 'roles', 'doors', 'clientId', 'redirectUri'].filter((f) => doc[f as keyof typeof doc] !== undefined);
     const change = { action: 'invitation.created', subjectType: 'invitation', subjectId: doc._id, fields: [...fields, 'tokenHash', 'expiresAt'] };
     const created = await this.changeLog.record(tenant._id, change, async () => (await this.invitations.insertMany([doc]))[0]!.toObject());
-    return this.delivery.send(tenant, created, token);
+    return { invitation: await this.delivery.send(tenant, created, token), link: this.delivery.link(tenant, token) };
   }
 
   async list(tenant: TenantDoc, query: InvitationListQuery): Promise<{ items: Invitation[]; nextCursor: string | null }> {

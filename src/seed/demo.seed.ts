@@ -9,7 +9,7 @@ export interface DemoSeedResult {
 
 /**
  * The demo tenant of a local run: one confidential client, one user with roles and door permissions, one
- * lock resource. Seeded once; an existing demo tenant is left as it is.
+ * admin (tenant_admin, for the console), one lock resource. Seeded once; an existing demo tenant is left as it is.
  */
 export function seedDemo(services: Services, demo: Config['demo']): Promise<DemoSeedResult> {
   return runWithContext({ actor: { type: 'job', id: 'seed-demo' } }, () => seed(services, demo));
@@ -44,6 +44,16 @@ async function seed(services: Services, demo: Config['demo']): Promise<DemoSeedR
     familyName: 'Andersen',
     locale: 'en',
     roles: ['employee', 'team_lead'],
+    emailVerified: true,
+  });
+  await services.users.create(tenant, {
+    email: demo.adminEmail,
+    password: demo.adminPassword,
+    name: 'Ada Admin',
+    givenName: 'Ada',
+    familyName: 'Admin',
+    locale: 'en',
+    roles: ['tenant_admin'],
     emailVerified: true,
   });
   const mainEntrance = await services.doors.create(tenant._id, { key: 'main-entrance', name: 'Main entrance' });

@@ -1,7 +1,10 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Locale } from '../i18n/locales.js';
+import { SUPPORTED_LOCALES, type Locale } from '../i18n/locales.js';
 
 export type TenantState = 'active' | 'suspended' | 'terminated';
+
+/** The languages of a tenant created without a choice: every one the pages and mail speak. */
+export const DEFAULT_LOCALES: readonly Locale[] = SUPPORTED_LOCALES;
 
 export interface ResourceServer {
   /** The resource indicator (RFC 8707), e.g. `urn:demo:locks`. */
@@ -57,7 +60,7 @@ const TenantSchema = new Schema<TenantDoc>(
     state: { type: String, enum: ['active', 'suspended', 'terminated'], default: 'active' },
     configVersion: { type: Number, default: 1 },
     settings: {
-      locales: { type: [String], default: ['en', 'da', 'de', 'sv'] },
+      locales: { type: [String], default: () => [...DEFAULT_LOCALES] },
       changeLogRetentionDays: { type: Number, default: 730 },
       inactivityDays: { type: Number, default: 730 },
       invitationTtlHours: { type: Number, default: 168 },

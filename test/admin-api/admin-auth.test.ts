@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWTPayload } from 'jose';
 import * as client from 'openid-client';
 import { adminAudience } from '../../src/admin-api/admin-api.js';
-import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
+import { type AdminCall, type AdminWorld, personToken, setUpAdminWorld } from '../support/admin.js';
 import { asSetup, PASSWORD, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { type TestIdp } from '../support/test-idp.js';
@@ -36,13 +36,6 @@ describe('admin API: access tokens it refuses', () => {
       .sign(await importJWK(jwk, 'ES256'));
   }
 
-  /** A person's access token for the admin API, through the authorization code flow of tenant A's app. */
-  async function personToken(email: string): Promise<string> {
-    const resource = adminAudience(idp.baseUrl);
-    const config = await discoverClient(idp.baseUrl, a);
-    const { tokens: issued } = await signIn(config, { email, resource, scope: 'openid offline_access admin' });
-    return (await client.refreshTokenGrant(config, issued.refresh_token!, { resource })).access_token;
-  }
 
   beforeAll(async () => {
     ({ idp, a, b, call, tokens } = await setUpAdminWorld());
@@ -125,7 +118,7 @@ describe('admin API: access tokens it refuses', () => {
     });
 
     it('is refused with 403 holding no admin role, and let in holding one', async () => {
-      const token = await personToken(a.user.email!);
+      const token = await personToken(idp, a, a.user.email!);
       expect(decodeJwt(token)).toMatchObject({ aud: adminAudience(idp.baseUrl), sub: a.user.id });
       expectProblem(await withToken(token), 403);
       await asSetup(() => idp.services.users.update(a.tenant, a.user.id, { roles: [...a.user.roles, 'user_manager'] }));
@@ -135,7 +128,7 @@ describe('admin API: access tokens it refuses', () => {
 
     it('is refused with 401 once locked, even holding an admin role', async () => {
       const admin = await asSetup(() => idp.services.users.create(a.tenant, { email: 'ada@tenant-a.test', password: PASSWORD, roles: ['tenant_admin'], emailVerified: true }));
-      const token = await personToken(admin.email!);
+      const token = await personToken(idp, a, admin.email!);
       expect((await withToken(token)).status).toBe(200);
       await asSetup(() => idp.services.users.setStatus(a.tenant, admin.id, { from: ['active'], to: 'locked', action: 'user.locked' }));
       expectProblem(await withToken(token), 401);

@@ -54,6 +54,7 @@ describe('admin API: the authorization matrix of every route', () => {
   /** A valid body per operation; a route with a body and no sample here fails, as does a sample its schema refuses. */
   const bodies: Record<string, () => unknown> = {
     createTenant: () => ({ slug: `matrix-${next()}`, name: 'Matrix' }),
+    inviteReplacementAdmin: () => ({ email: `rescuer-${next()}@tenant.test` }),
     updateTenant: () => ({ name: 'Tenant tenant-a' }),
     createUser: () => ({ email: `created-${next()}@tenant-a.test` }),
     updateUser: () => ({ name: 'Renamed Person' }),

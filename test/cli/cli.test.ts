@@ -44,7 +44,7 @@ describe('npm run idp', () => {
     });
 
     it('refuses arguments a command does not take, before touching the database', async () => {
-      const res = await idpCommand({ MONGODB_URI: 'mongodb://127.0.0.1:1/unreachable' }, 'init', 'now');
+      const res = await idpCommand({ MONGODB_URI: 'mongodb://127.0.0.1:1/unreachable' }, 'init', '--email', 'ops@example.test', 'now');
       expect(res.code).toBe(2);
       expect(res.stderr).toContain('Usage: npm run idp -- init');
     });

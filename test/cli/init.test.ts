@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { OPERATOR_ROLE, PLATFORM_TENANT } from '../../src/admin-api/principal.js';
 import { CliError } from '../../src/cli/cli-error.js';
-import { runCli } from '../../src/cli/cli.js';
 import { runInit } from '../../src/cli/init.command.js';
 import { ensurePlatformTenant } from '../../src/tenants/platform.js';
-import { adminClient } from '../support/admin.js';
-import { asSetup } from '../support/fixtures.js';
+import { adminClient, personToken } from '../support/admin.js';
+import { submitLinkForm } from '../support/browser.js';
+import { idpCommandOn } from '../support/cli.js';
+import { asSetup, registerApp } from '../support/fixtures.js';
+import { queuedMail } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 const STACK_TRACE = /\n\s+at [\w.<>]+ \(|node_modules|\.ts:\d+/;
@@ -30,14 +32,7 @@ describe('npm run idp -- init', () => {
   let idp: TestIdp;
   let printed: ReturnType<typeof credentialIn>;
 
-  /** The command as the process runs it, on the same database and master key as the running server. */
-  async function idpCommand(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const env = { NODE_ENV: 'test', MONGODB_URI: idp.testDatabase.uri, IDP_MASTER_KEY: masterKey.toString('base64'), PUBLIC_URL: idp.baseUrl };
-    const code = await runCli(argv, { env, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-    return { code, stdout, stderr };
-  }
+  const idpCommand = (...argv: string[]) => idpCommandOn(idp, masterKey, ...argv);
 
   beforeAll(async () => {
     idp = await startTestIdp({ masterKey });
@@ -97,6 +92,57 @@ describe('npm run idp -- init', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('is not an operator credential');
     expect((await idpCommand('rotate-operator-secret', 'no-such-client')).stderr).toContain('has no client no-such-client');
+  });
+});
+
+describe('npm run idp -- init --email', () => {
+  const masterKey = randomBytes(32);
+  const PERSON_PASSWORD = 'lantern-orchid-vellum-quarry-52';
+  let idp: TestIdp;
+  const idpCommand = (...argv: string[]) => idpCommandOn(idp, masterKey, ...argv);
+
+  beforeAll(async () => {
+    idp = await startTestIdp({ masterKey });
+  });
+  afterAll(() => idp.close());
+
+  it('refuses an address that is none before it creates any credential', async () => {
+    const res = await idpCommand('init', '--email', 'not-an-address');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('email: not an email address');
+    expect(res.stdout).toBe('');
+    const platform = await idp.services.tenants.getBySlug(PLATFORM_TENANT);
+    expect(await idp.services.clients.findWithServiceRole(platform._id, OPERATOR_ROLE)).toBeUndefined();
+  });
+
+  it('also invites the person as operator, mails and prints the link; after accepting, their token works on an operator route', async () => {
+    const res = await idpCommand('init', '--email', 'Olga@Platform.test');
+    expect(res.code).toBe(0);
+    expect(credentialIn(res.stdout).clientId).toMatch(/^cli_/);
+    const link = /^\s+invitation link: (\S+)$/m.exec(res.stdout)?.[1];
+    expect(link).toMatch(new RegExp(`^${idp.baseUrl}/t/${PLATFORM_TENANT}/invitations/[\\w-]{43}$`));
+    expect(res.stdout).toContain(`platform issuer ${idp.baseUrl}/t/${PLATFORM_TENANT}`);
+    expect(res.stdout).toContain(`console: ${idp.baseUrl}/t/${PLATFORM_TENANT}/console/`);
+
+    const platform = await idp.services.tenants.getBySlug(PLATFORM_TENANT);
+    const mail = await queuedMail(idp, platform, 'olga@platform.test');
+    expect(mail).toMatchObject({ link, locale: 'en' });
+    const log = await idp.services.changeLog.list(platform._id, { action: 'invitation.created' }, { limit: 10 });
+    expect(log.items.map((e) => e.actor)).toEqual(['job:cli-init']);
+
+    const accepted = await submitLinkForm(link!, { name: 'Olga Operator', password: PERSON_PASSWORD, password_repeat: PERSON_PASSWORD });
+    expect(accepted.status).toBe(200);
+    const person = (await idp.services.users.list(platform, { email: 'olga@platform.test', limit: 1 })).items[0]!;
+    expect(person).toMatchObject({ roles: [OPERATOR_ROLE], status: 'active' });
+
+    const app = await asSetup(() => registerApp(idp.services, platform));
+    const token = await personToken(idp, { tenant: platform, clientId: app.clientId, clientSecret: app.clientSecret! }, 'olga@platform.test', PERSON_PASSWORD);
+    const call = adminClient(idp);
+    expect((await call('GET', '/tenants', token)).status).toBe(200);
+    const created = await call('POST', '/tenants', token, { slug: 'made-by-a-person', name: 'Made by a person' });
+    expect(created.status).toBe(201);
+    // An operator still, not a tenant's admin: the new tenant's users stay closed to them.
+    expect((await call('GET', '/tenants/made-by-a-person/users', token)).status).toBe(403);
   });
 });
 

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import type * as client from 'openid-client';
 import { translate } from '../../src/i18n/messages.js';
 import { adminClient, serviceToken } from '../support/admin.js';
-import { Browser } from '../support/browser.js';
+import { Browser, submitLinkForm } from '../support/browser.js';
 import { createTenantFixture, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { REFUSED_FOR_SIGRID } from '../support/passwords.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
@@ -11,13 +11,6 @@ import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../support/sign-in-pages.js';
 
 const NEW_PASSWORD = 'violet-harbour-quantum-lamp-78';
-
-/** As a person does it: open the link's page (which sets the form's token), then send the form. */
-async function submit(link: string, form: Record<string, string>): Promise<Response> {
-  const browser = new Browser();
-  await browser.request(link);
-  return browser.request(link, { form });
-}
 
 describe('invitations: from the admin API to the first sign-in', () => {
   let smtp: TestSmtpServer;
@@ -107,7 +100,7 @@ describe('invitations: from the admin API to the first sign-in', () => {
   it('records the acceptance, the new user and the door grant as the invited person', async () => {
     const created = await invite({ email: 'hugo@example.test', door_permissions: [{ door_id: 'lab' }] });
     const link = linkIn((await smtp.mailTo('hugo@example.test')).mail, 'invitations');
-    await submit(link, { name: 'Hugo', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD });
+    await submitLinkForm(link, { name: 'Hugo', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD });
     const userId = (await call('GET', `/tenants/acme/invitations/${created.body.id}`, admin)).body.user_id as string;
 
     const aboutInvitation = (await call('GET', `/tenants/acme/change-log?subject=${created.body.id}`, admin)).body.items;
@@ -126,7 +119,7 @@ describe('invitations: from the admin API to the first sign-in', () => {
   it('continues to the app the invitation names, when that is one of its registered redirects', async () => {
     await invite({ email: 'ines@example.test', client_id: acme.clientId, redirect_uri: REDIRECT_URI });
     const link = linkIn((await smtp.mailTo('ines@example.test')).mail, 'invitations');
-    const res = await submit(link, { name: 'Ines', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD });
+    const res = await submitLinkForm(link, { name: 'Ines', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(REDIRECT_URI);
   });
@@ -162,7 +155,7 @@ describe('invitations: from the admin API to the first sign-in', () => {
     it('answers a used link with 410 and points to sign-in', async () => {
       await invite({ email: 'lea@example.test', locale: 'en' });
       const link = linkIn((await smtp.mailTo('lea@example.test')).mail, 'invitations');
-      await submit(link, { name: 'Lea', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD });
+      await submitLinkForm(link, { name: 'Lea', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD });
       const page = await open(link);
       expect(page.status).toBe(410);
       expect(page.html).toContain('This link has already been used');

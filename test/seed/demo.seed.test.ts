@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { seedDemo } from '../../src/seed/demo.seed.js';
+import { adminClient, personToken } from '../support/admin.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
@@ -18,10 +19,8 @@ describe('demo seed', () => {
   });
 
   it('lets the documented demo user sign in to the documented demo client and see their doors', async () => {
-    const { demo } = idp.config;
     const tenant = (await idp.services.tenants.findBySlug('demo'))!;
-    const user = (await idp.services.users.list(tenant, { email: demo.userEmail, limit: 1 })).items[0]!;
-    const config = await discoverClient(idp.baseUrl, { tenant, clientId: 'demo-app', clientSecret: 'demo-app-secret', user });
+    const config = await discoverClient(idp.baseUrl, { tenant, clientId: 'demo-app', clientSecret: 'demo-app-secret' });
     const { tokens } = await signIn(config, { email: 'alice@demo.test', password: 'Correct-Horse-Battery-9' });
     const issuer = `${idp.baseUrl}/t/demo`;
     const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${issuer}/jwks`)), { issuer, audience: 'demo-app' });
@@ -39,9 +38,20 @@ describe('demo seed', () => {
     expect(at.tenant).toBe('demo');
   });
 
-  it('records the seeded user in the change log under the seed job', async () => {
+  it('lets the documented demo admin administer the demo tenant with their own token', async () => {
+    const tenant = (await idp.services.tenants.findBySlug('demo'))!;
+    const token = await personToken(idp, { tenant, clientId: 'demo-app', clientSecret: 'demo-app-secret' }, 'admin@demo.test', 'Correct-Horse-Battery-9');
+    const users = await adminClient(idp)('GET', '/tenants/demo/users?limit=10', token);
+    expect(users.status).toBe(200);
+    expect(users.body.items.map((u: { email: string; roles: string[] }) => [u.email, u.roles]).sort()).toEqual([
+      ['admin@demo.test', ['tenant_admin']],
+      ['alice@demo.test', ['employee', 'team_lead']],
+    ]);
+  });
+
+  it('records the seeded people in the change log under the seed job', async () => {
     const tenant = (await idp.services.tenants.findBySlug('demo'))!;
     const page = await idp.services.changeLog.list(tenant._id, { action: 'user.created' }, { limit: 10 });
-    expect(page.items.map((e) => e.actor)).toEqual(['job:seed-demo']);
+    expect(page.items.map((e) => e.actor)).toEqual(['job:seed-demo', 'job:seed-demo']);
   });
 });

@@ -3,6 +3,7 @@ import { adminAudience, ADMIN_API_PREFIX } from '../../src/admin-api/admin-api.j
 import { OPERATOR_ROLE, PLATFORM_TENANT } from '../../src/admin-api/principal.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { asSetup, createTenantFixture, type TenantFixture } from './fixtures.js';
+import { discoverClient, signIn } from './sign-in.js';
 import { startTestIdp, type TestIdp, type TestIdpOptions } from './test-idp.js';
 
 /**
@@ -24,6 +25,17 @@ export async function serviceToken(idp: TestIdp, tenant: TenantDoc, roles: strin
   });
   const tokens = await client.clientCredentialsGrant(config, { resource: adminAudience(idp.baseUrl), scope: 'admin' });
   return tokens.access_token;
+}
+
+/**
+ * A person's access token for the admin API: they sign in to an app of their tenant (the authorization code
+ * flow, on our pages), and the app trades its refresh token for a token for the admin API audience.
+ */
+export async function personToken(idp: TestIdp, app: Pick<TenantFixture, 'tenant' | 'clientId' | 'clientSecret'>, email: string, password?: string): Promise<string> {
+  const resource = adminAudience(idp.baseUrl);
+  const config = await discoverClient(idp.baseUrl, app);
+  const { tokens } = await signIn(config, { email, password, resource, scope: 'openid offline_access admin' });
+  return (await client.refreshTokenGrant(config, tokens.refresh_token!, { resource })).access_token;
 }
 
 export async function platformTenant(idp: TestIdp): Promise<TenantDoc> {

@@ -86,3 +86,10 @@ export function formAction(html: string, contains: string): string {
   if (!action) throw new Error(`No form with an action containing ${contains}`);
   return action;
 }
+
+/** As a person does it: open an emailed link's page (which sets the form's token), then send its form. */
+export async function submitLinkForm(link: string, form: Record<string, string>): Promise<Response> {
+  const browser = new Browser();
+  await browser.request(link);
+  return browser.request(link, { form });
+}

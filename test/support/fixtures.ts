@@ -31,16 +31,7 @@ async function setUpTenant(services: Services, slug: string): Promise<TenantFixt
     name: `Tenant ${slug}`,
     settings: { resources: [{ indicator: RESOURCE, scopes: ['locks:open'], accessTokenTtl: 300 }] },
   });
-  const { clientId, clientSecret } = await services.clients.create(tenant._id, {
-    client_id: `${slug}-app`,
-    client_name: `${slug} app`,
-    redirect_uris: [REDIRECT_URI],
-    post_logout_redirect_uris: [POST_LOGOUT_URI],
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_basic',
-    scope: 'openid offline_access profile email roles doors',
-  });
+  const { clientId, clientSecret } = await registerApp(services, tenant);
   const user = await services.users.create(tenant, {
     email: `alice@${slug}.test`,
     password: PASSWORD,
@@ -57,4 +48,18 @@ async function setUpTenant(services: Services, slug: string): Promise<TenantFixt
   await services.roles.create(tenant._id, { name: 'team_lead' });
   await services.doorPermissions.grant(tenant._id, { doorId: lab._id, holderType: 'role', holderId: 'team_lead' });
   return { tenant, clientId, clientSecret: clientSecret!, user };
+}
+
+/** The tenant's confidential app, redirecting to REDIRECT_URI: what people of the tenant sign in to in specs. */
+export function registerApp(services: Services, tenant: TenantDoc): Promise<{ clientId: string; clientSecret?: string }> {
+  return services.clients.create(tenant._id, {
+    client_id: `${tenant.slug}-app`,
+    client_name: `${tenant.slug} app`,
+    redirect_uris: [REDIRECT_URI],
+    post_logout_redirect_uris: [POST_LOGOUT_URI],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    scope: 'openid offline_access profile email roles doors',
+  });
 }

@@ -10,7 +10,7 @@ export interface SignedIn {
 }
 
 /** The relying party's configuration from discovery, as a real app would build it. */
-export async function discoverClient(baseUrl: string, fixture: TenantFixture): Promise<client.Configuration> {
+export async function discoverClient(baseUrl: string, fixture: Pick<TenantFixture, 'tenant' | 'clientId' | 'clientSecret'>): Promise<client.Configuration> {
   return client.discovery(
     new URL(`${baseUrl}/t/${fixture.tenant.slug}`),
     fixture.clientId,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { DOOR_KEY } from '../../doors/door.service.js';
-import { ValidationError } from '../../errors/http-errors.js';
 import type { Invitation } from '../../invitations/invitation-view.js';
 import { ROLE_NAME } from '../../roles/role.service.js';
 import type { Services } from '../../services.js';
 import { assertMayChangeAdminRoles, roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
+import { asBodyIssues } from '../validate.js';
 import { Id, Locale, Page, TenantParams, Timestamp, paged } from '../schemas.js';
 
 const InvitationView = z.object({
@@ -99,11 +99,8 @@ export function invitationRoutes(services: Services): RouteSpec[] {
         assertMayChangeAdminRoles(principal, [], body.roles);
         const doors = body.door_permissions.map((d) => ({ doorKey: d.door_id, validFrom: d.valid_from, validUntil: d.valid_until }));
         const input = { email: body.email, name: body.name, locale: body.locale, roles: body.roles, doors, clientId: body.client_id, redirectUri: body.redirect_uri };
-        const created = await services.invitations.create(tenant, input).catch((err: unknown) => {
-          // The doors and the client are checked by the service; their fields are named as the body names them.
-          if (err instanceof ValidationError) throw new ValidationError(err.issues.map((i) => ({ ...i, field: `body.${i.field}` })));
-          throw err;
-        });
+        // The doors and the client are checked by the service; their fields are named as the body names them.
+        const created = await services.invitations.create(tenant, input).catch(asBodyIssues);
         return { status: 202, body: toInvitationView(created), warnings: roleWarnings('user', created.roles) };
       },
     }),

@@ -4,6 +4,8 @@ import type { Services } from '../../services.js';
 import type { TenantDoc } from '../../tenants/tenant.model.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Locale, Page, Slug, TenantParams, paged } from '../schemas.js';
+import { asBodyIssues } from '../validate.js';
+import { adminRoleWarnings, FirstAdmins, SentInvitationView, toSentInvitation } from './tenant-admins.routes.js';
 
 const Settings = z.strictObject({
   locales: z.array(Locale).min(1).max(4).optional(),
@@ -13,7 +15,12 @@ const Settings = z.strictObject({
   invitation_retention_days: z.number().int().min(1).max(3650).optional(),
   mfa: z.strictObject({ required_for_roles: z.array(z.string().regex(/^[a-z][a-z0-9_:-]{0,63}$/, 'lower-case role name')).max(50) }).optional(),
 });
-const TenantCreate = z.strictObject({ slug: Slug, name: z.string().trim().min(1).max(200), settings: Settings.optional() });
+const TenantCreate = z.strictObject({
+  slug: Slug,
+  name: z.string().trim().min(1).max(200),
+  settings: Settings.optional(),
+  admins: FirstAdmins.optional().describe('The first tenant_admins, each invited by mail; operators cannot administer a tenant, so without these nobody can'),
+});
 const TenantUpdate = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), settings: Settings.optional() });
 const TenantView = z.object({
   slug: z.string(),
@@ -93,14 +100,20 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
       method: 'post',
       path: '/tenants',
       operationId: 'createTenant',
-      summary: 'Create a tenant with its keys and data key',
+      summary: 'Create a tenant with its keys and data key, and invite its first tenant_admins by mail',
       tag: 'tenants',
       access: { scope: 'platform' },
       body: TenantCreate,
-      responses: { 201: { description: 'Created', schema: TenantView }, 409: { description: 'The slug is taken' } },
+      responses: {
+        201: { description: 'Created; one invitation per admin, its mail queued (nothing of the invitees is answered)', schema: TenantView.extend({ invitations: z.array(SentInvitationView) }) },
+        409: { description: 'The slug is taken' },
+      },
       handler: async ({ body }) => {
-        const tenant = await services.tenants.create({ slug: body.slug, name: body.name, settings: settingsPatch(body.settings) });
-        return { status: 201, body: view(tenant), warnings: warningsFor(body.settings) };
+        const input = { slug: body.slug, name: body.name, settings: settingsPatch(body.settings) };
+        // Invitees are checked before the tenant is made: bad input leaves no tenant behind.
+        const { tenant, invitations } = await services.onboarding.createWithAdmins(input, body.admins ?? []).catch(asBodyIssues);
+        const warnings = [...warningsFor(body.settings), ...(invitations.length ? adminRoleWarnings() : [])];
+        return { status: 201, body: { ...view(tenant), invitations: invitations.map(toSentInvitation) }, warnings };
       },
     }),
     defineRoute<unknown, z.infer<typeof Page>>({
