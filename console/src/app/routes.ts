@@ -26,6 +26,14 @@ export interface PageRoute {
 export const ROUTES: readonly PageRoute[] = [
   { path: '', title: 'nav.home', roles: ADMIN_ROLES, component: HomePage },
   { path: 'roles', title: 'nav.roles', roles: ['tenant_admin', 'user_manager'], component: RolesPage },
+  // Users and invitations.
+
+  // Doors and door access.
+
+  // Apps, resource servers, change log, settings, signing keys.
+
+  // Operators.
+
 ];
 
 const PLATFORM_TENANT = 'platform';

@@ -46,4 +46,12 @@ export const da: Catalogue = {
   'roles.deleteLabel': 'Slet {name}',
   'roles.deleteConsequence': 'Døradgange, der følger af rollen, ophører nu; deres historik bevares. En rolle, som brugere stadig har, kan ikke slettes.',
   'roles.actions': 'Handlinger',
+  // Page area: users and invitations.
+
+  // Page area: doors and door access.
+
+  // Page area: apps, resource servers, change log, settings and signing keys.
+
+  // Page area: operators: tenants, platform keys and change log.
+
 };

@@ -46,4 +46,12 @@ export const de: Catalogue = {
   'roles.deleteLabel': '{name} löschen',
   'roles.deleteConsequence': 'Türberechtigungen, die aus dieser Rolle folgen, enden jetzt; ihr Verlauf bleibt erhalten. Eine Rolle, die Benutzer noch haben, kann nicht gelöscht werden.',
   'roles.actions': 'Aktionen',
+  // Page area: users and invitations.
+
+  // Page area: doors and door access.
+
+  // Page area: apps, resource servers, change log, settings and signing keys.
+
+  // Page area: operators: tenants, platform keys and change log.
+
 };

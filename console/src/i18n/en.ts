@@ -45,6 +45,14 @@ export const en = {
   'roles.deleteLabel': 'Delete {name}',
   'roles.deleteConsequence': 'Door grants that follow from this role end now; their history is kept. A role that users still hold cannot be deleted.',
   'roles.actions': 'Actions',
+  // Page area: users and invitations.
+
+  // Page area: doors and door access.
+
+  // Page area: apps, resource servers, change log, settings and signing keys.
+
+  // Page area: operators: tenants, platform keys and change log.
+
 } as const;
 
 export type MessageKey = keyof typeof en;

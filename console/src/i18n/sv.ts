@@ -46,4 +46,12 @@ export const sv: Catalogue = {
   'roles.deleteLabel': 'Ta bort {name}',
   'roles.deleteConsequence': 'Dörrbehörigheter som följer av rollen upphör nu; deras historik sparas. En roll som användare fortfarande har kan inte tas bort.',
   'roles.actions': 'Åtgärder',
+  // Page area: users and invitations.
+
+  // Page area: doors and door access.
+
+  // Page area: apps, resource servers, change log, settings and signing keys.
+
+  // Page area: operators: tenants, platform keys and change log.
+
 };
