@@ -18,6 +18,7 @@ import { LoginLockout } from './security/login-lockout.js';
 import { RateLimitStore } from './security/rate-limit.store.js';
 import { TenantKeyRegistry } from './privacy/tenant-key-registry.js';
 import { TenantKeyring } from './tenants/tenant-keyring.js';
+import { ResourceServerService } from './tenants/resource-server.service.js';
 import { TenantService } from './tenants/tenant.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { SubjectErasure } from './privacy/subject-erasure.js';
@@ -49,12 +50,14 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const backupDir = config.backupDir === undefined ? undefined : backupDirectory({ backupDir: config.backupDir });
   const journal = backupDir === undefined ? undefined : new TombstoneJournal(journalDir(registryPath(backupDir)), masterKey);
   const subjects = new SubjectErasure(models, revoke, journal);
+  const resourceServers = new ResourceServerService(models.resourceServers, models.tenants);
   const core = {
     keyring,
     hasher,
     signingKeys,
     tenantKeys,
-    tenants: new TenantService(models.tenants, signingKeys, tenantKeys),
+    tenants: new TenantService(models.tenants, signingKeys, tenantKeys, resourceServers),
+    resourceServers,
     changeLog,
     users: new UserService(models.users, keyring, hasher, changeLog, revoke, subjects, memberships),
     subjects,

@@ -1,5 +1,9 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import type { TenantDoc } from '../tenants/tenant.model.js';
+import { claimsOf } from '../tenants/resource-server.service.js';
+import type { ResourceClaim, TenantDoc } from '../tenants/tenant.model.js';
+
+/** Lifetime of admin API access tokens: short, the console refreshes them. */
+export const ADMIN_ACCESS_TOKEN_TTL = 300;
 
 /**
  * Resource indicators (RFC 8707): a tenant's registered APIs (lock back-ends among them) receive JWT access
@@ -12,9 +16,8 @@ export function resourceIndicators(tenant: TenantDoc, adminAudience: string) {
     defaultResource: () => undefined,
     useGrantedResource: () => false,
     getResourceServerInfo(_ctx: KoaContextWithOIDC, indicator: string): ResourceServer {
-      // Every tenant's admins and service accounts call the admin API with tokens of their own tenant.
       if (indicator === adminAudience) {
-        return { scope: 'admin', audience: adminAudience, accessTokenTTL: 300, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+        return { scope: 'admin', audience: adminAudience, accessTokenTTL: ADMIN_ACCESS_TOKEN_TTL, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
       }
       const resource = tenant.settings.resources.find((r) => r.indicator === indicator);
       if (!resource) throw new errors.InvalidTarget();
@@ -27,4 +30,15 @@ export function resourceIndicators(tenant: TenantDoc, adminAudience: string) {
       };
     },
   };
+}
+
+/**
+ * The user claims an access token for this audience carries. The admin API reads roles from the database on
+ * every call; the console shows the signed-in admin's roles from its token, so that audience keeps `roles`.
+ */
+export function userClaimsFor(tenant: TenantDoc, adminAudience: string, audience: string | undefined): ResourceClaim[] {
+  if (audience === undefined) return [];
+  if (audience === adminAudience) return ['roles'];
+  const resource = tenant.settings.resources.find((r) => r.indicator === audience);
+  return resource ? claimsOf(resource) : [];
 }

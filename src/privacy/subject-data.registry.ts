@@ -120,6 +120,7 @@ export const NO_SUBJECT_DATA = {
   roles: 'role names and descriptions defined by the tenant',
   doors: 'door keys and names',
   clients: 'relying parties and service accounts',
+  resourceServers: "the tenant's APIs: identifiers, scopes, token lifetimes",
   signingKeys: 'sealed signing keys',
   changeLogAnchors: 'where a pruned chain continues: a seq and a hash',
   tenantKeys: "tenants' wrapped data keys",

@@ -3,11 +3,19 @@ import type { Locale } from '../i18n/locales.js';
 
 export type TenantState = 'active' | 'suspended' | 'terminated';
 
+/** The user claims a resource's JWT access tokens may carry. */
+export const RESOURCE_CLAIMS = ['roles', 'door_permissions'] as const;
+export type ResourceClaim = (typeof RESOURCE_CLAIMS)[number];
+
+/** An API of the tenant (a lock back-end) that receives JWT access tokens; stored as resource-server.model.ts says. */
 export interface ResourceServer {
   /** The resource indicator (RFC 8707), e.g. `urn:demo:locks`. */
   indicator: string;
+  name?: string;
   scopes: string[];
   accessTokenTtl: number;
+  /** Absent on resources registered before this choice existed: those carry both claims, as they always did. */
+  claims?: ResourceClaim[];
 }
 
 export interface TenantSettings {
@@ -21,7 +29,16 @@ export interface TenantSettings {
   passwordMinLength: number;
   /** Failed sign-ins of one account before it is locked (see src/security/login-lockout.ts); default 5. */
   maxFailedLogins?: number;
+  /**
+   * The tenant's resource servers. Kept in their own collection, not in the stored document: TenantService
+   * attaches them to every tenant it returns, and moves any an old document still lists.
+   */
   resources: ResourceServer[];
+  /** Token and session lifetimes in seconds; absent means the default (src/oidc/token-lifetimes.ts). */
+  accessTokenTtl?: number;
+  idTokenTtl?: number;
+  refreshTokenTtl?: number;
+  sessionTtl?: number;
   /** Second factors: required of users holding any of these roles, optional for everyone else. */
   mfa?: { requiredForRoles: string[] };
 }
@@ -44,11 +61,6 @@ export interface TenantDoc {
   updatedAt: Date;
 }
 
-const ResourceSchema = new Schema<ResourceServer>(
-  { indicator: { type: String, required: true }, scopes: [String], accessTokenTtl: { type: Number, default: 600 } },
-  { _id: false },
-);
-
 const TenantSchema = new Schema<TenantDoc>(
   {
     _id: { type: String, required: true },
@@ -64,7 +76,10 @@ const TenantSchema = new Schema<TenantDoc>(
       invitationRetentionDays: { type: Number, default: 30, min: 1 },
       passwordMinLength: { type: Number, default: 12 },
       maxFailedLogins: { type: Number, default: 5, min: 1 },
-      resources: { type: [ResourceSchema], default: [] },
+      accessTokenTtl: Number,
+      idTokenTtl: Number,
+      refreshTokenTtl: Number,
+      sessionTtl: Number,
       mfa: { requiredForRoles: { type: [String], default: [] } },
     },
     // Only in documents of tenants made before the key registry, until TenantService moves the key there.

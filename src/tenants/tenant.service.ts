@@ -2,6 +2,7 @@ import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/http-errors.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
 import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
+import type { ResourceServerService } from './resource-server.service.js';
 import type { TenantDoc, TenantModel, TenantSettings } from './tenant.model.js';
 
 export interface CreateTenantInput {
@@ -17,6 +18,7 @@ export class TenantService {
     private readonly tenants: TenantModel,
     private readonly signingKeys: SigningKeyService,
     private readonly tenantKeys: TenantKeyRegistry,
+    private readonly resourceServers: ResourceServerService,
   ) {}
 
   async create(input: CreateTenantInput): Promise<TenantDoc> {
@@ -27,8 +29,10 @@ export class TenantService {
     // Keys first: a tenant document that exists is a tenant whose provider can be built.
     const wrappedDataKey = await this.tenantKeys.create(_id);
     await this.signingKeys.createInitialKeys(_id);
-    const [created] = await this.tenants.insertMany([{ _id, slug: input.slug, name: input.name, settings: input.settings ?? {} }]);
-    return { ...created!.toObject(), wrappedDataKey };
+    const { resources = [], ...settings } = input.settings ?? {};
+    await this.resourceServers.adopt(_id, resources);
+    const [created] = await this.tenants.insertMany([{ _id, slug: input.slug, name: input.name, settings }]);
+    return { ...created!.toObject(), settings: { ...created!.toObject().settings, resources: await this.resourceServers.list(_id) }, wrappedDataKey };
   }
 
   async findBySlug(slug: string): Promise<TenantDoc | null> {
@@ -48,7 +52,7 @@ export class TenantService {
     return doc?.configVersion ?? null;
   }
 
-  async update(tenantId: string, set: Partial<Pick<TenantDoc, 'name' | 'state'>> & { settings?: Partial<TenantSettings> }): Promise<TenantDoc> {
+  async update(tenantId: string, set: Partial<Pick<TenantDoc, 'name' | 'state'>> & { settings?: Partial<Omit<TenantSettings, 'resources'>> }): Promise<TenantDoc> {
     const $set: Record<string, unknown> = {};
     if (set.name !== undefined) $set.name = set.name;
     if (set.state !== undefined) $set.state = set.state;
@@ -92,6 +96,17 @@ export class TenantService {
       await this.tenants.updateOne({ _id: doc._id }, { $unset: { wrappedDataKey: '' } });
     }
     const keys = await this.tenantKeys.wrappedKeysOf(docs.map((d) => d._id));
-    return docs.map((doc) => ({ ...doc, wrappedDataKey: keys.get(doc._id) as string }));
+    return Promise.all(docs.map(async (doc) => ({ ...doc, settings: await this.settingsOf(doc), wrappedDataKey: keys.get(doc._id) as string })));
+  }
+
+  /** The stored settings with the tenant's resource servers, moving any an old document still lists. */
+  private async settingsOf(doc: TenantDoc): Promise<TenantSettings> {
+    const legacy = doc.settings?.resources;
+    if (legacy?.length) {
+      await this.resourceServers.adopt(doc._id, legacy);
+      // The raw collection: the schema no longer knows the path, so a model update would drop the $unset.
+      await this.tenants.collection.updateOne({ _id: doc._id as never }, { $unset: { 'settings.resources': '' } });
+    }
+    return { ...doc.settings, resources: await this.resourceServers.list(doc._id) };
   }
 }

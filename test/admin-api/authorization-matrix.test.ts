@@ -1,7 +1,8 @@
 import type { Access, RouteSpec, TenantRole } from '../../src/admin-api/route-spec.js';
 import { adminRoutes } from '../../src/admin-api/routes/index.js';
 import { type AdminCall, type AdminWorld, type Caller, setUpAdminWorld } from '../support/admin.js';
-import { asSetup, type TenantFixture } from '../support/fixtures.js';
+import { resourceId } from '../../src/tenants/resource-server.service.js';
+import { asSetup, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { type TestIdp } from '../support/test-idp.js';
 
 const CALLERS: readonly Caller[] = ['operator', 'adminA', 'adminB', 'managerA', 'auditorA', 'anonymous'];
@@ -44,6 +45,11 @@ describe('admin API: the authorization matrix of every route', () => {
     role: async (fresh) => (fresh ? (await idp.services.roles.create(a.tenant._id, { name: `role_${next()}` })).name : 'team_lead'),
     clientId: async (fresh) => (fresh ? (await idp.services.clients.create(a.tenant._id, serviceAccount())).clientId : a.clientId),
     permissionId: async (fresh) => (fresh ? (await grantMainEntrance())._id : shared.permissionId!),
+    resourceId: async (fresh) => {
+      const identifier = fresh ? `urn:test:matrix-${next()}` : RESOURCE;
+      if (fresh) await idp.services.resourceServers.create(a.tenant._id, { indicator: identifier, name: 'A lock API', scopes: [], accessTokenTtl: 300, claims: [] });
+      return resourceId(identifier);
+    },
   };
   const serviceAccount = () => ({ redirect_uris: [], grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic' as const });
   const grantMainEntrance = async () => {
@@ -66,6 +72,8 @@ describe('admin API: the authorization matrix of every route', () => {
     grantDoorPermission: () => ({ door: 'main-entrance', holder: { type: 'user', id: a.user.id } }),
     createClient: () => ({ grant_types: ['client_credentials'] }),
     updateClient: () => ({ client_name: 'Renamed client' }),
+    createResourceServer: () => ({ identifier: `https://locks-${next()}.tenant-a.test/api`, name: 'Lock API', scopes: ['locks:open'] }),
+    updateResourceServer: () => ({ access_token_ttl: 900 }),
   };
 
   /**
