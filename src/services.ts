@@ -19,6 +19,7 @@ import { RateLimitStore } from './security/rate-limit.store.js';
 import { TenantKeyRegistry } from './privacy/tenant-key-registry.js';
 import { TenantKeyring } from './tenants/tenant-keyring.js';
 import { ResourceServerService } from './tenants/resource-server.service.js';
+import { TenantLogoService } from './tenants/tenant-logo.service.js';
 import { TenantService } from './tenants/tenant.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { SubjectErasure } from './privacy/subject-erasure.js';
@@ -69,10 +70,11 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
     rateLimits,
     sessions: new AccountSessions(models.oidcEntries, changeLog),
   };
+  const tenantLogos = new TenantLogoService(models.tenantLogos, core.tenants);
   const lockout = new LoginLockout(core.rateLimits);
   core.users.onSignInFailuresCleared = (tenantId, emailHash) => lockout.clear(tenantId, emailHash);
   const subjectExport = new SubjectExport(models, keyring, core.users, doorPermissions, changeLog);
   const termination = new TerminationService({ db, masterKey, tenants: core.tenants, tenantKeys, keyring, changeLog });
   const backups = new BackupService({ db, masterKey, tenants: core.tenants, tenantKeys, changeLog });
-  return { ...core, lockout, subjectExport, termination, backups, ...createAccountServices({ ...core, models, publicUrl: config.publicUrl }) };
+  return { ...core, tenantLogos, lockout, subjectExport, termination, backups, ...createAccountServices({ ...core, models, publicUrl: config.publicUrl }) };
 }

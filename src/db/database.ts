@@ -18,6 +18,7 @@ import { roleMembershipChangeModel } from '../roles/role-membership.model.js';
 import { roleModel } from '../roles/role.model.js';
 import { ensureRateLimitIndexes } from '../security/rate-limit.store.js';
 import { resourceServerModel } from '../tenants/resource-server.model.js';
+import { tenantLogoModel } from '../tenants/tenant-logo.model.js';
 import { tenantModel } from '../tenants/tenant.model.js';
 import { userModel } from '../users/user.model.js';
 import { detectCapabilities, type DatabaseCapabilities } from './capabilities.js';
@@ -34,6 +35,7 @@ export interface Database {
 function registerModels(connection: Connection) {
   return {
     tenants: tenantModel(connection),
+    tenantLogos: tenantLogoModel(connection),
     users: userModel(connection),
     roles: roleModel(connection),
     roleMembershipChanges: roleMembershipChangeModel(connection),

@@ -18,8 +18,22 @@ export interface ResourceServer {
   claims?: ResourceClaim[];
 }
 
+/** The stored tenant logo's description; the image itself is in tenant_logos (tenant-logo.model.ts). */
+export interface TenantLogoInfo {
+  contentType: string;
+  size: number;
+  /** base64url SHA-256 of the image: its ETag, and the version in its URL. */
+  sha256: string;
+  updatedAt: Date;
+}
+
 export interface TenantSettings {
   locales: Locale[];
+  /** The sign-in pages' language when the browser asks for none the tenant enabled; one of `locales`. */
+  defaultLocale?: Locale | null;
+  /** `#rrggbb`, the pages' accent (button background under white text); null or absent: ours. */
+  primaryColor?: string | null;
+  logo?: TenantLogoInfo | null;
   changeLogRetentionDays: number;
   inactivityDays: number;
   invitationTtlHours: number;
@@ -70,6 +84,9 @@ const TenantSchema = new Schema<TenantDoc>(
     configVersion: { type: Number, default: 1 },
     settings: {
       locales: { type: [String], default: ['en', 'da', 'de', 'sv'] },
+      defaultLocale: String,
+      primaryColor: String,
+      logo: { type: new Schema<TenantLogoInfo>({ contentType: String, size: Number, sha256: String, updatedAt: Date }, { _id: false }), default: undefined },
       changeLogRetentionDays: { type: Number, default: 730 },
       inactivityDays: { type: Number, default: 730 },
       invitationTtlHours: { type: Number, default: 168 },

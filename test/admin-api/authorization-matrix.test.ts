@@ -10,6 +10,9 @@ const ROLE_OF: Partial<Record<Caller, TenantRole>> = { adminA: 'tenant_admin', m
 
 type Expected = 'allowed' | 401 | 403 | 404;
 
+/** A 1×1 PNG. */
+const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
 /**
  * What a caller must get, read from nothing but the route's declared access, so a route added tomorrow is
  * walked with the same rules: every request names tenant A, whose callers pass by role; tenant B's admin must
@@ -61,6 +64,8 @@ describe('admin API: the authorization matrix of every route', () => {
   const bodies: Record<string, () => unknown> = {
     createTenant: () => ({ slug: `matrix-${next()}`, name: 'Matrix' }),
     updateTenant: () => ({ name: 'Tenant tenant-a' }),
+    updateTenantSettings: () => ({ max_failed_logins: 5 }),
+    putTenantLogo: () => ({ content_type: 'image/png', data: PIXEL_PNG }),
     createUser: () => ({ email: `created-${next()}@tenant-a.test` }),
     updateUser: () => ({ name: 'Renamed Person' }),
     setTemporaryPassword: () => ({ password: 'Quiet-Lantern-Harbour-41' }),

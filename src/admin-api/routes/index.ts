@@ -13,11 +13,12 @@ import { privacyRoutes } from './privacy.routes.js';
 import { resourceServerRoutes } from './resource-servers.routes.js';
 import { roleRoutes } from './roles.routes.js';
 import { sessionRoutes } from './sessions.routes.js';
+import { tenantSettingsRoutes } from './tenant-settings.routes.js';
 import { tenantRoutes } from './tenants.routes.js';
 import { terminationRoutes } from './termination.routes.js';
 import { userRoutes } from './users.routes.js';
 
 /** Every admin route, in the order the OpenAPI document lists them. */
 export function adminRoutes(services: Services, config: Pick<Config, 'publicUrl' | 'backupDir'>): RouteSpec[] {
-  return [...tenantRoutes(services, config.publicUrl), ...terminationRoutes(services, config), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...resourceServerRoutes(services, config.publicUrl), ...keyRoutes(services)];
+  return [...tenantRoutes(services, config.publicUrl), ...tenantSettingsRoutes(services, config.publicUrl), ...terminationRoutes(services, config), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...resourceServerRoutes(services, config.publicUrl), ...keyRoutes(services)];
 }
