@@ -88,25 +88,25 @@ export class TenantService {
   /**
    * Tenant documents as callers know them, with the data key from the key registry: the stored document (and
    * so every backup) never holds it. Absent only for a tenant whose termination destroyed it; the keyring
-   * refuses such a tenant.
+   * refuses such a tenant. Their resource servers are attached too, from their own collection.
    */
   private async withDataKeys(docs: TenantDoc[]): Promise<TenantDoc[]> {
     for (const doc of docs.filter((d) => d.wrappedDataKey)) {
       await this.tenantKeys.adopt({ tenantId: doc._id, wrappedDataKey: doc.wrappedDataKey });
       await this.tenants.updateOne({ _id: doc._id }, { $unset: { wrappedDataKey: '' } });
     }
+    await this.moveResourcesToCollection(docs);
     const keys = await this.tenantKeys.wrappedKeysOf(docs.map((d) => d._id));
-    return Promise.all(docs.map(async (doc) => ({ ...doc, settings: await this.settingsOf(doc), wrappedDataKey: keys.get(doc._id) as string })));
+    const resources = await this.resourceServers.listOf(docs.map((d) => d._id));
+    return docs.map((doc) => ({ ...doc, settings: { ...doc.settings, resources: resources.get(doc._id) ?? [] }, wrappedDataKey: keys.get(doc._id) as string }));
   }
 
-  /** The stored settings with the tenant's resource servers, moving any an old document still lists. */
-  private async settingsOf(doc: TenantDoc): Promise<TenantSettings> {
-    const legacy = doc.settings?.resources;
-    if (legacy?.length) {
-      await this.resourceServers.adopt(doc._id, legacy);
+  /** Resource servers an old tenant document still lists move to their collection (resource-server.model.ts). */
+  private async moveResourcesToCollection(docs: TenantDoc[]): Promise<void> {
+    for (const doc of docs.filter((d) => d.settings?.resources?.length)) {
+      await this.resourceServers.adopt(doc._id, doc.settings.resources);
       // The raw collection: the schema no longer knows the path, so a model update would drop the $unset.
       await this.tenants.collection.updateOne({ _id: doc._id as never }, { $unset: { 'settings.resources': '' } });
     }
-    return { ...doc.settings, resources: await this.resourceServers.list(doc._id) };
   }
 }
