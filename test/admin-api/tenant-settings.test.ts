@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
+import { translate } from '../../src/i18n/messages.js';
 import { type TenantFixture } from '../support/fixtures.js';
 import { openLogin } from '../support/sign-in-pages.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
@@ -180,6 +181,21 @@ describe('admin API: tenant settings', () => {
     expect(issued.expires_in).toBe(420);
     const idToken = decodeJwt(issued.id_token!);
     expect(idToken.exp! - idToken.iat!).toBe(900);
+  });
+
+  it('applies the password minimum and the default locale where they are used', async () => {
+    expect((await patch({ locales: ['da', 'en'], default_locale: 'da', password_min_length: 30 })).status).toBe(200);
+    const password = 'Quiet-Lantern-Harbour-Bay-41';
+    const refused = await call('POST', `/tenants/tenant-a/users/${a.user.id}/temporary-password`, tokens.adminA, { password });
+    expect(refused.status).toBe(400);
+    // No Accept-Language: the answer speaks the tenant's default locale.
+    expect(refused.body.errors).toEqual([{ field: 'body.password', code: 'too_short', message: translate('da', 'password.problem.too_short', { min: 30, max: 256 }) }]);
+    expect(await loginPageUntil((html) => html.startsWith('<!doctype html>\n<html lang="da">'))).toMatch(/^<!doctype html>\n<html lang="da">/);
+
+    expect((await patch({ password_min_length: 20 })).status).toBe(200);
+    // The admin API reads the tenant afresh on every request.
+    const accepted = await call('POST', `/tenants/tenant-a/users/${a.user.id}/temporary-password`, tokens.adminA, { password });
+    expect(accepted.status).toBe(200);
   });
 
   describe('logo and colour', () => {
