@@ -2,7 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { adminAudience } from '../../src/admin-api/admin-api.js';
 import { serviceToken } from '../support/admin.js';
-import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
+import { asSetup, createTenantFixture, PASSWORD, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { authorize, discoverClient } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
@@ -30,7 +30,7 @@ describe('who may obtain admin API tokens', () => {
   });
 
   it('still lets the same app sign the admin in for its own resource', async () => {
-    const { callbackUrl } = await authorize(app, { email: adminEmail, scope: 'openid locks:open', resource: 'urn:test:locks' });
+    const { callbackUrl } = await authorize(app, { email: adminEmail, scope: 'openid locks:open', resource: RESOURCE });
     expect(callbackUrl.searchParams.get('error')).toBeNull();
     expect(callbackUrl.searchParams.get('code')).toEqual(expect.any(String));
   });
