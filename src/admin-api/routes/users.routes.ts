@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../services.js';
 import type { User } from '../../users/user.service.js';
-import { assertMayChangeAdminRoles, assertMayTakeOverAccountOf, roleWarnings } from '../admin-roles.js';
+import { assertMayChangeAdminRoles, roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Id, Locale, Page, TenantParams, paged } from '../schemas.js';
 
@@ -136,13 +136,12 @@ export function userRoutes(services: Services): RouteSpec[] {
       body: UserUpdate,
       responses: {
         200: { description: 'The user; `warnings` when a role given now gives access to personal data', schema: UserView },
-        403: { description: 'An admin role given or taken away, or the email of an admin changed, by a caller who is not a tenant_admin' },
+        403: { description: 'An admin role given or taken away, or a user holding one changed, by a caller who is not a tenant_admin' },
         409: { description: '`urn:doorway:problem:processing-restricted`: the roles of a user whose processing is restricted; lift the restriction first' },
       },
       handler: async ({ tenant, params, body, principal }) => {
         const current = await services.users.getById(tenant, params.userId);
         if (body.roles) assertMayChangeAdminRoles(principal, current.roles, body.roles);
-        if (body.email !== undefined) assertMayTakeOverAccountOf(principal, current, 'email');
         const updated = await services.users.update(tenant, params.userId, toPatch(body));
         return { body: toUserView(updated), warnings: roleWarnings('user', updated.roles, current.roles) };
       },
