@@ -23,6 +23,7 @@ import { createScheduler } from './jobs/jobs.js';
 import type { Scheduler } from './jobs/scheduler.js';
 import { interactionsRouter } from './oidc/interactions.router.js';
 import { LoginFlow } from './oidc/login-flow.js';
+import { postedRequestsRouter } from './oidc/posted-requests.router.js';
 import { accountMfaRouter } from './mfa/account-mfa.router.js';
 import { mfaSignInRouter } from './mfa/mfa-sign-in.router.js';
 import { mfaEnrolStep, mfaStep } from './mfa/mfa-steps.js';
@@ -86,6 +87,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   const tenantRouter = new Router({ prefix: '/t/:slug' });
   // In front of oidc-provider's token endpoint: it runs before the provider reads the request.
   tenantRouter.post('/token', refuseTokensWhileSuspended, tokenRateLimit(services.rateLimits, { perClient: config.rateLimits.tokenPerClient, perIp: config.rateLimits.tokenPerIp }));
+  postedRequestsRouter(tenantRouter);
   const csrf = new Csrf(masterKey.derive('csrf'), views);
   const guard = new SignInGuard(services.lockout, services.rateLimits, services.users, services.keyring, { failuresPerIp: config.rateLimits.signInFailuresPerIp });
   const mfaSteps = { enrol: mfaEnrolStep(services.mfa), verify: mfaStep(services.mfa) };

@@ -29,10 +29,11 @@ export type StepAnswer = (page: { url: string; html: string; status: number }) =
 /**
  * Runs the authorization code + PKCE flow as a person would: the app redirects, the person signs in and
  * consents on our pages, the app exchanges the code. Returns the callback URL when `exchange` is false.
+ * `post`: the app sends the request as a form post from its page (OIDC Core 3.1.2.1), not as a redirect.
  */
 export async function authorize(
   config: client.Configuration,
-  options: { browser?: Browser; email: string; password?: string; scope?: string; resource?: string; extra?: Record<string, string>; step?: StepAnswer },
+  options: { browser?: Browser; email: string; password?: string; scope?: string; resource?: string; extra?: Record<string, string>; step?: StepAnswer; post?: boolean },
 ): Promise<{ callbackUrl: URL; browser: Browser; codeVerifier: string; state: string }> {
   const browser = options.browser ?? new Browser();
   const codeVerifier = client.randomPKCECodeVerifier();
@@ -47,7 +48,8 @@ export async function authorize(
     ...(options.resource ? { resource: options.resource } : {}),
     ...options.extra,
   });
-  let { url: at, res } = await browser.follow(url.href, REDIRECT_URI);
+  const posted = { method: 'POST', form: Object.fromEntries(url.searchParams), submitHidden: false };
+  let { url: at, res } = options.post ? await browser.follow(`${url.origin}${url.pathname}`, REDIRECT_URI, posted) : await browser.follow(url.href, REDIRECT_URI);
   for (let step = 0; step < 8 && !at.startsWith(REDIRECT_URI); step++) {
     const html = await res.text();
     const answer = await options.step?.({ url: at, html, status: res.status });
