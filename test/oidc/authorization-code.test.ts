@@ -111,7 +111,7 @@ describe('authorization code flow with PKCE, driven by openid-client over HTTP',
 
   it('refuses a posted authorization request that is not a form', async () => {
     const res = await fetch(`${issuer}/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: fixture.clientId }) });
-    expect([res.status, (await res.json()).type]).toEqual([400, 'urn:doorway:problem:validation']);
+    expect([res.status, ((await res.json()) as { type: string }).type]).toEqual([400, 'urn:doorway:problem:validation']);
   });
 
   it('ends the session with RP-initiated logout and returns to the app', async () => {
