@@ -6,7 +6,7 @@ export interface SignedIn {
   config: client.Configuration;
   tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
   browser: Browser;
-  codeVerifier: string;
+  codeVerifier?: string;
 }
 
 /** The relying party's configuration from discovery, as a real app would build it. */
@@ -30,19 +30,19 @@ export type StepAnswer = (page: { url: string; html: string; status: number }) =
  * Runs the authorization code + PKCE flow as a person would: the app redirects, the person signs in and
  * consents on our pages, the app exchanges the code. Returns the callback URL when `exchange` is false.
  * `post`: the app sends the request as a form post from its page (OIDC Core 3.1.2.1), not as a redirect.
+ * `pkce: false`: a legacy app that sends no code_challenge (only a client registered with require_pkce false).
  */
 export async function authorize(
   config: client.Configuration,
-  options: { browser?: Browser; email: string; password?: string; scope?: string; resource?: string; extra?: Record<string, string>; step?: StepAnswer; post?: boolean },
-): Promise<{ callbackUrl: URL; browser: Browser; codeVerifier: string; state: string }> {
+  options: { browser?: Browser; email: string; password?: string; scope?: string; resource?: string; extra?: Record<string, string>; step?: StepAnswer; post?: boolean; pkce?: boolean },
+): Promise<{ callbackUrl: URL; browser: Browser; codeVerifier?: string; state: string }> {
   const browser = options.browser ?? new Browser();
-  const codeVerifier = client.randomPKCECodeVerifier();
+  const codeVerifier = options.pkce === false ? undefined : client.randomPKCECodeVerifier();
   const state = client.randomState();
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: REDIRECT_URI,
     scope: options.scope ?? 'openid profile email roles doors offline_access',
-    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
+    ...(codeVerifier ? { code_challenge: await client.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' } : {}),
     state,
     prompt: 'consent',
     ...(options.resource ? { resource: options.resource } : {}),
