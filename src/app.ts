@@ -115,8 +115,9 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   });
 
   const app = new Koa({ proxy: config.trustProxy, keys: cookieKeys(masterKey) });
-  app.use(errorMiddleware(logger));
+  // The observer wraps the error middleware, so it logs and counts the status an error was answered with.
   app.use(httpObserver(logger, metrics));
+  app.use(errorMiddleware(logger));
   app.use(securityHeaders());
   app.use(root.routes());
   app.use(root.allowedMethods());

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/observability/logger.js';
+import { adminClient, serviceToken } from '../support/admin.js';
 import { createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { attempt } from '../support/sign-in-pages.js';
@@ -39,6 +40,26 @@ describe('operations', () => {
     // Route labels are names, never raw paths with slugs or ids.
     expect(text).toContain(`route="/t/:slug/interaction/:uid/login"`);
     expect(text).not.toMatch(/route="\/t\/ops/);
+  });
+
+  it('logs and counts error answers with the status they were sent with', async () => {
+    const call = adminClient(idp);
+    const manager = await serviceToken(idp, fixture.tenant, ['user_manager']);
+    const requests = (route: string, status: number) =>
+      new RegExp(`idp_http_requests_total\\{route="/admin/api/v1${route}",method="(GET|POST)",status="${status}"\\} [1-9]`);
+    const denied = await call('GET', '/tenants/ops/clients', manager);
+    const invalid = await call('POST', '/tenants/ops/users', manager, { email: 'not-an-email' });
+    const anonymous = await call('GET', '/tenants/ops/users');
+    expect([denied.status, invalid.status, anonymous.status]).toEqual([403, 400, 401]);
+
+    const text = await (await fetch(`${idp.baseUrl}/metrics`)).text();
+    expect(text).toMatch(requests('/tenants/:tenant/clients', 403));
+    expect(text).toMatch(requests('/tenants/:tenant/users', 400));
+    expect(text).toMatch(requests('/tenants/:tenant/users', 401));
+    const logged = logs.lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
+    for (const res of [denied, invalid, anonymous]) {
+      expect(logged.find((entry) => entry.requestId === res.body.request_id)?.status).toBe(res.status);
+    }
   });
 
   it('counts a failed sign-in as a failure', async () => {
