@@ -34,6 +34,7 @@ import { changePasswordRouter, changePasswordStep } from './security/change-pass
 import { Csrf } from './security/csrf.js';
 import { SignInGuard } from './security/sign-in-guard.js';
 import { tokenRateLimit } from './security/token-rate-limit.middleware.js';
+import { refuseIdentityScopesForClients } from './security/client-credentials-scope.middleware.js';
 import { refuseTokensWhileSuspended } from './tenants/suspended-tenant.middleware.js';
 import { createServices, type Services } from './services.js';
 import { TenantPool } from './tenants/tenant-pool.js';
@@ -86,7 +87,12 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
 
   const tenantRouter = new Router({ prefix: '/t/:slug' });
   // In front of oidc-provider's token endpoint: it runs before the provider reads the request.
-  tenantRouter.post('/token', refuseTokensWhileSuspended, tokenRateLimit(services.rateLimits, { perClient: config.rateLimits.tokenPerClient, perIp: config.rateLimits.tokenPerIp }));
+  tenantRouter.post(
+    '/token',
+    refuseTokensWhileSuspended,
+    tokenRateLimit(services.rateLimits, { perClient: config.rateLimits.tokenPerClient, perIp: config.rateLimits.tokenPerIp }),
+    refuseIdentityScopesForClients,
+  );
   postedRequestsRouter(tenantRouter);
   const csrf = new Csrf(masterKey.derive('csrf'), views);
   const guard = new SignInGuard(services.lockout, services.rateLimits, services.users, services.keyring, { failuresPerIp: config.rateLimits.signInFailuresPerIp });
