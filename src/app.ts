@@ -110,7 +110,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf });
 
   const root = new Router();
-  healthRouter(root, { db, metrics });
+  healthRouter(root, { db, metrics, metricsToken: config.metricsToken });
   if (config.localMailbox) mailboxRouter(root, { jobs: db.models.mailOutbox, tenants: tenantLookup(db.models.tenants, services.tenantKeys), outbox: services.outbox, views });
   const admin = adminApiRouter(adminRoutes(services, config), {
     publicUrl: config.publicUrl,

@@ -62,6 +62,38 @@ describe('operations', () => {
     }
   });
 
+  describe('who may read /metrics', () => {
+    const TOKEN = 'scrape-9f2c41d7e8a6b350';
+    const read = (target: TestIdp, headers: Record<string, string> = {}) => fetch(`${target.baseUrl}/metrics`, { headers });
+
+    it('without METRICS_TOKEN, a caller on this machine only: never a request relayed by a proxy', async () => {
+      expect((await read(idp)).status).toBe(200);
+      for (const relayed of [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }] as Record<string, string>[]) {
+        const res = await read(idp, relayed);
+        expect([res.status, res.headers.get('content-type'), ((await res.json()) as { type: string }).type]).toEqual([
+          403,
+          expect.stringMatching(/^application\/problem\+json/),
+          'urn:doorway:problem:forbidden',
+        ]);
+      }
+    });
+
+    it('with METRICS_TOKEN, whoever sends it as a Bearer token, and nobody else, loopback included', async () => {
+      const guarded = await startTestIdp({ database: idp.testDatabase, env: { METRICS_TOKEN: TOKEN } });
+      try {
+        for (const headers of [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${TOKEN}` }] as Record<string, string>[]) {
+          const res = await read(guarded, headers);
+          expect([res.status, res.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="metrics"']);
+        }
+        const res = await read(guarded, { authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': '203.0.113.7' });
+        expect(res.status).toBe(200);
+        expect(await res.text()).toContain('idp_http_requests_total');
+      } finally {
+        await guarded.close();
+      }
+    });
+  });
+
   it('counts a failed sign-in as a failure', async () => {
     const failures = async () => Number(/idp_logins_total\{result="failure"\} (\d+)/.exec(await (await fetch(`${idp.baseUrl}/metrics`)).text())?.[1] ?? 0);
     const before = await failures();
