@@ -160,7 +160,8 @@ export function userRoutes(services: Services): RouteSpec[] {
         return {};
       },
     }),
-    statusRoute(services, 'lock', ['active'], 'locked', 'user.locked', 'Lock a user: no sign-in, sessions and tokens ended'),
+    // A user the lockout locked may be locked again by an admin: the lock becomes theirs, which a password reset does not lift.
+    statusRoute(services, 'lock', ['active', 'locked'], 'locked', 'user.locked', 'Lock a user: no sign-in, sessions and tokens ended; only an admin lifts it'),
     statusRoute(services, 'unlock', ['locked'], 'active', 'user.unlocked', 'Unlock a user'),
     statusRoute(services, 'restrict', ['active', 'locked'], 'restricted', 'user.restricted', 'Restrict processing: data kept, not used'),
     statusRoute(services, 'unrestrict', ['restricted'], 'active', 'user.unrestricted', 'Lift a restriction of processing'),
