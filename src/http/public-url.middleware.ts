@@ -10,9 +10,8 @@ import type { Middleware } from 'koa';
 export function pinToPublicUrl(publicUrl: string): Middleware {
   const base = new URL(publicUrl);
   return async function publicUrlOnly(ctx, next) {
-    // Only path and query of the target: an absolute-form target ("GET http://evil.test/...") names its own host.
-    const { pathname, search } = new URL(ctx.originalUrl, base.origin);
-    const href = `${publicUrl}${pathname}${search}`;
+    // Path and query alone, as Koa parses them: an absolute-form target ("GET http://evil.test/...") names a host.
+    const href = `${publicUrl}${ctx.path}${ctx.search}`;
     Object.defineProperties(ctx.request, {
       href: { value: href, configurable: true },
       host: { value: base.host, configurable: true },
