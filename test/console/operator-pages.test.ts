@@ -148,6 +148,11 @@ describe("the operators' pages of the console", () => {
     expect(existsSync(file!)).toBe(true);
     await expect(stateOf('umbrella')).resolves.toBe('gone');
 
+    await operator.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await handover.getByRole('button', { name: 'Copy key' }).click();
+    await notice(page, 'Key copied.');
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(key);
+
     await handover.getByRole('button', { name: 'I have saved the key; close' }).click();
     await handover.waitFor({ state: 'detached' });
     await expect(page.getByText(key!).count()).resolves.toBe(0);
@@ -204,7 +209,18 @@ describe("the operators' pages of the console", () => {
       found[name] = await seriousAccessibilityViolations(page);
       await consoleScreenshot(page, name, locale);
     }
-    if (locale !== 'en') await session.context.close();
     expect(found).toEqual({ tenants: [], 'platform-keys': [], 'platform-change-log': [] });
+    // At 390 px nothing is wider than the screen but the tables, which scroll in their own boxes.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const widths: Record<string, unknown> = {};
+    for (const name of ['tenants', 'platform-keys', 'platform-change-log']) {
+      await page.goto(consoleUrl(world.idp, 'platform', name));
+      await page.locator('main table').first().waitFor();
+      widths[name] = await page.evaluate('document.documentElement.scrollWidth');
+      await consoleScreenshot(page, `${name}-narrow`, locale);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    if (locale !== 'en') await session.context.close();
+    expect(widths).toEqual({ tenants: 390, 'platform-keys': 390, 'platform-change-log': 390 });
   });
 });

@@ -120,6 +120,7 @@ export const da: Catalogue = {
   'tenants.exportKey': 'Eksportnøgle',
   'tenants.copyKey': 'Kopier nøgle',
   'tenants.keyCopied': 'Nøglen er kopieret.',
+  'tenants.copyFailed': 'Browseren tillader ikke kopiering her: marker nøglen, og kopier den.',
   'tenants.exportSha256': 'SHA-256',
   'tenants.exportBytes': 'Størrelse i byte',
   'tenants.noExport': 'Der blev ikke lavet nogen eksport.',

@@ -120,6 +120,7 @@ export const de: Catalogue = {
   'tenants.exportKey': 'Exportschlüssel',
   'tenants.copyKey': 'Schlüssel kopieren',
   'tenants.keyCopied': 'Schlüssel kopiert.',
+  'tenants.copyFailed': 'Der Browser erlaubt hier kein Kopieren: Markieren Sie den Schlüssel und kopieren Sie ihn.',
   'tenants.exportSha256': 'SHA-256',
   'tenants.exportBytes': 'Größe in Byte',
   'tenants.noExport': 'Es wurde kein Export erstellt.',

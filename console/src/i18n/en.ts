@@ -119,6 +119,7 @@ export const en = {
   'tenants.exportKey': 'Export key',
   'tenants.copyKey': 'Copy key',
   'tenants.keyCopied': 'Key copied.',
+  'tenants.copyFailed': 'This browser does not allow copying here: select the key and copy it.',
   'tenants.exportSha256': 'SHA-256',
   'tenants.exportBytes': 'Size in bytes',
   'tenants.noExport': 'No export was made.',

@@ -120,6 +120,7 @@ export const sv: Catalogue = {
   'tenants.exportKey': 'Exportnyckel',
   'tenants.copyKey': 'Kopiera nyckel',
   'tenants.keyCopied': 'Nyckeln har kopierats.',
+  'tenants.copyFailed': 'Webbläsaren tillåter inte kopiering här: markera nyckeln och kopiera den.',
   'tenants.exportSha256': 'SHA-256',
   'tenants.exportBytes': 'Storlek i byte',
   'tenants.noExport': 'Ingen export gjordes.',

@@ -32,7 +32,6 @@ export function PlatformChangeLogPage() {
     const done = await verification.run(() => unwrap(api.GET('/tenants/{tenant}/change-log/verify', { params: { path } })));
     setVerified(done?.data as Verification | undefined);
   };
-  const verdict = verified && (verified.ok ? t('platformLog.verifiedOk', { count: verified.checked }) : t('platformLog.verifiedBroken', { seq: verified.first_broken ?? '?' }));
 
   return (
     <>
@@ -44,7 +43,12 @@ export function PlatformChangeLogPage() {
           {t('platformLog.verify')}
         </button>
       </p>
-      <Notice text={verdict} />
+      <Notice text={verified?.ok ? t('platformLog.verifiedOk', { count: verified.checked }) : undefined} />
+      {verified && !verified.ok && (
+        <p className="alert alert-error" role="alert">
+          {t('platformLog.verifiedBroken', { seq: verified.first_broken ?? '?' })}
+        </p>
+      )}
       <ProblemView problem={verification.problem ?? entries.problem} />
       {entries.loading && !entries.data && <p>{t('app.loading')}</p>}
       {entries.data && <ChangeLogList entries={entries.data.items} />}

@@ -34,12 +34,14 @@ export function TenantTable({ tenants, onAction }: { tenants: readonly Tenant[];
               <td>{tenant.name}</td>
               <td>{t(`tenants.state.${tenant.state}`)}</td>
               <td>{new Date(tenant.created_at).toLocaleDateString(locale)}</td>
-              <td className="row-actions">
-                {actionsFor(tenant).map((action) => (
-                  <button key={action} type="button" className={BUTTON[action]} onClick={() => onAction(tenant, action)} aria-label={t(`tenants.${action}Label`, { slug: tenant.slug })}>
-                    {t(`tenants.${action}`)}
-                  </button>
-                ))}
+              <td>
+                <div className="row-actions">
+                  {actionsFor(tenant).map((action) => (
+                    <button key={action} type="button" className={BUTTON[action]} onClick={() => onAction(tenant, action)} aria-label={t(`tenants.${action}Label`, { slug: tenant.slug })}>
+                      {t(`tenants.${action}`)}
+                    </button>
+                  ))}
+                </div>
               </td>
             </tr>
           ))}

@@ -9,11 +9,16 @@ import type { Termination } from './tenant-types';
  */
 export function TerminationResult({ result, warnings, onClose }: { result: Termination; warnings: string[]; onClose(): void }) {
   const { t } = useI18n();
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<'copied' | 'failed'>();
   const exported = result.export;
+  // The clipboard is offered only to secure pages (https, localhost); elsewhere the key is copied by hand.
   const copy = async (key: string) => {
-    await navigator.clipboard.writeText(key);
-    setCopied(true);
+    try {
+      await navigator.clipboard.writeText(key);
+      setCopied('copied');
+    } catch {
+      setCopied('failed');
+    }
   };
   return (
     <section className="panel panel-wide" aria-labelledby="termination-result-title">
@@ -33,7 +38,7 @@ export function TerminationResult({ result, warnings, onClose }: { result: Termi
               <button type="button" className="btn btn-secondary" onClick={() => void copy(exported.key)}>
                 {t('tenants.copyKey')}
               </button>
-              <span role="status">{copied ? t('tenants.keyCopied') : ''}</span>
+              <span role="status">{copied === 'copied' ? t('tenants.keyCopied') : copied === 'failed' ? t('tenants.copyFailed') : ''}</span>
             </p>
           </dd>
           <dt>{t('tenants.exportSha256')}</dt>
