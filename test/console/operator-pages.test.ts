@@ -52,6 +52,8 @@ describe("the operators' pages of the console", () => {
     await form.getByLabel('Email address').fill('bob@acme.test');
     await form.getByRole('button', { name: 'Create tenant' }).click();
     await notice(page, 'Tenant acme created. Invitations sent: 1');
+    const [invitation] = await invitationsOf('acme');
+    await notice(page, `The link works until ${invitation!.expiresAt.toLocaleDateString('en')}`);
     // The API's own warning about the role, shown where the operator sees the outcome.
     await page.getByRole('status').filter({ hasText: 'tenant_admin role gives' }).waitFor();
     await page.getByRole('rowheader', { name: 'acme' }).waitFor();

@@ -17,7 +17,7 @@ import { useTenantList } from './tenants/use-tenant-list';
  * termination.routes.ts, keys.routes.ts): the tenants' lifecycle, never their personal data.
  */
 export function TenantsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const tenants = useTenantList();
   const [acting, setActing] = useState<{ tenant: Tenant; action: TenantAction }>();
   const [notice, setNotice] = useState<string>();
@@ -30,7 +30,8 @@ export function TenantsPage() {
     setWarnings(given);
     tenants.reload();
   };
-  const created = (c: CreatedTenant) => done(t('tenants.created', { slug: c.slug, count: c.invitations }), c.warnings);
+  const until = (at: string) => (at ? new Date(at).toLocaleString(locale) : '–');
+  const created = (c: CreatedTenant) => done(t('tenants.created', { slug: c.slug, count: c.invitations, until: until(c.expiresAt) }), c.warnings);
   const cancel = () => setActing(undefined);
   const change = acting?.action === 'suspend' || acting?.action === 'resume' || acting?.action === 'rotate' ? acting.action : undefined;
 
@@ -59,7 +60,7 @@ export function TenantsPage() {
           onCancel={cancel}
         />
       )}
-      {acting?.action === 'invite' && <BreakGlassDialog tenant={acting.tenant} onSent={(given) => done(t('tenants.inviteSent', { slug: acting.tenant.slug }), given)} onCancel={cancel} />}
+      {acting?.action === 'invite' && <BreakGlassDialog tenant={acting.tenant} onSent={(at, given) => done(t('tenants.inviteSent', { slug: acting.tenant.slug, until: until(at) }), given)} onCancel={cancel} />}
       {change && acting && (
         <StateDialog tenant={acting.tenant} change={change} onDone={() => done(t(`tenants.${change}Done`, { slug: acting.tenant.slug }))} onCancel={cancel} />
       )}

@@ -13,7 +13,7 @@ import type { Tenant } from './tenant-types';
  * customer's tenant, so what that means is said before sending; the API refuses (409) while the tenant still
  * has an admin, and that refusal is shown here.
  */
-export function BreakGlassDialog({ tenant, onSent, onCancel }: { tenant: Tenant; onSent(warnings: string[]): void; onCancel(): void }) {
+export function BreakGlassDialog({ tenant, onSent, onCancel }: { tenant: Tenant; onSent(expiresAt: string, warnings: string[]): void; onCancel(): void }) {
   const { t } = useI18n();
   const { api } = useConsole();
   const action = useApiAction();
@@ -23,7 +23,7 @@ export function BreakGlassDialog({ tenant, onSent, onCancel }: { tenant: Tenant;
   const send = async () => {
     const path = { tenant: tenant.slug };
     const done = await action.run(() => unwrap(api.POST('/tenants/{tenant}/admin-invitations', { params: { path }, body: inviteeBody(invitee) })));
-    if (done) onSent(done.warnings);
+    if (done) onSent(done.data.expires_at, done.warnings);
   };
 
   return (

@@ -12,6 +12,8 @@ import { MAX_FIRST_ADMINS } from './tenant-types';
 export interface CreatedTenant {
   slug: string;
   invitations: number;
+  /** Until when the invitations can be accepted. */
+  expiresAt: string;
   warnings: string[];
 }
 
@@ -38,7 +40,8 @@ export function TenantCreateForm({ onCreated }: { onCreated(created: CreatedTena
     setSlug('');
     setName('');
     setAdmins([emptyInvitee()]);
-    onCreated({ slug: done.data.slug, invitations: done.data.invitations.length, warnings: done.warnings });
+    const { invitations } = done.data;
+    onCreated({ slug: done.data.slug, invitations: invitations.length, expiresAt: invitations[0]?.expires_at ?? '', warnings: done.warnings });
   };
 
   return (
