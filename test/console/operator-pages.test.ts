@@ -201,6 +201,18 @@ describe("the operators' pages of the console", () => {
     }
   });
 
+  it("shows a platform auditor who is no operator the platform's change log, but not the tenants", async () => {
+    const platform = await world.idp.services.tenants.getBySlug('platform');
+    const { email } = await createPerson(world.idp, platform, 'paula', ['auditor']);
+    const paula = await signInToConsole(world, 'platform', email, 'en', 'tenants');
+    try {
+      await paula.page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+      await expect(paula.page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Platform change log']);
+    } finally {
+      await paula.context.close();
+    }
+  });
+
   it.each(['en', 'da'])('has no serious accessibility violations on each page in %s, kept as screenshots', async (locale) => {
     const session = locale === 'en' ? operator : await signInToConsole(world, 'platform', 'olga@platform.test', locale);
     const { page } = session;
