@@ -10,7 +10,7 @@ export function ChangeLogList({ entries }: { entries: readonly ChangeLogEntry[] 
   if (entries.length === 0) return <p>{t('platformLog.empty')}</p>;
   return (
     <div className="table-wrap">
-      <table>
+      <table className="log-table">
         <thead>
           <tr>
             <th scope="col">{t('platformLog.seq')}</th>
@@ -27,7 +27,7 @@ export function ChangeLogList({ entries }: { entries: readonly ChangeLogEntry[] 
               <th scope="row">{e.seq}</th>
               <td>{new Date(e.at).toLocaleString(locale)}</td>
               <td>
-                <code>{e.action}</code>
+                <code className="nowrap">{e.action}</code>
               </td>
               <td>
                 <code>{e.actor}</code>
