@@ -6,7 +6,7 @@ import { projectRoot } from '../../src/project-root.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { launchChromium, startLocalhostIdp, watchedPage } from '../support/browser-driver.js';
 import { asSetup, PASSWORD } from '../support/fixtures.js';
-import type { TestIdp } from '../support/test-idp.js';
+import type { TestIdp, TestIdpOptions } from '../support/test-idp.js';
 
 /**
  * The console in a real browser: the whole app on its real database, Chromium, and people signing in through
@@ -20,9 +20,10 @@ export interface ConsoleWorld {
   close(): Promise<void>;
 }
 
-export async function startConsoleWorld(): Promise<ConsoleWorld> {
+/** `options` as startTestIdp takes them: a mail worker and its SMTP server (test/support/smtp.ts smtpEnv), say. */
+export async function startConsoleWorld(options: TestIdpOptions = {}): Promise<ConsoleWorld> {
   const chromium = await launchChromium();
-  const idp = await startLocalhostIdp();
+  const idp = await startLocalhostIdp(options);
   return {
     idp,
     chromium,

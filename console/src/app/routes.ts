@@ -1,7 +1,10 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
 import { HomePage } from '../pages/home-page';
+import { PlatformChangeLogPage } from '../pages/platform-change-log-page';
+import { PlatformKeysPage } from '../pages/platform-keys-page';
 import { RolesPage } from '../pages/roles-page';
+import { TenantsPage } from '../pages/tenants-page';
 
 /** The roles that open parts of the admin API (src/admin-api/routes/*.ts `access`), and the operators' role. */
 export type AdminRole = 'tenant_admin' | 'user_manager' | 'auditor' | 'platform_operator';
@@ -33,6 +36,10 @@ export const ROUTES: readonly PageRoute[] = [
   // Apps, resource servers, change log, settings, signing keys.
 
   // Operators.
+  { path: 'tenants', title: 'nav.tenants', roles: ['platform_operator'], platformOnly: true, component: TenantsPage },
+  { path: 'platform-keys', title: 'nav.platformKeys', roles: ['platform_operator'], platformOnly: true, component: PlatformKeysPage },
+  // The change log admits the platform's own tenant_admins and auditors, not operators as such (change-log.routes.ts).
+  { path: 'platform-change-log', title: 'nav.platformLog', roles: ['tenant_admin', 'auditor'], platformOnly: true, component: PlatformChangeLogPage },
 
 ];
 
