@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
 import { HomePage } from '../pages/home-page';
 import { RolesPage } from '../pages/roles-page';
+import { UsersPage } from '../pages/users-page';
 
 /** The roles that open parts of the admin API (src/admin-api/routes/*.ts `access`), and the operators' role. */
 export type AdminRole = 'tenant_admin' | 'user_manager' | 'auditor' | 'platform_operator';
@@ -27,6 +28,7 @@ export const ROUTES: readonly PageRoute[] = [
   { path: '', title: 'nav.home', roles: ADMIN_ROLES, component: HomePage },
   { path: 'roles', title: 'nav.roles', roles: ['tenant_admin', 'user_manager'], component: RolesPage },
   // Users and invitations.
+  { path: 'users', title: 'nav.users', roles: ['tenant_admin', 'user_manager'], component: UsersPage },
 
   // Doors and door access.
 

@@ -1,0 +1,56 @@
+import { unwrap } from '../../api/api-result';
+import { useApiQuery } from '../../api/use-api';
+import { useConsole } from '../../app/console-context';
+import { ProblemView } from '../../components/problem-view';
+import { useI18n, type Translate } from '../../i18n/i18n';
+
+/** The roles that open the admin API: only a tenant admin gives or takes them away (src/admin-api/admin-roles.ts). */
+export const ADMIN_ROLES = ['tenant_admin', 'user_manager', 'auditor'] as const;
+
+export const mayGrantAdminRoles = (roles: readonly string[]) => roles.includes('tenant_admin');
+
+interface RolePickerProps {
+  value: readonly string[];
+  onChange(roles: string[]): void;
+  /** Whether the person may give and take away admin roles; if not, those are shown but kept as they are. */
+  mayGrantAdmin: boolean;
+}
+
+/** Checkboxes for the tenant's roles and the admin roles, in a fieldset named "Roles". */
+export function RolePicker({ value, onChange, mayGrantAdmin }: RolePickerProps) {
+  const { t } = useI18n();
+  const { api, where } = useConsole();
+  const tenant = where.slug;
+  const defined = useApiQuery(() => unwrap(api.GET('/tenants/{tenant}/roles', { params: { path: { tenant }, query: { limit: 200 } } })), [tenant]);
+  const isAdmin = (role: string) => (ADMIN_ROLES as readonly string[]).includes(role);
+  const names = [...new Set([...(defined.data?.items.map((r) => r.name) ?? []), ...value.filter((r) => !isAdmin(r))])].sort();
+  const choices = [...(mayGrantAdmin ? ADMIN_ROLES : []), ...names];
+  const kept = mayGrantAdmin ? [] : value.filter(isAdmin);
+  const toggle = (role: string, on: boolean) => onChange(on ? [...value, role] : value.filter((r) => r !== role));
+
+  return (
+    <fieldset className="field choices">
+      <legend>{t('people.roles')}</legend>
+      <ProblemView problem={defined.problem} />
+      {choices.map((role) => (
+        <label key={role} className="choice">
+          <input type="checkbox" checked={value.includes(role)} onChange={(e) => toggle(role, e.target.checked)} />
+          <code>{role}</code>
+        </label>
+      ))}
+      {kept.length > 0 && <p className="hint">{t('people.adminRolesKept', { roles: kept.join(', ') })}</p>}
+    </fieldset>
+  );
+}
+
+/**
+ * What giving these roles means, said before the person decides: the same consequences the API warns of after
+ * (roleWarnings in src/admin-api/admin-roles.ts), for the admin roles in `after` that were not in `before`.
+ */
+export function roleGrantConsequences(t: Translate, after: readonly string[], before: readonly string[] = []): string[] {
+  const added = (role: string) => after.includes(role) && !before.includes(role);
+  return [
+    ...(added('tenant_admin') ? [t('people.grantTenantAdmin')] : []),
+    ...(added('auditor') ? [t('people.grantAuditor')] : []),
+  ];
+}

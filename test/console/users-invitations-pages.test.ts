@@ -1,0 +1,192 @@
+import type { Page } from 'playwright-core';
+import type { TenantDoc } from '../../src/tenants/tenant.model.js';
+import { asSetup } from '../support/fixtures.js';
+import {
+  consoleScreenshot,
+  createPerson,
+  seriousAccessibilityViolations,
+  signInToConsole,
+  startConsoleWorld,
+  type ConsoleSession,
+  type ConsoleWorld,
+} from './console-harness.js';
+
+/** The Users page as tenant admins and user managers use them, checked through the services. */
+describe('the Users page of the console', () => {
+  let world: ConsoleWorld;
+  let tenant: TenantDoc;
+  let admin: ConsoleSession;
+  const people = { manager: '', auditor: '', bob: '', carl: '', dora: '' };
+
+  beforeAll(async () => {
+    world = await startConsoleWorld();
+    tenant = await asSetup(() => world.idp.services.tenants.create({ slug: 'initech', name: 'Initech' }));
+    await asSetup(() => world.idp.services.roles.create(tenant._id, { name: 'night_guard', description: 'Walks the halls' }));
+    const { email } = await createPerson(world.idp, tenant, 'ada', ['tenant_admin']);
+    people.manager = (await createPerson(world.idp, tenant, 'mona', ['user_manager'])).email;
+    people.auditor = (await createPerson(world.idp, tenant, 'aud', ['auditor'])).email;
+    people.bob = (await createPerson(world.idp, tenant, 'bob', [])).email;
+    people.carl = (await createPerson(world.idp, tenant, 'carl', [])).email;
+    people.dora = (await createPerson(world.idp, tenant, 'dora', ['night_guard'])).email;
+    admin = await signInToConsole(world, 'initech', email, 'en', 'users');
+    await admin.page.getByRole('rowheader', { name: people.bob }).waitFor();
+  }, 60_000);
+  afterAll(() => world?.close());
+
+  const userByEmail = async (email: string) => (await world.idp.services.users.list(tenant, { email, limit: 1 })).items[0];
+  const rowOf = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  const open = async (page: Page, link: string) => {
+    await page.getByRole('navigation').getByRole('link', { name: link }).click();
+    await page.getByRole('heading', { level: 1, name: link }).waitFor();
+  };
+  const status = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text }).waitFor();
+
+  it("creates a user with a role, and shows the API's problem field by field when it refuses one", async () => {
+    const { page } = admin;
+    const form = page.getByRole('form', { name: 'Create user' });
+    await form.getByLabel('Email', { exact: true }).fill('not-an-email');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await expect(form.getByRole('alert').textContent()).resolves.toMatch(/email/i);
+
+    await form.getByLabel('Email', { exact: true }).fill('erin@initech.test');
+    await form.getByLabel('Name (optional)').fill('Erin');
+    await form.getByRole('checkbox', { name: 'night_guard' }).check();
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await status(page, 'User erin@initech.test created.');
+    await rowOf(page, 'erin@initech.test').waitFor();
+    await expect(userByEmail('erin@initech.test')).resolves.toMatchObject({ name: 'Erin', roles: ['night_guard'], status: 'active' });
+  });
+
+  it('asks before giving an admin role, saying what it gives, and shows the warning the API answers', async () => {
+    const { page } = admin;
+    const form = page.getByRole('form', { name: 'Create user' });
+    await form.getByLabel('Email', { exact: true }).fill('fred@initech.test');
+    await form.getByRole('checkbox', { name: 'tenant_admin' }).check();
+    await form.getByRole('button', { name: 'Create user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Give admin access to fred@initech.test?' });
+    await expect(dialog.textContent()).resolves.toContain('full access to the personal data of every user');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect(userByEmail('fred@initech.test')).resolves.toBeUndefined();
+
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    await status(page, 'User fred@initech.test created.');
+    await status(page, 'The tenant_admin role gives this user full access');
+    await expect(userByEmail('fred@initech.test').then((u) => u?.roles)).resolves.toEqual(['tenant_admin']);
+  });
+
+  it('finds a user by exact email and by status', async () => {
+    const { page } = admin;
+    const search = page.getByRole('search', { name: 'Find users' });
+    await search.getByLabel('Exact email').fill(people.dora);
+    await search.getByRole('button', { name: 'Find users' }).click();
+    await page.getByRole('rowheader', { name: people.bob }).waitFor({ state: 'detached' });
+    await expect(page.locator('tbody tr').count()).resolves.toBe(1);
+    await rowOf(page, people.dora).waitFor();
+
+    await search.getByLabel('Exact email').fill('');
+    await search.getByLabel('Status').selectOption({ label: 'Locked' });
+    await search.getByRole('button', { name: 'Find users' }).click();
+    await page.getByText('No users match.').waitFor();
+    await search.getByLabel('Status').selectOption({ label: 'Any status' });
+    await search.getByRole('button', { name: 'Find users' }).click();
+    await rowOf(page, people.bob).waitFor();
+  });
+
+  it("changes a user's name and roles", async () => {
+    const { page } = admin;
+    await page.getByRole('button', { name: `Edit ${people.bob}` }).click();
+    const form = page.getByRole('form', { name: `Edit ${people.bob}` });
+    await form.getByLabel('Name').fill('Robert');
+    await form.getByRole('checkbox', { name: 'night_guard' }).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await status(page, `Changes to ${people.bob} saved.`);
+    await expect(userByEmail(people.bob)).resolves.toMatchObject({ name: 'Robert', roles: ['night_guard'] });
+  });
+
+  it('locks and unlocks a user, saying first that their sessions end', async () => {
+    const { page } = admin;
+    await rowOf(page, people.dora).getByRole('button', { name: `Lock ${people.dora}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Lock ${people.dora}?` });
+    await expect(dialog.textContent()).resolves.toContain('their sessions and tokens end now');
+    await dialog.getByRole('button', { name: 'Lock' }).click();
+    await status(page, `${people.dora} is locked.`);
+    await expect(userByEmail(people.dora).then((u) => u?.status)).resolves.toBe('locked');
+
+    await rowOf(page, people.dora).getByRole('button', { name: `Unlock ${people.dora}` }).click();
+    await status(page, `${people.dora} is unlocked.`);
+    await expect(userByEmail(people.dora).then((u) => u?.status)).resolves.toBe('active');
+  });
+
+  it('restricts processing after saying what that means, keeps roles out of reach meanwhile, and lifts it', async () => {
+    const { page } = admin;
+    await rowOf(page, people.dora).getByRole('button', { name: `Restrict processing ${people.dora}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Restrict processing of ${people.dora}?` });
+    await expect(dialog.textContent()).resolves.toContain('GDPR art. 18');
+    await dialog.getByRole('button', { name: 'Restrict processing' }).click();
+    await status(page, `Processing of ${people.dora} is restricted.`);
+    await expect(userByEmail(people.dora).then((u) => u?.status)).resolves.toBe('restricted');
+
+    await page.getByRole('button', { name: `Edit ${people.dora}` }).click();
+    const form = page.getByRole('form', { name: `Edit ${people.dora}` });
+    await form.getByText('Roles stay as they are while processing is restricted').waitFor();
+    await expect(form.getByRole('checkbox').count()).resolves.toBe(0);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+
+    await rowOf(page, people.dora).getByRole('button', { name: `Lift restriction ${people.dora}` }).click();
+    await status(page, `The restriction of ${people.dora} is lifted.`);
+    await expect(userByEmail(people.dora).then((u) => u?.status)).resolves.toBe('active');
+  });
+
+  it('deletes a user only after the person has read that their data is erased and confirmed', async () => {
+    const { page } = admin;
+    await page.getByRole('button', { name: `Delete ${people.carl}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Delete user ${people.carl}?` });
+    await expect(dialog.textContent()).resolves.toContain('This cannot be undone');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect(userByEmail(people.carl)).resolves.toBeDefined();
+
+    await page.getByRole('button', { name: `Delete ${people.carl}` }).click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await status(page, `User ${people.carl} deleted.`);
+    await page.getByRole('rowheader', { name: people.carl }).waitFor({ state: 'detached' });
+    await expect(userByEmail(people.carl)).resolves.toBeUndefined();
+  });
+
+  it('offers a user manager no admin roles and no email change of an admin; an auditor no Users page', async () => {
+    const manager = await signInToConsole(world, 'initech', people.manager, 'en', 'users');
+    const { page } = manager;
+    await rowOf(page, people.bob).waitFor();
+    const create = page.getByRole('form', { name: 'Create user' });
+    await create.getByRole('checkbox', { name: 'night_guard' }).waitFor();
+    await expect(create.getByRole('checkbox', { name: 'tenant_admin' }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Edit fred@initech.test' }).click();
+    const edit = page.getByRole('form', { name: 'Edit fred@initech.test' });
+    await edit.getByText('Admin roles stay as they are: tenant_admin.').waitFor();
+    await expect(edit.getByLabel('Email', { exact: true }).count()).resolves.toBe(0);
+    await manager.context.close();
+
+    const auditor = await signInToConsole(world, 'initech', people.auditor, 'en', 'users');
+    await expect(auditor.page.locator('main h1').textContent()).resolves.toBe('Page not found');
+    await expect(auditor.page.getByRole('navigation').getByRole('link', { name: 'Users' }).count()).resolves.toBe(0);
+    await auditor.context.close();
+  });
+
+  it.each(['en', 'da'])('has no serious accessibility problem in %s, also 390 px wide', async (locale) => {
+    const session = locale === 'en' ? admin : await signInToConsole(world, 'initech', 'ada@initech.test', locale, 'users');
+    const { page } = session;
+    for (const [path, heading] of [['users', locale === 'en' ? 'Users' : 'Brugere']] as const) {
+      await open(page, heading);
+      await page.locator('tbody tr').first().waitFor();
+      await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
+      await consoleScreenshot(page, path, locale);
+      await page.setViewportSize({ width: 390, height: 844 });
+      // Nothing wider than the screen but the table, which scrolls in its own box.
+      await expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390);
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    if (session !== admin) await session.context.close();
+  });
+});
