@@ -11,8 +11,8 @@ import {
   type ConsoleWorld,
 } from './console-harness.js';
 
-/** The Users page as tenant admins and user managers use them, checked through the services. */
-describe('the Users page of the console', () => {
+/** The Users and Invitations pages as tenant admins and user managers use them, checked through the services. */
+describe('the Users and Invitations pages of the console', () => {
   let world: ConsoleWorld;
   let tenant: TenantDoc;
   let admin: ConsoleSession;
@@ -34,6 +34,7 @@ describe('the Users page of the console', () => {
   afterAll(() => world?.close());
 
   const userByEmail = async (email: string) => (await world.idp.services.users.list(tenant, { email, limit: 1 })).items[0];
+  const invitationTo = async (email: string) => (await world.idp.services.invitations.list(tenant, { limit: 200 })).items.find((i) => i.email === email);
   const rowOf = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
   const open = async (page: Page, link: string) => {
     await page.getByRole('navigation').getByRole('link', { name: link }).click();
@@ -155,7 +156,55 @@ describe('the Users page of the console', () => {
     await expect(userByEmail(people.carl)).resolves.toBeUndefined();
   });
 
-  it('offers a user manager no admin roles and no email change of an admin; an auditor no Users page', async () => {
+  it('invites a person with a role and shows the invitation pending with its mail', async () => {
+    const { page } = admin;
+    await open(page, 'Invitations');
+    const form = page.getByRole('form', { name: 'Send invitation' });
+    await form.getByLabel('Email', { exact: true }).fill('gail@initech.test');
+    await form.getByLabel('Language of the mail').selectOption('da');
+    await form.getByRole('checkbox', { name: 'night_guard' }).check();
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await status(page, 'Invitation to gail@initech.test queued for sending.');
+    const row = rowOf(page, 'gail@initech.test');
+    await expect(row.getByRole('cell').first().textContent()).resolves.toBe('Pending');
+    await expect(invitationTo('gail@initech.test')).resolves.toMatchObject({ state: 'pending', locale: 'da', roles: ['night_guard'] });
+  });
+
+  it('asks before offering an admin role in an invitation, and shows the warning the API answers', async () => {
+    const { page } = admin;
+    const form = page.getByRole('form', { name: 'Send invitation' });
+    await form.getByLabel('Email', { exact: true }).fill('hank@initech.test');
+    await form.getByRole('checkbox', { name: 'auditor' }).check();
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Give admin access to hank@initech.test?' });
+    await expect(dialog.textContent()).resolves.toContain('complete personal-data change log');
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    await status(page, 'The auditor role lets this user read the complete personal-data change log');
+    await expect(invitationTo('hank@initech.test').then((i) => i?.roles)).resolves.toEqual(['auditor']);
+  });
+
+  it('sends an invitation again with a new link, and withdraws one after confirming', async () => {
+    const { page } = admin;
+    const before = await invitationTo('gail@initech.test');
+    await page.getByRole('button', { name: 'Send again to gail@initech.test' }).click();
+    await status(page, 'A new link to gail@initech.test is queued; the old one no longer works.');
+    await expect(invitationTo('gail@initech.test').then((i) => i!.expiresAt.getTime())).resolves.toBeGreaterThanOrEqual(before!.expiresAt.getTime());
+
+    await page.getByRole('button', { name: 'Withdraw the invitation to gail@initech.test' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Withdraw the invitation to gail@initech.test?' });
+    await expect(dialog.textContent()).resolves.toContain('Its link stops working now');
+    await dialog.getByRole('button', { name: 'Withdraw' }).click();
+    await status(page, 'The invitation to gail@initech.test is withdrawn.');
+    await expect(invitationTo('gail@initech.test').then((i) => i?.state)).resolves.toBe('revoked');
+    await expect(page.getByRole('button', { name: 'Withdraw the invitation to gail@initech.test' }).count()).resolves.toBe(0);
+
+    await page.getByLabel('State').selectOption({ label: 'Withdrawn' });
+    await rowOf(page, 'hank@initech.test').waitFor({ state: 'detached' });
+    await rowOf(page, 'gail@initech.test').waitFor();
+    expect(admin.problems.filter((p) => /CSP|Refused to|Uncaught/.test(p))).toEqual([]);
+  });
+
+  it('offers a user manager no admin roles and no email change of an admin; an auditor neither page', async () => {
     const manager = await signInToConsole(world, 'initech', people.manager, 'en', 'users');
     const { page } = manager;
     await rowOf(page, people.bob).waitFor();
@@ -166,18 +215,21 @@ describe('the Users page of the console', () => {
     const edit = page.getByRole('form', { name: 'Edit fred@initech.test' });
     await edit.getByText('Admin roles stay as they are: tenant_admin.').waitFor();
     await expect(edit.getByLabel('Email', { exact: true }).count()).resolves.toBe(0);
+    await open(page, 'Invitations');
+    await expect(page.getByRole('form', { name: 'Send invitation' }).getByRole('checkbox', { name: 'auditor' }).count()).resolves.toBe(0);
     await manager.context.close();
 
     const auditor = await signInToConsole(world, 'initech', people.auditor, 'en', 'users');
     await expect(auditor.page.locator('main h1').textContent()).resolves.toBe('Page not found');
     await expect(auditor.page.getByRole('navigation').getByRole('link', { name: 'Users' }).count()).resolves.toBe(0);
+    await expect(auditor.page.getByRole('navigation').getByRole('link', { name: 'Invitations' }).count()).resolves.toBe(0);
     await auditor.context.close();
   });
 
-  it.each(['en', 'da'])('has no serious accessibility problem in %s, also 390 px wide', async (locale) => {
+  it.each(['en', 'da'])('has no serious accessibility problem on either page in %s, also 390 px wide', async (locale) => {
     const session = locale === 'en' ? admin : await signInToConsole(world, 'initech', 'ada@initech.test', locale, 'users');
     const { page } = session;
-    for (const [path, heading] of [['users', locale === 'en' ? 'Users' : 'Brugere']] as const) {
+    for (const [path, heading] of [['users', locale === 'en' ? 'Users' : 'Brugere'], ['invitations', locale === 'en' ? 'Invitations' : 'Invitationer']] as const) {
       await open(page, heading);
       await page.locator('tbody tr').first().waitFor();
       await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
 import { HomePage } from '../pages/home-page';
+import { InvitationsPage } from '../pages/invitations-page';
 import { RolesPage } from '../pages/roles-page';
 import { UsersPage } from '../pages/users-page';
 
@@ -29,6 +30,7 @@ export const ROUTES: readonly PageRoute[] = [
   { path: 'roles', title: 'nav.roles', roles: ['tenant_admin', 'user_manager'], component: RolesPage },
   // Users and invitations.
   { path: 'users', title: 'nav.users', roles: ['tenant_admin', 'user_manager'], component: UsersPage },
+  { path: 'invitations', title: 'nav.invitations', roles: ['tenant_admin', 'user_manager'], component: InvitationsPage },
 
   // Doors and door access.
 

@@ -1,4 +1,5 @@
 import { useI18n } from '../../i18n/i18n';
+import { RoleTags } from '../people/role-tags';
 import { STATUS_ACTIONS, statusActionsFor, statusKey, type StatusAction, type User } from './user-status';
 
 interface UserTableProps {
@@ -33,7 +34,9 @@ export function UserTable({ users, onEdit, onStatus, onDelete }: UserTableProps)
                 <th scope="row">{who}</th>
                 <td>{user.name}</td>
                 <td>{t(statusKey(user.status))}</td>
-                <td>{user.roles.length ? user.roles.map((r) => <code key={r} className="tag">{r}</code>) : '–'}</td>
+                <td>
+                  <RoleTags roles={user.roles} />
+                </td>
                 <td>
                   <div className="row-actions">
                     {editable && (
