@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { asSetup } from '../support/fixtures.js';
@@ -17,6 +18,8 @@ describe('the Users and Invitations pages of the console', () => {
   let tenant: TenantDoc;
   let admin: ConsoleSession;
   const people = { manager: '', auditor: '', bob: '', carl: '', dora: '' };
+  let doraId = '';
+  let bobId = '';
 
   beforeAll(async () => {
     world = await startConsoleWorld();
@@ -25,9 +28,11 @@ describe('the Users and Invitations pages of the console', () => {
     const { email } = await createPerson(world.idp, tenant, 'ada', ['tenant_admin']);
     people.manager = (await createPerson(world.idp, tenant, 'mona', ['user_manager'])).email;
     people.auditor = (await createPerson(world.idp, tenant, 'aud', ['auditor'])).email;
-    people.bob = (await createPerson(world.idp, tenant, 'bob', [])).email;
+    const bob = await createPerson(world.idp, tenant, 'bob', []);
+    (people.bob = bob.email), (bobId = bob.id);
     people.carl = (await createPerson(world.idp, tenant, 'carl', [])).email;
-    people.dora = (await createPerson(world.idp, tenant, 'dora', ['night_guard'])).email;
+    const dora = await createPerson(world.idp, tenant, 'dora', ['night_guard']);
+    (people.dora = dora.email), (doraId = dora.id);
     admin = await signInToConsole(world, 'initech', email, 'en', 'users');
     await admin.page.getByRole('rowheader', { name: people.bob }).waitFor();
   }, 60_000);
@@ -41,6 +46,12 @@ describe('the Users and Invitations pages of the console', () => {
     await page.getByRole('heading', { level: 1, name: link }).waitFor();
   };
   const status = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text }).waitFor();
+  const openAccess = async (page: Page, email: string) => {
+    await page.getByRole('button', { name: `Sign-in and data of ${email}` }).click();
+    const panel = page.getByRole('region', { name: `Sign-in and data of ${email}` });
+    await panel.getByRole('heading', { name: 'Sessions' }).waitFor();
+    return panel;
+  };
 
   it("creates a user with a role, and shows the API's problem field by field when it refuses one", async () => {
     const { page } = admin;
@@ -156,6 +167,58 @@ describe('the Users and Invitations pages of the console', () => {
     await expect(userByEmail(people.carl)).resolves.toBeUndefined();
   });
 
+  it("lists a user's sessions and ends them all after saying what that does", async () => {
+    const dora = await signInToConsole(world, 'initech', people.dora, 'en');
+    await dora.context.close();
+    const { page } = admin;
+    const panel = await openAccess(page, people.dora);
+    await panel.getByText(/^Signed in .*; apps: doorway-console/).waitFor();
+    await panel.getByRole('button', { name: 'End all sessions' }).click();
+    const dialog = page.getByRole('dialog', { name: `End all sessions of ${people.dora}?` });
+    await expect(dialog.textContent()).resolves.toContain('refresh tokens included');
+    await dialog.getByRole('button', { name: 'End all sessions' }).click();
+    await status(page, 'Sessions ended: 1.');
+    await panel.getByText('No active sessions.').waitFor();
+    await expect(world.idp.services.sessions.list(tenant._id, doraId)).resolves.toEqual([]);
+  });
+
+  it('removes second factors after confirming, and sets a temporary password the policy accepts', async () => {
+    const { page } = admin;
+    await asSetup(() => world.idp.services.mfa.issueRecoveryCodes(tenant, doraId));
+    await page.getByRole('button', { name: 'Close' }).click();
+    const panel = await openAccess(page, people.dora);
+    await panel.getByText(/^Recovery codes left: [1-9]/).waitFor();
+    await panel.getByRole('button', { name: 'Remove second factors' }).click();
+    const dialog = page.getByRole('dialog', { name: `Remove all second factors of ${people.dora}?` });
+    await expect(dialog.textContent()).resolves.toContain('make sure it is really them asking');
+    await dialog.getByRole('button', { name: 'Remove second factors' }).click();
+    await status(page, 'Second factors removed.');
+    await panel.getByText('Recovery codes left: 0').waitFor();
+    await expect(world.idp.services.mfa.summary(tenant._id, doraId).then((m) => m.recoveryCodesLeft)).resolves.toBe(0);
+
+    await panel.getByLabel('New temporary password').fill('short');
+    await panel.getByRole('button', { name: 'Set temporary password' }).click();
+    await panel.getByRole('alert').waitFor();
+    await expect(userByEmail(people.dora).then((u) => u?.mustChangePassword)).resolves.toBe(false);
+    await panel.getByLabel('New temporary password').fill('Lantern-Orchard-Basalt-47');
+    await panel.getByRole('button', { name: 'Set temporary password' }).click();
+    await status(page, `A temporary password is set for ${people.dora}.`);
+    await expect(userByEmail(people.dora).then((u) => u?.mustChangePassword)).resolves.toBe(true);
+  });
+
+  it('downloads everything held about a user, saying before and after that it holds personal data', async () => {
+    const { page } = admin;
+    const panel = page.getByRole('region', { name: `Sign-in and data of ${people.dora}` });
+    await panel.getByText('hand it only to the person').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download export' }).click()]);
+    expect(download.suggestedFilename()).toBe(`export-${doraId}.json`);
+    const file = await download.path();
+    expect(JSON.stringify(JSON.parse(readFileSync(file, 'utf8')))).toContain(people.dora);
+    await status(page, 'This export holds personal data.');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await panel.waitFor({ state: 'detached' });
+  });
+
   it('invites a person with a role and shows the invitation pending with its mail', async () => {
     const { page } = admin;
     await open(page, 'Invitations');
@@ -204,7 +267,7 @@ describe('the Users and Invitations pages of the console', () => {
     expect(admin.problems.filter((p) => /CSP|Refused to|Uncaught/.test(p))).toEqual([]);
   });
 
-  it('offers a user manager no admin roles and no email change of an admin; an auditor neither page', async () => {
+  it('offers a user manager no admin roles, no email or password change of an admin and no second-factor reset; an auditor neither page', async () => {
     const manager = await signInToConsole(world, 'initech', people.manager, 'en', 'users');
     const { page } = manager;
     await rowOf(page, people.bob).waitFor();
@@ -215,6 +278,16 @@ describe('the Users and Invitations pages of the console', () => {
     const edit = page.getByRole('form', { name: 'Edit fred@initech.test' });
     await edit.getByText('Admin roles stay as they are: tenant_admin.').waitFor();
     await expect(edit.getByLabel('Email', { exact: true }).count()).resolves.toBe(0);
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+    const fred = await openAccess(page, 'fred@initech.test');
+    await fred.getByRole('heading', { name: 'Data export' }).waitFor();
+    await expect(fred.getByLabel('New temporary password').count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Close' }).click();
+    await asSetup(() => world.idp.services.mfa.issueRecoveryCodes(tenant, bobId));
+    const bob = await openAccess(page, people.bob);
+    await bob.getByText(/^Recovery codes left: [1-9]/).waitFor();
+    await bob.getByLabel('New temporary password').waitFor();
+    await expect(bob.getByRole('button', { name: 'Remove second factors' }).count()).resolves.toBe(0);
     await open(page, 'Invitations');
     await expect(page.getByRole('form', { name: 'Send invitation' }).getByRole('checkbox', { name: 'auditor' }).count()).resolves.toBe(0);
     await manager.context.close();
@@ -239,6 +312,12 @@ describe('the Users and Invitations pages of the console', () => {
       await expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390);
       await page.setViewportSize({ width: 1280, height: 800 });
     }
+    await open(page, locale === 'en' ? 'Users' : 'Brugere');
+    const title = `${locale === 'en' ? 'Sign-in and data of' : 'Login og data for'} ${people.bob}`;
+    await page.getByRole('button', { name: title }).click();
+    await page.getByRole('region', { name: title }).getByRole('listitem').first().waitFor();
+    await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
+    await consoleScreenshot(page, 'user-access', locale);
     if (session !== admin) await session.context.close();
   });
 });

@@ -7,6 +7,7 @@ import { ProblemView } from '../components/problem-view';
 import { Notice, WarningList } from '../components/warning-list';
 import { useI18n } from '../i18n/i18n';
 import { usePagedList } from './people/use-paged-list';
+import { UserAccessPanel } from './users/user-access-panel';
 import { UserCreateForm } from './users/user-create-form';
 import { UserEditForm } from './users/user-edit-form';
 import { UserFilter, type UserQuery } from './users/user-filter';
@@ -31,11 +32,13 @@ export function UsersPage() {
   const change = useApiAction();
   const [outcome, setOutcome] = useState<{ notice?: string; warnings: string[] }>({ warnings: [] });
   const [editing, setEditing] = useState<User>();
+  const [managing, setManaging] = useState<User>();
   const [pending, setPending] = useState<Pending>();
 
   const changed = (notice: string, warnings: string[] = []) => {
     setOutcome({ notice, warnings });
     setEditing(undefined);
+    setManaging(undefined);
     setPending(undefined);
     users.reload();
   };
@@ -70,8 +73,10 @@ export function UsersPage() {
       <Notice text={outcome.notice} />
       <WarningList warnings={outcome.warnings} />
       {!pending && <ProblemView problem={change.problem} />}
-      {editing ? (
-        <UserEditForm user={editing} onSaved={(u, w) => changed(t('users.saved', { name: who(u) }), w)} onCancel={() => setEditing(undefined)} />
+      {managing ? (
+        <UserAccessPanel key={managing.id} user={managing} onClose={() => setManaging(undefined)} />
+      ) : editing ? (
+        <UserEditForm key={editing.id} user={editing} onSaved={(u, w) => changed(t('users.saved', { name: who(u) }), w)} onCancel={() => setEditing(undefined)} />
       ) : (
         <UserCreateForm onCreated={(u, w) => changed(t('users.created', { name: who(u) }), w)} />
       )}
@@ -79,7 +84,7 @@ export function UsersPage() {
       <UserFilter query={query} onChange={setQuery} />
       <ProblemView problem={users.problem} />
       {users.loading && !users.items && <p>{t('app.loading')}</p>}
-      {users.items && <UserTable users={users.items} onEdit={(u) => (change.clear(), setEditing(u))} onStatus={(user, action) => ask({ user, action })} onDelete={(user) => ask({ user, action: 'delete' })} />}
+      {users.items && <UserTable users={users.items} onEdit={(u) => (change.clear(), setManaging(undefined), setEditing(u))} onAccess={(u) => (change.clear(), setEditing(undefined), setManaging(u))} onStatus={(user, action) => ask({ user, action })} onDelete={(user) => ask({ user, action: 'delete' })} />}
       {users.next && (
         <button type="button" className="btn btn-secondary more" onClick={() => void users.loadMore()} disabled={users.loading}>
           {t('common.loadMore')}

@@ -1,6 +1,7 @@
 import type { paths } from '../../api/schema';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n } from '../../i18n/i18n';
+import { useDateTime } from '../people/date-time';
 import { RoleTags } from '../people/role-tags';
 
 /** An invitation as the API lists it: the type comes from the OpenAPI document, so it follows the API. */
@@ -18,8 +19,8 @@ interface InvitationTableProps {
 
 /** Invitations with their state and the state of their mail; a pending one can be sent again or withdrawn. */
 export function InvitationTable({ invitations, onResend, onRevoke }: InvitationTableProps) {
-  const { t, locale } = useI18n();
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const { t } = useI18n();
+  const date = useDateTime();
   if (invitations.length === 0) return <p>{t('invitations.empty')}</p>;
   return (
     <div className="table-wrap">
@@ -45,7 +46,7 @@ export function InvitationTable({ invitations, onResend, onRevoke }: InvitationT
                 <td>
                   <RoleTags roles={invitation.roles} />
                 </td>
-                <td>{date.format(new Date(invitation.expires_at))}</td>
+                <td>{date(invitation.expires_at)}</td>
                 <td>
                   <div className="row-actions">
                     {invitation.state === 'pending' && (

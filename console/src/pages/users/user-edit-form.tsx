@@ -6,6 +6,7 @@ import { ProblemView } from '../../components/problem-view';
 import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
 import { fieldError } from '../people/field-error';
+import { useFocusOnMount } from '../people/focus-on-mount';
 import { useGrantConfirmation } from '../people/grant-confirmation';
 import { ADMIN_ROLES, mayGrantAdminRoles, RolePicker } from '../people/role-picker';
 import type { User } from './user-status';
@@ -26,6 +27,7 @@ export function UserEditForm({ user, onSaved, onCancel }: UserEditFormProps) {
   const { t } = useI18n();
   const { api, where, person } = useConsole();
   const action = useApiAction();
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   const who = user.email ?? user.id;
   const [email, setEmail] = useState(user.email ?? '');
   const [name, setName] = useState(user.name ?? '');
@@ -49,7 +51,7 @@ export function UserEditForm({ user, onSaved, onCancel }: UserEditFormProps) {
 
   return (
     <form className="panel" onSubmit={submit} aria-labelledby="user-edit-title">
-      <h2 id="user-edit-title">{t('users.editLabel', { name: who })}</h2>
+      <h2 id="user-edit-title" ref={heading} tabIndex={-1}>{t('users.editLabel', { name: who })}</h2>
       <ProblemView problem={action.problem} />
       {mayChangeEmail && <TextField label={t('people.email')} value={email} onChange={setEmail} required maxLength={320} error={fieldError(action.problem, 'email')} />}
       <TextField label={t('people.name')} value={name} onChange={setName} maxLength={200} error={fieldError(action.problem, 'name')} />

@@ -5,12 +5,13 @@ import { STATUS_ACTIONS, statusActionsFor, statusKey, type StatusAction, type Us
 interface UserTableProps {
   users: readonly User[];
   onEdit(user: User): void;
+  onAccess(user: User): void;
   onStatus(user: User, action: StatusAction): void;
   onDelete(user: User): void;
 }
 
 /** The users, each with what may be done to them now; every button's name says whose it is. */
-export function UserTable({ users, onEdit, onStatus, onDelete }: UserTableProps) {
+export function UserTable({ users, onEdit, onAccess, onStatus, onDelete }: UserTableProps) {
   const { t } = useI18n();
   if (users.length === 0) return <p>{t('users.empty')}</p>;
   return (
@@ -40,9 +41,14 @@ export function UserTable({ users, onEdit, onStatus, onDelete }: UserTableProps)
                 <td>
                   <div className="row-actions">
                     {editable && (
-                      <button type="button" className="btn btn-secondary" onClick={() => onEdit(user)} aria-label={t('users.editLabel', { name: who })}>
-                        {t('common.edit')}
-                      </button>
+                      <>
+                        <button type="button" className="btn btn-secondary" onClick={() => onEdit(user)} aria-label={t('users.editLabel', { name: who })}>
+                          {t('common.edit')}
+                        </button>
+                        <button type="button" className="btn btn-secondary" onClick={() => onAccess(user)} aria-label={t('userAccess.title', { name: who })}>
+                          {t('userAccess.button')}
+                        </button>
+                      </>
                     )}
                     {statusActionsFor(user).map((action) => (
                       <button
