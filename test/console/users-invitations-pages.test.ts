@@ -25,6 +25,7 @@ describe('the Users and Invitations pages of the console', () => {
     world = await startConsoleWorld();
     tenant = await asSetup(() => world.idp.services.tenants.create({ slug: 'initech', name: 'Initech' }));
     await asSetup(() => world.idp.services.roles.create(tenant._id, { name: 'night_guard', description: 'Walks the halls' }));
+    await asSetup(() => world.idp.services.doors.create(tenant._id, { key: 'loading-dock', name: 'Loading dock' }));
     const { email } = await createPerson(world.idp, tenant, 'ada', ['tenant_admin']);
     people.manager = (await createPerson(world.idp, tenant, 'mona', ['user_manager'])).email;
     people.auditor = (await createPerson(world.idp, tenant, 'aud', ['auditor'])).email;
@@ -88,7 +89,7 @@ describe('the Users and Invitations pages of the console', () => {
     await expect(userByEmail('fred@initech.test').then((u) => u?.roles)).resolves.toEqual(['tenant_admin']);
   });
 
-  it('finds a user by exact email and by status', async () => {
+  it('finds users by exact email, by status and by role', async () => {
     const { page } = admin;
     const search = page.getByRole('search', { name: 'Find users' });
     await search.getByLabel('Exact email').fill(people.dora);
@@ -102,6 +103,12 @@ describe('the Users and Invitations pages of the console', () => {
     await search.getByRole('button', { name: 'Find users' }).click();
     await page.getByText('No users match.').waitFor();
     await search.getByLabel('Status').selectOption({ label: 'Any status' });
+    await search.getByLabel('Role').selectOption('night_guard');
+    await search.getByRole('button', { name: 'Find users' }).click();
+    await page.getByRole('rowheader', { name: people.bob }).waitFor({ state: 'detached' });
+    await rowOf(page, people.dora).waitFor();
+    await rowOf(page, 'erin@initech.test').waitFor();
+    await search.getByLabel('Role').selectOption({ label: 'Any role' });
     await search.getByRole('button', { name: 'Find users' }).click();
     await rowOf(page, people.bob).waitFor();
   });
@@ -219,18 +226,22 @@ describe('the Users and Invitations pages of the console', () => {
     await panel.waitFor({ state: 'detached' });
   });
 
-  it('invites a person with a role and shows the invitation pending with its mail', async () => {
+  it('invites a person with a role and a door, and shows the invitation pending with its mail', async () => {
     const { page } = admin;
     await open(page, 'Invitations');
     const form = page.getByRole('form', { name: 'Send invitation' });
     await form.getByLabel('Email', { exact: true }).fill('gail@initech.test');
     await form.getByLabel('Language of the mail').selectOption('da');
     await form.getByRole('checkbox', { name: 'night_guard' }).check();
+    await form.getByRole('group', { name: 'Doors' }).getByRole('checkbox', { name: 'Loading dock (loading-dock)' }).check();
     await form.getByRole('button', { name: 'Send invitation' }).click();
     await status(page, 'Invitation to gail@initech.test queued for sending.');
     const row = rowOf(page, 'gail@initech.test');
     await expect(row.getByRole('cell').first().textContent()).resolves.toBe('Pending');
-    await expect(invitationTo('gail@initech.test')).resolves.toMatchObject({ state: 'pending', locale: 'da', roles: ['night_guard'] });
+    await expect(row.getByRole('cell').nth(3).textContent()).resolves.toBe('loading-dock');
+    const invitation = await invitationTo('gail@initech.test');
+    expect(invitation).toMatchObject({ state: 'pending', locale: 'da', roles: ['night_guard'] });
+    expect(invitation?.doors.map((d) => [d.doorKey, d.validUntil])).toEqual([['loading-dock', undefined]]);
   });
 
   it('asks before offering an admin role in an invitation, and shows the warning the API answers', async () => {

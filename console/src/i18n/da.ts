@@ -146,6 +146,10 @@ export const da: Catalogue = {
   'userAccess.exportHint': 'Alt, der opbevares om personen, som en JSON-fil, til en anmodning om indsigt eller dataportabilitet. Den indeholder personoplysninger: giv den kun til personen eller til den, den dataansvarlige anviser, og behold ingen kopier.',
   'userAccess.download': 'Hent dataudtræk',
   'userAccess.exported': 'Dataudtrækket for {name} er hentet.',
+  'users.role': 'Rolle',
+  'users.anyRole': 'Alle roller',
+  'invitations.doors': 'Døre',
+  'invitations.doorsHint': 'Når invitationen accepteres, gives adgang til disse døre uden slutdato; det kan ændres senere under døradgang.',
 
   // Page area: doors and door access.
 

@@ -146,6 +146,10 @@ export const de: Catalogue = {
   'userAccess.exportHint': 'Alles über die Person Gespeicherte als JSON-Datei, für eine Auskunfts- oder Übertragbarkeitsanfrage. Sie enthält personenbezogene Daten: Geben Sie sie nur der Person oder wem der Verantwortliche es anweist, und behalten Sie keine Kopien.',
   'userAccess.download': 'Export herunterladen',
   'userAccess.exported': 'Der Export von {name} ist heruntergeladen.',
+  'users.role': 'Rolle',
+  'users.anyRole': 'Jede Rolle',
+  'invitations.doors': 'Türen',
+  'invitations.doorsHint': 'Mit der Annahme gibt es Zugang zu diesen Türen ohne Enddatum; später unter Türzugang änderbar.',
 
   // Page area: doors and door access.
 

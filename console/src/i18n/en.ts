@@ -145,6 +145,10 @@ export const en = {
   'userAccess.exportHint': 'Everything held about them as a JSON file, for an access or portability request. It holds personal data: hand it only to the person, or to whom the controller instructs, and keep no copies.',
   'userAccess.download': 'Download export',
   'userAccess.exported': 'The export of {name} is downloaded.',
+  'users.role': 'Role',
+  'users.anyRole': 'Any role',
+  'invitations.doors': 'Doors',
+  'invitations.doorsHint': 'Accepting gives access to these doors, with no end date; change it later under door access.',
 
   // Page area: doors and door access.
 

@@ -146,6 +146,10 @@ export const sv: Catalogue = {
   'userAccess.exportHint': 'Allt som sparas om personen som en JSON-fil, för en begäran om tillgång eller dataportabilitet. Den innehåller personuppgifter: lämna den bara till personen, eller till den som den personuppgiftsansvarige anvisar, och behåll inga kopior.',
   'userAccess.download': 'Ladda ner export',
   'userAccess.exported': 'Exporten för {name} har laddats ner.',
+  'users.role': 'Roll',
+  'users.anyRole': 'Alla roller',
+  'invitations.doors': 'Dörrar',
+  'invitations.doorsHint': 'När inbjudan accepteras ges åtkomst till dessa dörrar utan slutdatum; det kan ändras senare under dörråtkomst.',
 
   // Page area: doors and door access.
 

@@ -9,11 +9,12 @@ import { LOCALES, useI18n, type Locale } from '../../i18n/i18n';
 import { fieldError } from '../people/field-error';
 import { useGrantConfirmation } from '../people/grant-confirmation';
 import { mayGrantAdminRoles, RolePicker } from '../people/role-picker';
+import { DoorPicker } from './door-picker';
 import type { Invitation } from './invitation-table';
 
 const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', da: 'Dansk', de: 'Deutsch', sv: 'Svenska' };
 
-/** Invites a person by email with roles; the API queues the mail. Offering an admin role is confirmed first. */
+/** Invites a person by email with roles and doors; the API queues the mail. Offering an admin role is confirmed first. */
 export function InvitationCreateForm({ onCreated }: { onCreated(invitation: Invitation, warnings: string[]): void }) {
   const { t } = useI18n();
   const { api, where, person } = useConsole();
@@ -22,15 +23,17 @@ export function InvitationCreateForm({ onCreated }: { onCreated(invitation: Invi
   const [name, setName] = useState('');
   const [language, setLanguage] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
+  const [doors, setDoors] = useState<string[]>([]);
   const languages = [{ value: '', label: t('invitations.tenantLanguage') }, ...(Object.keys(LOCALES) as Locale[]).map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))];
 
   const invite = async () => {
-    const body = { email, roles, ...(name.trim() ? { name } : {}), ...(language ? { locale: language as Locale } : {}) };
+    const body = { email, roles, door_permissions: doors.map((door_id) => ({ door_id })), ...(name.trim() ? { name } : {}), ...(language ? { locale: language as Locale } : {}) };
     const done = await action.run(() => unwrap(api.POST('/tenants/{tenant}/invitations', { params: { path: { tenant: where.slug } }, body })));
     if (!done) return;
     setEmail('');
     setName('');
     setRoles([]);
+    setDoors([]);
     onCreated(done.data, done.warnings);
   };
 
@@ -44,6 +47,7 @@ export function InvitationCreateForm({ onCreated }: { onCreated(invitation: Invi
       <TextField label={`${t('people.name')} ${t('common.optional')}`} value={name} onChange={setName} maxLength={200} error={fieldError(action.problem, 'name')} />
       <SelectField label={t('invitations.language')} hint={t('invitations.languageHint')} value={language} onChange={setLanguage} options={languages} />
       <RolePicker value={roles} onChange={setRoles} mayGrantAdmin={mayGrantAdminRoles(person.roles)} />
+      <DoorPicker value={doors} onChange={setDoors} />
       <button type="submit" className="btn btn-primary" disabled={action.busy}>
         {t('invitations.create')}
       </button>

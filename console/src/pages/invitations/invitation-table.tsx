@@ -2,7 +2,7 @@ import type { paths } from '../../api/schema';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n } from '../../i18n/i18n';
 import { useDateTime } from '../people/date-time';
-import { RoleTags } from '../people/role-tags';
+import { NameTags } from '../people/name-tags';
 
 /** An invitation as the API lists it: the type comes from the OpenAPI document, so it follows the API. */
 export type Invitation = paths['/tenants/{tenant}/invitations']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -31,6 +31,7 @@ export function InvitationTable({ invitations, onResend, onRevoke }: InvitationT
             <th scope="col">{t('invitations.stateLabel')}</th>
             <th scope="col">{t('invitations.deliveryLabel')}</th>
             <th scope="col">{t('people.roles')}</th>
+            <th scope="col">{t('invitations.doors')}</th>
             <th scope="col">{t('invitations.expires')}</th>
             <th scope="col">{t('roles.actions')}</th>
           </tr>
@@ -44,7 +45,10 @@ export function InvitationTable({ invitations, onResend, onRevoke }: InvitationT
                 <td>{t(stateKey(invitation.state))}</td>
                 <td>{t(deliveryKey(invitation.delivery_state))}</td>
                 <td>
-                  <RoleTags roles={invitation.roles} />
+                  <NameTags names={invitation.roles} />
+                </td>
+                <td>
+                  <NameTags names={invitation.door_permissions.map((d) => d.door_id)} />
                 </td>
                 <td>{date(invitation.expires_at)}</td>
                 <td>

@@ -3,6 +3,7 @@ import { useApiQuery } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
 import { ProblemView } from '../../components/problem-view';
 import { useI18n, type Translate } from '../../i18n/i18n';
+import { CheckboxGroup } from './checkbox-group';
 
 /** The roles that open the admin API: only a tenant admin gives or takes them away (src/admin-api/admin-roles.ts). */
 export const ADMIN_ROLES = ['tenant_admin', 'user_manager', 'auditor'] as const;
@@ -16,30 +17,33 @@ interface RolePickerProps {
   mayGrantAdmin: boolean;
 }
 
+/** The names of the roles the tenant defines (not the admin roles, which every tenant has), and a problem loading them. */
+export function useRoleNames() {
+  const { api, where } = useConsole();
+  const tenant = where.slug;
+  const roles = useApiQuery(() => unwrap(api.GET('/tenants/{tenant}/roles', { params: { path: { tenant }, query: { limit: 200 } } })), [tenant]);
+  return { names: roles.data?.items.map((r) => r.name) ?? [], problem: roles.problem };
+}
+
 /** Checkboxes for the tenant's roles and the admin roles, in a fieldset named "Roles". */
 export function RolePicker({ value, onChange, mayGrantAdmin }: RolePickerProps) {
   const { t } = useI18n();
-  const { api, where } = useConsole();
-  const tenant = where.slug;
-  const defined = useApiQuery(() => unwrap(api.GET('/tenants/{tenant}/roles', { params: { path: { tenant }, query: { limit: 200 } } })), [tenant]);
+  const defined = useRoleNames();
   const isAdmin = (role: string) => (ADMIN_ROLES as readonly string[]).includes(role);
-  const names = [...new Set([...(defined.data?.items.map((r) => r.name) ?? []), ...value.filter((r) => !isAdmin(r))])].sort();
+  const names = [...new Set([...defined.names, ...value.filter((r) => !isAdmin(r))])].sort();
   const choices = [...(mayGrantAdmin ? ADMIN_ROLES : []), ...names];
   const kept = mayGrantAdmin ? [] : value.filter(isAdmin);
-  const toggle = (role: string, on: boolean) => onChange(on ? [...value, role] : value.filter((r) => r !== role));
 
   return (
-    <fieldset className="field choices">
-      <legend>{t('people.roles')}</legend>
+    <CheckboxGroup
+      legend={t('people.roles')}
+      options={choices.map((role) => ({ value: role, label: <code>{role}</code> }))}
+      value={value}
+      onChange={onChange}
+      note={kept.length > 0 && <p className="hint">{t('people.adminRolesKept', { roles: kept.join(', ') })}</p>}
+    >
       <ProblemView problem={defined.problem} />
-      {choices.map((role) => (
-        <label key={role} className="choice">
-          <input type="checkbox" checked={value.includes(role)} onChange={(e) => toggle(role, e.target.checked)} />
-          <code>{role}</code>
-        </label>
-      ))}
-      {kept.length > 0 && <p className="hint">{t('people.adminRolesKept', { roles: kept.join(', ') })}</p>}
-    </fieldset>
+    </CheckboxGroup>
   );
 }
 

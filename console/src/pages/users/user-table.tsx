@@ -1,5 +1,5 @@
 import { useI18n } from '../../i18n/i18n';
-import { RoleTags } from '../people/role-tags';
+import { NameTags } from '../people/name-tags';
 import { STATUS_ACTIONS, statusActionsFor, statusKey, type StatusAction, type User } from './user-status';
 
 interface UserTableProps {
@@ -36,7 +36,7 @@ export function UserTable({ users, onEdit, onAccess, onStatus, onDelete }: UserT
                 <td>{user.name}</td>
                 <td>{t(statusKey(user.status))}</td>
                 <td>
-                  <RoleTags roles={user.roles} />
+                  <NameTags names={user.roles} />
                 </td>
                 <td>
                   <div className="row-actions">
