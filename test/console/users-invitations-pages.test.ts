@@ -174,6 +174,38 @@ describe('the Users and Invitations pages of the console', () => {
     await expect(userByEmail(people.carl)).resolves.toBeUndefined();
   });
 
+  it('works from the keyboard: a form, a confirmation that Escape cancels, and focus taken to what opened', async () => {
+    const { page } = admin;
+    // What has focus, by the name a screen reader would give it (evaluated in the page, which has a DOM).
+    const focused = () => page.evaluate<string | null>("document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? null");
+    await page.getByRole('form', { name: 'Create user' }).getByLabel('Email', { exact: true }).focus();
+    await page.keyboard.type('ivy@initech.test');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Ivy');
+    for (const _ of ['tenant_admin', 'user_manager', 'auditor', 'night_guard']) await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await status(page, 'User ivy@initech.test created.');
+    await expect(userByEmail('ivy@initech.test')).resolves.toMatchObject({ name: 'Ivy', roles: ['night_guard'] });
+
+    await page.getByRole('button', { name: 'Lock ivy@initech.test' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Lock ivy@initech.test?' });
+    await dialog.waitFor();
+    await expect(focused()).resolves.toBe('Cancel');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect(focused()).resolves.toBe('Lock ivy@initech.test');
+    await expect(userByEmail('ivy@initech.test').then((u) => u?.status)).resolves.toBe('active');
+
+    await page.getByRole('button', { name: 'Edit ivy@initech.test' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('form', { name: 'Edit ivy@initech.test' }).waitFor();
+    await expect(focused()).resolves.toBe('Edit ivy@initech.test');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it("lists a user's sessions and ends them all after saying what that does", async () => {
     const dora = await signInToConsole(world, 'initech', people.dora, 'en');
     await dora.context.close();
