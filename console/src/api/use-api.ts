@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiProblem, type Outcome } from './api-result';
 
-function asProblem(error: unknown): ApiProblem {
+export function asProblem(error: unknown): ApiProblem {
   return error instanceof ApiProblem ? error : new ApiProblem('network', 0, error instanceof Error ? error.message : String(error));
 }
 

@@ -1,10 +1,12 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
 import { HomePage } from '../pages/home-page';
+import { InvitationsPage } from '../pages/invitations-page';
 import { PlatformChangeLogPage } from '../pages/platform-change-log-page';
 import { PlatformKeysPage } from '../pages/platform-keys-page';
 import { RolesPage } from '../pages/roles-page';
 import { TenantsPage } from '../pages/tenants-page';
+import { UsersPage } from '../pages/users-page';
 
 /** The roles that open parts of the admin API (src/admin-api/routes/*.ts `access`), and the operators' role. */
 export type AdminRole = 'tenant_admin' | 'user_manager' | 'auditor' | 'platform_operator';
@@ -30,6 +32,8 @@ export const ROUTES: readonly PageRoute[] = [
   { path: '', title: 'nav.home', roles: ADMIN_ROLES, component: HomePage },
   { path: 'roles', title: 'nav.roles', roles: ['tenant_admin', 'user_manager'], component: RolesPage },
   // Users and invitations.
+  { path: 'users', title: 'nav.users', roles: ['tenant_admin', 'user_manager'], component: UsersPage },
+  { path: 'invitations', title: 'nav.invitations', roles: ['tenant_admin', 'user_manager'], component: InvitationsPage },
 
   // Doors and door access.
 

@@ -8,6 +8,9 @@ export interface TextFieldProps {
   required?: boolean;
   pattern?: string;
   maxLength?: number;
+  /** `password` hides what is typed; text otherwise. */
+  type?: 'text' | 'password';
+  autoComplete?: string;
   /** The API's message about this field, when it refused the value. */
   error?: string;
 }
@@ -26,6 +29,8 @@ export function TextField(props: TextFieldProps) {
       )}
       <input
         id={id}
+        type={props.type ?? 'text'}
+        autoComplete={props.autoComplete}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
         required={props.required}

@@ -1,0 +1,19 @@
+import { unwrap } from '../../api/api-result';
+import { useApiQuery } from '../../api/use-api';
+import { useConsole } from '../../app/console-context';
+import { ProblemView } from '../../components/problem-view';
+import { useI18n } from '../../i18n/i18n';
+import { CheckboxGroup } from '../people/checkbox-group';
+
+/** The tenant's doors (not archived) to offer with an invitation; nothing is shown when there are none. */
+export function DoorPicker({ value, onChange }: { value: readonly string[]; onChange(doors: string[]): void }) {
+  const { t } = useI18n();
+  const { api, where } = useConsole();
+  const tenant = where.slug;
+  const doors = useApiQuery(() => unwrap(api.GET('/tenants/{tenant}/doors', { params: { path: { tenant }, query: { limit: 200 } } })), [tenant]);
+  if (doors.problem) return <ProblemView problem={doors.problem} />;
+  const items = doors.data?.items ?? [];
+  if (items.length === 0) return null;
+  const options = items.map((d) => ({ value: d.key, label: `${d.name} (${d.key})` }));
+  return <CheckboxGroup legend={t('invitations.doors')} options={options} value={value} onChange={onChange} note={<p className="hint">{t('invitations.doorsHint')}</p>} />;
+}
