@@ -158,7 +158,7 @@ describe('the Users and Invitations pages of the console', () => {
     await expect(userByEmail(people.dora).then((u) => u?.status)).resolves.toBe('active');
   });
 
-  it('deletes a user only after the person has read that their data is erased and confirmed', async () => {
+  it('erases a user only after the person has read that their data is erased and typed their email', async () => {
     const { page } = admin;
     await page.getByRole('button', { name: `Delete ${people.carl}` }).click();
     const dialog = page.getByRole('dialog', { name: `Delete user ${people.carl}?` });
@@ -168,6 +168,12 @@ describe('the Users and Invitations pages of the console', () => {
     await expect(userByEmail(people.carl)).resolves.toBeDefined();
 
     await page.getByRole('button', { name: `Delete ${people.carl}` }).click();
+    // A slip onto the wrong row erases nobody: the confirmation names the person to be typed.
+    await dialog.getByLabel(`Type ${people.carl} to confirm`).fill(people.dora);
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await dialog.getByText(`Type exactly ${people.carl}.`).waitFor();
+    await expect(userByEmail(people.carl)).resolves.toBeDefined();
+    await dialog.getByLabel(`Type ${people.carl} to confirm`).fill(people.carl);
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await status(page, `User ${people.carl} deleted.`);
     await page.getByRole('rowheader', { name: people.carl }).waitFor({ state: 'detached' });

@@ -96,6 +96,7 @@ export function UsersPage() {
           consequences={[dialog.consequence]}
           confirmLabel={dialog.label}
           danger
+          typeToConfirm={pending.action === 'delete' ? who(pending.user) : undefined}
           busy={change.busy}
           onConfirm={() => void perform(pending)}
           onCancel={() => (setPending(undefined), change.clear())}

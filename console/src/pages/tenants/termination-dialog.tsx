@@ -1,10 +1,8 @@
-import { useState } from 'react';
 import { unwrap } from '../../api/api-result';
 import { useApiAction } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ProblemView } from '../../components/problem-view';
-import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
 import type { Tenant, Termination } from './tenant-types';
 
@@ -16,11 +14,8 @@ export function TerminationDialog({ tenant, onTerminated, onCancel }: { tenant: 
   const { t } = useI18n();
   const { api } = useConsole();
   const action = useApiAction();
-  const [typed, setTyped] = useState('');
-  const [mismatch, setMismatch] = useState(false);
 
   const confirm = async () => {
-    if (typed.trim() !== tenant.slug) return setMismatch(true);
     const done = await action.run(() => unwrap(api.DELETE('/tenants/{tenant}', { params: { path: { tenant: tenant.slug } } })));
     if (done) onTerminated(done.data, done.warnings);
   };
@@ -31,17 +26,12 @@ export function TerminationDialog({ tenant, onTerminated, onCancel }: { tenant: 
       consequences={[t('tenants.terminateExport'), t('tenants.terminateDestroy'), t('tenants.terminateKey'), t('tenants.terminateFinal')]}
       confirmLabel={t('tenants.terminate')}
       danger
+      typeToConfirm={tenant.slug}
       busy={action.busy}
       onConfirm={() => void confirm()}
       onCancel={onCancel}
     >
       <ProblemView problem={action.problem} />
-      <TextField
-        label={t('tenants.terminateType', { slug: tenant.slug })}
-        value={typed}
-        onChange={(v) => (setTyped(v), setMismatch(false))}
-        error={mismatch ? t('tenants.terminateMismatch', { slug: tenant.slug }) : undefined}
-      />
     </ConfirmDialog>
   );
 }
