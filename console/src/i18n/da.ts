@@ -49,6 +49,7 @@ export const da: Catalogue = {
   // Page area: users and invitations.
 
   // Page area: doors and door access.
+  'moment.timeZone': 'Tidspunkter er i din tidszone, {zone}.',
 
   // Page area: apps, resource servers, change log, settings and signing keys.
 

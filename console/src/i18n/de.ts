@@ -49,6 +49,7 @@ export const de: Catalogue = {
   // Page area: users and invitations.
 
   // Page area: doors and door access.
+  'moment.timeZone': 'Zeiten gelten in Ihrer Zeitzone, {zone}.',
 
   // Page area: apps, resource servers, change log, settings and signing keys.
 

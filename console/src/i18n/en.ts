@@ -48,6 +48,7 @@ export const en = {
   // Page area: users and invitations.
 
   // Page area: doors and door access.
+  'moment.timeZone': 'Times are in your time zone, {zone}.',
 
   // Page area: apps, resource servers, change log, settings and signing keys.
 

@@ -49,6 +49,7 @@ export const sv: Catalogue = {
   // Page area: users and invitations.
 
   // Page area: doors and door access.
+  'moment.timeZone': 'Tider anges i din tidszon, {zone}.',
 
   // Page area: apps, resource servers, change log, settings and signing keys.
 
