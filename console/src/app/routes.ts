@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
+import { DoorsPage } from '../pages/doors-page';
 import { HomePage } from '../pages/home-page';
 import { RolesPage } from '../pages/roles-page';
 
@@ -29,6 +30,7 @@ export const ROUTES: readonly PageRoute[] = [
   // Users and invitations.
 
   // Doors and door access.
+  { path: 'doors', title: 'nav.doors', roles: ['tenant_admin', 'user_manager'], component: DoorsPage },
 
   // Apps, resource servers, change log, settings, signing keys.
 

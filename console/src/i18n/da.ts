@@ -50,6 +50,31 @@ export const da: Catalogue = {
 
   // Page area: doors and door access.
   'moment.timeZone': 'Tidspunkter er i din tidszone, {zone}.',
+  'nav.doors': 'Døre',
+  'doors.title': 'Døre',
+  'doors.intro': 'De døre, personer kan få adgang til. En dørs nøgle er det, låsene ser i tokens (door_id).',
+  'doors.empty': 'Ingen døre endnu.',
+  'doors.key': 'Nøgle',
+  'doors.keyHint': 'Små bogstaver, tal og bindestreger; låsene kender døren på den, så den kan ikke ændres senere.',
+  'doors.name': 'Navn',
+  'doors.newName': 'Nyt navn',
+  'doors.state': 'Tilstand',
+  'doors.inUse': 'I brug',
+  'doors.archivedOn': 'Arkiveret {when}',
+  'doors.actions': 'Handlinger',
+  'doors.create': 'Opret dør',
+  'doors.created': 'Døren {name} er oprettet.',
+  'doors.rename': 'Omdøb',
+  'doors.renameLabel': 'Omdøb {name}',
+  'doors.showArchived': 'Vis arkiverede døre',
+  'doors.accessLink': 'Hvem kan åbne {name}',
+  'doors.archive': 'Arkivér',
+  'doors.archiveLabel': 'Arkivér {name}',
+  'doors.archiveTitle': 'Arkivér døren {name}?',
+  'doors.archiveConsequence': 'Fra nu af kan ingen åbne den: den kommer ikke med i nye tokens, og den kan ikke tildeles mere.',
+  'doors.archiveHistory': 'Dens tildelinger bevares, så det stadig kan besvares, hvem der kunne åbne den før.',
+  'doors.archiveFinal': 'Arkivering kan ikke fortrydes.',
+  'doors.archived': 'Døren {name} er arkiveret.',
 
   // Page area: apps, resource servers, change log, settings and signing keys.
 

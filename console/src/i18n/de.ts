@@ -50,6 +50,31 @@ export const de: Catalogue = {
 
   // Page area: doors and door access.
   'moment.timeZone': 'Zeiten gelten in Ihrer Zeitzone, {zone}.',
+  'nav.doors': 'Türen',
+  'doors.title': 'Türen',
+  'doors.intro': 'Die Türen, zu denen Personen Zugang erhalten können. Der Schlüssel einer Tür ist das, was Schlösser in Tokens sehen (door_id).',
+  'doors.empty': 'Noch keine Türen.',
+  'doors.key': 'Schlüssel',
+  'doors.keyHint': 'Kleinbuchstaben, Ziffern und Bindestriche; Schlösser kennen die Tür daran, daher kann er später nicht geändert werden.',
+  'doors.name': 'Name',
+  'doors.newName': 'Neuer Name',
+  'doors.state': 'Status',
+  'doors.inUse': 'In Gebrauch',
+  'doors.archivedOn': 'Archiviert {when}',
+  'doors.actions': 'Aktionen',
+  'doors.create': 'Tür anlegen',
+  'doors.created': 'Tür {name} angelegt.',
+  'doors.rename': 'Umbenennen',
+  'doors.renameLabel': '{name} umbenennen',
+  'doors.showArchived': 'Archivierte Türen anzeigen',
+  'doors.accessLink': 'Wer kann {name} öffnen',
+  'doors.archive': 'Archivieren',
+  'doors.archiveLabel': '{name} archivieren',
+  'doors.archiveTitle': 'Tür {name} archivieren?',
+  'doors.archiveConsequence': 'Ab jetzt kann niemand sie öffnen: Sie erscheint in keinen neuen Tokens und nimmt keine neuen Berechtigungen an.',
+  'doors.archiveHistory': 'Ihre Berechtigungen bleiben erhalten, sodass weiterhin beantwortet werden kann, wer sie früher öffnen konnte.',
+  'doors.archiveFinal': 'Archivieren kann nicht rückgängig gemacht werden.',
+  'doors.archived': 'Tür {name} archiviert.',
 
   // Page area: apps, resource servers, change log, settings and signing keys.
 

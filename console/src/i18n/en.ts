@@ -49,6 +49,31 @@ export const en = {
 
   // Page area: doors and door access.
   'moment.timeZone': 'Times are in your time zone, {zone}.',
+  'nav.doors': 'Doors',
+  'doors.title': 'Doors',
+  'doors.intro': "The doors people can be given access to. A door's key is what locks see in tokens (door_id).",
+  'doors.empty': 'No doors yet.',
+  'doors.key': 'Key',
+  'doors.keyHint': 'Lower-case letters, digits and dashes; locks know the door by it, so it cannot be changed later.',
+  'doors.name': 'Name',
+  'doors.newName': 'New name',
+  'doors.state': 'State',
+  'doors.inUse': 'In use',
+  'doors.archivedOn': 'Archived {when}',
+  'doors.actions': 'Actions',
+  'doors.create': 'Create door',
+  'doors.created': 'Door {name} created.',
+  'doors.rename': 'Rename',
+  'doors.renameLabel': 'Rename {name}',
+  'doors.showArchived': 'Show archived doors',
+  'doors.accessLink': 'Who can open {name}',
+  'doors.archive': 'Archive',
+  'doors.archiveLabel': 'Archive {name}',
+  'doors.archiveTitle': 'Archive door {name}?',
+  'doors.archiveConsequence': 'From now on nobody can open it: it leaves new tokens, and it takes no new grants.',
+  'doors.archiveHistory': 'Its grants are kept, so who could open it before stays answerable in the door access history.',
+  'doors.archiveFinal': 'Archiving cannot be undone.',
+  'doors.archived': 'Door {name} archived.',
 
   // Page area: apps, resource servers, change log, settings and signing keys.
 

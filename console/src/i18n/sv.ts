@@ -50,6 +50,31 @@ export const sv: Catalogue = {
 
   // Page area: doors and door access.
   'moment.timeZone': 'Tider anges i din tidszon, {zone}.',
+  'nav.doors': 'Dörrar',
+  'doors.title': 'Dörrar',
+  'doors.intro': 'Dörrarna som personer kan få åtkomst till. En dörrs nyckel är vad låsen ser i tokens (door_id).',
+  'doors.empty': 'Inga dörrar ännu.',
+  'doors.key': 'Nyckel',
+  'doors.keyHint': 'Små bokstäver, siffror och bindestreck; låsen känner dörren på den, så den kan inte ändras senare.',
+  'doors.name': 'Namn',
+  'doors.newName': 'Nytt namn',
+  'doors.state': 'Status',
+  'doors.inUse': 'I bruk',
+  'doors.archivedOn': 'Arkiverad {when}',
+  'doors.actions': 'Åtgärder',
+  'doors.create': 'Skapa dörr',
+  'doors.created': 'Dörren {name} har skapats.',
+  'doors.rename': 'Byt namn',
+  'doors.renameLabel': 'Byt namn på {name}',
+  'doors.showArchived': 'Visa arkiverade dörrar',
+  'doors.accessLink': 'Vem kan öppna {name}',
+  'doors.archive': 'Arkivera',
+  'doors.archiveLabel': 'Arkivera {name}',
+  'doors.archiveTitle': 'Arkivera dörren {name}?',
+  'doors.archiveConsequence': 'Från och med nu kan ingen öppna den: den kommer inte med i nya tokens och tar inte emot nya behörigheter.',
+  'doors.archiveHistory': 'Dess behörigheter sparas, så vem som kunde öppna den tidigare går fortfarande att besvara.',
+  'doors.archiveFinal': 'Arkivering kan inte ångras.',
+  'doors.archived': 'Dörren {name} har arkiverats.',
 
   // Page area: apps, resource servers, change log, settings and signing keys.
 
