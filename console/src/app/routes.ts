@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
+import { DoorAccessPage } from '../pages/door-access-page';
 import { DoorsPage } from '../pages/doors-page';
 import { HomePage } from '../pages/home-page';
 import { RolesPage } from '../pages/roles-page';
@@ -31,6 +32,7 @@ export const ROUTES: readonly PageRoute[] = [
 
   // Doors and door access.
   { path: 'doors', title: 'nav.doors', roles: ['tenant_admin', 'user_manager'], component: DoorsPage },
+  { path: 'door-access', title: 'nav.doorAccess', roles: ['tenant_admin', 'user_manager'], component: DoorAccessPage },
 
   // Apps, resource servers, change log, settings, signing keys.
 

@@ -1,0 +1,63 @@
+import { unwrap } from '../../api/api-result';
+import { useApiQuery } from '../../api/use-api';
+import { useConsole } from '../../app/console-context';
+import { formatMoment } from '../../components/moment';
+import { ProblemView } from '../../components/problem-view';
+import { useI18n } from '../../i18n/i18n';
+import { MomentPicker, useMoment } from './moment-picker';
+import { PersonName, usePeople, ValidityText } from './people';
+
+/** Who could open a door at a chosen moment (doorAccessAt): each person, and whether through a role. */
+export function DoorOpeners({ doorKey, doorName, generation }: { doorKey: string; doorName: string; generation: number }) {
+  const { t, locale } = useI18n();
+  const { api, where } = useConsole();
+  const moment = useMoment();
+  const at = moment.at;
+  const access = useApiQuery(
+    () => unwrap(api.GET('/tenants/{tenant}/doors/{doorKey}/access', { params: { path: { tenant: where.slug, doorKey }, query: at ? { at } : {} } })),
+    [where.slug, doorKey, at, moment.asked, generation],
+  );
+  const people = usePeople(access.data?.users.map((u) => u.user_id) ?? []);
+  const answer = access.data;
+
+  return (
+    <section className="panel panel-wide" aria-labelledby="openers-title">
+      <h3 id="openers-title">{t('access.openersTitle', { door: doorName })}</h3>
+      <MomentPicker label={t('access.openersAt')} moment={moment} />
+      <ProblemView problem={access.problem} />
+      {access.loading && !answer && <p>{t('app.loading')}</p>}
+      {answer && (
+        <div aria-live="polite" aria-busy={access.loading}>
+          <p className="answer-heading">{t('access.openersAnswer', { count: answer.users.length, when: formatMoment(answer.at, locale) })}</p>
+          {answer.users.length > 0 && (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('access.person')}</th>
+                    <th scope="col">{t('access.how')}</th>
+                    <th scope="col">{t('access.validity')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {answer.users.map((u) => (
+                    <tr key={`${u.user_id} ${u.permission_id}`}>
+                      <th scope="row">
+                        <PersonName id={u.user_id} person={people.get(u.user_id)} />
+                      </th>
+                      <td>{u.via_role ? t('access.viaRole', { role: u.via_role }) : t('access.ownGrant')}</td>
+                      <td>
+                        <ValidityText from={u.valid_from} until={u.valid_until} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {answer.roles.length > 0 && <p className="meta">{t('access.grantedRoles', { roles: answer.roles.map((r) => r.role).join(', ') })}</p>}
+        </div>
+      )}
+    </section>
+  );
+}
