@@ -8,6 +8,8 @@ export interface TextFieldProps {
   required?: boolean;
   pattern?: string;
   maxLength?: number;
+  /** The input's type: text unless said; an email address or a date and time (see DateTimeField). */
+  type?: 'text' | 'email' | 'datetime-local';
   /** The API's message about this field, when it refused the value. */
   error?: string;
 }
@@ -26,6 +28,7 @@ export function TextField(props: TextFieldProps) {
       )}
       <input
         id={id}
+        type={props.type ?? 'text'}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
         required={props.required}
