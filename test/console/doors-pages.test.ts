@@ -127,6 +127,11 @@ describe('the Doors and Door access pages of the console', () => {
     await grant.getByLabel('Email of the person').fill(people.bob.email);
     await grant.getByRole('button', { name: 'Find' }).click();
     await grant.getByText(people.bob.email).waitFor();
+    await grant.getByLabel('Valid from (optional)').fill('2030-02-01T10:00');
+    await grant.getByLabel('Valid until (optional)').fill('2030-01-01T10:00');
+    await grant.getByRole('button', { name: 'Grant access' }).click();
+    await expect(grant.getByRole('alert').textContent()).resolves.toMatch(/valid_until.*must be later than valid_from/);
+    await expect(grantsOf('front-door').then((gs) => gs.filter((g) => g.holderId === people.bob.id))).resolves.toEqual([]);
     await grant.getByLabel('Valid from (optional)').fill('2030-01-01T10:00');
     await grant.getByLabel('Valid until (optional)').fill('2030-02-01T10:00');
     await grant.getByRole('button', { name: 'Grant access' }).click();

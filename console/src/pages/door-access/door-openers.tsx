@@ -5,7 +5,8 @@ import { formatMoment } from '../../components/moment';
 import { ProblemView } from '../../components/problem-view';
 import { useI18n } from '../../i18n/i18n';
 import { MomentPicker, useMoment } from './moment-picker';
-import { PersonName, usePeople, ValidityText } from './people';
+import { PersonName, usePeople } from './people';
+import { AccessTable } from './access-table';
 
 /** Who could open a door at a chosen moment (doorAccessAt): each person, and whether through a role. */
 export function DoorOpeners({ doorKey, doorName, generation }: { doorKey: string; doorName: string; generation: number }) {
@@ -29,32 +30,16 @@ export function DoorOpeners({ doorKey, doorName, generation }: { doorKey: string
       {answer && (
         <div aria-live="polite" aria-busy={access.loading}>
           <p className="answer-heading">{t('access.openersAnswer', { count: answer.users.length, when: formatMoment(answer.at, locale) })}</p>
-          {answer.users.length > 0 && (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('access.person')}</th>
-                    <th scope="col">{t('access.how')}</th>
-                    <th scope="col">{t('access.validity')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {answer.users.map((u) => (
-                    <tr key={`${u.user_id} ${u.permission_id}`}>
-                      <th scope="row">
-                        <PersonName id={u.user_id} person={people.get(u.user_id)} />
-                      </th>
-                      <td>{u.via_role ? t('access.viaRole', { role: u.via_role }) : t('access.ownGrant')}</td>
-                      <td>
-                        <ValidityText from={u.valid_from} until={u.valid_until} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <AccessTable
+            subjectLabel={t('access.person')}
+            rows={answer.users.map((u) => ({
+              key: `${u.user_id} ${u.permission_id}`,
+              subject: <PersonName id={u.user_id} person={people.get(u.user_id)} />,
+              viaRole: u.via_role,
+              validFrom: u.valid_from,
+              validUntil: u.valid_until,
+            }))}
+          />
           {answer.roles.length > 0 && <p className="meta">{t('access.grantedRoles', { roles: answer.roles.map((r) => r.role).join(', ') })}</p>}
         </div>
       )}

@@ -6,7 +6,8 @@ import { formatMoment } from '../../components/moment';
 import { ProblemView } from '../../components/problem-view';
 import { useI18n } from '../../i18n/i18n';
 import { MomentPicker, useMoment, type Moment } from './moment-picker';
-import { ValidityText, type Person } from './people';
+import type { Person } from './people';
+import { AccessTable } from './access-table';
 import { PersonSearch } from './person-search';
 
 /** Which doors a person could open at a chosen moment (userDoorPermissionsAt), and whether through a role. */
@@ -44,32 +45,20 @@ function HeldDoors({ person, moment, doorNames, generation }: { person: Person; 
       {answer && (
         <div aria-live="polite" aria-busy={held.loading}>
           <p className="answer-heading">{t('access.personDoorsAnswer', { count: answer.items.length, when: formatMoment(answer.at, locale) })}</p>
-          {answer.items.length > 0 && (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('access.door')}</th>
-                    <th scope="col">{t('access.how')}</th>
-                    <th scope="col">{t('access.validity')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {answer.items.map((g) => (
-                    <tr key={g.id}>
-                      <th scope="row">
-                        {doorNames.get(g.door) ?? g.door} <code className="meta">{g.door}</code>
-                      </th>
-                      <td>{g.holder.type === 'role' ? t('access.viaRole', { role: g.holder.id }) : t('access.ownGrant')}</td>
-                      <td>
-                        <ValidityText from={g.valid_from} until={g.valid_until} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <AccessTable
+            subjectLabel={t('access.door')}
+            rows={answer.items.map((g) => ({
+              key: g.id,
+              subject: (
+                <>
+                  {doorNames.get(g.door) ?? g.door} <code className="meta">{g.door}</code>
+                </>
+              ),
+              viaRole: g.holder.type === 'role' ? g.holder.id : null,
+              validFrom: g.valid_from,
+              validUntil: g.valid_until,
+            }))}
+          />
           <p className="meta">{answer.roles.length ? t('access.rolesThen', { roles: answer.roles.join(', ') }) : t('access.noRolesThen')}</p>
         </div>
       )}

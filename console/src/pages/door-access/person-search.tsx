@@ -27,7 +27,7 @@ export function PersonSearch({ label, chosen, onChosen }: { label: string; chose
   return (
     <div className="person-search">
       <form className="inline-form" onSubmit={(e) => void submit(e)}>
-        <TextField label={label} hint={t('access.emailHint')} value={email} onChange={setEmail} required maxLength={320} />
+        <TextField label={label} type="email" hint={t('access.emailHint')} value={email} onChange={setEmail} required maxLength={320} />
         <button type="submit" className="btn btn-secondary" disabled={search.busy}>
           {t('access.find')}
         </button>
