@@ -30,8 +30,11 @@ export function DoorsPage() {
   const [notice, setNotice] = useState<string>();
   const mayWrite = person.roles.includes('tenant_admin');
 
-  const changed = (message: string) => {
+  // What the API said about the last change (its `warnings`), shown where the person made it.
+  const [warnings, setWarnings] = useState<readonly string[]>([]);
+  const changed = (message: string, said: readonly string[] = []) => {
     setNotice(message);
+    setWarnings(said);
     doors.reload();
   };
   const confirmArchive = async (door: Door) => {
@@ -39,7 +42,7 @@ export function DoorsPage() {
     const done = await archival.run(() => unwrap(api.POST('/tenants/{tenant}/doors/{doorKey}/archive', { params: { path } })));
     if (!done) return;
     setArchiving(undefined);
-    changed(t('doors.archived', { name: door.name }));
+    changed(t('doors.archived', { name: door.name }), done.warnings);
   };
 
   return (
@@ -47,15 +50,15 @@ export function DoorsPage() {
       <h1>{t('doors.title')}</h1>
       <p className="intro">{t('doors.intro')}</p>
       <Notice text={notice} />
-      <WarningList warnings={archival.warnings} />
-      {mayWrite && <DoorCreateForm tenant={tenant} onCreated={(name) => changed(t('doors.created', { name }))} />}
+      <WarningList warnings={warnings} />
+      {mayWrite && <DoorCreateForm tenant={tenant} onCreated={(name, said) => changed(t('doors.created', { name }), said)} />}
       <div className="field checkbox-field">
         <input id="doors-with-archived" type="checkbox" checked={withArchived} onChange={(e) => setWithArchived(e.target.checked)} />
         <label htmlFor="doors-with-archived">{t('doors.showArchived')}</label>
       </div>
       <ProblemView problem={doors.problem} />
       {doors.loading && !doors.data && <p>{t('app.loading')}</p>}
-      {doors.data && <DoorTable doors={doors.data.items} mayWrite={mayWrite} onChanged={() => changed(t('common.saved'))} onArchive={setArchiving} />}
+      {doors.data && <DoorTable doors={doors.data.items} mayWrite={mayWrite} onChanged={(said) => changed(t('common.saved'), said)} onArchive={setArchiving} />}
       {archiving && (
         <ConfirmDialog
           title={t('doors.archiveTitle', { name: archiving.name })}

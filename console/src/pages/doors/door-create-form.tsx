@@ -7,7 +7,7 @@ import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
 
 /** Creates a door. Its key is what lock back-ends see (door_id in tokens) and never changes; the API checks it. */
-export function DoorCreateForm({ tenant, onCreated }: { tenant: string; onCreated(name: string): void }) {
+export function DoorCreateForm({ tenant, onCreated }: { tenant: string; onCreated(name: string, warnings: readonly string[]): void }) {
   const { t } = useI18n();
   const { api } = useConsole();
   const action = useApiAction();
@@ -21,7 +21,7 @@ export function DoorCreateForm({ tenant, onCreated }: { tenant: string; onCreate
     if (!done) return;
     setKey('');
     setName('');
-    onCreated(done.data.name);
+    onCreated(done.data.name, done.warnings);
   };
 
   return (

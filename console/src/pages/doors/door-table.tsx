@@ -15,7 +15,8 @@ export type Door = paths['/tenants/{tenant}/doors']['get']['responses'][200]['co
 interface DoorTableProps {
   doors: readonly Door[];
   mayWrite: boolean;
-  onChanged(): void;
+  /** A door was renamed; `warnings` is what the API said about it. */
+  onChanged(warnings: readonly string[]): void;
   onArchive(door: Door): void;
 }
 
@@ -41,7 +42,7 @@ export function DoorTable({ doors, mayWrite, onChanged, onArchive }: DoorTablePr
               <th scope="row">
                 <code>{door.key}</code>
               </th>
-              <td>{editing === door.key ? <RenameForm door={door} onDone={(saved) => (setEditing(undefined), saved && onChanged())} /> : door.name}</td>
+              <td>{editing === door.key ? <RenameForm door={door} onDone={(saved) => (setEditing(undefined), saved && onChanged(saved))} /> : door.name}</td>
               <td>{door.archived_at ? t('doors.archivedOn', { when: formatMoment(door.archived_at, locale) }) : t('doors.inUse')}</td>
               <td>
                 <div className="row-actions">
@@ -68,15 +69,16 @@ export function DoorTable({ doors, mayWrite, onChanged, onArchive }: DoorTablePr
   );
 }
 
-/** Renames a door in place; its key stays. */
-function RenameForm({ door, onDone }: { door: Door; onDone(saved: boolean): void }) {
+/** Renames a door in place; its key stays. Done with the API's warnings when saved, undefined when cancelled. */
+function RenameForm({ door, onDone }: { door: Door; onDone(saved: readonly string[] | undefined): void }) {
   const { t } = useI18n();
   const { api, where } = useConsole();
   const action = useApiAction();
   const [name, setName] = useState(door.name);
   const save = async () => {
     const path = { tenant: where.slug, doorKey: door.key };
-    if (await action.run(() => unwrap(api.PATCH('/tenants/{tenant}/doors/{doorKey}', { params: { path }, body: { name } })))) onDone(true);
+    const done = await action.run(() => unwrap(api.PATCH('/tenants/{tenant}/doors/{doorKey}', { params: { path }, body: { name } })));
+    if (done) onDone(done.warnings);
   };
   return (
     <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void save())}>
@@ -85,7 +87,7 @@ function RenameForm({ door, onDone }: { door: Door; onDone(saved: boolean): void
       <button type="submit" className="btn btn-primary" disabled={action.busy}>
         {t('common.save')}
       </button>
-      <button type="button" className="btn btn-secondary" onClick={() => onDone(false)}>
+      <button type="button" className="btn btn-secondary" onClick={() => onDone(undefined)}>
         {t('common.cancel')}
       </button>
     </form>
