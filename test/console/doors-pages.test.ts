@@ -174,6 +174,18 @@ describe('the Doors and Door access pages of the console', () => {
     await expect(byPerson.textContent()).resolves.toContain('Roles held then: cleaner');
   });
 
+  it("goes from a door's answer to the doors that person could open on the same date", async () => {
+    const { page } = admin;
+    const openers = region(page, 'Who can open Front door');
+    await openers.getByLabel('Date and time', { exact: true }).fill('2030-01-15T12:00');
+    await openers.getByRole('button', { name: 'Doors of bob' }).click();
+    const byPerson = region(page, 'Which doors could a person open');
+    await byPerson.getByRole('row').filter({ hasText: 'Front door' }).filter({ hasText: 'Own grant' }).waitFor();
+    await expect(byPerson.getByLabel('Date and time', { exact: true }).inputValue()).resolves.toBe('2030-01-15T12:00');
+    await expect(byPerson.getByRole('status').textContent()).resolves.toContain(people.bob.email);
+    await expect(page.evaluate('document.activeElement.id')).resolves.toBe('person-doors-title');
+  });
+
   it('grants a door to a role', async () => {
     const { page } = admin;
     await page.getByLabel('Door', { exact: true }).selectOption({ label: 'Server room (server-room)' });

@@ -130,6 +130,7 @@ export const da: Catalogue = {
   'access.personDoorsTitle': 'Hvilke døre kunne en person åbne',
   'access.personDoorsAt': 'Tidspunkt',
   'access.personDoorsAnswer': 'Døre, personen kunne åbne {when}: {count}',
+  'access.showPersonDoors': 'Døre for {name}',
   'access.rolesThen': 'Roller på det tidspunkt: {roles}',
   'access.noRolesThen': 'Ingen roller på det tidspunkt.',
 

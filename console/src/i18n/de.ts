@@ -130,6 +130,7 @@ export const de: Catalogue = {
   'access.personDoorsTitle': 'Welche Türen konnte eine Person öffnen',
   'access.personDoorsAt': 'Zeitpunkt',
   'access.personDoorsAnswer': 'Türen, die die Person am {when} öffnen konnte: {count}',
+  'access.showPersonDoors': 'Türen von {name}',
   'access.rolesThen': 'Damalige Rollen: {roles}',
   'access.noRolesThen': 'Damals keine Rollen.',
 

@@ -129,6 +129,7 @@ export const en = {
   'access.personDoorsTitle': 'Which doors could a person open',
   'access.personDoorsAt': 'Date and time',
   'access.personDoorsAnswer': 'Doors this person could open on {when}: {count}',
+  'access.showPersonDoors': 'Doors of {name}',
   'access.rolesThen': 'Roles held then: {roles}',
   'access.noRolesThen': 'No roles held then.',
 

@@ -130,6 +130,7 @@ export const sv: Catalogue = {
   'access.personDoorsTitle': 'Vilka dörrar kunde en person öppna',
   'access.personDoorsAt': 'Tidpunkt',
   'access.personDoorsAnswer': 'Dörrar som personen kunde öppna {when}: {count}',
+  'access.showPersonDoors': 'Dörrar för {name}',
   'access.rolesThen': 'Roller vid tidpunkten: {roles}',
   'access.noRolesThen': 'Inga roller vid tidpunkten.',
 

@@ -10,7 +10,7 @@ import { useI18n } from '../i18n/i18n';
 import { DoorGrants } from './door-access/door-grants';
 import { DoorOpeners } from './door-access/door-openers';
 import { GrantForm } from './door-access/grant-form';
-import { PersonDoors } from './door-access/person-doors';
+import { PersonDoors, type PersonRequest } from './door-access/person-doors';
 
 /**
  * Door access (src/admin-api/routes/door-permissions.routes.ts): who could open a door at any moment, which
@@ -25,6 +25,7 @@ export function DoorAccessPage() {
   const [doorKey, setDoorKey] = useState(() => new URLSearchParams(window.location.search).get('door') ?? '');
   const [generation, setGeneration] = useState(0);
   const [notice, setNotice] = useState<string>();
+  const [personRequest, setPersonRequest] = useState<PersonRequest>();
   const items = doors.data?.items ?? [];
   const door = items.find((d) => d.key === doorKey);
   const doorNames = new Map(items.map((d) => [d.key, d.name]));
@@ -42,13 +43,13 @@ export function DoorAccessPage() {
           <SelectField label={t('access.door')} value={doorKey} onChange={(key) => (setDoorKey(key), setNotice(undefined))} placeholder={t('access.chooseDoor')} options={options} />
           {door && (
             <>
-              <DoorOpeners doorKey={door.key} doorName={door.name} generation={generation} />
+              <DoorOpeners doorKey={door.key} doorName={door.name} generation={generation} onShowPerson={(person, input) => setPersonRequest({ person, input })} />
               {door.archived_at ? <p className="meta">{t('access.archivedNoGrants')}</p> : <GrantForm key={door.key} doorKey={door.key} onGranted={changed} />}
               <DoorGrants doorKey={door.key} generation={generation} onRevoked={changed} />
             </>
           )}
       </section>
-      <PersonDoors doorNames={doorNames} generation={generation} />
+      <PersonDoors doorNames={doorNames} generation={generation} request={personRequest} />
     </>
   );
 }

@@ -9,12 +9,15 @@ export interface AccessRow {
   viaRole: string | null;
   validFrom: string | null;
   validUntil: string | null;
+  /** What the person can do from here, e.g. ask about the subject in turn. */
+  action?: ReactNode;
 }
 
 /** The rows of an access answer, the subject as row header; nothing when there are none (the count says so). */
 export function AccessTable({ subjectLabel, rows }: { subjectLabel: string; rows: readonly AccessRow[] }) {
   const { t } = useI18n();
   if (rows.length === 0) return null;
+  const actions = rows.some((row) => row.action);
   return (
     <div className="table-wrap">
       <table>
@@ -23,6 +26,7 @@ export function AccessTable({ subjectLabel, rows }: { subjectLabel: string; rows
             <th scope="col">{subjectLabel}</th>
             <th scope="col">{t('access.how')}</th>
             <th scope="col">{t('access.validity')}</th>
+            {actions && <th scope="col">{t('doors.actions')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -33,6 +37,7 @@ export function AccessTable({ subjectLabel, rows }: { subjectLabel: string; rows
               <td>
                 <ValidityText from={row.validFrom} until={row.validUntil} />
               </td>
+              {actions && <td>{row.action}</td>}
             </tr>
           ))}
         </tbody>

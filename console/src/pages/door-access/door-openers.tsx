@@ -5,11 +5,19 @@ import { formatMoment } from '../../components/moment';
 import { ProblemView } from '../../components/problem-view';
 import { useI18n } from '../../i18n/i18n';
 import { MomentPicker, useMoment } from './moment-picker';
-import { PersonName, usePeople } from './people';
+import { PersonName, usePeople, type Person } from './people';
 import { AccessTable } from './access-table';
 
 /** Who could open a door at a chosen moment (doorAccessAt): each person, and whether through a role. */
-export function DoorOpeners({ doorKey, doorName, generation }: { doorKey: string; doorName: string; generation: number }) {
+interface DoorOpenersProps {
+  doorKey: string;
+  doorName: string;
+  generation: number;
+  /** Asks which doors this person could open at the moment asked about here (undefined: now). */
+  onShowPerson(person: Person, input: string | undefined): void;
+}
+
+export function DoorOpeners({ doorKey, doorName, generation, onShowPerson }: DoorOpenersProps) {
   const { t, locale } = useI18n();
   const { api, where } = useConsole();
   const moment = useMoment();
@@ -38,11 +46,23 @@ export function DoorOpeners({ doorKey, doorName, generation }: { doorKey: string
               viaRole: u.via_role,
               validFrom: u.valid_from,
               validUntil: u.valid_until,
+              action: <ShowPersonButton person={people.get(u.user_id)} onShow={(p) => onShowPerson(p, moment.at && moment.input)} />,
             }))}
           />
           {answer.roles.length > 0 && <p className="meta">{t('access.grantedRoles', { roles: answer.roles.map((r) => r.role).join(', ') })}</p>}
         </div>
       )}
     </section>
+  );
+}
+
+/** Asks which doors this person could open, once the person is known. */
+function ShowPersonButton({ person, onShow }: { person: Person | undefined; onShow(person: Person): void }) {
+  const { t } = useI18n();
+  if (!person) return null;
+  return (
+    <button type="button" className="btn btn-secondary" onClick={() => onShow(person)}>
+      {t('access.showPersonDoors', { name: person.name ?? person.email ?? person.id })}
+    </button>
   );
 }

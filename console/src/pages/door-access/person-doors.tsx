@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { unwrap } from '../../api/api-result';
 import { useApiQuery } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
@@ -10,14 +10,39 @@ import type { Person } from './people';
 import { AccessTable } from './access-table';
 import { PersonSearch } from './person-search';
 
-/** Which doors a person could open at a chosen moment (userDoorPermissionsAt), and whether through a role. */
-export function PersonDoors({ doorNames, generation }: { doorNames: ReadonlyMap<string, string>; generation: number }) {
+/** A person to show from elsewhere on the page, at the moment asked about there (undefined: now). */
+export interface PersonRequest {
+  person: Person;
+  input: string | undefined;
+}
+
+interface PersonDoorsProps {
+  doorNames: ReadonlyMap<string, string>;
+  generation: number;
+  request: PersonRequest | undefined;
+}
+
+/**
+ * Which doors a person could open at a chosen moment (userDoorPermissionsAt), and whether through a role. A
+ * request (from the door's answer) shows that person at that moment and moves the focus here.
+ */
+export function PersonDoors({ doorNames, generation, request }: PersonDoorsProps) {
   const { t } = useI18n();
   const [person, setPerson] = useState<Person>();
   const moment = useMoment();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!request) return;
+    setPerson(request.person);
+    if (request.input) moment.choose(request.input);
+    else moment.toNow();
+    heading.current?.focus();
+  }, [request]);
   return (
     <section className="panel panel-wide" aria-labelledby="person-doors-title">
-      <h2 id="person-doors-title">{t('access.personDoorsTitle')}</h2>
+      <h2 id="person-doors-title" ref={heading} tabIndex={-1}>
+        {t('access.personDoorsTitle')}
+      </h2>
       <PersonSearch label={t('access.personEmail')} chosen={person} onChosen={setPerson} />
       {person && (
         <>
