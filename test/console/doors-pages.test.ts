@@ -189,6 +189,7 @@ describe('the Doors and Door access pages of the console', () => {
   it('grants a door to a role', async () => {
     const { page } = admin;
     await page.getByLabel('Door', { exact: true }).selectOption({ label: 'Server room (server-room)' });
+    expect(new URL(page.url()).search).toBe('?door=server-room');
     const grant = region(page, 'Grant this door');
     await grant.getByLabel('Everyone with a role').check();
     await grant.getByLabel('Role', { exact: true }).selectOption('cleaner');

@@ -29,6 +29,12 @@ export function DoorAccessPage() {
   const items = doors.data?.items ?? [];
   const door = items.find((d) => d.key === doorKey);
   const doorNames = new Map(items.map((d) => [d.key, d.name]));
+  // The chosen door is in the address, so it survives a reload and can be bookmarked or shared.
+  const chooseDoor = (key: string) => {
+    setDoorKey(key);
+    setNotice(undefined);
+    window.history.replaceState(window.history.state, '', key ? `?door=${encodeURIComponent(key)}` : window.location.pathname);
+  };
   const changed = (message: string) => (setNotice(message), setGeneration((g) => g + 1));
   const options = items.map((d) => ({ value: d.key, label: d.archived_at ? t('access.archivedDoor', { name: d.name, key: d.key }) : `${d.name} (${d.key})` }));
 
@@ -40,7 +46,7 @@ export function DoorAccessPage() {
       <ProblemView problem={doors.problem} />
       <section className="access-section" aria-labelledby="by-door-title">
         <h2 id="by-door-title" className="section-title">{t('access.byDoor')}</h2>
-          <SelectField label={t('access.door')} value={doorKey} onChange={(key) => (setDoorKey(key), setNotice(undefined))} placeholder={t('access.chooseDoor')} options={options} />
+          <SelectField label={t('access.door')} value={doorKey} onChange={chooseDoor} placeholder={t('access.chooseDoor')} options={options} />
           {door && (
             <>
               <DoorOpeners doorKey={door.key} doorName={door.name} generation={generation} onShowPerson={(person, input) => setPersonRequest({ person, input })} />
