@@ -219,6 +219,22 @@ describe('the Doors and Door access pages of the console', () => {
     expect(admin.problems.filter((p) => /CSP|Refused to|Uncaught/.test(p))).toEqual([]);
   });
 
+  it("lists every grant of a door, past the API's page size", async () => {
+    const { page } = admin;
+    const { services } = world.idp;
+    const lobby = await asSetup(() => services.doors.create(tenant._id, { key: 'lobby', name: 'Lobby' }));
+    for (let day = 1; day <= 201; day++) {
+      const validFrom = new Date(Date.UTC(2031, 0, day));
+      await asSetup(() => services.doorPermissions.grant(tenant._id, { doorId: lobby._id, holderType: 'role', holderId: 'cleaner', validFrom }));
+    }
+    await page.getByRole('navigation').getByRole('link', { name: 'Doors', exact: true }).click();
+    await page.getByRole('rowheader', { name: 'lobby' }).waitFor();
+    await openDoorAccess(page, 'Lobby (lobby)');
+    const revokes = region(page, 'Grants of this door').getByRole('button', { name: 'Revoke the grant of role cleaner' });
+    await revokes.first().waitFor();
+    await expect(revokes.count()).resolves.toBe(201);
+  });
+
   it('shows a user manager the doors and door access, but no way to create, rename or archive a door', async () => {
     const { page, context } = await signInToConsole(world, 'initech', people.manager.email, 'en', 'doors');
     await page.getByRole('rowheader', { name: 'front-door' }).waitFor();

@@ -1,5 +1,6 @@
 import './door-access/door-access.css';
 import { useState } from 'react';
+import { allPages } from '../api/all-pages';
 import { unwrap } from '../api/api-result';
 import { useApiQuery } from '../api/use-api';
 import { useConsole } from '../app/console-context';
@@ -21,7 +22,7 @@ export function DoorAccessPage() {
   const { t } = useI18n();
   const { api, where } = useConsole();
   const tenant = where.slug;
-  const doors = useApiQuery(() => unwrap(api.GET('/tenants/{tenant}/doors', { params: { path: { tenant }, query: { limit: 200, include_archived: 'true' } } })), [tenant]);
+  const doors = useApiQuery(() => allPages((cursor) => unwrap(api.GET('/tenants/{tenant}/doors', { params: { path: { tenant }, query: { cursor, limit: 200, include_archived: 'true' } } }))), [tenant]);
   const [doorKey, setDoorKey] = useState(() => new URLSearchParams(window.location.search).get('door') ?? '');
   const [generation, setGeneration] = useState(0);
   const [notice, setNotice] = useState<string>();

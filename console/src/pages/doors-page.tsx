@@ -1,6 +1,7 @@
 import './door-access/door-access.css';
 import '../components/form-controls.css';
 import { useState } from 'react';
+import { allPages } from '../api/all-pages';
 import { unwrap } from '../api/api-result';
 import { useApiAction, useApiQuery } from '../api/use-api';
 import { useConsole } from '../app/console-context';
@@ -22,7 +23,7 @@ export function DoorsPage() {
   const tenant = where.slug;
   const [withArchived, setWithArchived] = useState(false);
   const doors = useApiQuery(
-    () => unwrap(api.GET('/tenants/{tenant}/doors', { params: { path: { tenant }, query: { limit: 200, include_archived: withArchived ? 'true' : 'false' } } })),
+    () => allPages((cursor) => unwrap(api.GET('/tenants/{tenant}/doors', { params: { path: { tenant }, query: { cursor, limit: 200, include_archived: withArchived ? 'true' : 'false' } } }))),
     [tenant, withArchived],
   );
   const archival = useApiAction();

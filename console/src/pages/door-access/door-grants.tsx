@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { paths } from '../../api/schema';
+import { allPages } from '../../api/all-pages';
 import { unwrap } from '../../api/api-result';
 import { useApiAction, useApiQuery } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
@@ -17,7 +18,10 @@ export function DoorGrants({ doorKey, generation, onRevoked }: { doorKey: string
   const { t, locale } = useI18n();
   const { api, where } = useConsole();
   const tenant = where.slug;
-  const grants = useApiQuery(() => unwrap(api.GET('/tenants/{tenant}/door-permissions', { params: { path: { tenant }, query: { door: doorKey, limit: 200 } } })), [tenant, doorKey, generation]);
+  const grants = useApiQuery(
+    () => allPages((cursor) => unwrap(api.GET('/tenants/{tenant}/door-permissions', { params: { path: { tenant }, query: { door: doorKey, cursor, limit: 200 } } }))),
+    [tenant, doorKey, generation],
+  );
   const people = usePeople(grants.data?.items.filter((g) => g.holder.type === 'user').map((g) => g.holder.id) ?? []);
   const revocation = useApiAction();
   const [revoking, setRevoking] = useState<Grant>();

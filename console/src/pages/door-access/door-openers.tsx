@@ -49,7 +49,7 @@ export function DoorOpeners({ doorKey, doorName, generation, onShowPerson }: Doo
               action: <ShowPersonButton person={people.get(u.user_id)} onShow={(p) => onShowPerson(p, moment.at && moment.input)} />,
             }))}
           />
-          {answer.roles.length > 0 && <p className="meta">{t('access.grantedRoles', { roles: answer.roles.map((r) => r.role).join(', ') })}</p>}
+          {answer.roles.length > 0 && <p className="meta">{t('access.grantedRoles', { roles: [...new Set(answer.roles.map((r) => r.role))].join(', ') })}</p>}
         </div>
       )}
     </section>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { allPages } from '../../api/all-pages';
 import { unwrap } from '../../api/api-result';
 import { useApiAction, useApiQuery } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
@@ -16,7 +17,7 @@ export function GrantForm({ doorKey, onGranted }: { doorKey: string; onGranted(m
   const { t } = useI18n();
   const { api, where } = useConsole();
   const tenant = where.slug;
-  const roles = useApiQuery(() => unwrap(api.GET('/tenants/{tenant}/roles', { params: { path: { tenant }, query: { limit: 200 } } })), [tenant]);
+  const roles = useApiQuery(() => allPages((cursor) => unwrap(api.GET('/tenants/{tenant}/roles', { params: { path: { tenant }, query: { cursor, limit: 200 } } }))), [tenant]);
   const action = useApiAction();
   const [kind, setKind] = useState<'user' | 'role'>('user');
   const [person, setPerson] = useState<Person>();
