@@ -46,15 +46,15 @@ export function DoorAccessPage() {
       <Notice text={notice} />
       <ProblemView problem={doors.problem} />
       <section className="access-section" aria-labelledby="by-door-title">
-        <h2 id="by-door-title" className="section-title">{t('access.byDoor')}</h2>
-          <SelectField label={t('access.door')} value={doorKey} onChange={chooseDoor} placeholder={t('access.chooseDoor')} options={options} />
-          {door && (
-            <>
-              <DoorOpeners doorKey={door.key} doorName={door.name} generation={generation} onShowPerson={(person, input) => setPersonRequest({ person, input })} />
-              {door.archived_at ? <p className="meta">{t('access.archivedNoGrants')}</p> : <GrantForm key={door.key} doorKey={door.key} onGranted={changed} />}
-              <DoorGrants doorKey={door.key} generation={generation} onRevoked={changed} />
-            </>
-          )}
+        <h2 id="by-door-title">{t('access.byDoor')}</h2>
+        <SelectField label={t('access.door')} value={doorKey} onChange={chooseDoor} placeholder={t('access.chooseDoor')} options={options} />
+        {door && (
+          <>
+            <DoorOpeners doorKey={door.key} doorName={door.name} generation={generation} onShowPerson={(person, input) => setPersonRequest({ person, input })} />
+            {door.archived_at ? <p className="meta">{t('access.archivedNoGrants')}</p> : <GrantForm key={door.key} doorKey={door.key} onGranted={changed} />}
+            <DoorGrants doorKey={door.key} generation={generation} onRevoked={changed} />
+          </>
+        )}
       </section>
       <PersonDoors doorNames={doorNames} generation={generation} request={personRequest} />
     </>
