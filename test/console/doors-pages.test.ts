@@ -145,6 +145,20 @@ describe('the Doors and Door access pages of the console', () => {
     await region(page, 'Grants of this door').getByRole('button', { name: 'Revoke the grant of bob' }).waitFor();
   });
 
+  it("says before granting that a person's processing is restricted, and shows the API's refusal", async () => {
+    const { page } = admin;
+    const rita = await createPerson(world.idp, tenant, 'rita', []);
+    await asSetup(() => world.idp.services.users.setStatus(tenant, rita.id, { from: ['active'], to: 'restricted', action: 'user.restricted' }));
+    const grant = region(page, 'Grant this door');
+    await grant.getByLabel('Email of the person').fill(rita.email);
+    await grant.getByRole('button', { name: 'Find' }).click();
+    await grant.getByText(rita.email).waitFor();
+    await expect(grant.getByRole('status').textContent()).resolves.toContain("Processing of this person's data is restricted");
+    await grant.getByRole('button', { name: 'Grant access' }).click();
+    await expect(grant.getByRole('alert').textContent()).resolves.toContain('Processing of this user is restricted');
+    await expect(grantsOf('front-door').then((gs) => gs.filter((g) => g.holderId === rita.id))).resolves.toEqual([]);
+  });
+
   it('answers who could open the door on a chosen date, and back to now with one button', async () => {
     const { page } = admin;
     const openers = region(page, 'Who can open Front door');

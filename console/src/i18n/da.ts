@@ -107,6 +107,7 @@ export const da: Catalogue = {
   'access.find': 'Find',
   'access.chosen': 'Fundet:',
   'access.notFound': 'Ingen har e-mailen {email}.',
+  'access.restricted': 'Behandlingen af personens data er begrænset: der kan ikke gives adgang til døre, før begrænsningen ophæves.',
   'access.role': 'Rolle',
   'access.chooseRole': 'Vælg en rolle',
   'access.validFromLabel': 'Gyldig fra',

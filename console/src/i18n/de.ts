@@ -107,6 +107,7 @@ export const de: Catalogue = {
   'access.find': 'Suchen',
   'access.chosen': 'Gefunden:',
   'access.notFound': 'Niemand hat die E-Mail {email}.',
+  'access.restricted': 'Die Verarbeitung der Daten dieser Person ist eingeschränkt: Bis die Einschränkung aufgehoben ist, kann kein Türzugang gegeben werden.',
   'access.role': 'Rolle',
   'access.chooseRole': 'Rolle wählen',
   'access.validFromLabel': 'Gültig ab',

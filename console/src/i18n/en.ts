@@ -106,6 +106,7 @@ export const en = {
   'access.find': 'Find',
   'access.chosen': 'Found:',
   'access.notFound': 'Nobody has the email {email}.',
+  'access.restricted': "Processing of this person's data is restricted: no door can be granted to them until it is lifted.",
   'access.role': 'Role',
   'access.chooseRole': 'Choose a role',
   'access.validFromLabel': 'Valid from',

@@ -107,6 +107,7 @@ export const sv: Catalogue = {
   'access.find': 'Sök',
   'access.chosen': 'Hittad:',
   'access.notFound': 'Ingen har e-postadressen {email}.',
+  'access.restricted': 'Behandlingen av personens uppgifter är begränsad: ingen dörr kan ges förrän begränsningen har hävts.',
   'access.role': 'Roll',
   'access.chooseRole': 'Välj en roll',
   'access.validFromLabel': 'Giltig från',

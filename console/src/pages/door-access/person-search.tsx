@@ -37,6 +37,7 @@ export function PersonSearch({ label, chosen, onChosen }: { label: string; chose
         {chosen ? (
           <>
             {t('access.chosen')} <PersonName id={chosen.id} person={chosen} />
+            {chosen.status === 'restricted' && <span className="restricted"> {t('access.restricted')}</span>}
           </>
         ) : (
           notFound && t('access.notFound', { email })
