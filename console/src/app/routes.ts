@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
+import { DoorAccessPage } from '../pages/door-access-page';
+import { DoorsPage } from '../pages/doors-page';
 import { HomePage } from '../pages/home-page';
 import { InvitationsPage } from '../pages/invitations-page';
 import { PlatformChangeLogPage } from '../pages/platform-change-log-page';
@@ -36,6 +38,8 @@ export const ROUTES: readonly PageRoute[] = [
   { path: 'invitations', title: 'nav.invitations', roles: ['tenant_admin', 'user_manager'], component: InvitationsPage },
 
   // Doors and door access.
+  { path: 'doors', title: 'nav.doors', roles: ['tenant_admin', 'user_manager'], component: DoorsPage },
+  { path: 'door-access', title: 'nav.doorAccess', roles: ['tenant_admin', 'user_manager'], component: DoorAccessPage },
 
   // Apps, resource servers, change log, settings, signing keys.
 

@@ -8,8 +8,8 @@ export interface TextFieldProps {
   required?: boolean;
   pattern?: string;
   maxLength?: number;
-  /** `password` hides what is typed; text otherwise. */
-  type?: 'text' | 'password';
+  /** The input's type: text unless said; `password` hides what is typed; an email address or a date and time (see DateTimeField). */
+  type?: 'text' | 'password' | 'email' | 'datetime-local';
   autoComplete?: string;
   /** The API's message about this field, when it refused the value. */
   error?: string;
