@@ -56,7 +56,7 @@ export interface ConsoleSession {
  * Opens the console as a person who is not signed in, signs in on the tenant's sign-in page, and waits until
  * the console shows its first heading. `locale` is the browser's language, which the console speaks.
  */
-export async function signInToConsole(world: ConsoleWorld, slug: string, email: string, locale = 'en', page = ''): Promise<ConsoleSession> {
+export async function signInToConsole(world: ConsoleWorld, slug: string, email: string, locale = 'en', page = '', password = PASSWORD): Promise<ConsoleSession> {
   const context = await world.chromium.newContext({ locale, viewport: { width: 1280, height: 800 } });
   // Shorter than a test's timeout, so a stuck step fails with what the page showed rather than a bare timeout.
   context.setDefaultTimeout(10_000);
@@ -66,7 +66,7 @@ export async function signInToConsole(world: ConsoleWorld, slug: string, email: 
     await tab.goto(consoleUrl(world.idp, slug, page));
     await tab.waitForURL(/\/interaction\//);
     await tab.fill('#email', email);
-    await tab.fill('#password', PASSWORD);
+    await tab.fill('#password', password);
     await Promise.all([tab.waitForURL(`${consoleUrl(world.idp, slug)}**`), tab.click('form[action$="/login"] button[type="submit"]')]);
     await tab.locator('main h1').first().waitFor();
   } catch (error) {
