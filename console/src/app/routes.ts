@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
+import { ChangeLogPage } from '../pages/change-log-page';
 import { HomePage } from '../pages/home-page';
 import { RolesPage } from '../pages/roles-page';
 
@@ -31,6 +32,7 @@ export const ROUTES: readonly PageRoute[] = [
   // Doors and door access.
 
   // Apps, resource servers, change log, settings, signing keys.
+  { path: 'change-log', title: 'nav.changeLog', roles: ['tenant_admin', 'auditor'], component: ChangeLogPage },
 
   // Operators.
 
