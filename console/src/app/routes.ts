@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
+import { AppsPage } from '../pages/apps-page';
 import { ChangeLogPage } from '../pages/change-log-page';
 import { HomePage } from '../pages/home-page';
 import { RolesPage } from '../pages/roles-page';
@@ -32,6 +33,7 @@ export const ROUTES: readonly PageRoute[] = [
   // Doors and door access.
 
   // Apps, resource servers, change log, settings, signing keys.
+  { path: 'apps', title: 'nav.apps', roles: ['tenant_admin'], component: AppsPage },
   { path: 'change-log', title: 'nav.changeLog', roles: ['tenant_admin', 'auditor'], component: ChangeLogPage },
 
   // Operators.
