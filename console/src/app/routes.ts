@@ -3,6 +3,7 @@ import type { MessageKey } from '../i18n/en';
 import { AppsPage } from '../pages/apps-page';
 import { ChangeLogPage } from '../pages/change-log-page';
 import { HomePage } from '../pages/home-page';
+import { KeysPage } from '../pages/keys-page';
 import { RolesPage } from '../pages/roles-page';
 
 /** The roles that open parts of the admin API (src/admin-api/routes/*.ts `access`), and the operators' role. */
@@ -35,6 +36,8 @@ export const ROUTES: readonly PageRoute[] = [
   // Apps, resource servers, change log, settings, signing keys.
   { path: 'apps', title: 'nav.apps', roles: ['tenant_admin'], component: AppsPage },
   { path: 'change-log', title: 'nav.changeLog', roles: ['tenant_admin', 'auditor'], component: ChangeLogPage },
+  // The keys API also answers operators (`operator: true`), who hold their role in the platform tenant.
+  { path: 'keys', title: 'nav.keys', roles: ['tenant_admin', 'platform_operator'], component: KeysPage },
 
   // Operators.
 

@@ -53,6 +53,7 @@ export const da: Catalogue = {
   // Page area: apps, resource servers, change log, settings and signing keys.
   'nav.changeLog': 'Ændringslog',
   'nav.apps': 'Apps',
+  'nav.keys': 'Signeringsnøgler',
   'secret.copy': 'Kopiér',
   'secret.copied': 'Kopieret til udklipsholderen.',
   'secret.copyFailed': 'Kopieringen lykkedes ikke: markér hemmeligheden, og kopiér den selv.',
@@ -126,6 +127,22 @@ export const da: Catalogue = {
   'secret.label': 'Klienthemmelighed',
   'secret.warning': 'Kopiér hemmeligheden nu, og opbevar den sikkert: den vises ikke igen. Hvis den mistes, skal du oprette en ny.',
   'secret.done': 'Jeg har gemt hemmeligheden',
+  'keys.title': 'Signeringsnøgler',
+  'keys.intro': 'De nøgler, der signerer denne tenants ID-tokens og adgangstokens. Kun deres id’er og datoer vises, aldrig selve nøglerne.',
+  'keys.kid': 'Nøgle-id',
+  'keys.alg': 'Algoritme',
+  'keys.status': 'Tilstand',
+  'keys.status.current': 'Aktuel: signerer nu',
+  'keys.status.next': 'Næste: offentliggjort, signerer efter næste rotation',
+  'keys.status.retired': 'Udfaset: verificerer kun',
+  'keys.created': 'Oprettet',
+  'keys.activated': 'Signerer siden',
+  'keys.retired': 'Udfaset',
+  'keys.expires': 'Offentliggjort indtil',
+  'keys.rotate': 'Rotér nøgler',
+  'keys.rotateTitle': 'Rotér signeringsnøglerne?',
+  'keys.rotateConsequence': 'Den næste nøgle signerer fra nu af. Den nuværende nøgle udfases, men forbliver offentliggjort, indtil alle tokens, den har signeret, er udløbet, så de tokens kan stadig verificeres; ingen bliver logget ud.',
+  'keys.rotated': 'Nøglerne er roteret.',
 
   // Page area: operators: tenants, platform keys and change log.
 

@@ -53,6 +53,7 @@ export const de: Catalogue = {
   // Page area: apps, resource servers, change log, settings and signing keys.
   'nav.changeLog': 'Änderungsprotokoll',
   'nav.apps': 'Apps',
+  'nav.keys': 'Signaturschlüssel',
   'secret.copy': 'Kopieren',
   'secret.copied': 'In die Zwischenablage kopiert.',
   'secret.copyFailed': 'Kopieren hat nicht funktioniert: Markieren Sie das Geheimnis und kopieren Sie es selbst.',
@@ -126,6 +127,22 @@ export const de: Catalogue = {
   'secret.label': 'Client-Geheimnis',
   'secret.warning': 'Kopieren Sie das Geheimnis jetzt und bewahren Sie es sicher auf: Es wird nicht noch einmal angezeigt. Geht es verloren, erzeugen Sie ein neues.',
   'secret.done': 'Ich habe das Geheimnis gespeichert',
+  'keys.title': 'Signaturschlüssel',
+  'keys.intro': 'Die Schlüssel, die ID-Tokens und Zugriffstokens dieses Mandanten signieren. Gezeigt werden nur IDs und Daten, nie die Schlüssel selbst.',
+  'keys.kid': 'Schlüssel-ID',
+  'keys.alg': 'Algorithmus',
+  'keys.status': 'Zustand',
+  'keys.status.current': 'Aktuell: signiert jetzt',
+  'keys.status.next': 'Nächster: veröffentlicht, signiert nach der nächsten Rotation',
+  'keys.status.retired': 'Ausgemustert: nur zum Prüfen',
+  'keys.created': 'Erzeugt',
+  'keys.activated': 'Signiert seit',
+  'keys.retired': 'Ausgemustert',
+  'keys.expires': 'Veröffentlicht bis',
+  'keys.rotate': 'Schlüssel rotieren',
+  'keys.rotateTitle': 'Signaturschlüssel rotieren?',
+  'keys.rotateConsequence': 'Ab jetzt signiert der nächste Schlüssel. Der aktuelle wird ausgemustert, bleibt aber veröffentlicht, bis jedes von ihm signierte Token abgelaufen ist; diese Tokens lassen sich also weiter prüfen, und niemand wird abgemeldet.',
+  'keys.rotated': 'Schlüssel rotiert.',
 
   // Page area: operators: tenants, platform keys and change log.
 

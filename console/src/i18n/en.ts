@@ -52,6 +52,7 @@ export const en = {
   // Page area: apps, resource servers, change log, settings and signing keys.
   'nav.changeLog': 'Change log',
   'nav.apps': 'Apps',
+  'nav.keys': 'Signing keys',
   'secret.copy': 'Copy',
   'secret.copied': 'Copied to the clipboard.',
   'secret.copyFailed': 'Copying did not work: select the secret and copy it yourself.',
@@ -125,6 +126,22 @@ export const en = {
   'secret.label': 'Client secret',
   'secret.warning': 'Copy the secret now and store it safely: it will not be shown again. If it is lost, create a new secret.',
   'secret.done': 'I have stored the secret',
+  'keys.title': 'Signing keys',
+  'keys.intro': 'The keys that sign the ID tokens and access tokens of this tenant. Only their ids and dates are shown, never the keys themselves.',
+  'keys.kid': 'Key id',
+  'keys.alg': 'Algorithm',
+  'keys.status': 'State',
+  'keys.status.current': 'Current: signs now',
+  'keys.status.next': 'Next: published, signs after the next rotation',
+  'keys.status.retired': 'Retired: verifies only',
+  'keys.created': 'Created',
+  'keys.activated': 'Signing since',
+  'keys.retired': 'Retired',
+  'keys.expires': 'Published until',
+  'keys.rotate': 'Rotate keys',
+  'keys.rotateTitle': 'Rotate the signing keys?',
+  'keys.rotateConsequence': 'The next key signs from now on. The current key is retired but stays published until every token it signed has expired, so those tokens keep verifying; nobody is signed out.',
+  'keys.rotated': 'Keys rotated.',
 
   // Page area: operators: tenants, platform keys and change log.
 

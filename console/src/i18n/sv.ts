@@ -53,6 +53,7 @@ export const sv: Catalogue = {
   // Page area: apps, resource servers, change log, settings and signing keys.
   'nav.changeLog': 'Ändringslogg',
   'nav.apps': 'Appar',
+  'nav.keys': 'Signeringsnycklar',
   'secret.copy': 'Kopiera',
   'secret.copied': 'Kopierad till urklipp.',
   'secret.copyFailed': 'Kopieringen fungerade inte: markera hemligheten och kopiera den själv.',
@@ -126,6 +127,22 @@ export const sv: Catalogue = {
   'secret.label': 'Klienthemlighet',
   'secret.warning': 'Kopiera hemligheten nu och förvara den säkert: den visas inte igen. Om den går förlorad, skapa en ny.',
   'secret.done': 'Jag har sparat hemligheten',
+  'keys.title': 'Signeringsnycklar',
+  'keys.intro': 'Nycklarna som signerar den här tenantens ID-tokens och åtkomsttokens. Bara deras id:n och datum visas, aldrig själva nycklarna.',
+  'keys.kid': 'Nyckel-id',
+  'keys.alg': 'Algoritm',
+  'keys.status': 'Tillstånd',
+  'keys.status.current': 'Aktuell: signerar nu',
+  'keys.status.next': 'Nästa: publicerad, signerar efter nästa rotation',
+  'keys.status.retired': 'Avvecklad: verifierar bara',
+  'keys.created': 'Skapad',
+  'keys.activated': 'Signerar sedan',
+  'keys.retired': 'Avvecklad',
+  'keys.expires': 'Publicerad till',
+  'keys.rotate': 'Rotera nycklar',
+  'keys.rotateTitle': 'Rotera signeringsnycklarna?',
+  'keys.rotateConsequence': 'Nästa nyckel signerar från och med nu. Den nuvarande avvecklas men förblir publicerad tills varje token den signerat har gått ut, så de tokens går fortfarande att verifiera; ingen loggas ut.',
+  'keys.rotated': 'Nycklarna har roterats.',
 
   // Page area: operators: tenants, platform keys and change log.
 
