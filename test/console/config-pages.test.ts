@@ -1,0 +1,291 @@
+import { readFileSync } from 'node:fs';
+import { CHANGE_LOG_EXPORT_WARNING } from '../../src/admin-api/routes/change-log.routes.js';
+import type { TenantDoc } from '../../src/tenants/tenant.model.js';
+import { asSetup } from '../support/fixtures.js';
+import {
+  consoleScreenshot,
+  consoleUrl,
+  createPerson,
+  seriousAccessibilityViolations,
+  signInToConsole,
+  startConsoleWorld,
+  type ConsoleSession,
+  type ConsoleWorld,
+} from './console-harness.js';
+
+const isCspOrScriptProblem = (text: string) => /Content Security Policy|CSP violation|Refused to|Uncaught|TypeError|ReferenceError/.test(text);
+
+/** The change log, apps and signing keys pages as a tenant admin and an auditor use them. */
+describe('the change log, apps and signing keys pages of the console', () => {
+  let world: ConsoleWorld;
+  let tenant: TenantDoc;
+  let admin: ConsoleSession;
+  let adminEmail: string;
+  let auditorEmail: string;
+  let subjectId: string;
+
+  beforeAll(async () => {
+    world = await startConsoleWorld();
+    tenant = await asSetup(() => world.idp.services.tenants.create({ slug: 'initech', name: 'Initech' }));
+    adminEmail = (await createPerson(world.idp, tenant, 'bill', ['tenant_admin'])).email;
+    auditorEmail = (await createPerson(world.idp, tenant, 'audrey', ['auditor'])).email;
+    // More entries than one page of the change log (50) holds.
+    for (let i = 0; i < 52; i++) {
+      const user = await asSetup(() => world.idp.services.users.create(tenant, { email: `worker${i}@initech.test`, name: `Worker ${i}` }));
+      if (i === 7) subjectId = user.id;
+    }
+    await asSetup(() => world.idp.services.users.update(tenant, subjectId, { name: 'Milton' }));
+    admin = await signInToConsole(world, 'initech', adminEmail, 'en', 'change-log');
+    await admin.page.getByRole('table').waitFor();
+  }, 90_000);
+  afterAll(() => world?.close());
+
+  const services = () => world.idp.services;
+  const tokenEndpoint = async () => {
+    const discovery = (await (await fetch(`${world.idp.publicUrl}/t/initech/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
+    return discovery.token_endpoint;
+  };
+  /** What the token endpoint answers this app's id and secret (client credentials, HTTP Basic). */
+  const clientCredentials = async (clientId: string, secret: string) => {
+    const res = await fetch(await tokenEndpoint(), {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    return { status: res.status, body: (await res.json()) as { access_token?: string; error?: string } };
+  };
+
+  describe('change log', () => {
+    it('pages through every entry with "Show more" and filters by subject', async () => {
+      const { page } = admin;
+      const rows = page.getByRole('table').locator('tbody tr');
+      await expect(rows.count()).resolves.toBe(50);
+      const total = (await services().changeLog.verify(tenant._id)).checked;
+      expect(total).toBeGreaterThan(50);
+      await page.getByRole('button', { name: 'Show more' }).click();
+      await page.getByRole('status').filter({ hasText: `${total} entries shown.` }).waitFor();
+      await expect(rows.count()).resolves.toBe(total);
+      await expect(page.getByRole('button', { name: 'Show more' }).count()).resolves.toBe(0);
+
+      await page.getByLabel('Subject id').fill(subjectId);
+      await page.getByRole('button', { name: 'Apply filter' }).click();
+      await page.getByRole('status').filter({ hasText: '2 entries shown.' }).waitFor();
+      const subjects = await page.getByRole('table').locator('tbody tr td:nth-child(5)').allTextContents();
+      expect(subjects).toEqual([`user ${subjectId}`, `user ${subjectId}`]);
+      await expect(page.getByRole('table').locator('tbody tr td:nth-child(6)').first().textContent()).resolves.toBe('name');
+    });
+
+    it('warns about personal data before exporting the filtered entries as CSV, downloads them and shows the API warning after', async () => {
+      const { page } = admin;
+      await page.getByRole('button', { name: 'Export CSV' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Download the change log as CSV?' });
+      await expect(dialog.textContent()).resolves.toContain('The file holds personal data');
+      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
+      expect(download.suggestedFilename()).toBe('change-log-initech.csv');
+      const lines = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+      expect(lines[0]).toContain('seq');
+      // The header and the two entries about the filtered subject.
+      expect(lines).toHaveLength(3);
+      expect(lines.slice(1).every((line) => line.includes(subjectId))).toBe(true);
+      await page.getByRole('status').filter({ hasText: CHANGE_LOG_EXPORT_WARNING }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'change-log-initech.csv downloaded.' }).waitFor();
+    });
+
+    it('exports NDJSON with every entry once the filter is cleared', async () => {
+      const { page } = admin;
+      await page.getByRole('button', { name: 'Clear filter' }).click();
+      await page.getByRole('button', { name: 'Export NDJSON' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Download the change log as NDJSON?' });
+      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
+      const entries = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { seq: number });
+      expect(entries).toHaveLength((await services().changeLog.verify(tenant._id)).checked);
+      expect(admin.problems.filter(isCspOrScriptProblem)).toEqual([]);
+    });
+
+    it('lets an auditor verify the chain in one click, and names the first broken entry once one was altered in the database', async () => {
+      const auditor = await signInToConsole(world, 'initech', auditorEmail, 'en', 'change-log');
+      const { page } = auditor;
+      await expect(page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Change log']);
+      await page.getByRole('button', { name: 'Verify chain' }).click();
+      const checked = (await services().changeLog.verify(tenant._id)).checked;
+      await page.getByRole('status').filter({ hasText: `The chain is intact: ${checked} entries checked.` }).waitFor();
+
+      const victim = (await services().changeLog.list(tenant._id, { subjectId }, { limit: 1 })).items[0]!;
+      await world.idp.db.models.changeLog.collection.updateOne({ tenantId: tenant._id, seq: victim.seq }, { $set: { fields: ['email'] } });
+      await page.getByRole('button', { name: 'Verify chain' }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      await expect(alert.textContent()).resolves.toBe(
+        `The chain is broken at entry ${victim.seq} (its content was changed). ${victim.seq - 1} entries before it are intact; entries from ${victim.seq} on cannot be trusted.`,
+      );
+      await expect(services().changeLog.verify(tenant._id)).resolves.toMatchObject({ ok: false, firstBroken: { seq: victim.seq } });
+      // The fields' own document is restored, so the rest of the file runs against an intact chain again.
+      await world.idp.db.models.changeLog.collection.updateOne({ tenantId: tenant._id, seq: victim.seq }, { $set: { fields: victim.fields } });
+      await expect(services().changeLog.verify(tenant._id).then((r) => r.ok)).resolves.toBe(true);
+
+      // Apps and keys are tenant admins' only: not in the auditor's navigation, and not found at their address.
+      await page.goto(consoleUrl(world.idp, 'initech', 'apps'));
+      await expect(page.locator('main h1').textContent()).resolves.toBe('Page not found');
+      await expect(page.getByRole('button', { name: 'Create app' }).count()).resolves.toBe(0);
+      await expect(page.getByRole('button', { name: 'Rotate keys' }).count()).resolves.toBe(0);
+      await auditor.context.close();
+    });
+  });
+
+  describe('apps', () => {
+    let clientId: string;
+    let secret: string;
+    const secretField = () => admin.page.getByLabel('Client secret');
+
+    beforeAll(async () => {
+      await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: world.idp.publicUrl });
+      await admin.page.getByRole('navigation').getByRole('link', { name: 'Apps' }).click();
+      await admin.page.getByRole('heading', { level: 1, name: 'Apps' }).waitFor();
+      await admin.page.getByText('No apps yet.').waitFor();
+    });
+
+    it("shows the API's refusal of a redirect URI at the field", async () => {
+      const { page } = admin;
+      await page.getByLabel('Name', { exact: true }).fill('Broken');
+      await page.getByLabel('Redirect URIs', { exact: true }).fill('http://broken.example/cb');
+      await page.getByRole('button', { name: 'Create app' }).click();
+      await page.locator('.field-error').filter({ hasText: 'must use https' }).waitFor();
+      await expect(page.getByLabel('Redirect URIs', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(services().clients.list(tenant._id, { limit: 10 }).then((p) => p.items.length)).resolves.toBe(0);
+    });
+
+    it('creates a confidential app and shows its secret once, which works at the token endpoint', async () => {
+      const { page } = admin;
+      await page.getByLabel('Name', { exact: true }).fill('Payroll sync');
+      await page.getByLabel('Redirect URIs', { exact: true }).fill('');
+      await page.getByRole('checkbox', { name: 'Authorization code (people sign in)' }).uncheck();
+      await page.getByRole('checkbox', { name: 'Client credentials (the app acts as itself)' }).check();
+      await page.getByRole('checkbox', { name: 'openid' }).uncheck();
+      await page.getByRole('checkbox', { name: 'profile' }).uncheck();
+      await page.getByRole('checkbox', { name: 'email' }).uncheck();
+      await page.getByRole('button', { name: 'Create app' }).click();
+      await page.getByRole('status').filter({ hasText: 'App Payroll sync created.' }).waitFor();
+      await expect(page.getByRole('region', { name: 'Secret of Payroll sync' }).textContent()).resolves.toContain('it will not be shown again');
+      secret = await secretField().inputValue();
+      const [app] = (await services().clients.list(tenant._id, { limit: 10 })).items;
+      clientId = app!.clientId;
+      expect(app!.metadata).toMatchObject({ client_name: 'Payroll sync', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' });
+
+      await page.getByRole('button', { name: 'Copy' }).click();
+      await page.getByRole('status').filter({ hasText: 'Copied to the clipboard.' }).waitFor();
+      await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(secret);
+      await expect(clientCredentials(clientId, secret)).resolves.toMatchObject({ status: 200, body: { access_token: expect.any(String) } });
+
+      await page.getByRole('button', { name: 'I have stored the secret' }).click();
+      await expect(secretField().count()).resolves.toBe(0);
+      await page.reload();
+      await page.getByRole('rowheader', { name: /Payroll sync/ }).waitFor();
+      await expect(secretField().count()).resolves.toBe(0);
+    });
+
+    it('replaces the secret after confirmation: the new one is shown once and works, the old one no longer does', async () => {
+      const { page } = admin;
+      await page.getByRole('button', { name: 'New secret for Payroll sync' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Replace the secret of Payroll sync?' });
+      await expect(dialog.textContent()).resolves.toContain('The current secret stops working now.');
+      await dialog.getByRole('button', { name: 'New secret' }).click();
+      await page.getByRole('region', { name: 'Secret of Payroll sync' }).waitFor();
+      const renewed = await secretField().inputValue();
+      expect(renewed).not.toBe(secret);
+      await expect(clientCredentials(clientId, renewed)).resolves.toMatchObject({ status: 200 });
+      await expect(clientCredentials(clientId, secret)).resolves.toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+      await page.getByRole('button', { name: 'I have stored the secret' }).click();
+    });
+
+    it("creates a public app without a secret and changes its redirect URIs in place", async () => {
+      const { page } = admin;
+      await page.getByLabel('Name', { exact: true }).fill('Door app');
+      await page.getByRole('radio', { name: /Public/ }).check();
+      await page.getByLabel('Redirect URIs', { exact: true }).fill('https://doors.initech.test/cb');
+      await page.getByLabel('Post-logout redirect URIs', { exact: true }).fill('https://doors.initech.test/');
+      await page.getByRole('checkbox', { name: 'Client credentials (the app acts as itself)' }).uncheck();
+      await page.getByRole('checkbox', { name: 'Authorization code (people sign in)' }).check();
+      await page.getByRole('button', { name: 'Create app' }).click();
+      await page.getByRole('status').filter({ hasText: 'App Door app created.' }).waitFor();
+      await expect(secretField().count()).resolves.toBe(0);
+      await expect(page.getByRole('button', { name: 'New secret for Door app' }).count()).resolves.toBe(0);
+      const doorApp = (await services().clients.list(tenant._id, { limit: 10 })).items.find((c) => c.metadata.client_name === 'Door app')!;
+      expect(doorApp.metadata).toMatchObject({ token_endpoint_auth_method: 'none', redirect_uris: ['https://doors.initech.test/cb'] });
+
+      await page.getByRole('button', { name: 'Edit redirect URIs of Door app' }).click();
+      const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Door app/ }) });
+      await row.getByLabel('Redirect URIs', { exact: true }).fill('https://doors.initech.test/cb\nhttps://m.doors.initech.test/cb');
+      await row.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      await expect(services().clients.get(tenant._id, doorApp.clientId).then((c) => c.metadata.redirect_uris)).resolves.toEqual([
+        'https://doors.initech.test/cb',
+        'https://m.doors.initech.test/cb',
+      ]);
+    });
+
+    it('deletes an app only after the person has read that its grants and tokens end', async () => {
+      const { page } = admin;
+      await page.getByRole('button', { name: 'Delete Payroll sync' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete app Payroll sync?' });
+      await expect(dialog.textContent()).resolves.toContain('Its grants and tokens end now');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect(services().clients.get(tenant._id, clientId).then((c) => c.clientId)).resolves.toBe(clientId);
+
+      await page.getByRole('button', { name: 'Delete Payroll sync' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('status').filter({ hasText: 'App Payroll sync deleted.' }).waitFor();
+      await page.getByRole('rowheader', { name: /Payroll sync/ }).waitFor({ state: 'detached' });
+      await expect(services().clients.get(tenant._id, clientId)).rejects.toMatchObject({ status: 404 });
+      await expect(clientCredentials(clientId, 'any')).resolves.toMatchObject({ status: 401 });
+      expect(admin.problems.filter(isCspOrScriptProblem)).toEqual([]);
+    });
+  });
+
+  describe('signing keys', () => {
+    it('lists the keys and rotates them after saying that tokens signed with the old key keep verifying', async () => {
+      const { page } = admin;
+      await page.getByRole('navigation').getByRole('link', { name: 'Signing keys' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Signing keys' }).waitFor();
+      const before = await services().signingKeys.list(tenant._id);
+      const current = before.filter((k) => k.status === 'current').map((k) => k.kid);
+      const next = before.filter((k) => k.status === 'next').map((k) => k.kid);
+      expect(current.length).toBeGreaterThan(0);
+      for (const kid of current) await expect(page.getByRole('row', { name: new RegExp(kid) }).textContent()).resolves.toContain('Current: signs now');
+
+      await page.getByRole('button', { name: 'Rotate keys' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Rotate the signing keys?' });
+      await expect(dialog.textContent()).resolves.toContain('so those tokens keep verifying; nobody is signed out');
+      await dialog.getByRole('button', { name: 'Rotate keys' }).click();
+      await page.getByRole('status').filter({ hasText: 'Keys rotated.' }).waitFor();
+
+      const after = await services().signingKeys.list(tenant._id);
+      const status = (kid: string) => after.find((k) => k.kid === kid)?.status;
+      expect(current.map(status)).toEqual(current.map(() => 'retired'));
+      expect(next.map(status)).toEqual(next.map(() => 'current'));
+      for (const kid of current) await expect(page.getByRole('row', { name: new RegExp(kid) }).textContent()).resolves.toContain('Retired: verifies only');
+    });
+  });
+
+  describe.each([
+    ['en', { changeLog: 'Change log', apps: 'Apps', keys: 'Signing keys' }],
+    ['da', { changeLog: 'Ændringslog', apps: 'Apps', keys: 'Signeringsnøgler' }],
+  ])('in %s', (locale, names) => {
+    it('has no serious accessibility violations on each page, fits 390 px, and is kept as screenshots', async () => {
+      const session = locale === 'en' ? admin : await signInToConsole(world, 'initech', adminEmail, locale);
+      const { page } = session;
+      for (const [name, title] of [['change-log', names.changeLog], ['apps', names.apps], ['keys', names.keys]] as const) {
+        await page.setViewportSize({ width: 1280, height: 800 });
+        await page.getByRole('navigation').getByRole('link', { name: title, exact: true }).click();
+        await page.getByRole('heading', { level: 1, name: title }).waitFor();
+        await page.getByRole('table').waitFor();
+        await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
+        await consoleScreenshot(page, name, locale);
+        await page.setViewportSize({ width: 390, height: 844 });
+        await expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390);
+        await consoleScreenshot(page, `${name}-narrow`, locale);
+      }
+      expect(session.problems.filter(isCspOrScriptProblem)).toEqual([]);
+    });
+  });
+});
