@@ -1,8 +1,8 @@
-import { useId } from 'react';
+import { FieldFrame } from './field-frame';
 
 export interface LinesFieldProps {
   label: string;
-  /** One value per line; empty lines are dropped. */
+  /** One value per line; empty lines are dropped by nonEmptyLines. */
   values: readonly string[];
   onChange(values: string[]): void;
   hint?: string;
@@ -12,31 +12,10 @@ export interface LinesFieldProps {
 
 /** A labelled textarea for a list of values, one per line (redirect URIs and the like). */
 export function LinesField(props: LinesFieldProps) {
-  const id = useId();
-  const described = [props.hint && `${id}-hint`, props.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      {props.hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      <textarea
-        id={id}
-        rows={3}
-        value={props.values.join('\n')}
-        onChange={(e) => props.onChange(e.target.value.split('\n'))}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={described}
-        spellCheck={false}
-      />
-      {props.error && (
-        <p className="field-error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
-    </div>
+    <FieldFrame label={props.label} hint={props.hint} error={props.error}>
+      {(control) => <textarea {...control} rows={3} value={props.values.join('\n')} onChange={(e) => props.onChange(e.target.value.split('\n'))} spellCheck={false} />}
+    </FieldFrame>
   );
 }
 

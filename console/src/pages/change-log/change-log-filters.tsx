@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { FieldFrame } from '../../components/field-frame';
 import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
 
@@ -56,16 +57,9 @@ export function ChangeLogFilters({ onApply, problemFields }: { onApply(filter: C
 }
 
 function TimeField({ label, value, onChange, error }: { label: string; value: string; onChange(v: string): void; error?: string }) {
-  const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} type="datetime-local" value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
+    <FieldFrame label={label} error={error}>
+      {(control) => <input {...control} type="datetime-local" value={value} onChange={(e) => onChange(e.target.value)} />}
+    </FieldFrame>
   );
 }
