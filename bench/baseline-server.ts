@@ -7,7 +7,8 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Provider, { type Account, type Configuration } from 'oidc-provider';
 import { grantConsent } from '../src/oidc/grant-consent.js';
-import { SCOPE_CLAIMS, TTL } from '../src/oidc/provider.factory.js';
+import { SCOPE_CLAIMS } from '../src/oidc/provider.factory.js';
+import { providerTtl } from '../src/oidc/token-lifetimes.js';
 import type { Argon2Params } from '../src/users/password-hasher.js';
 
 export interface BaselineSettings {
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     responseTypes: ['code'],
     conformIdTokenClaims: false,
     rotateRefreshToken: true,
-    ttl: { ...TTL },
+    ttl: providerTtl({}),
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true },

@@ -11,6 +11,7 @@ import { accountPagesRouter } from './account/account-pages.router.js';
 import { passwordChangeRouter } from './account/password-change.router.js';
 import { sessionsRouter } from './account/sessions.router.js';
 import { invitationPagesRouter } from './invitations/invitation-pages.router.js';
+import { brandingRouter } from './tenants/branding.router.js';
 import { mailboxRouter } from './mail/mailbox.router.js';
 import { tenantLookup } from './outbox/tenant-lookup.js';
 import { consoleRouter } from './console/console.router.js';
@@ -99,6 +100,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   sessionsRouter(tenantRouter, { sessions: services.sessions, users: services.users, views, csrf });
   passwordChangeRouter(tenantRouter, { sessions: services.sessions, users: services.users, views, csrf, guard });
 
+  brandingRouter(tenantRouter, { logos: services.tenantLogos });
   invitationPagesRouter(tenantRouter, { acceptance: services.invitationAcceptance, views, csrf });
   accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf });
   consoleRouter(tenantRouter, { dir: join(projectRoot(), 'dist', 'console') });

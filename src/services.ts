@@ -19,6 +19,8 @@ import { RateLimitStore } from './security/rate-limit.store.js';
 import { TenantKeyRegistry } from './privacy/tenant-key-registry.js';
 import { TenantKeyring } from './tenants/tenant-keyring.js';
 import { TenantOnboarding } from './tenants/tenant-onboarding.service.js';
+import { ResourceServerService } from './tenants/resource-server.service.js';
+import { TenantLogoService } from './tenants/tenant-logo.service.js';
 import { TenantService } from './tenants/tenant.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { SubjectErasure } from './privacy/subject-erasure.js';
@@ -50,12 +52,14 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const backupDir = config.backupDir === undefined ? undefined : backupDirectory({ backupDir: config.backupDir });
   const journal = backupDir === undefined ? undefined : new TombstoneJournal(journalDir(registryPath(backupDir)), masterKey);
   const subjects = new SubjectErasure(models, revoke, journal);
+  const resourceServers = new ResourceServerService(models.resourceServers, models.tenants);
   const core = {
     keyring,
     hasher,
     signingKeys,
     tenantKeys,
-    tenants: new TenantService(models.tenants, signingKeys, tenantKeys),
+    tenants: new TenantService(models.tenants, signingKeys, tenantKeys, resourceServers),
+    resourceServers,
     changeLog,
     users: new UserService(models.users, keyring, hasher, changeLog, revoke, subjects, memberships),
     subjects,
@@ -67,6 +71,7 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
     rateLimits,
     sessions: new AccountSessions(models.oidcEntries, changeLog),
   };
+  const tenantLogos = new TenantLogoService(models.tenantLogos, core.tenants);
   const lockout = new LoginLockout(core.rateLimits);
   core.users.onSignInFailuresCleared = (tenantId, emailHash) => lockout.clear(tenantId, emailHash);
   const subjectExport = new SubjectExport(models, keyring, core.users, doorPermissions, changeLog);
@@ -74,5 +79,5 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const backups = new BackupService({ db, masterKey, tenants: core.tenants, tenantKeys, changeLog });
   const account = createAccountServices({ ...core, models, publicUrl: config.publicUrl });
   const onboarding = new TenantOnboarding(core.tenants, account.invitations, models.users, core.clients, changeLog);
-  return { ...core, lockout, subjectExport, termination, backups, ...account, onboarding };
+  return { ...core, tenantLogos, lockout, subjectExport, termination, backups, ...account, onboarding };
 }

@@ -33,7 +33,7 @@ export class EmailVerificationService {
     if (!tenant || !user.email || user.emailVerified) return;
     const emailHash = this.emailHash(tenant, user.email);
     const { token, expiresAt } = await this.tokens.issue(tenant._id, { kind: 'email_verification', userId: user.id, emailHash, ttlMs: VERIFICATION_TTL_MS });
-    const locale = isLocale(user.locale) ? user.locale : (tenant.settings.locales[0] ?? 'en');
+    const locale = isLocale(user.locale) ? user.locale : (tenant.settings.defaultLocale ?? tenant.settings.locales[0] ?? 'en');
     const message = this.composer.compose({
       kind: 'email_verification',
       locale,

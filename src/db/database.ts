@@ -17,6 +17,8 @@ import { tenantKeyModel } from '../privacy/tenant-key.model.js';
 import { roleMembershipChangeModel } from '../roles/role-membership.model.js';
 import { roleModel } from '../roles/role.model.js';
 import { ensureRateLimitIndexes } from '../security/rate-limit.store.js';
+import { resourceServerModel } from '../tenants/resource-server.model.js';
+import { tenantLogoModel } from '../tenants/tenant-logo.model.js';
 import { tenantModel } from '../tenants/tenant.model.js';
 import { userModel } from '../users/user.model.js';
 import { detectCapabilities, type DatabaseCapabilities } from './capabilities.js';
@@ -33,12 +35,14 @@ export interface Database {
 function registerModels(connection: Connection) {
   return {
     tenants: tenantModel(connection),
+    tenantLogos: tenantLogoModel(connection),
     users: userModel(connection),
     roles: roleModel(connection),
     roleMembershipChanges: roleMembershipChangeModel(connection),
     doors: doorModel(connection),
     doorPermissions: doorPermissionModel(connection),
     clients: clientModel(connection),
+    resourceServers: resourceServerModel(connection),
     signingKeys: signingKeyModel(connection),
     oidcEntries: oidcEntryModel(connection),
     invitations: invitationModel(connection),

@@ -71,7 +71,7 @@ export class InvitationService {
       email: cipher.encrypt(email, 'email'),
       emailHash,
       name: cipher.encryptOptional(input.name, 'name'),
-      locale: input.locale ?? tenant.settings.locales[0] ?? 'en',
+      locale: input.locale ?? tenant.settings.defaultLocale ?? tenant.settings.locales[0] ?? 'en',
       roles: input.roles,
       doors,
       clientId: input.clientId,

@@ -16,7 +16,8 @@ import { accountFinder } from './account.js';
 import { MongoAdapter } from './mongo-adapter.js';
 import type { OidcEntryModel } from './oidc-entry.model.js';
 import { providerPages } from './provider-pages.js';
-import { resourceIndicators } from './resource-servers.js';
+import { resourceIndicators, userClaimsFor } from './resource-servers.js';
+import { providerTtl } from './token-lifetimes.js';
 
 export interface ProviderDeps {
   publicUrl: string;
@@ -30,19 +31,6 @@ export interface ProviderDeps {
   signingKeys: SigningKeyService;
   views: ViewRenderer;
 }
-
-/** Token lifetimes in seconds. Retired signing keys stay published for at least the longest signed one. */
-export const TTL = {
-  AccessToken: 600,
-  AuthorizationCode: 60,
-  ClientCredentials: 600,
-  IdToken: 3600,
-  Interaction: 3600,
-  RefreshToken: 14 * 24 * 3600,
-  Grant: 14 * 24 * 3600,
-  Session: 14 * 24 * 3600,
-} as const;
-export const LONGEST_SIGNED_TOKEN_TTL = TTL.IdToken;
 
 /** The scopes every tenant's provider offers; client registration refuses any other. */
 export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'roles', 'doors'] as const;
@@ -92,7 +80,7 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     // Roles and door permissions must reach the ID token too: lock apps read them offline.
     conformIdTokenClaims: false,
     rotateRefreshToken: true,
-    ttl: { ...TTL },
+    ttl: providerTtl(tenant.settings),
     features: {
       devInteractions: { enabled: false },
       introspection: {
@@ -120,9 +108,12 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     async extraTokenClaims(ctx: KoaContextWithOIDC, token) {
       if (token.kind === 'ClientCredentials') return { tenant: tenant.slug };
       if (token.kind !== 'AccessToken' || !('accountId' in token) || !token.accountId) return undefined;
+      // Each resource receives the user claims it was registered for; a token without a resource (userinfo) none.
+      const wanted = userClaimsFor(tenant, deps.adminAudience, token.resourceServer?.audience);
+      if (wanted.length === 0) return { tenant: tenant.slug };
       const account = await findAccount(ctx, token.accountId as string);
       const claims = account ? await account.claims('token', 'roles doors', {}, []) : undefined;
-      return { tenant: tenant.slug, roles: claims?.roles ?? [], door_permissions: claims?.door_permissions ?? [] };
+      return { tenant: tenant.slug, ...Object.fromEntries(wanted.map((name) => [name, claims?.[name] ?? []])) };
     },
     // Roles a service account (client credentials) holds at the admin API.
     extraClientMetadata: {

@@ -117,9 +117,11 @@ export const SUBJECT_DATA = {
 /** Collections that hold no subject's data, each with the reason; a reason is a claim the test makes us state. */
 export const NO_SUBJECT_DATA = {
   tenants: 'tenant settings and the wrapped data key',
+  tenantLogos: "the tenant's logo image",
   roles: 'role names and descriptions defined by the tenant',
   doors: 'door keys and names',
   clients: 'relying parties and service accounts',
+  resourceServers: "the tenant's APIs: identifiers, scopes, token lifetimes",
   signingKeys: 'sealed signing keys',
   changeLogAnchors: 'where a pruned chain continues: a seq and a hash',
   tenantKeys: "tenants' wrapped data keys",

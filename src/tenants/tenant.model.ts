@@ -6,15 +6,37 @@ export type TenantState = 'active' | 'suspended' | 'terminated';
 /** The languages of a tenant created without a choice: every one the pages and mail speak. */
 export const DEFAULT_LOCALES: readonly Locale[] = SUPPORTED_LOCALES;
 
+/** The user claims a resource's JWT access tokens may carry. */
+export const RESOURCE_CLAIMS = ['roles', 'door_permissions'] as const;
+export type ResourceClaim = (typeof RESOURCE_CLAIMS)[number];
+
+/** An API of the tenant (a lock back-end) that receives JWT access tokens; stored as resource-server.model.ts says. */
 export interface ResourceServer {
   /** The resource indicator (RFC 8707), e.g. `urn:demo:locks`. */
   indicator: string;
+  name?: string;
   scopes: string[];
   accessTokenTtl: number;
+  /** Absent on resources registered before this choice existed: those carry both claims, as they always did. */
+  claims?: ResourceClaim[];
+}
+
+/** The stored tenant logo's description; the image itself is in tenant_logos (tenant-logo.model.ts). */
+export interface TenantLogoInfo {
+  contentType: string;
+  size: number;
+  /** base64url SHA-256 of the image: its ETag, and the version in its URL. */
+  sha256: string;
+  updatedAt: Date;
 }
 
 export interface TenantSettings {
   locales: Locale[];
+  /** The sign-in pages' language when the browser asks for none the tenant enabled; one of `locales`. */
+  defaultLocale?: Locale | null;
+  /** `#rrggbb`, the pages' accent (button background under white text); null or absent: ours. */
+  primaryColor?: string | null;
+  logo?: TenantLogoInfo | null;
   changeLogRetentionDays: number;
   inactivityDays: number;
   invitationTtlHours: number;
@@ -24,7 +46,16 @@ export interface TenantSettings {
   passwordMinLength: number;
   /** Failed sign-ins of one account before it is locked (see src/security/login-lockout.ts); default 5. */
   maxFailedLogins?: number;
+  /**
+   * The tenant's resource servers. Kept in their own collection, not in the stored document: TenantService
+   * attaches them to every tenant it returns, and moves any an old document still lists.
+   */
   resources: ResourceServer[];
+  /** Token and session lifetimes in seconds; absent means the default (src/oidc/token-lifetimes.ts). */
+  accessTokenTtl?: number;
+  idTokenTtl?: number;
+  refreshTokenTtl?: number;
+  sessionTtl?: number;
   /** Second factors: required of users holding any of these roles, optional for everyone else. */
   mfa?: { requiredForRoles: string[] };
 }
@@ -47,11 +78,6 @@ export interface TenantDoc {
   updatedAt: Date;
 }
 
-const ResourceSchema = new Schema<ResourceServer>(
-  { indicator: { type: String, required: true }, scopes: [String], accessTokenTtl: { type: Number, default: 600 } },
-  { _id: false },
-);
-
 const TenantSchema = new Schema<TenantDoc>(
   {
     _id: { type: String, required: true },
@@ -61,13 +87,19 @@ const TenantSchema = new Schema<TenantDoc>(
     configVersion: { type: Number, default: 1 },
     settings: {
       locales: { type: [String], default: () => [...DEFAULT_LOCALES] },
+      defaultLocale: String,
+      primaryColor: String,
+      logo: { type: new Schema<TenantLogoInfo>({ contentType: String, size: Number, sha256: String, updatedAt: Date }, { _id: false }), default: undefined },
       changeLogRetentionDays: { type: Number, default: 730 },
       inactivityDays: { type: Number, default: 730 },
       invitationTtlHours: { type: Number, default: 168 },
       invitationRetentionDays: { type: Number, default: 30, min: 1 },
       passwordMinLength: { type: Number, default: 12 },
       maxFailedLogins: { type: Number, default: 5, min: 1 },
-      resources: { type: [ResourceSchema], default: [] },
+      accessTokenTtl: Number,
+      idTokenTtl: Number,
+      refreshTokenTtl: Number,
+      sessionTtl: Number,
       mfa: { requiredForRoles: { type: [String], default: [] } },
     },
     // Only in documents of tenants made before the key registry, until TenantService moves the key there.

@@ -2,6 +2,7 @@ import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/http-errors.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
 import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
+import type { ResourceServerService } from './resource-server.service.js';
 import type { TenantDoc, TenantModel, TenantSettings } from './tenant.model.js';
 
 export interface CreateTenantInput {
@@ -17,6 +18,7 @@ export class TenantService {
     private readonly tenants: TenantModel,
     private readonly signingKeys: SigningKeyService,
     private readonly tenantKeys: TenantKeyRegistry,
+    private readonly resourceServers: ResourceServerService,
   ) {}
 
   async create(input: CreateTenantInput): Promise<TenantDoc> {
@@ -27,8 +29,10 @@ export class TenantService {
     // Keys first: a tenant document that exists is a tenant whose provider can be built.
     const wrappedDataKey = await this.tenantKeys.create(_id);
     await this.signingKeys.createInitialKeys(_id);
-    const [created] = await this.tenants.insertMany([{ _id, slug: input.slug, name: input.name, settings: input.settings ?? {} }]);
-    return { ...created!.toObject(), wrappedDataKey };
+    const { resources = [], ...settings } = input.settings ?? {};
+    await this.resourceServers.adopt(_id, resources);
+    const [created] = await this.tenants.insertMany([{ _id, slug: input.slug, name: input.name, settings }]);
+    return { ...created!.toObject(), settings: { ...created!.toObject().settings, resources: await this.resourceServers.list(_id) }, wrappedDataKey };
   }
 
   async findBySlug(slug: string): Promise<TenantDoc | null> {
@@ -48,7 +52,7 @@ export class TenantService {
     return doc?.configVersion ?? null;
   }
 
-  async update(tenantId: string, set: Partial<Pick<TenantDoc, 'name' | 'state'>> & { settings?: Partial<TenantSettings> }): Promise<TenantDoc> {
+  async update(tenantId: string, set: Partial<Pick<TenantDoc, 'name' | 'state'>> & { settings?: Partial<Omit<TenantSettings, 'resources'>> }): Promise<TenantDoc> {
     const $set: Record<string, unknown> = {};
     if (set.name !== undefined) $set.name = set.name;
     if (set.state !== undefined) $set.state = set.state;
@@ -84,14 +88,25 @@ export class TenantService {
   /**
    * Tenant documents as callers know them, with the data key from the key registry: the stored document (and
    * so every backup) never holds it. Absent only for a tenant whose termination destroyed it; the keyring
-   * refuses such a tenant.
+   * refuses such a tenant. Their resource servers are attached too, from their own collection.
    */
   private async withDataKeys(docs: TenantDoc[]): Promise<TenantDoc[]> {
     for (const doc of docs.filter((d) => d.wrappedDataKey)) {
       await this.tenantKeys.adopt({ tenantId: doc._id, wrappedDataKey: doc.wrappedDataKey });
       await this.tenants.updateOne({ _id: doc._id }, { $unset: { wrappedDataKey: '' } });
     }
+    await this.moveResourcesToCollection(docs);
     const keys = await this.tenantKeys.wrappedKeysOf(docs.map((d) => d._id));
-    return docs.map((doc) => ({ ...doc, wrappedDataKey: keys.get(doc._id) as string }));
+    const resources = await this.resourceServers.listOf(docs.map((d) => d._id));
+    return docs.map((doc) => ({ ...doc, settings: { ...doc.settings, resources: resources.get(doc._id) ?? [] }, wrappedDataKey: keys.get(doc._id) as string }));
+  }
+
+  /** Resource servers an old tenant document still lists move to their collection (resource-server.model.ts). */
+  private async moveResourcesToCollection(docs: TenantDoc[]): Promise<void> {
+    for (const doc of docs.filter((d) => d.settings?.resources?.length)) {
+      await this.resourceServers.adopt(doc._id, doc.settings.resources);
+      // The raw collection: the schema no longer knows the path, so a model update would drop the $unset.
+      await this.tenants.collection.updateOne({ _id: doc._id as never }, { $unset: { 'settings.resources': '' } });
+    }
   }
 }

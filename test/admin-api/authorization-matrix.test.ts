@@ -1,13 +1,17 @@
 import type { Access, RouteSpec, TenantRole } from '../../src/admin-api/route-spec.js';
 import { adminRoutes } from '../../src/admin-api/routes/index.js';
 import { type AdminCall, type AdminWorld, type Caller, setUpAdminWorld } from '../support/admin.js';
-import { asSetup, type TenantFixture } from '../support/fixtures.js';
+import { resourceId } from '../../src/tenants/resource-server.service.js';
+import { asSetup, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { type TestIdp } from '../support/test-idp.js';
 
 const CALLERS: readonly Caller[] = ['operator', 'adminA', 'adminB', 'managerA', 'auditorA', 'anonymous'];
 const ROLE_OF: Partial<Record<Caller, TenantRole>> = { adminA: 'tenant_admin', managerA: 'user_manager', auditorA: 'auditor' };
 
 type Expected = 'allowed' | 401 | 403 | 404;
+
+/** A 1×1 PNG. */
+const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 /**
  * What a caller must get, read from nothing but the route's declared access, so a route added tomorrow is
@@ -44,6 +48,11 @@ describe('admin API: the authorization matrix of every route', () => {
     role: async (fresh) => (fresh ? (await idp.services.roles.create(a.tenant._id, { name: `role_${next()}` })).name : 'team_lead'),
     clientId: async (fresh) => (fresh ? (await idp.services.clients.create(a.tenant._id, serviceAccount())).clientId : a.clientId),
     permissionId: async (fresh) => (fresh ? (await grantMainEntrance())._id : shared.permissionId!),
+    resourceId: async (fresh) => {
+      const identifier = fresh ? `urn:test:matrix-${next()}` : RESOURCE;
+      if (fresh) await idp.services.resourceServers.create(a.tenant._id, { indicator: identifier, name: 'A lock API', scopes: [], accessTokenTtl: 300, claims: [] });
+      return resourceId(identifier);
+    },
   };
   const serviceAccount = () => ({ redirect_uris: [], grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic' as const });
   const grantMainEntrance = async () => {
@@ -56,6 +65,8 @@ describe('admin API: the authorization matrix of every route', () => {
     createTenant: () => ({ slug: `matrix-${next()}`, name: 'Matrix' }),
     inviteReplacementAdmin: () => ({ email: `rescuer-${next()}@tenant.test` }),
     updateTenant: () => ({ name: 'Tenant tenant-a' }),
+    updateTenantSettings: () => ({ max_failed_logins: 5 }),
+    putTenantLogo: () => ({ content_type: 'image/png', data: PIXEL_PNG }),
     createUser: () => ({ email: `created-${next()}@tenant-a.test` }),
     updateUser: () => ({ name: 'Renamed Person' }),
     setTemporaryPassword: () => ({ password: 'Quiet-Lantern-Harbour-41' }),
@@ -67,6 +78,8 @@ describe('admin API: the authorization matrix of every route', () => {
     grantDoorPermission: () => ({ door: 'main-entrance', holder: { type: 'user', id: a.user.id } }),
     createClient: () => ({ grant_types: ['client_credentials'] }),
     updateClient: () => ({ client_name: 'Renamed client' }),
+    createResourceServer: () => ({ identifier: `https://locks-${next()}.tenant-a.test/api`, name: 'Lock API', scopes: ['locks:open'] }),
+    updateResourceServer: () => ({ access_token_ttl: 900 }),
   };
 
   /**

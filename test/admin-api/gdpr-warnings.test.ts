@@ -56,11 +56,15 @@ describe('admin API: GDPR warnings', () => {
       expect(raised.body.warnings).toEqual([expect.stringMatching(/3650 days.*kept longer/)]);
     });
 
-    it('does not warn at or below two years', async () => {
+    it('does not warn of keeping data longer at or below two years; shortening warns that anonymization comes sooner', async () => {
       for (const days of [730, 365]) {
         const res = await inactivity('tenant-b', tokens.adminB, days);
-        expect([days, res.status, res.body.warnings]).toEqual([days, 200, undefined]);
+        expect([days, res.status, (res.body.warnings ?? []).filter((w: string) => w.includes('kept longer'))]).toEqual([days, 200, []]);
       }
+      const again = await inactivity('tenant-b', tokens.adminB, 365);
+      expect(again.body.warnings).toBeUndefined();
+      const shorter = await inactivity('tenant-b', tokens.adminB, 200);
+      expect(shorter.body.warnings).toEqual([expect.stringMatching(/inactive for 200 days will be anonymized .* earlier than after the 365 days/)]);
     });
 
     it('cannot be disabled: no value turns anonymization off, and the period stays as it was', async () => {

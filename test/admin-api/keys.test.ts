@@ -1,6 +1,6 @@
 import { decodeProtectedHeader } from 'jose';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LONGEST_SIGNED_TOKEN_TTL } from '../../src/oidc/provider.factory.js';
+import { LONGEST_SIGNED_TOKEN_TTL } from '../../src/oidc/token-lifetimes.js';
 import { type AdminCall, type AdminWorld, serviceToken, setUpAdminWorld } from '../support/admin.js';
 import { asSetup, type TenantFixture } from '../support/fixtures.js';
 import { type TestIdp } from '../support/test-idp.js';

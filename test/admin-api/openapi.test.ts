@@ -27,6 +27,7 @@ const SYNTACTIC_PARAMS: Record<string, string> = {
   doorKey: 'main-entrance',
   role: 'team_lead',
   clientId: 'tenant-a-app',
+  resourceId: 'rsv_0000000000000000000000',
 };
 
 describe('admin API: the OpenAPI document', () => {

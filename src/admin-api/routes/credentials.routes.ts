@@ -38,7 +38,7 @@ export function credentialRoutes(services: Services): RouteSpec[] {
           await services.users.setPassword(tenant, user.id, body.password, 'user.temporary_password_set', { temporary: true });
         } catch (err) {
           if (!(err instanceof PasswordRefusedError)) throw err;
-          const locale = negotiateLocale({ acceptLanguage: ctx.get('accept-language') || undefined, allowed: tenant.settings.locales });
+          const locale = negotiateLocale({ acceptLanguage: ctx.get('accept-language') || undefined, allowed: tenant.settings.locales, fallback: tenant.settings.defaultLocale ?? undefined });
           throw err.localized(locale, 'body.password');
         }
         return { body: { ...toUserView(await services.users.getById(tenant, user.id)), must_change_password: true } };

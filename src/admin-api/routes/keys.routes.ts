@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LONGEST_SIGNED_TOKEN_TTL } from '../../oidc/provider.factory.js';
+import { LONGEST_SIGNED_TOKEN_TTL } from '../../oidc/token-lifetimes.js';
 import type { Services } from '../../services.js';
 import type { TenantDoc } from '../../tenants/tenant.model.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';

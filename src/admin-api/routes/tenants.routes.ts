@@ -1,70 +1,28 @@
 import { z } from 'zod';
-import { DEFAULT_INVITATION_RETENTION_DAYS } from '../../privacy/invitation-retention.js';
+import { SUPPORTED_LOCALES } from '../../i18n/locales.js';
 import type { Services } from '../../services.js';
 import type { TenantDoc } from '../../tenants/tenant.model.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { Locale, Page, Slug, TenantParams, paged } from '../schemas.js';
+import { Page, Slug, TenantParams, paged } from '../schemas.js';
+import { checkSettings, SettingsFields, settingsPatch, SettingsView, settingsView, settingsWarnings } from '../tenant-settings.js';
 import { asBodyIssues } from '../validate.js';
 import { adminRoleWarnings, FirstAdmins, SentInvitationView, toSentInvitation } from './tenant-admins.routes.js';
 
-const Settings = z.strictObject({
-  locales: z.array(Locale).min(1).max(4).optional(),
-  change_log_retention_days: z.number().int().min(30).max(3650).optional(),
-  inactivity_days: z.number().int().min(30).max(3650).optional(),
-  invitation_ttl_hours: z.number().int().min(1).max(24 * 30).optional(),
-  invitation_retention_days: z.number().int().min(1).max(3650).optional(),
-  mfa: z.strictObject({ required_for_roles: z.array(z.string().regex(/^[a-z][a-z0-9_:-]{0,63}$/, 'lower-case role name')).max(50) }).optional(),
-});
 const TenantCreate = z.strictObject({
   slug: Slug,
   name: z.string().trim().min(1).max(200),
-  settings: Settings.optional(),
+  settings: SettingsFields.optional(),
   admins: FirstAdmins.optional().describe('The first tenant_admins, each invited by mail; operators cannot administer a tenant, so without these nobody can'),
 });
-const TenantUpdate = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), settings: Settings.optional() });
+const TenantUpdate = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), settings: SettingsFields.optional() });
 const TenantView = z.object({
   slug: z.string(),
   name: z.string(),
   state: z.enum(['active', 'suspended', 'terminated']),
   issuer: z.string(),
-  settings: z.object({
-    locales: z.array(z.string()),
-    change_log_retention_days: z.number(),
-    inactivity_days: z.number(),
-    invitation_ttl_hours: z.number(),
-    invitation_retention_days: z.number(),
-    mfa: z.object({ required_for_roles: z.array(z.string()) }),
-  }),
+  settings: SettingsView,
   created_at: z.string(),
 });
-
-/** The retention beyond which the answer warns: longer than the 24 months customers were promised by default. */
-const LONG_RETENTION_DAYS = 730;
-
-function settingsPatch(s: z.infer<typeof Settings> | undefined) {
-  if (!s) return undefined;
-  return Object.fromEntries(
-    Object.entries({
-      locales: s.locales,
-      changeLogRetentionDays: s.change_log_retention_days,
-      inactivityDays: s.inactivity_days,
-      invitationTtlHours: s.invitation_ttl_hours,
-      invitationRetentionDays: s.invitation_retention_days,
-      mfa: s.mfa && { requiredForRoles: s.mfa.required_for_roles },
-    }).filter(([, v]) => v !== undefined),
-  );
-}
-
-function warningsFor(s: z.infer<typeof Settings> | undefined): string[] {
-  const warnings: string[] = [];
-  if (s?.change_log_retention_days && s.change_log_retention_days > LONG_RETENTION_DAYS) {
-    warnings.push(`A change-log retention of ${s.change_log_retention_days} days keeps records of personal-data changes longer than the default 24 months; make sure your records of processing justify it.`);
-  }
-  if (s?.inactivity_days && s.inactivity_days > LONG_RETENTION_DAYS) {
-    warnings.push(`Inactive users will be anonymized only after ${s.inactivity_days} days, later than the 2 years promised by default; personal data of people who left is kept longer.`);
-  }
-  return warnings;
-}
 
 export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[] {
   const view = (t: TenantDoc): z.infer<typeof TenantView> => ({
@@ -72,14 +30,7 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
     name: t.name,
     state: t.state,
     issuer: `${publicUrl}/t/${t.slug}`,
-    settings: {
-      locales: t.settings.locales,
-      change_log_retention_days: t.settings.changeLogRetentionDays,
-      inactivity_days: t.settings.inactivityDays,
-      invitation_ttl_hours: t.settings.invitationTtlHours,
-      invitation_retention_days: t.settings.invitationRetentionDays ?? DEFAULT_INVITATION_RETENTION_DAYS,
-      mfa: { required_for_roles: t.settings.mfa?.requiredForRoles ?? [] },
-    },
+    settings: settingsView(t, publicUrl),
     created_at: t.createdAt.toISOString(),
   });
   const stateRoute = (name: string, state: TenantDoc['state'], summary: string) =>
@@ -109,10 +60,11 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
         409: { description: 'The slug is taken' },
       },
       handler: async ({ body }) => {
+        checkSettings({ locales: body.settings?.locales ?? [...SUPPORTED_LOCALES] }, body.settings, 'body.settings');
         const input = { slug: body.slug, name: body.name, settings: settingsPatch(body.settings) };
         // Invitees are checked before the tenant is made: bad input leaves no tenant behind.
         const { tenant, invitations } = await services.onboarding.createWithAdmins(input, body.admins ?? []).catch(asBodyIssues);
-        const warnings = [...warningsFor(body.settings), ...(invitations.length ? adminRoleWarnings() : [])];
+        const warnings = [...settingsWarnings(body.settings), ...(invitations.length ? adminRoleWarnings() : [])];
         return { status: 201, body: { ...view(tenant), invitations: invitations.map(toSentInvitation) }, warnings };
       },
     }),
@@ -152,8 +104,9 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
       body: TenantUpdate,
       responses: { 200: { description: 'The tenant', schema: TenantView } },
       handler: async ({ tenant, body }) => {
+        checkSettings(tenant.settings, body.settings, 'body.settings');
         const updated = await services.tenants.update(tenant._id, { name: body.name, settings: settingsPatch(body.settings) });
-        return { body: view(updated), warnings: warningsFor(body.settings) };
+        return { body: view(updated), warnings: settingsWarnings(body.settings, tenant.settings) };
       },
     }),
     stateRoute('suspend', 'suspended', 'Suspend a tenant: no sign-in, its tokens stop verifying'),
