@@ -3,11 +3,12 @@ import { unwrap } from '../../api/api-result';
 import { useApiAction } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
 import { CheckboxGroup } from '../../components/checkbox-group';
+import { fieldMessage } from '../../components/field-message';
 import { LinesField, nonEmptyLines } from '../../components/lines-field';
 import { ProblemView } from '../../components/problem-view';
 import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
-import { fieldMessage, GRANT_TYPES, SCOPES, type AppCreate, type GrantType, type Scope } from './app-types';
+import { GRANT_TYPES, SCOPES, type AppCreate, type GrantType, type Scope } from './app-types';
 
 export interface CreatedApp {
   name: string;
@@ -26,7 +27,7 @@ export function AppCreateForm({ tenant, onCreated }: { tenant: string; onCreated
   const [logoutRedirects, setLogoutRedirects] = useState<string[]>([]);
   const [grants, setGrants] = useState<GrantType[]>(['authorization_code']);
   const [scopes, setScopes] = useState<Scope[]>(['openid', 'profile', 'email']);
-  const error = (field: string) => fieldMessage(action.problem?.fields, field);
+  const error = (field: string) => fieldMessage(action.problem, field);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

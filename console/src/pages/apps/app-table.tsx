@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { unwrap } from '../../api/api-result';
 import { useApiAction } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
+import { fieldMessage } from '../../components/field-message';
 import { LinesField, nonEmptyLines } from '../../components/lines-field';
 import { ProblemView } from '../../components/problem-view';
 import { ScrollTable } from '../../components/scroll-table';
 import { useI18n } from '../../i18n/i18n';
-import { appName, fieldMessage, isPublicApp, type App } from './app-types';
+import { appName, isPublicApp, type App } from './app-types';
 
 interface AppTableProps {
   apps: readonly App[];
@@ -91,12 +92,12 @@ function UrisForm({ app, onDone }: { app: App; onDone(saved: boolean): void }) {
   return (
     <form className="stack-form" onSubmit={(e) => (e.preventDefault(), void save())}>
       <ProblemView problem={action.problem} />
-      <LinesField label={t('apps.redirectUris')} hint={t('apps.redirectHint')} values={redirects} onChange={setRedirects} error={fieldMessage(action.problem?.fields, 'redirect_uris')} />
+      <LinesField label={t('apps.redirectUris')} hint={t('apps.redirectHint')} values={redirects} onChange={setRedirects} error={fieldMessage(action.problem, 'redirect_uris')} />
       <LinesField
         label={t('apps.postLogoutUris')}
         values={logoutRedirects}
         onChange={setLogoutRedirects}
-        error={fieldMessage(action.problem?.fields, 'post_logout_redirect_uris')}
+        error={fieldMessage(action.problem, 'post_logout_redirect_uris')}
       />
       <div className="row-actions">
         <button type="submit" className="btn btn-primary" disabled={action.busy}>

@@ -13,9 +13,3 @@ export type Scope = (typeof SCOPES)[number];
 
 export const appName = (app: Pick<App, 'client_id' | 'client_name'>) => app.client_name ?? app.client_id;
 export const isPublicApp = (app: Pick<App, 'token_endpoint_auth_method'>) => app.token_endpoint_auth_method === 'none';
-
-/** The API's messages for a field or any of its items (`body.redirect_uris` or `body.redirect_uris.1`). */
-export function fieldMessage(fields: { field?: string; message?: string }[] | undefined, name: string): string | undefined {
-  const found = fields?.filter((f) => f.field?.split('.').includes(name));
-  return found?.length ? found.map((f) => f.message).join('; ') : undefined;
-}
