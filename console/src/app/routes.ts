@@ -4,6 +4,7 @@ import { AppsPage } from '../pages/apps-page';
 import { ChangeLogPage } from '../pages/change-log-page';
 import { HomePage } from '../pages/home-page';
 import { KeysPage } from '../pages/keys-page';
+import { ResourceServersPage } from '../pages/resource-servers-page';
 import { RolesPage } from '../pages/roles-page';
 
 /** The roles that open parts of the admin API (src/admin-api/routes/*.ts `access`), and the operators' role. */
@@ -38,6 +39,7 @@ export const ROUTES: readonly PageRoute[] = [
   { path: 'change-log', title: 'nav.changeLog', roles: ['tenant_admin', 'auditor'], component: ChangeLogPage },
   // The keys API also answers operators (`operator: true`), who hold their role in the platform tenant.
   { path: 'keys', title: 'nav.keys', roles: ['tenant_admin', 'platform_operator'], component: KeysPage },
+  { path: 'resource-servers', title: 'nav.resources', roles: ['tenant_admin'], component: ResourceServersPage },
 
   // Operators.
 
