@@ -6,6 +6,7 @@ import { HomePage } from '../pages/home-page';
 import { KeysPage } from '../pages/keys-page';
 import { ResourceServersPage } from '../pages/resource-servers-page';
 import { RolesPage } from '../pages/roles-page';
+import { SettingsPage } from '../pages/settings-page';
 
 /** The roles that open parts of the admin API (src/admin-api/routes/*.ts `access`), and the operators' role. */
 export type AdminRole = 'tenant_admin' | 'user_manager' | 'auditor' | 'platform_operator';
@@ -40,6 +41,8 @@ export const ROUTES: readonly PageRoute[] = [
   // The keys API also answers operators (`operator: true`), who hold their role in the platform tenant.
   { path: 'keys', title: 'nav.keys', roles: ['tenant_admin', 'platform_operator'], component: KeysPage },
   { path: 'resource-servers', title: 'nav.resources', roles: ['tenant_admin'], component: ResourceServersPage },
+  // The settings API also answers operators (`operator: true`).
+  { path: 'settings', title: 'nav.settings', roles: ['tenant_admin', 'platform_operator'], component: SettingsPage },
 
   // Operators.
 
