@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CHANGE_LOG_EXPORT_WARNING } from '../../src/admin-api/routes/change-log.routes.js';
+import { claimsOf } from '../../src/tenants/resource-server.service.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { asSetup } from '../support/fixtures.js';
 import {
@@ -15,8 +16,8 @@ import {
 
 const isCspOrScriptProblem = (text: string) => /Content Security Policy|CSP violation|Refused to|Uncaught|TypeError|ReferenceError/.test(text);
 
-/** The change log, apps and signing keys pages as a tenant admin and an auditor use them. */
-describe('the change log, apps and signing keys pages of the console', () => {
+/** The change log, apps, signing keys, resource servers and settings pages as a tenant admin and an auditor use them. */
+describe('the configuration pages of the console', () => {
   let world: ConsoleWorld;
   let tenant: TenantDoc;
   let admin: ConsoleSession;
@@ -263,22 +264,165 @@ describe('the change log, apps and signing keys pages of the console', () => {
       const status = (kid: string) => after.find((k) => k.kid === kid)?.status;
       expect(current.map(status)).toEqual(current.map(() => 'retired'));
       expect(next.map(status)).toEqual(next.map(() => 'current'));
-      for (const kid of current) await expect(page.getByRole('row', { name: new RegExp(kid) }).textContent()).resolves.toContain('Retired: verifies only');
+      for (const kid of current) await page.getByRole('row', { name: new RegExp(kid) }).filter({ hasText: 'Retired: verifies only' }).waitFor();
+    });
+  });
+
+  describe('resource servers', () => {
+    const resources = () => services().resourceServers.list(tenant._id);
+
+    beforeAll(async () => {
+      await admin.page.getByRole('navigation').getByRole('link', { name: 'Resource servers' }).click();
+      await admin.page.getByRole('heading', { level: 1, name: 'Resource servers' }).waitFor();
+    });
+
+    it("shows the API's refusal of an identifier at the field, then registers a resource server", async () => {
+      const { page } = admin;
+      await page.getByLabel('Identifier').fill('http://locks.initech.test');
+      await page.getByLabel('Name', { exact: true }).fill('Lock API');
+      await page.getByRole('button', { name: 'Create resource server' }).click();
+      await page.locator('.field-error').filter({ hasText: 'an absolute https:// URI or a urn:' }).waitFor();
+      await expect(page.getByLabel('Identifier').getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(resources()).resolves.toEqual([]);
+
+      await page.getByLabel('Identifier').fill('https://locks.initech.test');
+      await page.getByLabel('Scopes').fill('locks:open\nlocks:read');
+      await page.getByLabel('Access token lifetime (seconds)').fill('900');
+      await page.getByRole('checkbox', { name: "The person's door permissions" }).check();
+      await page.getByRole('button', { name: 'Create resource server' }).click();
+      await page.getByRole('status').filter({ hasText: 'Resource server Lock API created.' }).waitFor();
+      await page.getByRole('rowheader', { name: /Lock API/ }).waitFor();
+      await expect(resources()).resolves.toMatchObject([
+        { indicator: 'https://locks.initech.test', name: 'Lock API', scopes: ['locks:open', 'locks:read'], accessTokenTtl: 900 },
+      ]);
+    });
+
+    it('changes a resource server: its lifetime and the claims its tokens carry', async () => {
+      const { page } = admin;
+      await page.getByRole('button', { name: 'Edit Lock API' }).click();
+      const form = page.getByRole('form', { name: 'Edit Lock API' });
+      await form.getByLabel('Access token lifetime (seconds)').fill('1200');
+      await form.getByRole('checkbox', { name: "The person's roles" }).check();
+      await form.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('status').filter({ hasText: 'Resource server Lock API saved.' }).waitFor();
+      const [saved] = await resources();
+      expect(saved).toMatchObject({ indicator: 'https://locks.initech.test', accessTokenTtl: 1200 });
+      expect(claimsOf(saved!)).toEqual(['roles', 'door_permissions']);
+      await expect(page.getByRole('row', { name: /Lock API/ }).textContent()).resolves.toContain("The person's roles, The person's door permissions");
+    });
+
+    it('deletes a resource server only after the person has read that no new tokens are issued for it', async () => {
+      const { page } = admin;
+      await page.getByRole('button', { name: 'Delete Lock API' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete resource server Lock API?' });
+      await expect(dialog.textContent()).resolves.toContain('Apps can no longer get access tokens for it.');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect(resources().then((list) => list.length)).resolves.toBe(1);
+      await page.getByRole('button', { name: 'Delete Lock API' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('status').filter({ hasText: 'Resource server Lock API deleted.' }).waitFor();
+      await expect(resources()).resolves.toEqual([]);
+      expect(admin.problems.filter(isCspOrScriptProblem)).toEqual([]);
+    });
+  });
+
+  describe('settings', () => {
+    /** A 1×1 PNG. */
+    const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+    const stored = async () => (await services().tenants.findBySlug('initech'))!;
+
+    beforeAll(async () => {
+      await admin.page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+      await admin.page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      await admin.page.getByLabel('Display name').waitFor();
+    });
+
+    it("shows the API's refusals at their fields and saves nothing", async () => {
+      const { page } = admin;
+      await page.getByLabel('Minimum password length').fill('4');
+      await page.getByLabel('Primary colour').fill('#ffff00');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.locator('.field-error').filter({ hasText: 'choose a darker colour' }).waitFor();
+      await expect(page.getByLabel('Primary colour').getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(page.getByLabel('Minimum password length').getAttribute('aria-invalid')).resolves.toBe('true');
+      const tenantNow = await stored();
+      expect([tenantNow.settings.passwordMinLength ?? 12, tenantNow.settings.primaryColor ?? null]).toEqual([12, null]);
+    });
+
+    it('saves the fields that changed', async () => {
+      const { page } = admin;
+      await page.getByLabel('Display name').fill('Initech Doors');
+      await page.getByLabel('Minimum password length').fill('14');
+      await page.getByLabel('Primary colour').fill('#0b5394');
+      await page.getByRole('checkbox', { name: 'German (Deutsch)' }).uncheck();
+      await page.getByLabel('Default language').selectOption('da');
+      await page.getByLabel('Session lifetime').fill('86400');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      const { name, settings } = await stored();
+      expect({ name, ...settings }).toMatchObject({ name: 'Initech Doors', passwordMinLength: 14, primaryColor: '#0b5394', locales: ['en', 'da', 'sv'], defaultLocale: 'da', sessionTtl: 86_400 });
+      await expect(page.locator('.field-error').count()).resolves.toBe(0);
+    });
+
+    it("asks before a shorter retention deletes data sooner, and shows the API's warnings after", async () => {
+      const { page } = admin;
+      await page.getByLabel('Keep change-log entries for').fill('365');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete personal data sooner?' });
+      await expect(dialog.textContent()).resolves.toContain('Change-log entries older than 365 days (until now 730) are deleted at the next retention run');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect(stored().then((t) => t.settings.changeLogRetentionDays)).resolves.toBe(730);
+
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Save and delete sooner' }).click();
+      await page.getByRole('status').filter({ hasText: 'Change-log entries older than 365 days will be deleted at the next retention run' }).waitFor();
+      await expect(stored().then((t) => t.settings.changeLogRetentionDays)).resolves.toBe(365);
+    });
+
+    it('uploads a logo within the limits it shows, refuses a file that is not the image it claims, and removes the logo', async () => {
+      const { page } = admin;
+      await expect(page.getByText('PNG, JPEG or WebP, at most 256 KiB.').count()).resolves.toBe(1);
+      await page.getByLabel('Logo file').setInputFiles({ name: 'evil.png', mimeType: 'image/png', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>') });
+      await page.getByRole('button', { name: 'Upload logo' }).click();
+      await page.locator('.field-error').filter({ hasText: 'not a PNG image' }).waitFor();
+      await expect(stored().then((t) => t.settings.logo ?? null)).resolves.toBeNull();
+
+      await page.getByLabel('Logo file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
+      await page.getByRole('button', { name: 'Upload logo' }).click();
+      const logo = page.getByRole('img', { name: 'The current logo' });
+      await logo.waitFor();
+      // Decoded, so loaded from our origin under the console's CSP (img-src 'self').
+      await expect(page.evaluate("(async () => { const img = document.querySelector('main img'); await img.decode(); return img.naturalWidth; })()")).resolves.toBe(1);
+      await expect(stored().then((t) => t.settings.logo?.size)).resolves.toBe(PNG.length);
+
+      await page.getByRole('button', { name: 'Remove logo' }).click();
+      await page.getByText('No logo: the sign-in pages show the first letter of the display name.').waitFor();
+      await expect(stored().then((t) => t.settings.logo ?? null)).resolves.toBeNull();
+      expect(admin.problems.filter(isCspOrScriptProblem)).toEqual([]);
     });
   });
 
   describe.each([
-    ['en', { changeLog: 'Change log', apps: 'Apps', keys: 'Signing keys' }],
-    ['da', { changeLog: 'Ændringslog', apps: 'Apps', keys: 'Signeringsnøgler' }],
+    ['en', { changeLog: 'Change log', apps: 'Apps', keys: 'Signing keys', resources: 'Resource servers', settings: 'Settings' }],
+    ['da', { changeLog: 'Ændringslog', apps: 'Apps', keys: 'Signeringsnøgler', resources: 'Ressourceservere', settings: 'Indstillinger' }],
   ])('in %s', (locale, names) => {
     it('has no serious accessibility violations on each page, fits 390 px, and is kept as screenshots', async () => {
       const session = locale === 'en' ? admin : await signInToConsole(world, 'initech', adminEmail, locale);
       const { page } = session;
-      for (const [name, title] of [['change-log', names.changeLog], ['apps', names.apps], ['keys', names.keys]] as const) {
+      const pages = [
+        ['change-log', names.changeLog, 'table'],
+        ['apps', names.apps, 'table'],
+        ['keys', names.keys, 'table'],
+        ['resource-servers', names.resources, 'form'],
+        ['settings', names.settings, 'form'],
+      ] as const;
+      for (const [name, title, content] of pages) {
         await page.setViewportSize({ width: 1280, height: 800 });
         await page.getByRole('navigation').getByRole('link', { name: title, exact: true }).click();
         await page.getByRole('heading', { level: 1, name: title }).waitFor();
-        await page.getByRole('table').waitFor();
+        await page.locator(`main ${content}`).first().waitFor();
         await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
         await consoleScreenshot(page, name, locale);
         await page.setViewportSize({ width: 390, height: 844 });
