@@ -38,11 +38,9 @@ export const ROUTES: readonly PageRoute[] = [
   // Apps, resource servers, change log, settings, signing keys.
   { path: 'apps', title: 'nav.apps', roles: ['tenant_admin'], component: AppsPage },
   { path: 'change-log', title: 'nav.changeLog', roles: ['tenant_admin', 'auditor'], component: ChangeLogPage },
-  // The keys API also answers operators (`operator: true`), who hold their role in the platform tenant.
-  { path: 'keys', title: 'nav.keys', roles: ['tenant_admin', 'platform_operator'], component: KeysPage },
+  { path: 'keys', title: 'nav.keys', roles: ['tenant_admin'], component: KeysPage },
   { path: 'resource-servers', title: 'nav.resources', roles: ['tenant_admin'], component: ResourceServersPage },
-  // The settings API also answers operators (`operator: true`).
-  { path: 'settings', title: 'nav.settings', roles: ['tenant_admin', 'platform_operator'], component: SettingsPage },
+  { path: 'settings', title: 'nav.settings', roles: ['tenant_admin'], component: SettingsPage },
 
   // Operators.
 
