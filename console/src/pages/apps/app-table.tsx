@@ -5,6 +5,7 @@ import { useConsole } from '../../app/console-context';
 import { fieldMessage } from '../../components/field-message';
 import { LinesField, nonEmptyLines } from '../../components/lines-field';
 import { ProblemView } from '../../components/problem-view';
+import { RowActions } from '../../components/row-actions';
 import { ScrollTable } from '../../components/scroll-table';
 import { useI18n } from '../../i18n/i18n';
 import { appName, isPublicApp, type App } from './app-types';
@@ -56,19 +57,18 @@ export function AppTable({ apps, onChanged, onRotate, onDelete }: AppTableProps)
                   </ul>
                 )}
               </td>
-              <td className="row-actions">
-                <button type="button" className="btn btn-secondary" onClick={() => setEditing(app.client_id)} aria-label={t('apps.editUris', { name: appName(app) })}>
-                  {t('common.edit')}
-                </button>
+              <RowActions
+                editLabel={t('apps.editUris', { name: appName(app) })}
+                deleteLabel={t('apps.deleteLabel', { name: appName(app) })}
+                onEdit={() => setEditing(app.client_id)}
+                onDelete={() => onDelete(app)}
+              >
                 {!isPublicApp(app) && (
                   <button type="button" className="btn btn-secondary" onClick={() => onRotate(app)} aria-label={t('apps.rotateLabel', { name: appName(app) })}>
                     {t('apps.rotate')}
                   </button>
                 )}
-                <button type="button" className="btn btn-danger" onClick={() => onDelete(app)} aria-label={t('apps.deleteLabel', { name: appName(app) })}>
-                  {t('common.delete')}
-                </button>
-              </td>
+              </RowActions>
             </tr>
           ))}
         </tbody>

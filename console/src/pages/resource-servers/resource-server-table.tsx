@@ -1,3 +1,4 @@
+import { RowActions } from '../../components/row-actions';
 import { ScrollTable } from '../../components/scroll-table';
 import { useI18n } from '../../i18n/i18n';
 import type { ResourceServer } from './resource-server-form';
@@ -29,14 +30,12 @@ export function ResourceServerTable({ items, onEdit, onDelete }: { items: readon
               <td>{r.scopes.map((s) => <code key={s}>{s} </code>)}</td>
               <td className="nowrap">{t('resources.seconds', { count: r.access_token_ttl })}</td>
               <td>{r.claims.map((c) => t(`resources.claim.${c}`)).join(', ') || t('resources.noClaims')}</td>
-              <td className="row-actions">
-                <button type="button" className="btn btn-secondary" onClick={() => onEdit(r)} aria-label={t('resources.editLabel', { name: r.name })}>
-                  {t('common.edit')}
-                </button>
-                <button type="button" className="btn btn-danger" onClick={() => onDelete(r)} aria-label={t('resources.deleteLabel', { name: r.name })}>
-                  {t('common.delete')}
-                </button>
-              </td>
+              <RowActions
+                editLabel={t('resources.editLabel', { name: r.name })}
+                deleteLabel={t('resources.deleteLabel', { name: r.name })}
+                onEdit={() => onEdit(r)}
+                onDelete={() => onDelete(r)}
+              />
             </tr>
           ))}
         </tbody>
