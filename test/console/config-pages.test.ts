@@ -209,6 +209,7 @@ describe('the configuration pages of the console', () => {
       await page.getByRole('button', { name: 'Create app' }).click();
       await page.getByRole('status').filter({ hasText: 'App Door app created.' }).waitFor();
       await expect(secretField().count()).resolves.toBe(0);
+      await page.getByRole('rowheader', { name: /Door app/ }).waitFor();
       await expect(page.getByRole('button', { name: 'New secret for Door app' }).count()).resolves.toBe(0);
       const doorApp = (await services().clients.list(tenant._id, { limit: 10 })).items.find((c) => c.metadata.client_name === 'Door app')!;
       expect(doorApp.metadata).toMatchObject({ token_endpoint_auth_method: 'none', redirect_uris: ['https://doors.initech.test/cb'] });
@@ -308,7 +309,8 @@ describe('the configuration pages of the console', () => {
       const [saved] = await resources();
       expect(saved).toMatchObject({ indicator: 'https://locks.initech.test', accessTokenTtl: 1200 });
       expect(claimsOf(saved!)).toEqual(['roles', 'door_permissions']);
-      await expect(page.getByRole('row', { name: /Lock API/ }).textContent()).resolves.toContain("The person's roles, The person's door permissions");
+      // The list is reloaded after the save: the row shows the new claims once it has been.
+      await page.getByRole('row', { name: /Lock API/ }).filter({ hasText: "The person's roles, The person's door permissions" }).waitFor();
     });
 
     it('deletes a resource server only after the person has read that no new tokens are issued for it', async () => {
