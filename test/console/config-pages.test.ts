@@ -389,6 +389,9 @@ describe('the configuration pages of the console', () => {
       await page.getByLabel('Logo file').setInputFiles({ name: 'evil.png', mimeType: 'image/png', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>') });
       await page.getByRole('button', { name: 'Upload logo' }).click();
       await page.locator('.field-error').filter({ hasText: 'not a PNG image' }).waitFor();
+      await page.getByLabel('Logo file').setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>') });
+      await page.getByRole('button', { name: 'Upload logo' }).click();
+      await page.locator('.field-error').filter({ hasText: 'SVG is refused because it can carry script' }).waitFor();
       await expect(stored().then((t) => t.settings.logo ?? null)).resolves.toBeNull();
 
       await page.getByLabel('Logo file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
