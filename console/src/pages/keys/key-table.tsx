@@ -26,7 +26,7 @@ export function KeyTable({ keys }: { keys: readonly SigningKey[] }) {
         <tbody>
           {keys.map((k) => (
             <tr key={k.kid} data-status={k.status}>
-              <th scope="row">
+              <th scope="row" className="kid">
                 <code>{k.kid}</code>
               </th>
               <td>{k.alg}</td>
