@@ -344,10 +344,16 @@ describe('the configuration pages of the console', () => {
       const { page } = admin;
       await page.getByLabel('Minimum password length').fill('4');
       await page.getByLabel('Primary colour').fill('#ffff00');
+      const languages = page.getByRole('group', { name: 'Enabled languages' });
+      for (const box of await languages.getByRole('checkbox').all()) await box.uncheck();
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.locator('.field-error').filter({ hasText: 'choose a darker colour' }).waitFor();
       await expect(page.getByLabel('Primary colour').getAttribute('aria-invalid')).resolves.toBe('true');
       await expect(page.getByLabel('Minimum password length').getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(languages.locator('.field-error').count()).resolves.toBe(1);
+      // The errors are tied to their fields in a way assistive technology accepts.
+      await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
+      for (const box of await languages.getByRole('checkbox').all()) await box.check();
       const tenantNow = await stored();
       expect([tenantNow.settings.passwordMinLength ?? 12, tenantNow.settings.primaryColor ?? null]).toEqual([12, null]);
     });

@@ -1,3 +1,5 @@
+import { useId } from 'react';
+
 export interface CheckboxGroupProps<T extends string> {
   legend: string;
   options: readonly { value: T; label: string }[];
@@ -9,10 +11,11 @@ export interface CheckboxGroupProps<T extends string> {
 
 /** A set of checkboxes in a fieldset: the legend names the set, each box its own option. */
 export function CheckboxGroup<T extends string>(props: CheckboxGroupProps<T>) {
+  const id = useId();
   const toggle = (value: T, on: boolean) =>
     props.onChange(on ? props.options.map((o) => o.value).filter((v) => v === value || props.selected.includes(v)) : props.selected.filter((v) => v !== value));
   return (
-    <fieldset className="field choice-group" aria-invalid={props.error ? true : undefined}>
+    <fieldset className="field choice-group" aria-describedby={props.error ? `${id}-error` : undefined}>
       <legend>{props.legend}</legend>
       {props.options.map((o) => (
         <label key={o.value} className="choice">
@@ -20,7 +23,11 @@ export function CheckboxGroup<T extends string>(props: CheckboxGroupProps<T>) {
           <span>{o.label}</span>
         </label>
       ))}
-      {props.error && <p className="field-error">{props.error}</p>}
+      {props.error && (
+        <p className="field-error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
     </fieldset>
   );
 }
