@@ -25,6 +25,7 @@ import { createScheduler } from './jobs/jobs.js';
 import type { Scheduler } from './jobs/scheduler.js';
 import { interactionsRouter } from './oidc/interactions.router.js';
 import { LoginFlow } from './oidc/login-flow.js';
+import { postedRequestsRouter } from './oidc/posted-requests.router.js';
 import { accountMfaRouter } from './mfa/account-mfa.router.js';
 import { mfaSignInRouter } from './mfa/mfa-sign-in.router.js';
 import { mfaEnrolStep, mfaStep } from './mfa/mfa-steps.js';
@@ -35,6 +36,7 @@ import { changePasswordRouter, changePasswordStep } from './security/change-pass
 import { Csrf } from './security/csrf.js';
 import { SignInGuard } from './security/sign-in-guard.js';
 import { tokenRateLimit } from './security/token-rate-limit.middleware.js';
+import { refuseIdentityScopesForClients } from './security/client-credentials-scope.middleware.js';
 import { refuseTokensWhileSuspended } from './tenants/suspended-tenant.middleware.js';
 import { createServices, type Services } from './services.js';
 import { TenantPool } from './tenants/tenant-pool.js';
@@ -87,7 +89,13 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
 
   const tenantRouter = new Router({ prefix: '/t/:slug' });
   // In front of oidc-provider's token endpoint: it runs before the provider reads the request.
-  tenantRouter.post('/token', refuseTokensWhileSuspended, tokenRateLimit(services.rateLimits, { perClient: config.rateLimits.tokenPerClient, perIp: config.rateLimits.tokenPerIp }));
+  tenantRouter.post(
+    '/token',
+    refuseTokensWhileSuspended,
+    tokenRateLimit(services.rateLimits, { perClient: config.rateLimits.tokenPerClient, perIp: config.rateLimits.tokenPerIp }),
+    refuseIdentityScopesForClients,
+  );
+  postedRequestsRouter(tenantRouter);
   const csrf = new Csrf(masterKey.derive('csrf'), views);
   const guard = new SignInGuard(services.lockout, services.rateLimits, services.users, services.keyring, { failuresPerIp: config.rateLimits.signInFailuresPerIp });
   const mfaSteps = { enrol: mfaEnrolStep(services.mfa), verify: mfaStep(services.mfa) };
@@ -106,7 +114,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   consoleRouter(tenantRouter, { dir: join(projectRoot(), 'dist', 'console') });
 
   const root = new Router();
-  healthRouter(root, { db, metrics });
+  healthRouter(root, { db, metrics, metricsToken: config.metricsToken });
   if (config.localMailbox) mailboxRouter(root, { jobs: db.models.mailOutbox, tenants: tenantLookup(db.models.tenants, services.tenantKeys), outbox: services.outbox, views });
   const admin = adminApiRouter(adminRoutes(services, config), {
     publicUrl: config.publicUrl,
@@ -117,8 +125,9 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   });
 
   const app = new Koa({ proxy: config.trustProxy, keys: cookieKeys(masterKey) });
-  app.use(errorMiddleware(logger, views));
+  // The observer wraps the error middleware, so it logs and counts the status an error was answered with.
   app.use(httpObserver(logger, metrics));
+  app.use(errorMiddleware(logger, views));
   app.use(securityHeaders());
   app.use(root.routes());
   app.use(root.allowedMethods());

@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   /** Base of every issuer: PUBLIC_URL/t/<slug>. No trailing slash, no query. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TRUST_PROXY: bool.default(false),
+  /** Bearer token a scraper sends for /metrics; unset: /metrics answers loopback requests only. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** Unset: a local MongoDB-compatible server is started under DATA_DIR (development only). */
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -80,6 +82,8 @@ export interface Config {
   port: number;
   publicUrl: string;
   trustProxy: boolean;
+  /** Required of /metrics callers as a Bearer token; undefined: only loopback callers, not through a proxy. */
+  metricsToken: string | undefined;
   mongodbUri: string | undefined;
   dataDir: string;
   /** Relative paths are taken from the project root, like dataDir. */
@@ -151,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
     backupDir: e.BACKUP_DIR ?? `${e.DATA_DIR}/backups`,

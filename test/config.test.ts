@@ -21,13 +21,13 @@ describe('configuration', () => {
   it('names every bad value at once', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', IDP_MASTER_KEY: 'short', ARGON2_MEMORY_KIB: '12', LOG_LEVEL: 'loud', MONGODB_URI: 'postgres://x' });
+      loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', IDP_MASTER_KEY: 'short', ARGON2_MEMORY_KIB: '12', LOG_LEVEL: 'loud', MONGODB_URI: 'postgres://x', METRICS_TOKEN: 'guessable' });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const fields = (error as ConfigError).problems.map((p) => p.split(':')[0]);
-    expect(fields.sort()).toEqual(['ARGON2_MEMORY_KIB', 'IDP_MASTER_KEY', 'LOG_LEVEL', 'MONGODB_URI', 'PORT', 'PUBLIC_URL']);
+    expect(fields.sort()).toEqual(['ARGON2_MEMORY_KIB', 'IDP_MASTER_KEY', 'LOG_LEVEL', 'METRICS_TOKEN', 'MONGODB_URI', 'PORT', 'PUBLIC_URL']);
     expect((error as Error).message).toContain('IDP_MASTER_KEY: must be 32 bytes encoded as base64');
   });
 

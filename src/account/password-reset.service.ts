@@ -10,8 +10,12 @@ import type { AccountTokens, LinkProblem } from './account-tokens.js';
 export const RESET_TTL_MS = 60 * 60_000;
 /** One reset mail per account per this period, however often the form is sent: no mail bombing. */
 export const RESET_THROTTLE_MS = 60_000;
-/** Who can reset: a locked user too, since a reset is the self-service way back in. */
-const RESETTABLE: readonly User['status'][] = ['active', 'locked'];
+/**
+ * Who can reset: an active user, and one locked by the lockout after failed sign-ins, since a reset is the
+ * self-service way back in from that. An admin's lock is the admin's to lift: proving control of the mailbox
+ * does not undo it.
+ */
+const mayReset = (user: User): boolean => user.status === 'active' || (user.status === 'locked' && user.lockedBy === 'lockout');
 
 export type ResetLookup = { ok: true; user: User } | { ok: false; problem: LinkProblem; locale?: string };
 
@@ -32,7 +36,7 @@ export class PasswordResetService {
   async request(tenant: TenantDoc, email: string, pageLocale: Locale): Promise<void> {
     if (!email.includes('@') || email.length > 320) return;
     const [user] = (await this.users.list(tenant, { email, limit: 1 })).items;
-    if (!user?.email || !RESETTABLE.includes(user.status)) return;
+    if (!user?.email || !mayReset(user)) return;
     const last = await this.tokens.lastIssuedAt(tenant._id, 'password_reset', user.id);
     if (last && Date.now() - last.getTime() < RESET_THROTTLE_MS) return;
     const { token, expiresAt } = await this.tokens.issue(tenant._id, { kind: 'password_reset', userId: user.id, ttlMs: RESET_TTL_MS });
@@ -53,12 +57,13 @@ export class PasswordResetService {
     const found = await this.tokens.find(tenant._id, 'password_reset', token);
     if (!found.ok) return { ok: false, problem: found.problem, locale: await this.localeOf(tenant, found.userId) };
     const user = await this.users.findById(tenant, found.token.userId);
-    return user && RESETTABLE.includes(user.status) ? { ok: true, user } : { ok: false, problem: 'invalid' };
+    return user && mayReset(user) ? { ok: true, user } : { ok: false, problem: 'invalid' };
   }
 
   /**
    * Uses the link up and sets the password (already checked against the policy), as the user: the change log
-   * names the person who proved control of the mailbox. A locked account is unlocked, and logged as such.
+   * names the person who proved control of the mailbox. An account locked by the lockout is unlocked, and
+   * logged as such.
    */
   async complete(tenant: TenantDoc, token: string, password: string, request: Omit<RequestContext, 'actor'>): Promise<ResetLookup> {
     const found = await this.find(tenant, token);

@@ -6,6 +6,7 @@ import { runWithContext } from '../audit/request-context.js';
 import { NotFoundError } from '../errors/http-errors.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import { authorize } from './access.js';
+import { actsOnUser, assertMayActOn } from './admin-roles.js';
 import { authenticate, type AdminAuthDeps } from './admin-auth.js';
 import { buildOpenApi } from './openapi.js';
 import type { RouteResult, RouteSpec } from './route-spec.js';
@@ -45,6 +46,7 @@ export function adminApiRouter(routes: readonly RouteSpec[], deps: AdminApiDeps)
       if (!tenant) throw new NotFoundError('Tenant');
       const query = validate(route.query, ctx.query, 'query');
       const body = validate(route.body, ctx.request.body, 'body');
+      if (actsOnUser(route)) assertMayActOn(principal, await deps.services.users.getById(tenant, String(params.userId)));
       const actor = { type: principal.kind, id: principal.id, tenant: principal.tenantSlug } as const;
       const result = await runWithContext({ actor, requestId: ctx.state.requestId, ip: ctx.ip }, () =>
         Promise.resolve(route.handler({ params, query, body, principal, tenant, ctx })),

@@ -20,16 +20,20 @@ export function assertMayChangeAdminRoles(principal: Principal, before: readonly
 }
 
 /**
- * Refuses a change of credentials (email, password) of someone holding an admin role, unless the caller may
- * grant that role: pointing an admin's email at one's own mailbox, or setting their password, is taking over
- * their account and its rights.
+ * The one rule for acting on a person: whoever may not grant the admin roles changes nothing of someone who
+ * holds one. Deleting, locking, restricting or signing out an admin, resetting their second factor, pointing
+ * their email at one's own mailbox or setting their password would each take away, or take over, their
+ * account and its rights; reading them stays open to every manager of people.
  */
-export function assertMayTakeOverAccountOf(principal: Principal, target: { roles: readonly string[] }, what: string): void {
+export function assertMayActOn(principal: Principal, target: { roles: readonly string[] }): void {
   const held = ADMIN_ROLES.filter((role) => target.roles.includes(role));
   if (held.length && !mayGrantAdminRoles(principal)) {
-    throw new ForbiddenError(`Only a tenant_admin may change the ${what} of a user holding ${held.join(', ')}`);
+    throw new ForbiddenError(`Only a tenant_admin may act on a user holding ${held.join(', ')}`);
   }
 }
+
+/** Every route that changes something of one user, so the rule above cannot be forgotten on a new one. */
+export const actsOnUser = (route: { method: string; path: string }): boolean => route.method !== 'get' && route.path.includes('/users/{userId}');
 
 type Holder = 'user' | 'service account';
 

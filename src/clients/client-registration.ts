@@ -22,6 +22,8 @@ export interface ClientSettings {
   token_endpoint_auth_method: ClientAuthMethod;
   scope?: string;
   service_roles: string[];
+  /** false: a confidential legacy app that cannot send PKCE (src/clients/pkce.ts); absent means true. */
+  require_pkce?: boolean;
 }
 
 // Plain http is tolerable only where the traffic never leaves the machine (native apps, local development).
@@ -56,6 +58,9 @@ export function settingsProblems(s: ClientSettings): FieldIssue[] {
   if (grants.has('refresh_token') && !grants.has('authorization_code')) {
     problems.push({ field: 'grant_types', message: 'refresh_token is only issued with authorization_code' });
   }
+  if (isPublic(s) && s.require_pkce === false) {
+    problems.push({ field: 'require_pkce', message: 'a public client (token_endpoint_auth_method none) always uses PKCE' });
+  }
   if (s.service_roles.length > 0 && !grants.has('client_credentials')) {
     problems.push({ field: 'service_roles', message: 'service roles are held by service accounts, which need the client_credentials grant' });
   }
@@ -73,11 +78,12 @@ export function toMetadata(s: ClientSettings): ClientRegistration {
     token_endpoint_auth_method: s.token_endpoint_auth_method,
     ...(s.scope !== undefined ? { scope: s.scope } : {}),
     service_roles: s.service_roles,
+    ...(s.require_pkce === false ? { require_pkce: false } : {}),
   };
 }
 
 /** Stored metadata read back as settings; defaults are oidc-provider's for clients registered without them. */
-export function toSettings(metadata: Record<string, unknown>): ClientSettings {
+export function toSettings(metadata: Record<string, unknown>): ClientSettings & { require_pkce: boolean } {
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   return {
     ...(typeof metadata.client_name === 'string' ? { client_name: metadata.client_name } : {}),
@@ -87,5 +93,6 @@ export function toSettings(metadata: Record<string, unknown>): ClientSettings {
     token_endpoint_auth_method: (metadata.token_endpoint_auth_method ?? 'client_secret_basic') as ClientAuthMethod,
     ...(typeof metadata.scope === 'string' ? { scope: metadata.scope } : {}),
     service_roles: strings(metadata.service_roles),
+    require_pkce: metadata.require_pkce !== false,
   };
 }

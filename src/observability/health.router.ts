@@ -1,9 +1,10 @@
 import type Router from '@koa/router';
 import type { Database } from '../db/database.js';
+import { assertMayReadMetrics } from './metrics-access.js';
 import type { AppMetrics } from './metrics.js';
 
-/** Liveness, readiness (the database answers) and Prometheus metrics. */
-export function healthRouter(router: Router, deps: { db: Database; metrics: AppMetrics }): void {
+/** Liveness, readiness (the database answers) and Prometheus metrics, for the token's holder or this machine. */
+export function healthRouter(router: Router, deps: { db: Database; metrics: AppMetrics; metricsToken: string | undefined }): void {
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -19,6 +20,7 @@ export function healthRouter(router: Router, deps: { db: Database; metrics: AppM
   });
 
   router.get('/metrics', async (ctx) => {
+    assertMayReadMetrics(ctx, deps.metricsToken);
     ctx.type = deps.metrics.registry.contentType;
     ctx.body = await deps.metrics.registry.metrics();
   });

@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientService } from '../clients/client.service.js';
 import { CONSOLE_CLIENT_ID, consoleClientMetadata } from '../clients/console-client.js';
+import { requiresPkce } from '../clients/pkce.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { DoorPermissionService } from '../doors/door-permission.service.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
@@ -80,6 +81,7 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     // Roles and door permissions must reach the ID token too: lock apps read them offline.
     conformIdTokenClaims: false,
     rotateRefreshToken: true,
+    pkce: { required: (_ctx, client) => requiresPkce(client.metadata()) },
     ttl: providerTtl(tenant.settings),
     features: {
       devInteractions: { enabled: false },
@@ -117,8 +119,9 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     },
     // Roles a service account (client credentials) holds at the admin API.
     extraClientMetadata: {
-      properties: ['service_roles'],
+      properties: ['service_roles', 'require_pkce'],
       validator(_ctx, key, value) {
+        if (key === 'require_pkce' && value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('require_pkce must be a boolean');
         if (key === 'service_roles' && value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
           throw new errors.InvalidClientMetadata('service_roles must be an array of strings');
         }

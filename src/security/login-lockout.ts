@@ -9,8 +9,9 @@ import { retryAfterSeconds, type RateLimitStore } from './rate-limit.store.js';
  *   - after failure k ≥ 4: the next attempt with this key is refused, unchecked and uncounted, until 2^(k−3)
  *     seconds have passed (2 s, 4 s, 8 s, … at most 15 minutes), whatever password it brings;
  *   - at failure N (the tenant's `maxFailedLogins`, default 5): an active account becomes `locked`
- *     (SignInGuard; change log actor system:lockout). A locked account is unlocked by an admin or by a reset
- *     through email, nothing else: neither time nor a correct password lifts it.
+ *     (SignInGuard; change log actor system:lockout; the user's `lockedBy` is `lockout`). Such a lock is lifted by
+ *     an admin or by a reset through email, nothing else: neither time nor a correct password lifts it. A lock
+ *     an admin set is lifted by an admin only.
  *
  * Failures count within 24 hours of the first one. A successful sign-in, an unlock or a new password clears
  * them. With the default N = 5 a guesser gets 5 tries per account before the lock; a tenant that raises N gets

@@ -67,7 +67,7 @@ export class SignInGuard {
     const [user] = (await this.users.list(tenant, { email, limit: 1 })).items;
     if (user?.status !== 'active') return;
     const context = { ...currentContext(), actor: LOCKOUT_ACTOR };
-    await runWithContext(context, () => this.users.setStatus(tenant, user.id, { from: ['active'], to: 'locked', action: 'user.locked' })).catch(
+    await runWithContext(context, () => this.users.setStatus(tenant, user.id, { from: ['active'], to: 'locked', action: 'user.locked', lockedBy: 'lockout' })).catch(
       (err: unknown) => {
         // Two failures at once may both reach N: the first locks, the second finds nothing left to do.
         if (!(err instanceof ConflictError)) throw err;

@@ -12,10 +12,23 @@ const BODY_LIMIT = 56 * 1024;
 export async function claimedClientId(ctx: Context): Promise<string | undefined> {
   const basic = basicClientId(ctx.get('authorization'));
   if (basic) return basic;
-  // A body the provider refuses unread (too large, not a form) names no client worth counting.
-  if (ctx.method !== 'POST' || !ctx.is('application/x-www-form-urlencoded') || (ctx.request.length ?? 0) > BODY_LIMIT) return undefined;
-  const body = await readAhead(ctx);
-  return (body && new URLSearchParams(body.toString('utf8')).get('client_id')) || undefined;
+  return (await tokenRequestForm(ctx))?.get('client_id') || undefined;
+}
+
+const FORM = Symbol('token request form');
+
+/**
+ * The token request's form, read ahead of oidc-provider once however many checks ask; undefined for a body the
+ * provider refuses unread (too large, not a form), which names nothing worth checking.
+ */
+export async function tokenRequestForm(ctx: Context): Promise<URLSearchParams | undefined> {
+  const state = ctx.state as { [FORM]?: Promise<URLSearchParams | undefined> };
+  state[FORM] ??= (async () => {
+    if (ctx.method !== 'POST' || !ctx.is('application/x-www-form-urlencoded') || (ctx.request.length ?? 0) > BODY_LIMIT) return undefined;
+    const body = await readAhead(ctx);
+    return body && new URLSearchParams(body.toString('utf8'));
+  })();
+  return state[FORM];
 }
 
 /**

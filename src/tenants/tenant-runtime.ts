@@ -1,6 +1,7 @@
 import { createLocalJWKSet } from 'jose';
 import mount from 'koa-mount';
 import type { Middleware } from 'koa';
+import { pinToPublicUrl } from '../http/public-url.middleware.js';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { AppMetrics } from '../observability/metrics.js';
@@ -29,11 +30,14 @@ export async function buildTenantRuntime(tenant: TenantDoc, deps: RuntimeDeps): 
   const jwks = await deps.signingKeys.providerJwks(tenant._id);
   const provider = createProvider(tenant, jwks, deps);
   observeProvider(provider, tenant, { metrics: deps.metrics, logger: deps.logger, markActive: (t, id) => deps.users.touchLastActive(t, id) });
+  const mounted = mount(`/t/${tenant.slug}`, provider as never) as Middleware;
+  // The provider publishes URLs of PUBLIC_URL, never of the Host a request names.
+  const publicUrlOnly = pinToPublicUrl(deps.publicUrl);
   const publicKeys = jwks.map((jwk) => Object.fromEntries(Object.entries(jwk).filter(([k]) => !PRIVATE_MEMBERS.includes(k))));
   return {
     tenant,
     provider,
-    oidc: mount(`/t/${tenant.slug}`, provider as never) as Middleware,
+    oidc: (ctx, next) => publicUrlOnly(ctx, () => mounted(ctx, next)),
     publicJwks: createLocalJWKSet({ keys: publicKeys }),
   };
 }

@@ -1,6 +1,7 @@
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/http-errors.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
+import { PLATFORM_TENANT } from '../admin-api/principal.js';
 import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
 import type { ResourceServerService } from './resource-server.service.js';
 import type { TenantDoc, TenantModel, TenantSettings } from './tenant.model.js';
@@ -53,6 +54,10 @@ export class TenantService {
   }
 
   async update(tenantId: string, set: Partial<Pick<TenantDoc, 'name' | 'state'>> & { settings?: Partial<Omit<TenantSettings, 'resources'>> }): Promise<TenantDoc> {
+    // Operators get their admin API tokens from the platform tenant: with it suspended, nobody could resume it.
+    if (set.state !== undefined && set.state !== 'active' && (await this.tenants.exists({ _id: tenantId, slug: PLATFORM_TENANT }))) {
+      throw new ConflictError(`The platform tenant stays active: suspended or terminated, it would lock every operator out for good`);
+    }
     const $set: Record<string, unknown> = {};
     if (set.name !== undefined) $set.name = set.name;
     if (set.state !== undefined) $set.state = set.state;

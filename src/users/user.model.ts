@@ -2,6 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { tenantScopePlugin } from '../db/tenant-scope.plugin.js';
 
 export type UserStatus = 'invited' | 'active' | 'locked' | 'restricted' | 'anonymized';
+/** Who locked a `locked` user: the lockout after failed sign-ins, or an admin (also every lock of unknown origin). */
+export type LockOrigin = 'lockout' | 'admin';
 
 /** What is stored. Personal fields hold sealed boxes (see FieldCipher); `emailHash` is the blind index. */
 export interface UserDoc {
@@ -21,6 +23,8 @@ export interface UserDoc {
   mustChangePassword?: boolean;
   roles: string[];
   status: UserStatus;
+  /** Set while `locked`: a password reset lifts only the lockout's lock, never an admin's. */
+  lockedBy?: LockOrigin;
   lastActiveAt?: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -46,6 +50,7 @@ const UserSchema = new Schema<UserDoc>(
     mustChangePassword: Boolean,
     roles: { type: [String], default: [] },
     status: { type: String, enum: ['invited', 'active', 'locked', 'restricted', 'anonymized'], default: 'active' },
+    lockedBy: { type: String, enum: ['lockout', 'admin'] },
     lastActiveAt: Date,
   },
   { collection: 'users', timestamps: true, versionKey: false },

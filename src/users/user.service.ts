@@ -10,7 +10,7 @@ import type { RoleMembershipHistory } from '../roles/role-membership-history.js'
 import { ERASED_WITH_SUBJECT, type SubjectErasure } from '../privacy/subject-erasure.js';
 import { checkPassword, passwordContext, PasswordRefusedError } from '../security/password-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
-import type { UserDoc, UserModel, UserStatus } from './user.model.js';
+import type { LockOrigin, UserDoc, UserModel, UserStatus } from './user.model.js';
 
 /** A user with personal fields in clear: exists only in memory, never stored. */
 export interface User {
@@ -25,6 +25,8 @@ export interface User {
   locale?: string;
   roles: string[];
   status: UserStatus;
+  /** Who locked a locked user; absent otherwise. */
+  lockedBy?: LockOrigin;
   /** Signed in with a temporary password set by an admin: a new one is chosen before the sign-in finishes. */
   mustChangePassword: boolean;
   lastActiveAt?: Date;
@@ -212,17 +214,22 @@ export class UserService {
     return true;
   }
 
-  /** Lock, unlock, restrict or lift a restriction. Leaving `active` ends every session and token at once. */
-  async setStatus(tenant: TenantRef, id: string, change: { from: UserStatus[]; to: UserStatus; action: string }): Promise<User> {
+  /**
+   * Lock, unlock, restrict or lift a restriction. Leaving `active` ends every session and token at once. A lock
+   * is an admin's unless `lockedBy` says it is the lockout's: only that one may be lifted by a password reset.
+   */
+  async setStatus(tenant: TenantRef, id: string, change: { from: UserStatus[]; to: UserStatus; action: string; lockedBy?: LockOrigin }): Promise<User> {
     const { to: status, action } = change;
     const current = await this.getById(tenant, id);
     if (!change.from.includes(current.status)) throw new ConflictError(`A user who is ${current.status} cannot be changed by ${action}`);
+    const lockedBy = status === 'locked' ? (change.lockedBy ?? 'admin') : undefined;
+    const update = lockedBy ? { $set: { status, lockedBy } } : { $set: { status }, $unset: { lockedBy: '' as const } };
     await this.changeLog.record(tenant._id, { action, subjectType: 'user', subjectId: id, fields: ['status'] }, () =>
-      this.users.updateOne({ tenantId: tenant._id, _id: id }, { $set: { status } }),
+      this.users.updateOne({ tenantId: tenant._id, _id: id }, update),
     );
     if (status !== 'active') await this.revokeAccount(tenant._id, id);
     if (current.status === 'locked' && status === 'active') await this.clearSignInFailures(tenant, id);
-    return { ...current, status };
+    return { ...current, status, lockedBy };
   }
 
   private async clearSignInFailures(tenant: TenantRef, id: string): Promise<void> {
@@ -328,6 +335,7 @@ export class UserService {
       locale: doc.locale,
       roles: doc.roles,
       status: doc.status,
+      lockedBy: doc.status === 'locked' ? (doc.lockedBy ?? 'admin') : undefined,
       mustChangePassword: doc.mustChangePassword ?? false,
       lastActiveAt: doc.lastActiveAt,
       createdAt: doc.createdAt,

@@ -104,9 +104,10 @@ describe('password reset by an emailed link', () => {
     expect(await idp.services.users.verifyPassword(acme.tenant, 'sigrid.lund@acme.test', NEW_PASSWORD)).not.toBeNull();
   });
 
-  it('unlocks a locked account, and the change log names the person for both changes', async () => {
+  it('unlocks an account locked by failed sign-ins, and the change log names the person for both changes', async () => {
     const user = await person('locked@acme.test');
-    expect((await adminClient(idp)('POST', `/tenants/acme/users/${user.id}/lock`, admin)).body.status).toBe('locked');
+    // As the sign-in guard locks at the tenant's number of failures (test/security/lockout.test.ts).
+    await asSetup(() => idp.services.users.setStatus(acme.tenant, user.id, { from: ['active'], to: 'locked', action: 'user.locked', lockedBy: 'lockout' }));
     await askReset('locked@acme.test');
     const link = linkIn((await smtp.mailTo('locked@acme.test')).mail, 'account/reset');
     const browser = new Browser();
@@ -122,6 +123,23 @@ describe('password reset by an emailed link', () => {
       ['user.unlocked', `user:${user.id}`],
       ['user.password_reset', `user:${user.id}`],
     ]);
+  });
+
+  it("leaves an admin's lock in place: no link is sent, and one sent before the lock neither sets the password nor unlocks", async () => {
+    const user = await person('held@acme.test');
+    await askReset('held@acme.test');
+    const link = linkIn((await smtp.mailTo('held@acme.test')).mail, 'account/reset');
+    const browser = new Browser();
+    await browser.request(link);
+    expect((await adminClient(idp)('POST', `/tenants/acme/users/${user.id}/lock`, admin)).body.status).toBe('locked');
+
+    const done = await browser.request(link, { form: { password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+    expect(done.status).toBe(404);
+    expect((await idp.services.users.getById(acme.tenant, user.id)).status).toBe('locked');
+    expect(await idp.services.users.verifyPassword(acme.tenant, 'held@acme.test', NEW_PASSWORD)).toBeNull();
+    const queued = await queuedFor(user.id);
+    await askReset('held@acme.test');
+    expect(await queuedFor(user.id)).toBe(queued);
   });
 
   it('lets exactly one of two simultaneous uses of a link set the password', async () => {

@@ -118,7 +118,7 @@ describe('admin API: access tokens it refuses', () => {
     });
 
     it('is refused with 403 holding no admin role, and let in holding one', async () => {
-      const token = await personToken(idp, a, a.user.email!);
+      const token = await personToken(idp, a.tenant, a.user.email!);
       expect(decodeJwt(token)).toMatchObject({ aud: adminAudience(idp.baseUrl), sub: a.user.id });
       expectProblem(await withToken(token), 403);
       await asSetup(() => idp.services.users.update(a.tenant, a.user.id, { roles: [...a.user.roles, 'user_manager'] }));
@@ -128,7 +128,7 @@ describe('admin API: access tokens it refuses', () => {
 
     it('is refused with 401 once locked, even holding an admin role', async () => {
       const admin = await asSetup(() => idp.services.users.create(a.tenant, { email: 'ada@tenant-a.test', password: PASSWORD, roles: ['tenant_admin'], emailVerified: true }));
-      const token = await personToken(idp, a, admin.email!);
+      const token = await personToken(idp, a.tenant, admin.email!);
       expect((await withToken(token)).status).toBe(200);
       await asSetup(() => idp.services.users.setStatus(a.tenant, admin.id, { from: ['active'], to: 'locked', action: 'user.locked' }));
       expectProblem(await withToken(token), 401);

@@ -195,6 +195,43 @@ describe('admin API: OIDC clients', () => {
     });
   });
 
+  describe('PKCE, required of every client unless a confidential one opts out', () => {
+    const withoutPkce = async (clientId: string) => {
+      const params = new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI });
+      const res = await fetch(`${idp.baseUrl}/t/tenant-a/auth?${params}`, { redirect: 'manual' });
+      return new URL(res.headers.get('location')!);
+    };
+
+    it('refuses a code flow without code_challenge of a confidential client registered as usual', async () => {
+      const app = await create(webApp());
+      expect(app.require_pkce).toBe(true);
+      for (const clientId of [app.client_id, a.clientId]) {
+        const location = await withoutPkce(clientId);
+        expect([location.origin + location.pathname, location.searchParams.get('error')]).toEqual([REDIRECT_URI, 'invalid_request']);
+        expect(location.searchParams.get('error_description')).toMatch(/PKCE/);
+      }
+    });
+
+    it('runs a code flow without PKCE for a confidential client registered with require_pkce false', async () => {
+      const legacy = await create(webApp({ require_pkce: false }));
+      expect(legacy.require_pkce).toBe(false);
+      const config = await discoverClient(idp.baseUrl, { ...a, clientId: legacy.client_id, clientSecret: legacy.client_secret! });
+      const { tokens: issued } = await signIn(config, { email: a.user.email!, pkce: false, scope: 'openid' });
+      expect(issued.claims()?.sub).toBe(a.user.id);
+      // Opting out is taken back like any other change: the next request needs PKCE again.
+      expect((await call('PATCH', `/tenants/tenant-a/clients/${legacy.client_id}`, tokens.adminA, { require_pkce: true })).body.require_pkce).toBe(true);
+      expect((await withoutPkce(legacy.client_id)).searchParams.get('error')).toBe('invalid_request');
+    });
+
+    it('never lets a public client opt out: 400 naming require_pkce, on create and on change', async () => {
+      const created = await call('POST', '/tenants/tenant-a/clients', tokens.adminA, webApp({ token_endpoint_auth_method: 'none', require_pkce: false }));
+      expect([created.status, created.body.errors.map((e: { field: string }) => e.field)]).toEqual([400, ['body.require_pkce']]);
+      const spa = await create(webApp({ token_endpoint_auth_method: 'none' }));
+      const changed = await call('PATCH', `/tenants/tenant-a/clients/${spa.client_id}`, tokens.adminA, { require_pkce: false });
+      expect([changed.status, changed.body.errors.map((e: { field: string }) => e.field)]).toEqual([400, ['body.require_pkce']]);
+    });
+  });
+
   describe('GDPR warnings for service roles', () => {
     it.each([
       ['auditor', /change log/],

@@ -62,6 +62,16 @@ describe('admin API: tenants', () => {
     });
   });
 
+  it('never suspends nor terminates the platform tenant: its operators keep their access', async () => {
+    for (const [method, path] of [['POST', '/tenants/platform/suspend'], ['DELETE', '/tenants/platform']] as const) {
+      const refused = await call(method, path, tokens.operator);
+      expect([refused.status, refused.headers.get('content-type'), refused.body.type]).toEqual([409, expect.stringMatching(/^application\/problem\+json/), 'urn:doorway:problem:conflict']);
+    }
+    expect((await idp.services.tenants.getBySlug('platform')).state).toBe('active');
+    const platform = await call('GET', '/tenants/platform', tokens.operator);
+    expect([platform.status, platform.body.state]).toEqual([200, 'active']);
+  });
+
   it('creates a tenant whose issuer answers discovery, then reads, lists and updates it', async () => {
     const created = await call('POST', '/tenants', tokens.operator, { slug: 'harbour-offices', name: 'Harbour Offices', settings: { locales: ['da', 'en'], invitation_ttl_hours: 48 } });
     expect(created.status).toBe(201);

@@ -7,7 +7,7 @@ import { ensurePlatformTenant } from '../../src/tenants/platform.js';
 import { adminClient, personToken } from '../support/admin.js';
 import { submitLinkForm } from '../support/browser.js';
 import { idpCommandOn } from '../support/cli.js';
-import { asSetup, registerApp } from '../support/fixtures.js';
+import { asSetup } from '../support/fixtures.js';
 import { queuedMail } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
@@ -135,8 +135,7 @@ describe('npm run idp -- init --email', () => {
     const person = (await idp.services.users.list(platform, { email: 'olga@platform.test', limit: 1 })).items[0]!;
     expect(person).toMatchObject({ roles: [OPERATOR_ROLE], status: 'active' });
 
-    const app = await asSetup(() => registerApp(idp.services, platform));
-    const token = await personToken(idp, { tenant: platform, clientId: app.clientId, clientSecret: app.clientSecret! }, 'olga@platform.test', PERSON_PASSWORD);
+    const token = await personToken(idp, platform, 'olga@platform.test', PERSON_PASSWORD);
     const call = adminClient(idp);
     expect((await call('GET', '/tenants', token)).status).toBe(200);
     const created = await call('POST', '/tenants', token, { slug: 'made-by-a-person', name: 'Made by a person' });

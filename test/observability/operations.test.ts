@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/observability/logger.js';
+import { adminClient, serviceToken } from '../support/admin.js';
 import { createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { attempt } from '../support/sign-in-pages.js';
@@ -39,6 +40,58 @@ describe('operations', () => {
     // Route labels are names, never raw paths with slugs or ids.
     expect(text).toContain(`route="/t/:slug/interaction/:uid/login"`);
     expect(text).not.toMatch(/route="\/t\/ops/);
+  });
+
+  it('logs and counts error answers with the status they were sent with', async () => {
+    const call = adminClient(idp);
+    const manager = await serviceToken(idp, fixture.tenant, ['user_manager']);
+    const requests = (route: string, status: number) =>
+      new RegExp(`idp_http_requests_total\\{route="/admin/api/v1${route}",method="(GET|POST)",status="${status}"\\} [1-9]`);
+    const denied = await call('GET', '/tenants/ops/clients', manager);
+    const invalid = await call('POST', '/tenants/ops/users', manager, { email: 'not-an-email' });
+    const anonymous = await call('GET', '/tenants/ops/users');
+    expect([denied.status, invalid.status, anonymous.status]).toEqual([403, 400, 401]);
+
+    const text = await (await fetch(`${idp.baseUrl}/metrics`)).text();
+    expect(text).toMatch(requests('/tenants/:tenant/clients', 403));
+    expect(text).toMatch(requests('/tenants/:tenant/users', 400));
+    expect(text).toMatch(requests('/tenants/:tenant/users', 401));
+    const logged = logs.lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
+    for (const res of [denied, invalid, anonymous]) {
+      expect(logged.find((entry) => entry.requestId === res.body.request_id)?.status).toBe(res.status);
+    }
+  });
+
+  describe('who may read /metrics', () => {
+    const TOKEN = 'scrape-9f2c41d7e8a6b350';
+    const read = (target: TestIdp, headers: Record<string, string> = {}) => fetch(`${target.baseUrl}/metrics`, { headers });
+
+    it('without METRICS_TOKEN, a caller on this machine only: never a request relayed by a proxy', async () => {
+      expect((await read(idp)).status).toBe(200);
+      for (const relayed of [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }] as Record<string, string>[]) {
+        const res = await read(idp, relayed);
+        expect([res.status, res.headers.get('content-type'), ((await res.json()) as { type: string }).type]).toEqual([
+          403,
+          expect.stringMatching(/^application\/problem\+json/),
+          'urn:doorway:problem:forbidden',
+        ]);
+      }
+    });
+
+    it('with METRICS_TOKEN, whoever sends it as a Bearer token, and nobody else, loopback included', async () => {
+      const guarded = await startTestIdp({ database: idp.testDatabase, env: { METRICS_TOKEN: TOKEN } });
+      try {
+        for (const headers of [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${TOKEN}` }] as Record<string, string>[]) {
+          const res = await read(guarded, headers);
+          expect([res.status, res.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="metrics"']);
+        }
+        const res = await read(guarded, { authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': '203.0.113.7' });
+        expect(res.status).toBe(200);
+        expect(await res.text()).toContain('idp_http_requests_total');
+      } finally {
+        await guarded.close();
+      }
+    });
   });
 
   it('counts a failed sign-in as a failure', async () => {

@@ -92,6 +92,28 @@ describe('authorization code flow with PKCE, driven by openid-client over HTTP',
     expect((payload.door_permissions as { door_id: string }[]).map((d) => d.door_id)).toEqual(['lab', 'main-entrance']);
   });
 
+  it('accepts an authorization request posted as a form: the login page, then a code', async () => {
+    const pages: string[] = [];
+    const { tokens } = await signIn(config, { email: fixture.user.email!, post: true, step: ({ url }) => void pages.push(url) });
+    expect(tokens.claims()?.sub).toBe(fixture.user.id);
+    expect(pages[0]).toMatch(new RegExp(`^${issuer}/interaction/[\\w-]+$`));
+  });
+
+  it('accepts an end-session request posted as a form, and returns to the app', async () => {
+    const { tokens, browser } = await signIn(config, { email: fixture.user.email! });
+    const endSession = `${issuer}/session/end`;
+    const { res: page } = await browser.follow(endSession, undefined, { form: { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT_URI }, submitHidden: false });
+    expect(page.status).toBe(200);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    const done = await browser.request(`${endSession}/confirm`, { form: { xsrf: xsrf!, logout: 'yes' } });
+    expect([done.status, done.headers.get('location')]).toEqual([303, POST_LOGOUT_URI]);
+  });
+
+  it('refuses a posted authorization request that is not a form', async () => {
+    const res = await fetch(`${issuer}/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: fixture.clientId }) });
+    expect([res.status, ((await res.json()) as { type: string }).type]).toEqual([400, 'urn:doorway:problem:validation']);
+  });
+
   it('ends the session with RP-initiated logout and returns to the app', async () => {
     const { tokens, browser } = await signIn(config, { email: fixture.user.email! });
     const logoutUrl = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: POST_LOGOUT_URI });

@@ -24,6 +24,20 @@ describe('client credentials', () => {
     expect(payload.sub).toBe(fixture.clientId);
   });
 
+  it.each([
+    ['openid profile roles', {}],
+    ['openid', { resource: RESOURCE }],
+    ['locks:open email', { resource: RESOURCE }],
+    ['doors offline_access', {}],
+  ])('refuses the OpenID scopes %s with invalid_scope: client credentials speak for no person', async (scope, extra) => {
+    await expect(client.clientCredentialsGrant(config, { scope, ...extra })).rejects.toMatchObject({ error: 'invalid_scope', status: 400 });
+  });
+
+  it('issues a token with no scope, and with a resource scope alone', async () => {
+    expect((await client.clientCredentialsGrant(config, {})).access_token).toEqual(expect.any(String));
+    expect((await client.clientCredentialsGrant(config, { resource: RESOURCE, scope: 'locks:open' })).scope).toBe('locks:open');
+  });
+
   it('refuses an unregistered resource with invalid_target', async () => {
     await expect(client.clientCredentialsGrant(config, { resource: 'urn:not:registered' })).rejects.toMatchObject({ error: 'invalid_target' });
   });

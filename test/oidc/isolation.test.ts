@@ -41,7 +41,7 @@ describe('tenant isolation', () => {
     const res = await fetch(`${idp.baseUrl}/t/tenant-b/token`, {
       method: 'POST',
       headers: { authorization: basic(b), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: codeVerifier }),
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: codeVerifier! }),
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'invalid_grant' });

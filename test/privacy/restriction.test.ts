@@ -42,7 +42,11 @@ describe('restriction of processing', () => {
     it('ends the tokens handed out before: refresh refused, access token inactive, userinfo refused', async () => {
       await expect(client.refreshTokenGrant(config, before.tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
       expect((await client.tokenIntrospection(config, before.tokens.access_token)).active).toBe(false);
-      await expect(client.fetchUserInfo(config, before.tokens.access_token, acme.user.id)).rejects.toThrow();
+      await expect(client.fetchUserInfo(config, before.tokens.access_token, acme.user.id)).rejects.toMatchObject({
+        name: 'WWWAuthenticateChallengeError',
+        status: 401,
+        cause: [expect.objectContaining({ scheme: 'bearer', parameters: expect.objectContaining({ error: 'invalid_token' }) })],
+      });
     });
 
     it('gives their door permissions to no claim, whoever asks', async () => {

@@ -107,6 +107,20 @@ describe('sign-in lockout', () => {
     expect(tokens.claims()?.sub).toBe(fay.id);
   });
 
+  it("becomes an admin's lock when an admin locks the user again, which a password reset does not lift", async () => {
+    const hal = await person(strict, 'hal');
+    await failures(strict, hal.email!, 3);
+    expect((await idp.services.users.getById(strict.tenant, hal.id)).lockedBy).toBe('lockout');
+    const admin = await serviceToken(idp, strict.tenant, ['tenant_admin']);
+    expect((await call('POST', `/tenants/strict/users/${hal.id}/lock`, admin)).body.status).toBe('locked');
+    expect((await idp.services.users.getById(strict.tenant, hal.id)).lockedBy).toBe('admin');
+
+    const queued = await idp.db.models.mailOutbox.countDocuments({ tenantId: strict.tenant._id, subjectId: hal.id });
+    await idp.services.passwordReset.request(strict.tenant, hal.email!, 'en');
+    expect(await idp.db.models.mailOutbox.countDocuments({ tenantId: strict.tenant._id, subjectId: hal.id })).toBe(queued);
+    expect(await statusOf(strict, hal.id)).toBe('locked');
+  });
+
   it('is lifted by a password reset through email, the self-service way back in', async () => {
     const gus = await person(strict, 'gus');
     await failures(strict, gus.email!, 3);

@@ -40,7 +40,7 @@ describe('demo seed', () => {
 
   it('lets the documented demo admin administer the demo tenant with their own token', async () => {
     const tenant = (await idp.services.tenants.findBySlug('demo'))!;
-    const token = await personToken(idp, { tenant, clientId: 'demo-app', clientSecret: 'demo-app-secret' }, 'admin@demo.test', 'Correct-Horse-Battery-9');
+    const token = await personToken(idp, tenant, 'admin@demo.test', 'Correct-Horse-Battery-9');
     const users = await adminClient(idp)('GET', '/tenants/demo/users?limit=10', token);
     expect(users.status).toBe(200);
     expect(users.body.items.map((u: { email: string; roles: string[] }) => [u.email, u.roles]).sort()).toEqual([

@@ -3,7 +3,8 @@ import { adminAudience, ADMIN_API_PREFIX } from '../../src/admin-api/admin-api.j
 import { OPERATOR_ROLE, PLATFORM_TENANT } from '../../src/admin-api/principal.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { asSetup, createTenantFixture, type TenantFixture } from './fixtures.js';
-import { discoverClient, signIn } from './sign-in.js';
+import { authorize } from './sign-in.js';
+import { CONSOLE_CLIENT_ID, consoleRedirectUri } from '../../src/clients/console-client.js';
 import { startTestIdp, type TestIdp, type TestIdpOptions } from './test-idp.js';
 
 /**
@@ -28,14 +29,19 @@ export async function serviceToken(idp: TestIdp, tenant: TenantDoc, roles: strin
 }
 
 /**
- * A person's access token for the admin API: they sign in to an app of their tenant (the authorization code
- * flow, on our pages), and the app trades its refresh token for a token for the admin API audience.
+ * A person's access token for the admin API, obtained as the console obtains it: the tenant's built-in console
+ * client (public, code + PKCE) with `resource` naming the admin API at both endpoints. No other app of the
+ * tenant may ask for that audience.
  */
-export async function personToken(idp: TestIdp, app: Pick<TenantFixture, 'tenant' | 'clientId' | 'clientSecret'>, email: string, password?: string): Promise<string> {
+export async function personToken(idp: TestIdp, tenant: TenantDoc, email: string, password?: string): Promise<string> {
   const resource = adminAudience(idp.baseUrl);
-  const config = await discoverClient(idp.baseUrl, app);
-  const { tokens } = await signIn(config, { email, password, resource, scope: 'openid offline_access admin' });
-  return (await client.refreshTokenGrant(config, tokens.refresh_token!, { resource })).access_token;
+  const config = await client.discovery(new URL(`${idp.baseUrl}/t/${tenant.slug}`), CONSOLE_CLIENT_ID, undefined, client.None(), {
+    execute: [client.allowInsecureRequests],
+  });
+  const redirectUri = consoleRedirectUri(idp.baseUrl, tenant.slug);
+  const { callbackUrl, codeVerifier, state } = await authorize(config, { email, password, resource, scope: 'openid admin', redirectUri });
+  const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: codeVerifier, expectedState: state }, { resource });
+  return tokens.access_token;
 }
 
 export async function platformTenant(idp: TestIdp): Promise<TenantDoc> {

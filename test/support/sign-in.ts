@@ -6,7 +6,7 @@ export interface SignedIn {
   config: client.Configuration;
   tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
   browser: Browser;
-  codeVerifier: string;
+  codeVerifier?: string;
 }
 
 /** The relying party's configuration from discovery, as a real app would build it. */
@@ -29,26 +29,29 @@ export type StepAnswer = (page: { url: string; html: string; status: number }) =
 /**
  * Runs the authorization code + PKCE flow as a person would: the app redirects, the person signs in and
  * consents on our pages, the app exchanges the code. Returns the callback URL when `exchange` is false.
+ * `post`: the app sends the request as a form post from its page (OIDC Core 3.1.2.1), not as a redirect.
+ * `pkce: false`: a legacy app that sends no code_challenge (only a client registered with require_pkce false).
  */
 export async function authorize(
   config: client.Configuration,
-  options: { browser?: Browser; email: string; password?: string; scope?: string; resource?: string; extra?: Record<string, string>; step?: StepAnswer },
-): Promise<{ callbackUrl: URL; browser: Browser; codeVerifier: string; state: string }> {
+  options: { browser?: Browser; email: string; password?: string; scope?: string; resource?: string; extra?: Record<string, string>; step?: StepAnswer; post?: boolean; pkce?: boolean; redirectUri?: string },
+): Promise<{ callbackUrl: URL; browser: Browser; codeVerifier?: string; state: string }> {
   const browser = options.browser ?? new Browser();
-  const codeVerifier = client.randomPKCECodeVerifier();
+  const codeVerifier = options.pkce === false ? undefined : client.randomPKCECodeVerifier();
   const state = client.randomState();
+  const redirectUri = options.redirectUri ?? REDIRECT_URI;
   const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI,
+    redirect_uri: redirectUri,
     scope: options.scope ?? 'openid profile email roles doors offline_access',
-    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
+    ...(codeVerifier ? { code_challenge: await client.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' } : {}),
     state,
     prompt: 'consent',
     ...(options.resource ? { resource: options.resource } : {}),
     ...options.extra,
   });
-  let { url: at, res } = await browser.follow(url.href, REDIRECT_URI);
-  for (let step = 0; step < 8 && !at.startsWith(REDIRECT_URI); step++) {
+  const posted = { method: 'POST', form: Object.fromEntries(url.searchParams), submitHidden: false };
+  let { url: at, res } = options.post ? await browser.follow(`${url.origin}${url.pathname}`, redirectUri, posted) : await browser.follow(url.href, redirectUri);
+  for (let step = 0; step < 8 && !at.startsWith(redirectUri); step++) {
     const html = await res.text();
     const answer = await options.step?.({ url: at, html, status: res.status });
     if (res.status >= 400 && !answer) throw new Error(`Page ${at} answered ${res.status}: ${html.slice(0, 300)}`);
@@ -58,9 +61,9 @@ export async function authorize(
         ? { action: formAction(html, '/login'), fields: { email: options.email, password: options.password ?? PASSWORD } }
         : { action: formAction(html, '/confirm'), fields: {} });
     const init = form.method === 'GET' ? {} : { method: 'POST', form: form.fields ?? {} };
-    ({ url: at, res } = await browser.follow(new URL(form.action, at).href, REDIRECT_URI, init));
+    ({ url: at, res } = await browser.follow(new URL(form.action, at).href, redirectUri, init));
   }
-  if (!at.startsWith(REDIRECT_URI)) throw new Error(`Flow did not reach the app: ended at ${at}`);
+  if (!at.startsWith(redirectUri)) throw new Error(`Flow did not reach the app: ended at ${at}`);
   return { callbackUrl: new URL(at), browser, codeVerifier, state };
 }
 

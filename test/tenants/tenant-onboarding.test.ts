@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { adminClient, operatorToken, personToken, serviceToken, type AdminCall } from '../support/admin.js';
 import { submitLinkForm } from '../support/browser.js';
-import { asSetup, registerApp } from '../support/fixtures.js';
+import { asSetup } from '../support/fixtures.js';
 import { linkIn, startIdpWithSmtp, type TestSmtpServer } from '../support/smtp.js';
 import type { TestIdp } from '../support/test-idp.js';
 
@@ -80,8 +80,7 @@ describe('tenant onboarding', () => {
       const link = linkIn((await smtp.mailTo('sam@fjord.test')).mail, 'invitations');
       expect((await submitLinkForm(link, { name: 'Sam Admin', password: ADMIN_PASSWORD, password_repeat: ADMIN_PASSWORD })).status).toBe(200);
       const tenant = (await idp.services.tenants.findBySlug('fjord-offices'))!;
-      const app = await asSetup(() => registerApp(idp.services, tenant));
-      const token = await personToken(idp, { tenant, clientId: app.clientId, clientSecret: app.clientSecret! }, 'sam@fjord.test', ADMIN_PASSWORD);
+      const token = await personToken(idp, tenant, 'sam@fjord.test', ADMIN_PASSWORD);
       const users = await call('GET', '/tenants/fjord-offices/users', token);
       expect(users.status).toBe(200);
       expect(users.body.items).toEqual([expect.objectContaining({ email: 'sam@fjord.test', roles: ['tenant_admin'], status: 'active' })]);

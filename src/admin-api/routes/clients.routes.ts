@@ -34,6 +34,7 @@ const Fields = {
   token_endpoint_auth_method: z.enum(CLIENT_AUTH_METHODS),
   scope: Scope,
   service_roles: unique(z.enum(TENANT_ROLES as [string, ...string[]]), TENANT_ROLES.length),
+  require_pkce: z.boolean().describe('false only for a confidential legacy app that cannot send PKCE; public clients always use it'),
 };
 // RFC 7591's defaults; the cross-field rules are checked on the whole registration, after a PATCH is merged in.
 const ClientCreate = z
@@ -46,6 +47,7 @@ const ClientCreate = z
     token_endpoint_auth_method: Fields.token_endpoint_auth_method.default('client_secret_basic'),
     scope: Fields.scope.optional(),
     service_roles: Fields.service_roles.default([]),
+    require_pkce: Fields.require_pkce.default(true),
   })
   .superRefine((settings, ctx) => {
     for (const p of settingsProblems(settings)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
@@ -64,6 +66,7 @@ const ClientView = z.object({
   token_endpoint_auth_method: z.string(),
   scope: z.string().optional(),
   service_roles: z.array(z.string()),
+  require_pkce: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
 });

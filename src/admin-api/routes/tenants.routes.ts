@@ -42,7 +42,7 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
       tag: 'tenants',
       access: { scope: 'platform' },
       params: TenantParams,
-      responses: { 200: { description: 'The tenant', schema: TenantView } },
+      responses: { 200: { description: 'The tenant', schema: TenantView }, 409: { description: 'The platform tenant, which is never suspended' } },
       handler: async ({ tenant }) => ({ body: view(await services.tenants.setState(tenant._id, state)) }),
     });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../services.js';
 import type { User } from '../../users/user.service.js';
-import { assertMayChangeAdminRoles, assertMayTakeOverAccountOf, roleWarnings } from '../admin-roles.js';
+import { assertMayChangeAdminRoles, roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Id, Locale, Page, TenantParams, paged } from '../schemas.js';
 
@@ -136,13 +136,12 @@ export function userRoutes(services: Services): RouteSpec[] {
       body: UserUpdate,
       responses: {
         200: { description: 'The user; `warnings` when a role given now gives access to personal data', schema: UserView },
-        403: { description: 'An admin role given or taken away, or the email of an admin changed, by a caller who is not a tenant_admin' },
+        403: { description: 'An admin role given or taken away, or a user holding one changed, by a caller who is not a tenant_admin' },
         409: { description: '`urn:doorway:problem:processing-restricted`: the roles of a user whose processing is restricted; lift the restriction first' },
       },
       handler: async ({ tenant, params, body, principal }) => {
         const current = await services.users.getById(tenant, params.userId);
         if (body.roles) assertMayChangeAdminRoles(principal, current.roles, body.roles);
-        if (body.email !== undefined) assertMayTakeOverAccountOf(principal, current, 'email');
         const updated = await services.users.update(tenant, params.userId, toPatch(body));
         return { body: toUserView(updated), warnings: roleWarnings('user', updated.roles, current.roles) };
       },
@@ -161,7 +160,8 @@ export function userRoutes(services: Services): RouteSpec[] {
         return {};
       },
     }),
-    statusRoute(services, 'lock', ['active'], 'locked', 'user.locked', 'Lock a user: no sign-in, sessions and tokens ended'),
+    // A user the lockout locked may be locked again by an admin: the lock becomes theirs, which a password reset does not lift.
+    statusRoute(services, 'lock', ['active', 'locked'], 'locked', 'user.locked', 'Lock a user: no sign-in, sessions and tokens ended; only an admin lifts it'),
     statusRoute(services, 'unlock', ['locked'], 'active', 'user.unlocked', 'Unlock a user'),
     statusRoute(services, 'restrict', ['active', 'locked'], 'restricted', 'user.restricted', 'Restrict processing: data kept, not used'),
     statusRoute(services, 'unrestrict', ['restricted'], 'active', 'user.unrestricted', 'Lift a restriction of processing'),
