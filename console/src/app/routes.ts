@@ -1,12 +1,17 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
+import { AppsPage } from '../pages/apps-page';
+import { ChangeLogPage } from '../pages/change-log-page';
 import { DoorAccessPage } from '../pages/door-access-page';
 import { DoorsPage } from '../pages/doors-page';
 import { HomePage } from '../pages/home-page';
 import { InvitationsPage } from '../pages/invitations-page';
+import { KeysPage } from '../pages/keys-page';
 import { PlatformChangeLogPage } from '../pages/platform-change-log-page';
 import { PlatformKeysPage } from '../pages/platform-keys-page';
+import { ResourceServersPage } from '../pages/resource-servers-page';
 import { RolesPage } from '../pages/roles-page';
+import { SettingsPage } from '../pages/settings-page';
 import { TenantsPage } from '../pages/tenants-page';
 import { UsersPage } from '../pages/users-page';
 
@@ -42,6 +47,11 @@ export const ROUTES: readonly PageRoute[] = [
   { path: 'door-access', title: 'nav.doorAccess', roles: ['tenant_admin', 'user_manager'], component: DoorAccessPage },
 
   // Apps, resource servers, change log, settings, signing keys.
+  { path: 'apps', title: 'nav.apps', roles: ['tenant_admin'], component: AppsPage },
+  { path: 'change-log', title: 'nav.changeLog', roles: ['tenant_admin', 'auditor'], component: ChangeLogPage },
+  { path: 'keys', title: 'nav.keys', roles: ['tenant_admin'], component: KeysPage },
+  { path: 'resource-servers', title: 'nav.resources', roles: ['tenant_admin'], component: ResourceServersPage },
+  { path: 'settings', title: 'nav.settings', roles: ['tenant_admin'], component: SettingsPage },
 
   // Operators.
   { path: 'tenants', title: 'nav.tenants', roles: ['platform_operator'], platformOnly: true, component: TenantsPage },

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { FieldFrame } from './field-frame';
 
 export interface TextFieldProps {
   label: string;
@@ -17,33 +17,20 @@ export interface TextFieldProps {
 
 /** A labelled text input, its hint and error tied to it for screen readers. */
 export function TextField(props: TextFieldProps) {
-  const id = useId();
-  const described = [props.hint && `${id}-hint`, props.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      {props.hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
+    <FieldFrame label={props.label} hint={props.hint} error={props.error}>
+      {(control) => (
+        <input
+          {...control}
+          type={props.type ?? 'text'}
+          autoComplete={props.autoComplete}
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+          required={props.required}
+          pattern={props.pattern}
+          maxLength={props.maxLength}
+        />
       )}
-      <input
-        id={id}
-        type={props.type ?? 'text'}
-        autoComplete={props.autoComplete}
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value)}
-        required={props.required}
-        pattern={props.pattern}
-        maxLength={props.maxLength}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={described}
-      />
-      {props.error && (
-        <p className="field-error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }

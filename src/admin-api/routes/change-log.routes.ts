@@ -29,6 +29,12 @@ const Entry = z.object({
   ip: z.string().optional(),
   hash: z.string(),
 });
+/** The chain's state: intact, or where it first stops continuing (later entries are not checked). */
+const Verification = z.object({
+  ok: z.boolean(),
+  checked: z.number(),
+  first_broken: z.object({ seq: z.number(), id: z.string(), reason: z.enum(['hash-mismatch', 'prev-hash-mismatch', 'gap']) }).nullable(),
+});
 const READERS = ['tenant_admin', 'auditor'] as const;
 
 /** Streamed, so said in a header (see WARNING_HEADER): the entries name people, their admins and their requests. */
@@ -103,7 +109,7 @@ export function changeLogRoutes(services: Services): RouteSpec[] {
       tag: 'change-log',
       access: { scope: 'tenant', roles: READERS },
       params: TenantParams,
-      responses: { 200: { description: 'Verification result' } },
+      responses: { 200: { description: 'Verification result', schema: Verification } },
       handler: async ({ tenant }) => {
         const result = await services.changeLog.verify(tenant._id);
         return { body: { ok: result.ok, checked: result.checked, first_broken: result.firstBroken ?? null } };
