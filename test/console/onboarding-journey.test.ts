@@ -96,16 +96,17 @@ describe("a tenant's onboarding, from the operator's console to its first admin'
 
     await page.getByRole('navigation').getByRole('link', { name: 'Invitations' }).click();
     const invite = page.getByRole('form', { name: 'Send invitation' });
-    await invite.getByLabel('Email address').fill('carol@acme.test');
+    await invite.getByLabel('Email', { exact: true }).fill('carol@acme.test');
     await invite.getByRole('checkbox', { name: 'employee' }).check();
     await invite.getByRole('group', { name: 'Doors' }).getByRole('checkbox', { name: 'Main door (main-door)' }).check();
     await invite.getByRole('button', { name: 'Send invitation' }).click();
     await page.getByRole('status').filter({ hasText: 'Invitation to carol@acme.test queued for sending.' }).waitFor();
     await (await acceptInvitation('carol@acme.test', 'Carol Jones', CAROL_PASSWORD)).close();
 
-    // An app of acme signs carol in; its ID token says which doors she may open.
+    // An app of acme signs carol in; its ID token says which doors she may open. (The console's origin is
+    // PUBLIC_URL, localhost, so every issuer is named by it.)
     const app = await asSetup(() => registerApp(world.idp.services, acme));
-    const rp = await discoverClient(world.idp.baseUrl, { tenant: acme, clientId: app.clientId, clientSecret: app.clientSecret! });
+    const rp = await discoverClient(world.idp.publicUrl, { tenant: acme, clientId: app.clientId, clientSecret: app.clientSecret! });
     const { tokens } = await signIn(rp, { email: 'carol@acme.test', password: CAROL_PASSWORD, scope: 'openid roles doors' });
     const idToken = decodeJwt(tokens.id_token!);
     expect(idToken.roles).toEqual(['employee']);
@@ -117,9 +118,17 @@ describe("a tenant's onboarding, from the operator's console to its first admin'
     const audit = await signInToConsole(world, 'acme', auditor.email, 'en');
     await expect(audit.page.getByRole('navigation').getByRole('link', { name: 'Users' }).count()).resolves.toBe(0);
     await audit.context.close();
-    const forced = await adminClient(world.idp)('DELETE', `/tenants/acme/users/${carol.id}`, await personToken(world.idp, acme, auditor.email));
+    const forced = await adminClient(world.idp)('DELETE', `/tenants/acme/users/${carol.id}`, await personToken({ ...world.idp, baseUrl: world.idp.publicUrl }, acme, auditor.email));
     expect(forced.status).toBe(403);
     await expect(world.idp.services.users.findById(acme, carol.id)).resolves.toMatchObject({ id: carol.id });
+
+    // The change log holds what was done to carol's data, under bob's name, and its chain verifies.
+    await page.getByRole('navigation').getByRole('link', { name: 'Change log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Change log' }).waitFor();
+    await page.locator('main').getByText('invitation.created', { exact: true }).first().waitFor();
+    const entries = await world.idp.services.changeLog.verify(acme._id);
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await page.getByRole('status').filter({ hasText: `The chain is intact: ${entries.checked} entries checked.` }).waitFor();
 
     await page.getByRole('navigation').getByRole('link', { name: 'Users' }).click();
     await page.getByRole('button', { name: 'Sign-in and data of carol@acme.test' }).click();
