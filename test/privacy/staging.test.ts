@@ -80,7 +80,8 @@ describe('anonymized staging copies of a backup', () => {
 
     staging = await startTestIdp({ masterKey: stagingKey, env: { BACKUP_DIR: join(dir, 'staging') } });
     await asSetup(() => staging.services.backups.restore({ file: copy, registryFile: registryPath(join(dir, 'staging')) }));
-  });
+    // Two apps, a backup, a termination, a copy and a restore: more than the default 30 s on a loaded machine.
+  }, 90_000);
   afterAll(async () => {
     for (const other of closing) await other.close();
     await staging?.close();
