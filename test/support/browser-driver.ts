@@ -52,14 +52,23 @@ export async function startLocalhostIdp(options: TestIdpOptions = {}): Promise<T
   };
 }
 
-/** A relying party's redirect URI on another loopback port: records each authorization response it receives. */
-export async function startCallbackServer(): Promise<{ redirectUri: string; received: URL[]; close(): Promise<void> }> {
+/**
+ * A relying party's redirect URI on another loopback port: records each authorization response it receives,
+ * in the query (`received`) or posted as a form (`posted`, response_mode=form_post).
+ */
+export async function startCallbackServer(): Promise<{ redirectUri: string; received: URL[]; posted: URLSearchParams[]; close(): Promise<void> }> {
   const received: URL[] = [];
-  const server: Server = createHttpServer((req, res) => {
+  const posted: URLSearchParams[] = [];
+  const server: Server = createHttpServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // The browser also asks for /favicon.ico: only the callback is an authorization response.
     if (url.pathname !== '/callback') return void res.writeHead(404).end();
     received.push(url);
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      posted.push(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    }
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.end('<!doctype html><title>Signed in</title><p>Back at the application.</p>');
   });
@@ -68,6 +77,7 @@ export async function startCallbackServer(): Promise<{ redirectUri: string; rece
   return {
     redirectUri,
     received,
+    posted,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
