@@ -101,6 +101,11 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
         },
       },
       clientCredentials: { enabled: true },
+      // Request objects (JAR): the parameters signed by the client, HS256 with its secret or with a key of its
+      // registered jwks. oidc-provider 9 verifies every request object: an unsigned one (alg none) is refused.
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      // The `claims` parameter: an app asks for single claims, and for where they go (ID token or userinfo).
+      claimsParameter: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...pick(providerPages(tenant, deps.views), 'logoutSource', 'postLogoutSuccessSource') },
       resourceIndicators: resourceIndicators(tenant, deps.adminAudience),
