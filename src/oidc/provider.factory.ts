@@ -42,7 +42,9 @@ export const SCOPE_CLAIMS = {
   sid: null,
   iss: null,
   // amr and acr under openid: relying parties always learn how the user authenticated (password, MFA, passkey).
-  openid: ['sub', 'amr', 'acr'],
+  // roles and door_permissions too, so that they reach the ID token (see conformIdTokenClaims); the account
+  // gives them only when the token's scopes hold `roles` and `doors` (src/oidc/account.ts).
+  openid: ['sub', 'amr', 'acr', 'roles', 'door_permissions'],
   profile: ['name', 'given_name', 'family_name', 'locale', 'updated_at'],
   email: ['email', 'email_verified'],
   roles: ['roles'],
@@ -78,8 +80,11 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     acrValues: [...ACR_VALUES],
     scopes: [...OIDC_SCOPES],
     responseTypes: ['code'],
-    // Roles and door permissions must reach the ID token too: lock apps read them offline.
-    conformIdTokenClaims: false,
+    // Data minimisation: profile and email claims go to userinfo, and into the ID token only when the app asks
+    // for them there with the `claims` parameter (or gets no access token for userinfo). Only the `openid`
+    // scope's claims stay in the ID token, which is why roles and door permissions (read offline by lock apps)
+    // are listed under it above.
+    conformIdTokenClaims: true,
     rotateRefreshToken: true,
     pkce: { required: (_ctx, client) => requiresPkce(client.metadata()) },
     ttl: providerTtl(tenant.settings),
