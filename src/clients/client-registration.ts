@@ -24,6 +24,10 @@ export interface ClientSettings {
   service_roles: string[];
   /** false: a confidential legacy app that cannot send PKCE (src/clients/pkce.ts); absent means true. */
   require_pkce?: boolean;
+  /** Where the provider posts a logout token when a person's session with this app ends (back-channel logout). */
+  backchannel_logout_uri?: string | null;
+  /** The logout token names the session (`sid`), and ID tokens carry it, so the app can end just that one. */
+  backchannel_logout_session_required?: boolean;
 }
 
 // Plain http is tolerable only where the traffic never leaves the machine (native apps, local development).
@@ -61,6 +65,9 @@ export function settingsProblems(s: ClientSettings): FieldIssue[] {
   if (isPublic(s) && s.require_pkce === false) {
     problems.push({ field: 'require_pkce', message: 'a public client (token_endpoint_auth_method none) always uses PKCE' });
   }
+  if (s.backchannel_logout_uri && !grants.has('authorization_code')) {
+    problems.push({ field: 'backchannel_logout_uri', message: "back-channel logout ends people's sessions, which need the authorization_code grant" });
+  }
   if (s.service_roles.length > 0 && !grants.has('client_credentials')) {
     problems.push({ field: 'service_roles', message: 'service roles are held by service accounts, which need the client_credentials grant' });
   }
@@ -79,11 +86,14 @@ export function toMetadata(s: ClientSettings): ClientRegistration {
     ...(s.scope !== undefined ? { scope: s.scope } : {}),
     service_roles: s.service_roles,
     ...(s.require_pkce === false ? { require_pkce: false } : {}),
+    ...(s.backchannel_logout_uri ? { backchannel_logout_uri: s.backchannel_logout_uri, backchannel_logout_session_required: s.backchannel_logout_session_required === true } : {}),
   };
 }
 
 /** Stored metadata read back as settings; defaults are oidc-provider's for clients registered without them. */
-export function toSettings(metadata: Record<string, unknown>): ClientSettings & { require_pkce: boolean } {
+export function toSettings(
+  metadata: Record<string, unknown>,
+): Omit<ClientSettings, 'backchannel_logout_uri'> & { require_pkce: boolean; backchannel_logout_uri?: string; backchannel_logout_session_required: boolean } {
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   return {
     ...(typeof metadata.client_name === 'string' ? { client_name: metadata.client_name } : {}),
@@ -94,5 +104,7 @@ export function toSettings(metadata: Record<string, unknown>): ClientSettings & 
     ...(typeof metadata.scope === 'string' ? { scope: metadata.scope } : {}),
     service_roles: strings(metadata.service_roles),
     require_pkce: metadata.require_pkce !== false,
+    ...(typeof metadata.backchannel_logout_uri === 'string' ? { backchannel_logout_uri: metadata.backchannel_logout_uri } : {}),
+    backchannel_logout_session_required: metadata.backchannel_logout_session_required === true,
   };
 }

@@ -109,6 +109,9 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
       // Request objects (JAR): the parameters signed by the client, HS256 with its secret or with a key of its
       // registered jwks. oidc-provider 9 verifies every request object: an unsigned one (alg none) is refused.
       requestObjects: { enabled: true, requireSignedRequestObject: false },
+      // Clients registered with a backchannel_logout_uri are told, server to server, when a person's session
+      // ends at RP-initiated logout, so they can end theirs too (src/clients/client-registration.ts).
+      backchannelLogout: { enabled: true },
       // The `claims` parameter: an app asks for single claims, and for where they go (ID token or userinfo).
       claimsParameter: { enabled: true },
       userinfo: { enabled: true },

@@ -165,6 +165,19 @@ describe('admin API: OIDC clients', () => {
     expect((await clientCredentials(a.clientId, a.clientSecret)).status).toBe(200);
   });
 
+  it('registers a back-channel logout URI, shows it, and removes it with null', async () => {
+    const created = await create(webApp({ backchannel_logout_uri: 'https://app.example.com/logout', backchannel_logout_session_required: true }));
+    expect(created).toMatchObject({ backchannel_logout_uri: 'https://app.example.com/logout', backchannel_logout_session_required: true });
+    const stored = await idp.services.clients.providerMetadata(a.tenant._id, created.client_id);
+    expect(stored).toMatchObject({ backchannel_logout_uri: 'https://app.example.com/logout', backchannel_logout_session_required: true });
+
+    const removed = await call('PATCH', `/tenants/tenant-a/clients/${created.client_id}`, tokens.adminA, { backchannel_logout_uri: null });
+    expect(removed.status).toBe(200);
+    expect(removed.body).not.toHaveProperty('backchannel_logout_uri');
+    expect(removed.body.backchannel_logout_session_required).toBe(false);
+    expect(await idp.services.clients.providerMetadata(a.tenant._id, created.client_id)).not.toHaveProperty('backchannel_logout_uri');
+  });
+
   describe('public clients', () => {
     it('have no secret, nothing to rotate, and no client credentials', async () => {
       const created = await create(webApp({ token_endpoint_auth_method: 'none' }));
@@ -292,6 +305,8 @@ describe('admin API: OIDC clients', () => {
       [{ grant_types: ['client_credentials'], service_roles: ['platform_operator'] }, 'body.service_roles.0'],
       [{ redirect_uris: [REDIRECT_URI], service_roles: ['auditor'] }, 'body.service_roles'],
       [{ redirect_uris: [REDIRECT_URI], client_secret: 'chosen-by-me' }, 'body'],
+      [{ redirect_uris: [REDIRECT_URI], backchannel_logout_uri: 'http://app.example.com/logout' }, 'body.backchannel_logout_uri'],
+      [{ grant_types: ['client_credentials'], backchannel_logout_uri: 'https://app.example.com/logout' }, 'body.backchannel_logout_uri'],
     ])('%j -> 400 naming %s', async (body, field) => {
       const res = await call('POST', '/tenants/tenant-a/clients', tokens.adminA, body);
       expect(res.status).toBe(400);

@@ -54,15 +54,16 @@ export async function startLocalhostIdp(options: TestIdpOptions = {}): Promise<T
 
 /**
  * A relying party's redirect URI on another loopback port: records each authorization response it receives,
- * in the query (`received`) or posted as a form (`posted`, response_mode=form_post).
+ * in the query (`received`) or posted as a form (`posted`, response_mode=form_post). Another `path` makes it an
+ * app's other endpoint, such as its back-channel logout URI.
  */
-export async function startCallbackServer(): Promise<{ redirectUri: string; received: URL[]; posted: URLSearchParams[]; close(): Promise<void> }> {
+export async function startCallbackServer(path = '/callback'): Promise<{ redirectUri: string; received: URL[]; posted: URLSearchParams[]; close(): Promise<void> }> {
   const received: URL[] = [];
   const posted: URLSearchParams[] = [];
   const server: Server = createHttpServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // The browser also asks for /favicon.ico: only the callback is an authorization response.
-    if (url.pathname !== '/callback') return void res.writeHead(404).end();
+    if (url.pathname !== path) return void res.writeHead(404).end();
     received.push(url);
     if (req.method === 'POST') {
       const chunks: Buffer[] = [];
@@ -73,7 +74,7 @@ export async function startCallbackServer(): Promise<{ redirectUri: string; rece
     res.end('<!doctype html><title>Signed in</title><p>Back at the application.</p>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+  const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
   return {
     redirectUri,
     received,

@@ -35,6 +35,8 @@ const Fields = {
   scope: Scope,
   service_roles: unique(z.enum(TENANT_ROLES as [string, ...string[]]), TENANT_ROLES.length),
   require_pkce: z.boolean().describe('false only for a confidential legacy app that cannot send PKCE; public clients always use it'),
+  backchannel_logout_uri: RedirectUri.nullable().describe("where a logout token is posted when a person's session with the app ends; null: none"),
+  backchannel_logout_session_required: z.boolean().describe('the logout token and ID tokens name the session (sid)'),
 };
 // RFC 7591's defaults; the cross-field rules are checked on the whole registration, after a PATCH is merged in.
 const ClientCreate = z
@@ -48,6 +50,8 @@ const ClientCreate = z
     scope: Fields.scope.optional(),
     service_roles: Fields.service_roles.default([]),
     require_pkce: Fields.require_pkce.default(true),
+    backchannel_logout_uri: Fields.backchannel_logout_uri.optional(),
+    backchannel_logout_session_required: Fields.backchannel_logout_session_required.default(false),
   })
   .superRefine((settings, ctx) => {
     for (const p of settingsProblems(settings)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
@@ -67,6 +71,8 @@ const ClientView = z.object({
   scope: z.string().optional(),
   service_roles: z.array(z.string()),
   require_pkce: z.boolean(),
+  backchannel_logout_uri: z.string().optional(),
+  backchannel_logout_session_required: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
 });
