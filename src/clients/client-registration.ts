@@ -1,9 +1,9 @@
 import type { FieldIssue } from '../errors/http-errors.js';
-import { OIDC_SCOPES } from '../oidc/provider.factory.js';
+import { OIDC_CLIENT_AUTH_METHODS, OIDC_SCOPES } from '../oidc/provider.factory.js';
 import type { ClientRegistration } from './client.service.js';
 
 export const CLIENT_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export const CLIENT_AUTH_METHODS = OIDC_CLIENT_AUTH_METHODS;
 /**
  * oidc-provider refuses a client whose `scope` names a scope it does not offer, which would only show when the
  * client is used, so registration refuses it first.

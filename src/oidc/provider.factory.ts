@@ -36,6 +36,12 @@ export interface ProviderDeps {
 /** The scopes every tenant's provider offers; client registration refuses any other. */
 export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'roles', 'doors'] as const;
 
+/**
+ * How clients authenticate at the token, introspection and revocation endpoints: with their secret, or not at
+ * all (public clients). Client registration offers these only, so discovery advertises no other.
+ */
+export const OIDC_CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+
 export const SCOPE_CLAIMS = {
   acr: null,
   auth_time: null,
@@ -80,6 +86,7 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     acrValues: [...ACR_VALUES],
     scopes: [...OIDC_SCOPES],
     responseTypes: ['code'],
+    clientAuthMethods: [...OIDC_CLIENT_AUTH_METHODS],
     // Data minimisation: profile and email claims go to userinfo, and into the ID token only when the app asks
     // for them there with the `claims` parameter (or gets no access token for userinfo). Only the `openid`
     // scope's claims stay in the ID token, which is why roles and door permissions (read offline by lock apps)

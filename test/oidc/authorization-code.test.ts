@@ -59,6 +59,26 @@ describe('authorization code flow with PKCE, driven by openid-client over HTTP',
     expect(userinfo).not.toHaveProperty('door_permissions');
   });
 
+  it('advertises only the client authentication methods a client can be registered with', () => {
+    const metadata = config.serverMetadata();
+    expect([...(metadata.token_endpoint_auth_methods_supported ?? [])].sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
+    expect(metadata.token_endpoint_auth_signing_alg_values_supported).toBeUndefined();
+  });
+
+  it('issues a refresh token for offline_access only when the request has prompt=consent', async () => {
+    const withoutConsent = await signIn(config, { email: fixture.user.email!, scope: 'openid offline_access', extra: { prompt: 'login' } });
+    expect(withoutConsent.tokens.refresh_token).toBeUndefined();
+    expect(withoutConsent.tokens.scope?.split(' ')).not.toContain('offline_access');
+    const withConsent = await signIn(config, { email: fixture.user.email!, scope: 'openid offline_access' });
+    expect(withConsent.tokens.refresh_token).toEqual(expect.any(String));
+  });
+
+  it('refuses to introspect a JWT access token: its resource verifies it with the JWKS', async () => {
+    const { tokens } = await signIn(config, { email: fixture.user.email!, resource: RESOURCE, scope: 'openid offline_access locks:open' });
+    const forResource = await client.refreshTokenGrant(config, tokens.refresh_token!, { resource: RESOURCE });
+    await expect(client.tokenIntrospection(config, forResource.access_token)).rejects.toMatchObject({ error: 'unsupported_token_type' });
+  });
+
   it('serves userinfo, refreshes with rotation, introspects and revokes', async () => {
     const { tokens } = await signIn(config, { email: fixture.user.email! });
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, fixture.user.id);
