@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import * as client from 'openid-client';
+import { toMetadata } from '../../src/clients/client-registration.js';
 import { Browser } from '../support/browser.js';
 import { asSetup, createTenantFixture, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
@@ -31,15 +32,20 @@ describe('request objects and the claims parameter', () => {
   it("signs in with a request object signed by a key of the client's registered jwks", async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'app-key', use: 'sig', alg: 'ES256' };
+    // Registered as the admin API stores it.
     const registered = await asSetup(() =>
-      idp.services.clients.create(fixture.tenant._id, {
-        redirect_uris: [REDIRECT_URI],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-        jwks: { keys: [jwk] },
-        request_object_signing_alg: 'ES256',
-      }),
+      idp.services.clients.create(
+        fixture.tenant._id,
+        toMetadata({
+          redirect_uris: [REDIRECT_URI],
+          post_logout_redirect_uris: [],
+          grant_types: ['authorization_code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+          service_roles: [],
+          jwks: { keys: [jwk] },
+          request_object_signing_alg: 'ES256',
+        }),
+      ),
     );
     const app = await discoverClient(idp.baseUrl, { tenant: fixture.tenant, clientId: registered.clientId, clientSecret: registered.clientSecret! });
     const { tokens } = await signIn(app, {
@@ -48,13 +54,18 @@ describe('request objects and the claims parameter', () => {
       buildUrl: (parameters) => client.buildAuthorizationUrlWithJAR(app, parameters, { key: privateKey, kid: 'app-key' }),
     });
     expect(tokens.claims()?.sub).toBe(fixture.user.id);
+
+    // Its registered algorithm is the only one accepted, even with a valid signature by its own secret.
+    const request = await hs256RequestObject({ redirect_uri: REDIRECT_URI, scope: 'openid' }, registered.clientId, registered.clientSecret!);
+    const { url: at } = await new Browser().follow(client.buildAuthorizationUrl(app, { request }).href, REDIRECT_URI);
+    expect(new URL(at).searchParams.get('error')).toBe('invalid_request_object');
   });
 
   it('signs in with a request object signed HS256 with the client secret', async () => {
     const { tokens } = await signIn(config, {
       email: fixture.user.email!,
       scope: 'openid',
-      buildUrl: async (parameters) => client.buildAuthorizationUrl(config, { request: await hs256RequestObject(parameters) }),
+      buildUrl: async (parameters) => client.buildAuthorizationUrl(config, { request: await hs256RequestObject(parameters, fixture.clientId, fixture.clientSecret) }),
     });
     expect(tokens.claims()?.sub).toBe(fixture.user.id);
   });
@@ -82,13 +93,13 @@ describe('request objects and the claims parameter', () => {
   });
 
   /** What openid-client cannot build (it signs with asymmetric keys only): the parameters signed with the secret. */
-  function hs256RequestObject(parameters: Record<string, string>): Promise<string> {
-    return new SignJWT({ ...parameters, client_id: fixture.clientId, response_type: 'code' })
+  function hs256RequestObject(parameters: Record<string, string>, clientId: string, secret: string): Promise<string> {
+    return new SignJWT({ ...parameters, client_id: clientId, response_type: 'code' })
       .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(fixture.clientId)
+      .setIssuer(clientId)
       .setAudience(issuer)
       .setIssuedAt()
       .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(fixture.clientSecret));
+      .sign(new TextEncoder().encode(secret));
   }
 });
