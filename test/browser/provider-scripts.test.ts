@@ -1,8 +1,7 @@
 import * as client from 'openid-client';
 import type { Browser as Chromium, Page } from 'playwright-core';
-import { isCspOrScriptProblem, launchChromium, startCallbackServer, startLocalhostIdp, watchedPage } from '../support/browser-driver.js';
-import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
-import type { TestIdp } from '../support/test-idp.js';
+import { isCspOrScriptProblem, startRelyingPartyWorld, watchedPage, type RelyingPartyWorld } from '../support/browser-driver.js';
+import { PASSWORD, type TenantFixture } from '../support/fixtures.js';
 
 /**
  * oidc-provider's own auto-submitting pages (a form_post authorization response, the logout confirmation of a
@@ -10,37 +9,17 @@ import type { TestIdp } from '../support/test-idp.js';
  * the person is left on a blank page.
  */
 describe("oidc-provider's auto-submitting pages in a real browser (Chromium)", () => {
-  let idp: TestIdp & { publicUrl: string };
+  let world: RelyingPartyWorld;
   let chromium: Chromium;
-  let rp: Awaited<ReturnType<typeof startCallbackServer>>;
+  let rp: RelyingPartyWorld['rp'];
   let fixture: TenantFixture;
   let oidc: client.Configuration;
-  let clientId: string;
 
   beforeAll(async () => {
-    chromium = await launchChromium();
-    idp = await startLocalhostIdp();
-    rp = await startCallbackServer();
-    fixture = await createTenantFixture(idp.services, 'scripts');
-    const registered = await asSetup(() =>
-      idp.services.clients.create(fixture.tenant._id, {
-        redirect_uris: [rp.redirectUri],
-        post_logout_redirect_uris: [rp.redirectUri],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-      }),
-    );
-    clientId = registered.clientId;
-    oidc = await client.discovery(new URL(`${idp.publicUrl}/t/scripts`), clientId, registered.clientSecret, client.ClientSecretBasic(registered.clientSecret!), {
-      execute: [client.allowInsecureRequests],
-    });
+    world = await startRelyingPartyWorld('scripts');
+    ({ chromium, rp, fixture, oidc } = world);
   }, 60_000);
-  afterAll(async () => {
-    await chromium?.close();
-    await rp?.close();
-    await idp?.close();
-  });
+  afterAll(() => world?.close());
 
   /** Signs in on our pages and consents if asked; the flow ends at the relying party. */
   async function signInAndConsent(page: Page): Promise<void> {
