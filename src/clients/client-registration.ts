@@ -1,14 +1,17 @@
 import type { FieldIssue } from '../errors/http-errors.js';
-import { OIDC_SCOPES } from '../oidc/provider.factory.js';
+import { OIDC_CLIENT_AUTH_METHODS, OIDC_SCOPES } from '../oidc/provider.factory.js';
 import type { ClientRegistration } from './client.service.js';
 
 export const CLIENT_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export const CLIENT_AUTH_METHODS = OIDC_CLIENT_AUTH_METHODS;
 /**
  * oidc-provider refuses a client whose `scope` names a scope it does not offer, which would only show when the
  * client is used, so registration refuses it first.
  */
 export const CLIENT_SCOPES = OIDC_SCOPES;
+
+/** Algorithms an app may sign its request objects with: HS256 with its secret, the others with its jwks. */
+export const REQUEST_OBJECT_ALGS = ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 
 export type ClientGrantType = (typeof CLIENT_GRANT_TYPES)[number];
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -24,6 +27,14 @@ export interface ClientSettings {
   service_roles: string[];
   /** false: a confidential legacy app that cannot send PKCE (src/clients/pkce.ts); absent means true. */
   require_pkce?: boolean;
+  /** Where the provider posts a logout token when a person's session with this app ends (back-channel logout). */
+  backchannel_logout_uri?: string | null;
+  /** The logout token names the session (`sid`), and ID tokens carry it, so the app can end just that one. */
+  backchannel_logout_session_required?: boolean;
+  /** The app's public keys (request objects signed with them); null: none. */
+  jwks?: { keys: Record<string, unknown>[] } | null;
+  /** The one algorithm its request objects must use; null: any the provider accepts. */
+  request_object_signing_alg?: (typeof REQUEST_OBJECT_ALGS)[number] | null;
 }
 
 // Plain http is tolerable only where the traffic never leaves the machine (native apps, local development).
@@ -61,6 +72,14 @@ export function settingsProblems(s: ClientSettings): FieldIssue[] {
   if (isPublic(s) && s.require_pkce === false) {
     problems.push({ field: 'require_pkce', message: 'a public client (token_endpoint_auth_method none) always uses PKCE' });
   }
+  if (s.backchannel_logout_uri && !grants.has('authorization_code')) {
+    problems.push({ field: 'backchannel_logout_uri', message: "back-channel logout ends people's sessions, which need the authorization_code grant" });
+  }
+  if (s.request_object_signing_alg?.startsWith('HS') && isPublic(s)) {
+    problems.push({ field: 'request_object_signing_alg', message: 'a public client has no secret to sign request objects with' });
+  } else if (s.request_object_signing_alg && !s.request_object_signing_alg.startsWith('HS') && !s.jwks) {
+    problems.push({ field: 'jwks', message: `${s.request_object_signing_alg} request objects are verified with the client's jwks` });
+  }
   if (s.service_roles.length > 0 && !grants.has('client_credentials')) {
     problems.push({ field: 'service_roles', message: 'service roles are held by service accounts, which need the client_credentials grant' });
   }
@@ -79,11 +98,22 @@ export function toMetadata(s: ClientSettings): ClientRegistration {
     ...(s.scope !== undefined ? { scope: s.scope } : {}),
     service_roles: s.service_roles,
     ...(s.require_pkce === false ? { require_pkce: false } : {}),
+    ...(s.jwks ? { jwks: s.jwks } : {}),
+    ...(s.request_object_signing_alg ? { request_object_signing_alg: s.request_object_signing_alg } : {}),
+    ...(s.backchannel_logout_uri ? { backchannel_logout_uri: s.backchannel_logout_uri, backchannel_logout_session_required: s.backchannel_logout_session_required === true } : {}),
   };
 }
 
 /** Stored metadata read back as settings; defaults are oidc-provider's for clients registered without them. */
-export function toSettings(metadata: Record<string, unknown>): ClientSettings & { require_pkce: boolean } {
+export function toSettings(
+  metadata: Record<string, unknown>,
+): Omit<ClientSettings, 'backchannel_logout_uri' | 'jwks' | 'request_object_signing_alg'> & {
+  require_pkce: boolean;
+  backchannel_logout_uri?: string;
+  backchannel_logout_session_required: boolean;
+  jwks?: { keys: Record<string, unknown>[] };
+  request_object_signing_alg?: (typeof REQUEST_OBJECT_ALGS)[number];
+} {
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   return {
     ...(typeof metadata.client_name === 'string' ? { client_name: metadata.client_name } : {}),
@@ -94,5 +124,15 @@ export function toSettings(metadata: Record<string, unknown>): ClientSettings & 
     ...(typeof metadata.scope === 'string' ? { scope: metadata.scope } : {}),
     service_roles: strings(metadata.service_roles),
     require_pkce: metadata.require_pkce !== false,
+    ...(typeof metadata.backchannel_logout_uri === 'string' ? { backchannel_logout_uri: metadata.backchannel_logout_uri } : {}),
+    backchannel_logout_session_required: metadata.backchannel_logout_session_required === true,
+    ...(isJwks(metadata.jwks) ? { jwks: metadata.jwks } : {}),
+    ...((REQUEST_OBJECT_ALGS as readonly unknown[]).includes(metadata.request_object_signing_alg)
+      ? { request_object_signing_alg: metadata.request_object_signing_alg as (typeof REQUEST_OBJECT_ALGS)[number] }
+      : {}),
   };
+}
+
+function isJwks(value: unknown): value is { keys: Record<string, unknown>[] } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { keys?: unknown }).keys);
 }

@@ -10,6 +10,10 @@ import type { Context, Next } from 'koa';
  * page whose forms lead there lists the origins of that one client's registered URIs (`allowFormTargets`);
  * every other page allows 'self' only. Registered URIs are exact-match, so the list is what the redirect can
  * reach, and no other client's origin is ever allowed on a page.
+ *
+ * oidc-provider's own auto-submitting pages (form_post responses, the logout confirmation when the session has
+ * already ended) carry one inline script and add its hash to `script-src` of the header set here. Rewriting
+ * the policy afterwards keeps those hashes: a hash allows that one script only, never inline code in general.
  */
 export function securityHeaders() {
   return async function setSecurityHeaders(ctx: Context, next: Next): Promise<void> {
@@ -26,7 +30,7 @@ export function securityHeaders() {
     await next();
     if (ctx.state.consolePolicy) return void ctx.set('Content-Security-Policy', CONSOLE_POLICY);
     const targets = formTargets(ctx);
-    if (targets.length) ctx.set('Content-Security-Policy', contentSecurityPolicy(nonce, targets));
+    if (targets.length) ctx.set('Content-Security-Policy', contentSecurityPolicy(nonce, targets, scriptHashes(ctx)));
   };
 }
 
@@ -55,16 +59,25 @@ export function allowFormTargets(ctx: Context, uris: readonly string[]): void {
   ctx.state.formTargets = [...((ctx.state.formTargets as string[] | undefined) ?? []), ...uris];
 }
 
-function contentSecurityPolicy(nonce: string, targets: readonly string[]): string {
+function contentSecurityPolicy(nonce: string, targets: readonly string[], hashes: readonly string[] = []): string {
   return [
     "default-src 'none'",
     `style-src 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
+    `script-src ${[`'nonce-${nonce}'`, ...hashes].join(' ')}`,
     "img-src 'self' data:",
     "base-uri 'none'",
     `form-action ${["'self'", ...targets].join(' ')}`,
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** The script hashes the provider added to this response's policy (`'sha256-…'` sources of `script-src`). */
+function scriptHashes(ctx: Context): string[] {
+  const scriptSrc = String(ctx.response.get('Content-Security-Policy'))
+    .split(';')
+    .map((directive) => directive.trim().split(/\s+/))
+    .find(([name]) => name === 'script-src');
+  return (scriptSrc?.slice(1) ?? []).filter((source) => /^'sha(256|384|512)-[A-Za-z0-9+/=]+'$/.test(source));
 }
 
 type ClientUris = { redirectUris?: string[]; postLogoutRedirectUris?: string[] };

@@ -38,7 +38,8 @@ export function accountFinder(tenant: TenantDoc, users: UserService, doorPermiss
           updated_at: Math.floor(user.updatedAt.getTime() / 1000),
           email: user.email,
           email_verified: user.emailVerified,
-          roles: user.roles,
+          // Under the `openid` scope's claims (provider.factory.ts): given only for the scope that grants them.
+          roles: scopes.has('roles') ? user.roles : undefined,
           door_permissions: scopes.has('doors') ? await (doors ??= doorPermissions.claimsFor(tenant._id, user)) : undefined,
         };
       },

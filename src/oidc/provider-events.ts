@@ -27,6 +27,10 @@ export function observeProvider(
     provider.on(event as 'access_token.saved', () => metrics.tokensIssued.inc({ kind }));
   }
   provider.on('server_error', (_ctx: unknown, err: Error) => logger.error({ err, tenant: tenant.slug }, 'oidc provider error'));
+  // The person is signed out regardless; the app's operator needs to learn that its session outlived ours.
+  provider.on('backchannel.error', (_ctx: unknown, err: Error, client: { clientId: string }) =>
+    logger.warn({ err, tenant: tenant.slug, client: client.clientId }, 'back-channel logout not delivered'),
+  );
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const accountId = ctx.oidc.entities.RefreshToken?.accountId;
     if (ctx.oidc.params?.grant_type !== 'refresh_token' || !accountId) return;

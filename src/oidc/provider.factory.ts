@@ -36,13 +36,21 @@ export interface ProviderDeps {
 /** The scopes every tenant's provider offers; client registration refuses any other. */
 export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'roles', 'doors'] as const;
 
+/**
+ * How clients authenticate at the token, introspection and revocation endpoints: with their secret, or not at
+ * all (public clients). Client registration offers these only, so discovery advertises no other.
+ */
+export const OIDC_CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+
 export const SCOPE_CLAIMS = {
   acr: null,
   auth_time: null,
   sid: null,
   iss: null,
   // amr and acr under openid: relying parties always learn how the user authenticated (password, MFA, passkey).
-  openid: ['sub', 'amr', 'acr'],
+  // roles and door_permissions too, so that they reach the ID token (see conformIdTokenClaims); the account
+  // gives them only when the token's scopes hold `roles` and `doors` (src/oidc/account.ts).
+  openid: ['sub', 'amr', 'acr', 'roles', 'door_permissions'],
   profile: ['name', 'given_name', 'family_name', 'locale', 'updated_at'],
   email: ['email', 'email_verified'],
   roles: ['roles'],
@@ -78,8 +86,12 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     acrValues: [...ACR_VALUES],
     scopes: [...OIDC_SCOPES],
     responseTypes: ['code'],
-    // Roles and door permissions must reach the ID token too: lock apps read them offline.
-    conformIdTokenClaims: false,
+    clientAuthMethods: [...OIDC_CLIENT_AUTH_METHODS],
+    // Data minimisation: profile and email claims go to userinfo, and into the ID token only when the app asks
+    // for them there with the `claims` parameter (or gets no access token for userinfo). Only the `openid`
+    // scope's claims stay in the ID token, which is why roles and door permissions (read offline by lock apps)
+    // are listed under it above.
+    conformIdTokenClaims: true,
     rotateRefreshToken: true,
     pkce: { required: (_ctx, client) => requiresPkce(client.metadata()) },
     ttl: providerTtl(tenant.settings),
@@ -101,6 +113,14 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
         },
       },
       clientCredentials: { enabled: true },
+      // Request objects (JAR): the parameters signed by the client, HS256 with its secret or with a key of its
+      // registered jwks. oidc-provider 9 verifies every request object: an unsigned one (alg none) is refused.
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      // Clients registered with a backchannel_logout_uri are told, server to server, when a person's session
+      // ends at RP-initiated logout, so they can end theirs too (src/clients/client-registration.ts).
+      backchannelLogout: { enabled: true },
+      // The `claims` parameter: an app asks for single claims, and for where they go (ID token or userinfo).
+      claimsParameter: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, ...pick(providerPages(tenant, deps.views), 'logoutSource', 'postLogoutSuccessSource') },
       resourceIndicators: resourceIndicators(tenant, deps.adminAudience),

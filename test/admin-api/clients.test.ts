@@ -165,6 +165,31 @@ describe('admin API: OIDC clients', () => {
     expect((await clientCredentials(a.clientId, a.clientSecret)).status).toBe(200);
   });
 
+  it('registers a back-channel logout URI, shows it, and removes it with null', async () => {
+    const created = await create(webApp({ backchannel_logout_uri: 'https://app.example.com/logout', backchannel_logout_session_required: true }));
+    expect(created).toMatchObject({ backchannel_logout_uri: 'https://app.example.com/logout', backchannel_logout_session_required: true });
+    const stored = await idp.services.clients.providerMetadata(a.tenant._id, created.client_id);
+    expect(stored).toMatchObject({ backchannel_logout_uri: 'https://app.example.com/logout', backchannel_logout_session_required: true });
+
+    const removed = await call('PATCH', `/tenants/tenant-a/clients/${created.client_id}`, tokens.adminA, { backchannel_logout_uri: null });
+    expect(removed.status).toBe(200);
+    expect(removed.body).not.toHaveProperty('backchannel_logout_uri');
+    expect(removed.body.backchannel_logout_session_required).toBe(false);
+    expect(await idp.services.clients.providerMetadata(a.tenant._id, created.client_id)).not.toHaveProperty('backchannel_logout_uri');
+  });
+
+  it("registers the app's public keys for signed request objects, and removes them with null", async () => {
+    const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'app-key' }] };
+    const created = await create(webApp({ jwks, request_object_signing_alg: 'ES256' }));
+    expect(created).toMatchObject({ jwks, request_object_signing_alg: 'ES256' });
+    expect(await idp.services.clients.providerMetadata(a.tenant._id, created.client_id)).toMatchObject({ jwks, request_object_signing_alg: 'ES256' });
+
+    const removed = await call('PATCH', `/tenants/tenant-a/clients/${created.client_id}`, tokens.adminA, { jwks: null, request_object_signing_alg: null });
+    expect(removed.status).toBe(200);
+    expect(removed.body).not.toHaveProperty('jwks');
+    expect(removed.body).not.toHaveProperty('request_object_signing_alg');
+  });
+
   describe('public clients', () => {
     it('have no secret, nothing to rotate, and no client credentials', async () => {
       const created = await create(webApp({ token_endpoint_auth_method: 'none' }));
@@ -292,6 +317,12 @@ describe('admin API: OIDC clients', () => {
       [{ grant_types: ['client_credentials'], service_roles: ['platform_operator'] }, 'body.service_roles.0'],
       [{ redirect_uris: [REDIRECT_URI], service_roles: ['auditor'] }, 'body.service_roles'],
       [{ redirect_uris: [REDIRECT_URI], client_secret: 'chosen-by-me' }, 'body'],
+      [{ redirect_uris: [REDIRECT_URI], backchannel_logout_uri: 'http://app.example.com/logout' }, 'body.backchannel_logout_uri'],
+      [{ grant_types: ['client_credentials'], backchannel_logout_uri: 'https://app.example.com/logout' }, 'body.backchannel_logout_uri'],
+      [{ redirect_uris: [REDIRECT_URI], jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'eA', y: 'eQ', d: 'c2VjcmV0' }] } }, 'body.jwks.keys.0'],
+      [{ redirect_uris: [REDIRECT_URI], request_object_signing_alg: 'ES256' }, 'body.jwks'],
+      [{ redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none', request_object_signing_alg: 'HS256' }, 'body.request_object_signing_alg'],
+      [{ redirect_uris: [REDIRECT_URI], request_object_signing_alg: 'none' }, 'body.request_object_signing_alg'],
     ])('%j -> 400 naming %s', async (body, field) => {
       const res = await call('POST', '/tenants/tenant-a/clients', tokens.adminA, body);
       expect(res.status).toBe(400);

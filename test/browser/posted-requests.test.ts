@@ -1,8 +1,7 @@
 import * as client from 'openid-client';
 import type { Browser as Chromium, Page } from 'playwright-core';
-import { launchChromium, startCallbackServer, startLocalhostIdp } from '../support/browser-driver.js';
-import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
-import type { TestIdp } from '../support/test-idp.js';
+import { startRelyingPartyWorld, type RelyingPartyWorld } from '../support/browser-driver.js';
+import { PASSWORD, type TenantFixture } from '../support/fixtures.js';
 
 /**
  * Authorization and end-session requests posted as forms from the relying party's own page: a cross-site
@@ -10,37 +9,19 @@ import type { TestIdp } from '../support/test-idp.js';
  * the GET that the post is answered with carries them.
  */
 describe('requests posted from a relying party page, in a real browser (Chromium)', () => {
-  let idp: TestIdp & { publicUrl: string };
+  let world: RelyingPartyWorld;
+  let idp: RelyingPartyWorld['idp'];
   let chromium: Chromium;
-  let rp: Awaited<ReturnType<typeof startCallbackServer>>;
+  let rp: RelyingPartyWorld['rp'];
   let fixture: TenantFixture;
   let oidc: client.Configuration;
   let clientId: string;
 
   beforeAll(async () => {
-    chromium = await launchChromium();
-    idp = await startLocalhostIdp();
-    rp = await startCallbackServer();
-    fixture = await createTenantFixture(idp.services, 'posted');
-    const registered = await asSetup(() =>
-      idp.services.clients.create(fixture.tenant._id, {
-        redirect_uris: [rp.redirectUri],
-        post_logout_redirect_uris: [rp.redirectUri],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-      }),
-    );
-    clientId = registered.clientId;
-    oidc = await client.discovery(new URL(`${idp.publicUrl}/t/posted`), clientId, registered.clientSecret, client.ClientSecretBasic(registered.clientSecret!), {
-      execute: [client.allowInsecureRequests],
-    });
+    world = await startRelyingPartyWorld('posted');
+    ({ idp, chromium, rp, fixture, oidc, clientId } = world);
   }, 60_000);
-  afterAll(async () => {
-    await chromium?.close();
-    await rp?.close();
-    await idp?.close();
-  });
+  afterAll(() => world?.close());
 
   /** The relying party's page (on 127.0.0.1, another site than localhost) posting `fields` to `action`. */
   async function postFromRelyingParty(page: Page, action: string, fields: Record<string, string>): Promise<void> {

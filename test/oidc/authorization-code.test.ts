@@ -18,19 +18,65 @@ describe('authorization code flow with PKCE, driven by openid-client over HTTP',
   });
   afterAll(() => idp.close());
 
-  it('issues an ID token signed by the tenant key, with roles and door permissions', async () => {
+  it('issues an ID token signed by the tenant key, with roles and door permissions but no profile or email', async () => {
     const { tokens } = await signIn(config, { email: fixture.user.email! });
     const jwks = createRemoteJWKSet(new URL(`${issuer}/jwks`));
     const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer, audience: fixture.clientId });
     expect(payload.sub).toBe(fixture.user.id);
-    expect(payload.email).toBe('alice@acme.test');
-    expect(payload.name).toBe('Alice Andersen');
+    // Granted with the profile and email scopes, they are the userinfo endpoint's to give.
+    expect(payload).not.toHaveProperty('email');
+    expect(payload).not.toHaveProperty('name');
     expect(payload.roles).toEqual(['employee', 'team_lead']);
     expect(payload.door_permissions).toEqual([
       { door_id: 'lab', door_name: 'Lab', valid_from: null, valid_until: null },
       { door_id: 'main-entrance', door_name: 'Main entrance', valid_from: null, valid_until: null },
     ]);
     expect(payload.amr).toEqual(['pwd']);
+  });
+
+  it('gives email at userinfo, and in the ID token only when the claims parameter asks for it there', async () => {
+    const plain = await signIn(config, { email: fixture.user.email!, scope: 'openid email' });
+    expect(plain.tokens.claims()).not.toHaveProperty('email');
+    expect(await client.fetchUserInfo(config, plain.tokens.access_token, fixture.user.id)).toMatchObject({ email: 'alice@acme.test', email_verified: true });
+
+    const asked = await signIn(config, { email: fixture.user.email!, scope: 'openid email', extra: { claims: JSON.stringify({ id_token: { email: null } }) } });
+    expect(asked.tokens.claims()).toMatchObject({ sub: fixture.user.id, email: 'alice@acme.test' });
+    expect(asked.tokens.claims()).not.toHaveProperty('email_verified');
+  });
+
+  it('puts email in the ID token when the access token is for a resource, which cannot be used at userinfo', async () => {
+    const { tokens } = await signIn(config, { email: fixture.user.email!, resource: RESOURCE, scope: 'openid email offline_access locks:open' });
+    const forResource = await client.refreshTokenGrant(config, tokens.refresh_token!, { resource: RESOURCE });
+    expect(forResource.claims()).toMatchObject({ sub: fixture.user.id, email: 'alice@acme.test' });
+  });
+
+  it('leaves roles and door permissions out of tokens whose scopes do not grant them', async () => {
+    const { tokens } = await signIn(config, { email: fixture.user.email!, scope: 'openid email' });
+    expect(tokens.claims()).not.toHaveProperty('roles');
+    expect(tokens.claims()).not.toHaveProperty('door_permissions');
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, fixture.user.id);
+    expect(userinfo).not.toHaveProperty('roles');
+    expect(userinfo).not.toHaveProperty('door_permissions');
+  });
+
+  it('advertises only the client authentication methods a client can be registered with', () => {
+    const metadata = config.serverMetadata();
+    expect([...(metadata.token_endpoint_auth_methods_supported ?? [])].sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
+    expect(metadata.token_endpoint_auth_signing_alg_values_supported).toBeUndefined();
+  });
+
+  it('issues a refresh token for offline_access only when the request has prompt=consent', async () => {
+    const withoutConsent = await signIn(config, { email: fixture.user.email!, scope: 'openid offline_access', extra: { prompt: 'login' } });
+    expect(withoutConsent.tokens.refresh_token).toBeUndefined();
+    expect(withoutConsent.tokens.scope?.split(' ')).not.toContain('offline_access');
+    const withConsent = await signIn(config, { email: fixture.user.email!, scope: 'openid offline_access' });
+    expect(withConsent.tokens.refresh_token).toEqual(expect.any(String));
+  });
+
+  it('refuses to introspect a JWT access token: its resource verifies it with the JWKS', async () => {
+    const { tokens } = await signIn(config, { email: fixture.user.email!, resource: RESOURCE, scope: 'openid offline_access locks:open' });
+    const forResource = await client.refreshTokenGrant(config, tokens.refresh_token!, { resource: RESOURCE });
+    await expect(client.tokenIntrospection(config, forResource.access_token)).rejects.toMatchObject({ error: 'unsupported_token_type' });
   });
 
   it('serves userinfo, refreshes with rotation, introspects and revokes', async () => {

@@ -3,8 +3,10 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, connect, type Server as TcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import * as client from 'openid-client';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/project-root.js';
+import { asSetup, createTenantFixture, type TenantFixture } from './fixtures.js';
 import { startTestIdp, type TestIdp, type TestIdpOptions } from './test-idp.js';
 
 /** Debian's chromium: npm test's pretest step installs it (scripts/bootstrap.mjs); tests never download a browser. */
@@ -52,25 +54,83 @@ export async function startLocalhostIdp(options: TestIdpOptions = {}): Promise<T
   };
 }
 
-/** A relying party's redirect URI on another loopback port: records each authorization response it receives. */
-export async function startCallbackServer(): Promise<{ redirectUri: string; received: URL[]; close(): Promise<void> }> {
+/**
+ * A relying party's redirect URI on another loopback port: records each authorization response it receives,
+ * in the query (`received`) or posted as a form (`posted`, response_mode=form_post). Another `path` makes it an
+ * app's other endpoint, such as its back-channel logout URI.
+ */
+export async function startCallbackServer(path = '/callback'): Promise<{ redirectUri: string; received: URL[]; posted: URLSearchParams[]; close(): Promise<void> }> {
   const received: URL[] = [];
-  const server: Server = createHttpServer((req, res) => {
+  const posted: URLSearchParams[] = [];
+  const server: Server = createHttpServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // The browser also asks for /favicon.ico: only the callback is an authorization response.
-    if (url.pathname !== '/callback') return void res.writeHead(404).end();
+    if (url.pathname !== path) return void res.writeHead(404).end();
     received.push(url);
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      posted.push(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    }
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.end('<!doctype html><title>Signed in</title><p>Back at the application.</p>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+  const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
   return {
     redirectUri,
     received,
+    posted,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+export interface RelyingPartyWorld {
+  idp: TestIdp & { publicUrl: string };
+  chromium: Browser;
+  rp: Awaited<ReturnType<typeof startCallbackServer>>;
+  fixture: TenantFixture;
+  /** The relying party's configuration from discovery, for its client `clientId`. */
+  oidc: client.Configuration;
+  clientId: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Chromium, the identity provider on localhost, a tenant, and a confidential app on another loopback port
+ * (another site) whose redirect and post-logout URI is `rp.redirectUri`.
+ */
+export async function startRelyingPartyWorld(slug: string): Promise<RelyingPartyWorld> {
+  const browser = await launchChromium();
+  const idp = await startLocalhostIdp();
+  const rp = await startCallbackServer();
+  const fixture = await createTenantFixture(idp.services, slug);
+  const registered = await asSetup(() =>
+    idp.services.clients.create(fixture.tenant._id, {
+      redirect_uris: [rp.redirectUri],
+      post_logout_redirect_uris: [rp.redirectUri],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    }),
+  );
+  const oidc = await client.discovery(new URL(`${idp.publicUrl}/t/${slug}`), registered.clientId, registered.clientSecret, client.ClientSecretBasic(registered.clientSecret!), {
+    execute: [client.allowInsecureRequests],
+  });
+  return {
+    idp,
+    chromium: browser,
+    rp,
+    fixture,
+    oidc,
+    clientId: registered.clientId,
+    async close() {
+      await browser.close();
+      await rp.close();
+      await idp.close();
     },
   };
 }

@@ -34,13 +34,26 @@ export type StepAnswer = (page: { url: string; html: string; status: number }) =
  */
 export async function authorize(
   config: client.Configuration,
-  options: { browser?: Browser; email: string; password?: string; scope?: string; resource?: string; extra?: Record<string, string>; step?: StepAnswer; post?: boolean; pkce?: boolean; redirectUri?: string },
+  options: {
+    browser?: Browser;
+    email: string;
+    password?: string;
+    scope?: string;
+    resource?: string;
+    extra?: Record<string, string>;
+    step?: StepAnswer;
+    post?: boolean;
+    pkce?: boolean;
+    redirectUri?: string;
+    /** How the app turns the parameters into its request: plain query parameters unless given (a request object). */
+    buildUrl?: (parameters: Record<string, string>) => Promise<URL>;
+  },
 ): Promise<{ callbackUrl: URL; browser: Browser; codeVerifier?: string; state: string }> {
   const browser = options.browser ?? new Browser();
   const codeVerifier = options.pkce === false ? undefined : client.randomPKCECodeVerifier();
   const state = client.randomState();
   const redirectUri = options.redirectUri ?? REDIRECT_URI;
-  const url = client.buildAuthorizationUrl(config, {
+  const parameters: Record<string, string> = {
     redirect_uri: redirectUri,
     scope: options.scope ?? 'openid profile email roles doors offline_access',
     ...(codeVerifier ? { code_challenge: await client.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' } : {}),
@@ -48,7 +61,8 @@ export async function authorize(
     prompt: 'consent',
     ...(options.resource ? { resource: options.resource } : {}),
     ...options.extra,
-  });
+  };
+  const url = options.buildUrl ? await options.buildUrl(parameters) : client.buildAuthorizationUrl(config, parameters);
   const posted = { method: 'POST', form: Object.fromEntries(url.searchParams), submitHidden: false };
   let { url: at, res } = options.post ? await browser.follow(`${url.origin}${url.pathname}`, redirectUri, posted) : await browser.follow(url.href, redirectUri);
   for (let step = 0; step < 8 && !at.startsWith(redirectUri); step++) {

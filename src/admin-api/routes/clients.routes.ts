@@ -4,6 +4,7 @@ import {
   CLIENT_GRANT_TYPES,
   CLIENT_SCOPES,
   redirectUriProblem,
+  REQUEST_OBJECT_ALGS,
   settingsProblems,
   toMetadata,
   toSettings,
@@ -25,6 +26,12 @@ const Scope = z
   .string()
   .regex(/^\S+( \S+)*$/, 'space-separated scope names')
   .refine((v) => v.split(' ').every((s) => (CLIENT_SCOPES as readonly string[]).includes(s)), `only ${CLIENT_SCOPES.join(', ')}`);
+// Public keys only: a private member (RFC 7518) would hand the app's signing key to whoever reads the client.
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+const PublicJwk = z
+  .looseObject({ kty: z.enum(['RSA', 'EC', 'OKP']), kid: z.string().max(200).optional() })
+  .refine((jwk) => PRIVATE_MEMBERS.every((m) => !(m in jwk)), 'must be a public key (no private members)');
+const Jwks = z.strictObject({ keys: z.array(PublicJwk).min(1).max(10) });
 
 const Fields = {
   client_name: z.string().trim().min(1).max(200),
@@ -35,6 +42,10 @@ const Fields = {
   scope: Scope,
   service_roles: unique(z.enum(TENANT_ROLES as [string, ...string[]]), TENANT_ROLES.length),
   require_pkce: z.boolean().describe('false only for a confidential legacy app that cannot send PKCE; public clients always use it'),
+  backchannel_logout_uri: RedirectUri.nullable().describe("where a logout token is posted when a person's session with the app ends; null: none"),
+  backchannel_logout_session_required: z.boolean().describe('the logout token and ID tokens name the session (sid)'),
+  jwks: Jwks.nullable().describe("the app's public keys, for request objects it signs; null: none"),
+  request_object_signing_alg: z.enum(REQUEST_OBJECT_ALGS).nullable().describe('the only algorithm accepted for its request objects; null: any'),
 };
 // RFC 7591's defaults; the cross-field rules are checked on the whole registration, after a PATCH is merged in.
 const ClientCreate = z
@@ -48,6 +59,10 @@ const ClientCreate = z
     scope: Fields.scope.optional(),
     service_roles: Fields.service_roles.default([]),
     require_pkce: Fields.require_pkce.default(true),
+    backchannel_logout_uri: Fields.backchannel_logout_uri.optional(),
+    backchannel_logout_session_required: Fields.backchannel_logout_session_required.default(false),
+    jwks: Fields.jwks.optional(),
+    request_object_signing_alg: Fields.request_object_signing_alg.optional(),
   })
   .superRefine((settings, ctx) => {
     for (const p of settingsProblems(settings)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
@@ -67,6 +82,10 @@ const ClientView = z.object({
   scope: z.string().optional(),
   service_roles: z.array(z.string()),
   require_pkce: z.boolean(),
+  backchannel_logout_uri: z.string().optional(),
+  backchannel_logout_session_required: z.boolean(),
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+  request_object_signing_alg: z.string().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
