@@ -45,7 +45,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
 
   type Details = Awaited<ReturnType<TenantRuntime['provider']['interactionDetails']>>;
 
-  type LoginError = 'login.error.invalidCredentials' | 'login.error.accountUnavailable' | 'login.error.passkey' | 'login.error.wait' | 'login.error.network';
+  type LoginError = 'login.error.invalidCredentials' | 'login.error.accountUnavailable' | 'login.error.passkey' | ReturnType<typeof refusalMessage>['error'];
   async function renderLogin(ctx: Context, details: Details, extra: { email: string; error?: LoginError; params?: Record<string, number> }) {
     const { provider, tenant } = runtimeOf(ctx);
     const page = pageContext(ctx, tenant, details.params.ui_locales as string | undefined);
