@@ -64,6 +64,8 @@ export function accountPagesRouter(router: Router, deps: AccountPageDeps): void 
     const found = await passwordReset.find(tenant, token);
     const page = linkPageContext(ctx, tenant, found.ok ? found.user.locale : found.locale);
     if (!found.ok) return renderLinkProblem(ctx, views, page, found.problem, 'reset');
+    // Counted before the password is looked at; the page offers a new link, as for one used.
+    if (!(await passwordReset.tryPassword(tenant, token))) return renderLinkProblem(ctx, views, page, 'used', 'reset');
     const form = NewPassword.safeParse(ctx.request.body ?? {});
     const { password, password_repeat: repeated } = form.success ? form.data : { password: '', password_repeat: '' };
     const context = passwordContext(tenant, found.user);

@@ -15,6 +15,7 @@ import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
 import { projectRoot } from '../project-root.js';
 import type { TenantKeyring } from '../tenants/tenant-keyring.js';
 import type { UserService } from '../users/user.service.js';
+import type { RateLimitStore } from '../security/rate-limit.store.js';
 import { AccountLinks } from './account-links.js';
 import { AccountTokens } from './account-tokens.js';
 import { EmailVerificationService } from './email-verification.service.js';
@@ -30,6 +31,7 @@ export interface AccountServiceDeps {
   doors: DoorService;
   doorPermissions: DoorPermissionService;
   clients: ClientService;
+  rateLimits: RateLimitStore;
   /** The base of every link in account mail; services built without HTTP have none and send no mail. */
   publicUrl: string | undefined;
 }
@@ -52,7 +54,7 @@ export function createAccountServices(deps: AccountServiceDeps) {
     outbox,
     invitations: new InvitationService(models.invitations, keyring, users, targets, changeLog, outbox, delivery),
     invitationAcceptance: new InvitationAcceptance(models.invitations, keyring, users, deps.doorPermissions, targets, changeLog, once),
-    passwordReset: new PasswordResetService(users, tokens, outbox, composer, links),
+    passwordReset: new PasswordResetService(users, tokens, outbox, composer, links, deps.rateLimits),
     emailVerification,
   };
 }

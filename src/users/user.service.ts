@@ -189,7 +189,7 @@ export class UserService {
   ): Promise<void> {
     const user = await this.getById(tenant, id);
     const context = passwordContext(tenant, user);
-    const problems = checkPassword(password, context);
+    const problems = await checkPassword(password, context);
     if (problems.length) throw new PasswordRefusedError(problems, context);
     const passwordHash = await this.hasher.hash(password);
     const mustChangePassword = options.temporary === true;

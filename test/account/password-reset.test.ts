@@ -8,6 +8,7 @@ import { discoverClient, signIn } from '../support/sign-in.js';
 import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../support/sign-in-pages.js';
+import { RESET_ATTEMPTS } from '../../src/account/password-reset.service.js';
 
 const NEW_PASSWORD = 'copper-meadow-lantern-fjord-41';
 
@@ -140,6 +141,21 @@ describe('password reset by an emailed link', () => {
     const queued = await queuedFor(user.id);
     await askReset('held@acme.test');
     expect(await queuedFor(user.id)).toBe(queued);
+  });
+
+  it('takes a limited number of new passwords on one link, then offers a new link instead, even for a good one', async () => {
+    await person('tries@acme.test');
+    await askReset('tries@acme.test');
+    const link = linkIn((await smtp.mailTo('tries@acme.test')).mail, 'account/reset');
+    const browser = new Browser();
+    await browser.request(link);
+    const statuses: number[] = [];
+    for (let i = 0; i < RESET_ATTEMPTS; i++) statuses.push((await browser.request(link, { form: { password: 'aaaaaaaaaaaaaaaa', password_repeat: 'aaaaaaaaaaaaaaaa' } })).status);
+    expect(statuses).toEqual(Array<number>(RESET_ATTEMPTS).fill(400));
+    const late = await browser.request(link, { form: { password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+    expect(late.status).toBe(410);
+    expect(await late.text()).toContain('/t/acme/account/reset?ui_locales=en');
+    expect(await idp.services.users.verifyPassword(acme.tenant, 'tries@acme.test', NEW_PASSWORD)).toBeNull();
   });
 
   it('lets exactly one of two simultaneous uses of a link set the password', async () => {
