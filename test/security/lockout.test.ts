@@ -76,6 +76,15 @@ describe('sign-in lockout', () => {
     expect(await statusOf(rush, jo.id)).toBe('active');
   });
 
+  it("answers a locked account's right password exactly as a wrong one, confirming nothing", async () => {
+    const kai = await person(patient, 'kai');
+    await asSetup(() => idp.services.users.setStatus(patient.tenant, kai.id, { from: ['active'], to: 'locked', action: 'user.locked' }));
+    const right = await attempt(idp.baseUrl, patient, kai.email!, PASSWORD);
+    const wrong = await attempt(idp.baseUrl, patient, kai.email!, WRONG);
+    expect({ status: right.status, alert: right.alert }).toEqual({ status: 400, alert: translate('en', 'login.error.invalidCredentials') });
+    expect({ status: wrong.status, alert: wrong.alert }).toEqual({ status: right.status, alert: right.alert });
+  });
+
   it('answers for an unknown email exactly as for an existing account, before and after the lock', async () => {
     const cy = await person(strict, 'cy');
     const existing: Answer[] = [];
