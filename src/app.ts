@@ -112,7 +112,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
 
   brandingRouter(tenantRouter, { logos: services.tenantLogos });
   invitationPagesRouter(tenantRouter, { acceptance: services.invitationAcceptance, views, csrf });
-  accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf });
+  accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf, logger });
   consoleRouter(tenantRouter, { dir: join(projectRoot(), 'dist', 'console') });
 
   const root = new Router();

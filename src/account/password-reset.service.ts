@@ -55,6 +55,23 @@ export class PasswordResetService {
     }
   }
 
+  private readonly inFlight = new Set<Promise<void>>();
+
+  /**
+   * `request`, started for the reset form, which answers before it is done: the work differs between an
+   * address with an account (a token, a mail composed and queued) and one without (nothing), and an answer
+   * that waited for it would tell them apart by its time. `settled` waits for all of them (shutdown, specs).
+   */
+  start(tenant: TenantDoc, email: string, pageLocale: Locale): Promise<void> {
+    const job: Promise<void> = this.request(tenant, email, pageLocale).finally(() => this.inFlight.delete(job));
+    this.inFlight.add(job);
+    return job;
+  }
+
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   /**
    * Sends a reset link if the email belongs to a user who may reset. The caller answers the same either way,
    * so the form tells nobody whether an address has an account.

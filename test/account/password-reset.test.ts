@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import * as client from 'openid-client';
 import { translate } from '../../src/i18n/messages.js';
 import { adminClient, serviceToken } from '../support/admin.js';
@@ -25,7 +26,10 @@ describe('password reset by an emailed link', () => {
   const askReset = async (email: string, browser = new Browser()) => {
     await browser.request(resetPage());
     const res = await browser.request(resetPage(), { form: { email } });
-    return { status: res.status, html: (await res.text()).replace(/nonce="[^"]+"/g, '') };
+    const answer = { status: res.status, html: (await res.text()).replace(/nonce="[^"]+"/g, '') };
+    // The form answers before the link is made and queued.
+    await idp.services.passwordReset.settled();
+    return answer;
   };
 
   beforeAll(async () => {
@@ -61,6 +65,30 @@ describe('password reset by an emailed link', () => {
     expect(unknown.html).toContain('If an account with this email address exists');
     expect(await queuedFor(known.id)).toBe(1);
     expect(smtp.received.filter((r) => r.rcptTo.includes('nobody@acme.test'))).toHaveLength(0);
+  });
+
+  it('answers the form before the link is made and queued, so its time says nothing about the address', async () => {
+    const user = await person('later@acme.test');
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const enqueue = idp.services.outbox.enqueue.bind(idp.services.outbox);
+    const held = jest.spyOn(idp.services.outbox, 'enqueue').mockImplementation(async (...args) => {
+      await gate;
+      return enqueue(...args);
+    });
+    try {
+      const browser = new Browser();
+      await browser.request(resetPage());
+      const res = await browser.request(resetPage(), { form: { email: 'later@acme.test' } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('If an account with this email address exists');
+      expect(await queuedFor(user.id)).toBe(0);
+    } finally {
+      release();
+      await idp.services.passwordReset.settled();
+      held.mockRestore();
+    }
+    expect(await queuedFor(user.id)).toBe(1);
   });
 
   it('mails the link in the person’s language, sets the new password once, and ends the old one', async () => {
