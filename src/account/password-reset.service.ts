@@ -6,9 +6,7 @@ import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { User, UserService } from '../users/user.service.js';
 import type { AccountLinks } from './account-links.js';
 import type { AccountTokens, LinkProblem } from './account-tokens.js';
-import type { LeasedLimit } from '../security/leased-limit.js';
-import { isLimited, type RateLimitStore } from '../security/rate-limit.store.js';
-import { hashLinkToken } from './link-token.js';
+import type { LinkAttempts } from './link-attempts.js';
 
 export const RESET_TTL_MS = 60 * 60_000;
 /** One reset mail per account per this period, however often the form is sent: no mail bombing. */
@@ -20,12 +18,6 @@ export const RESET_THROTTLE_MS = 60_000;
  */
 const mayReset = (user: User): boolean => user.status === 'active' || (user.status === 'locked' && user.lockedBy === 'lockout');
 
-/**
- * New passwords tried on one link, refused ones included: each costs a strength estimate, and the link is no
- * tool for trying the policy out. Far more than a person needs; past them the link counts as used up.
- */
-export const RESET_ATTEMPTS = 10;
-
 export type ResetLookup = { ok: true; user: User } | { ok: false; problem: LinkProblem; locale?: string };
 
 /** Password reset by an emailed single-use link. */
@@ -36,23 +28,13 @@ export class PasswordResetService {
     private readonly outbox: OutboxService,
     private readonly composer: MailComposer,
     private readonly links: AccountLinks,
-    rateLimits: RateLimitStore,
-  ) {
-    // Leased, so that the count is exact across processes and on servers that lose concurrent `$inc`s.
-    this.attempts = rateLimits.leased('reset-attempts', { points: RESET_ATTEMPTS, durationSeconds: RESET_TTL_MS / 1000 });
-  }
-
-  private readonly attempts: LeasedLimit;
+    /** The new passwords each link takes. */
+    private readonly attempts: LinkAttempts,
+  ) {}
 
   /** Spends one of the link's tries of a new password; false when none is left. */
-  async tryPassword(tenant: TenantDoc, token: string): Promise<boolean> {
-    try {
-      await this.attempts.spend(`${tenant._id}:${hashLinkToken(token)}`);
-      return true;
-    } catch (err) {
-      if (!isLimited(err)) throw err;
-      return false;
-    }
+  tryPassword(tenant: TenantDoc, token: string): Promise<boolean> {
+    return this.attempts.take(tenant._id, token);
   }
 
   private readonly inFlight = new Set<Promise<void>>();

@@ -9,7 +9,7 @@ import { discoverClient, signIn } from '../support/sign-in.js';
 import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../support/sign-in-pages.js';
-import { RESET_ATTEMPTS } from '../../src/account/password-reset.service.js';
+import { LINK_PASSWORD_ATTEMPTS } from '../../src/account/link-attempts.js';
 
 const NEW_PASSWORD = 'copper-meadow-lantern-fjord-41';
 
@@ -178,8 +178,8 @@ describe('password reset by an emailed link', () => {
     const browser = new Browser();
     await browser.request(link);
     const statuses: number[] = [];
-    for (let i = 0; i < RESET_ATTEMPTS; i++) statuses.push((await browser.request(link, { form: { password: 'aaaaaaaaaaaaaaaa', password_repeat: 'aaaaaaaaaaaaaaaa' } })).status);
-    expect(statuses).toEqual(Array<number>(RESET_ATTEMPTS).fill(400));
+    for (let i = 0; i < LINK_PASSWORD_ATTEMPTS; i++) statuses.push((await browser.request(link, { form: { password: 'aaaaaaaaaaaaaaaa', password_repeat: 'aaaaaaaaaaaaaaaa' } })).status);
+    expect(statuses).toEqual(Array<number>(LINK_PASSWORD_ATTEMPTS).fill(400));
     const late = await browser.request(link, { form: { password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
     expect(late.status).toBe(410);
     expect(await late.text()).toContain('/t/acme/account/reset?ui_locales=en');

@@ -9,6 +9,7 @@ import { discoverClient, signIn } from '../support/sign-in.js';
 import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../support/sign-in-pages.js';
+import { LINK_PASSWORD_ATTEMPTS } from '../../src/account/link-attempts.js';
 
 const NEW_PASSWORD = 'violet-harbour-quantum-lamp-78';
 
@@ -214,5 +215,19 @@ describe('invitations: from the admin API to the first sign-in', () => {
     expect((await call('POST', '/tenants/acme/users', admin, { email: 'quinn@example.test', name: 'Quinn' })).status).toBe(201);
     expect((await submitLinkForm(later, { name: 'Quinn', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD })).status).toBe(410);
     expect((await call('GET', '/tenants/acme/users?email=quinn@example.test', admin)).body.items).toHaveLength(1);
+  });
+
+  it('takes a limited number of passwords on one link, then answers it as used, even for a good one', async () => {
+    await invite({ email: 'rik@example.test', locale: 'en' });
+    const link = linkIn((await smtp.mailTo('rik@example.test')).mail, 'invitations');
+    const browser = new Browser();
+    await browser.request(link);
+    const weak = { name: 'Rik', password: 'aaaaaaaaaaaaaaaa', password_repeat: 'aaaaaaaaaaaaaaaa' };
+    const statuses: number[] = [];
+    for (let i = 0; i < LINK_PASSWORD_ATTEMPTS; i++) statuses.push((await browser.request(link, { form: weak })).status);
+    expect(statuses).toEqual(Array<number>(LINK_PASSWORD_ATTEMPTS).fill(400));
+    const late = await browser.request(link, { form: { name: 'Rik', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+    expect(late.status).toBe(410);
+    expect((await call('GET', '/tenants/acme/users?email=rik@example.test', admin)).body.items).toHaveLength(0);
   });
 });
