@@ -40,6 +40,7 @@ export function startServer(o: ServerOptions): Promise<Child> {
       // bench's single client on a single address is never refused: it stands for many apps and addresses.
       TOKEN_REQUESTS_PER_CLIENT: '1000000',
       TOKEN_REQUESTS_PER_IP: '1000000',
+      AUTHORIZATION_REQUESTS_PER_IP: '1000000',
       BENCH_PROBE_PORT: String(o.probePort),
     },
     logFile: join(o.workDir, 'server.log'),

@@ -36,6 +36,7 @@ import { changePasswordRouter, changePasswordStep } from './security/change-pass
 import { Csrf } from './security/csrf.js';
 import { SignInGuard } from './security/sign-in-guard.js';
 import { tokenRateLimit } from './security/token-rate-limit.middleware.js';
+import { authorizationRequestLimits } from './oidc/authorization-request-limits.middleware.js';
 import { refuseIdentityScopesForClients } from './security/client-credentials-scope.middleware.js';
 import { refuseTokensWhileSuspended } from './tenants/suspended-tenant.middleware.js';
 import { createServices, type Services } from './services.js';
@@ -95,6 +96,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
     tokenRateLimit(services.rateLimits, { perClient: config.rateLimits.tokenPerClient, perIp: config.rateLimits.tokenPerIp }),
     refuseIdentityScopesForClients,
   );
+  tenantRouter.get('/auth', authorizationRequestLimits(services.rateLimits, views, { perIp: config.rateLimits.authorizationPerIp }));
   postedRequestsRouter(tenantRouter);
   const csrf = new Csrf(masterKey.derive('csrf'), views);
   const guard = new SignInGuard(services.lockout, services.rateLimits, services.users, services.keyring, { failuresPerIp: config.rateLimits.signInFailuresPerIp });
@@ -110,7 +112,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
 
   brandingRouter(tenantRouter, { logos: services.tenantLogos });
   invitationPagesRouter(tenantRouter, { acceptance: services.invitationAcceptance, views, csrf });
-  accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf });
+  accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf, logger });
   consoleRouter(tenantRouter, { dir: join(projectRoot(), 'dist', 'console') });
 
   const root = new Router();

@@ -61,6 +61,9 @@ const EnvSchema = z.object({
   TOKEN_REQUESTS_PER_CLIENT: int(1, 1_000_000).default(600),
   TOKEN_REQUESTS_PER_IP: int(1, 1_000_000).default(1200),
   TOKEN_REQUESTS_WINDOW_S: int(1, 86_400).default(60),
+  /** Authorization requests per IP and window: each is stored for an hour before anyone signs in. */
+  AUTHORIZATION_REQUESTS_PER_IP: int(1, 1_000_000).default(600),
+  AUTHORIZATION_REQUESTS_WINDOW_S: int(1, 86_400).default(60),
   SEED_DEMO: bool.optional(),
   DEMO_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/).default('demo'),
   DEMO_CLIENT_ID: z.string().min(1).default('demo-app'),
@@ -110,6 +113,7 @@ export interface Config {
     signInFailuresPerIp: { points: number; durationSeconds: number };
     tokenPerClient: { points: number; durationSeconds: number };
     tokenPerIp: { points: number; durationSeconds: number };
+    authorizationPerIp: { points: number; durationSeconds: number };
   };
   seedDemo: boolean;
   demo: {
@@ -180,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       signInFailuresPerIp: { points: e.SIGNIN_FAILURES_PER_IP, durationSeconds: e.SIGNIN_FAILURES_WINDOW_S },
       tokenPerClient: { points: e.TOKEN_REQUESTS_PER_CLIENT, durationSeconds: e.TOKEN_REQUESTS_WINDOW_S },
       tokenPerIp: { points: e.TOKEN_REQUESTS_PER_IP, durationSeconds: e.TOKEN_REQUESTS_WINDOW_S },
+      authorizationPerIp: { points: e.AUTHORIZATION_REQUESTS_PER_IP, durationSeconds: e.AUTHORIZATION_REQUESTS_WINDOW_S },
     },
     // The demo tenant exists only on a developer's local database, never on a configured one.
     seedDemo: e.SEED_DEMO ?? (!e.MONGODB_URI && e.NODE_ENV !== 'production'),

@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     clearTimeout(forced);
     stopSweeper();
+    // Reset requests answered already are finished, so their mail is queued before the process goes.
+    await services.passwordReset.settled();
     // A job in progress finishes and releases its lease, so another process need not wait for it to expire.
     await scheduler.stop();
     // The mail in hand is finished and marked, so a restart never sends it a second time.

@@ -11,12 +11,15 @@ import { formBody, linkPageContext, render, renderLinkProblem, renderNotice, req
 import type { EmailVerificationService } from './email-verification.service.js';
 import { passwordErrors } from './password-form.js';
 import { RESET_TTL_MS, type PasswordResetService } from './password-reset.service.js';
+import type { Logger } from 'pino';
 
 export interface AccountPageDeps {
   passwordReset: PasswordResetService;
   emailVerification: EmailVerificationService;
   views: ViewRenderer;
   csrf: Csrf;
+  /** For a reset request that fails after the form has been answered. */
+  logger: Logger;
 }
 
 /** Each form belongs to what it acts on: the tenant's reset request, or the one link it came from. */
@@ -43,7 +46,10 @@ export function accountPagesRouter(router: Router, deps: AccountPageDeps): void 
     const tenant = tenantOf(ctx);
     const page = linkPageContext(ctx, tenant);
     const form = ResetRequest.safeParse(ctx.request.body ?? {});
-    if (form.success && form.data.email) await passwordReset.request(tenant, form.data.email, page.locale);
+    // Not awaited: the answer leaves before the work that differs for addresses with and without an account.
+    if (form.success && form.data.email) {
+      passwordReset.start(tenant, form.data.email, page.locale).catch((err: unknown) => deps.logger.error({ err, tenantId: tenant._id }, 'password reset request failed'));
+    }
     const when = relativeExpiry(page.locale, new Date(Date.now() + RESET_TTL_MS));
     renderNotice(ctx, views, page, { heading: say(page, 'reset.sent.heading'), texts: [say(page, 'reset.sent.text', { when })] });
   });
@@ -64,6 +70,8 @@ export function accountPagesRouter(router: Router, deps: AccountPageDeps): void 
     const found = await passwordReset.find(tenant, token);
     const page = linkPageContext(ctx, tenant, found.ok ? found.user.locale : found.locale);
     if (!found.ok) return renderLinkProblem(ctx, views, page, found.problem, 'reset');
+    // Counted before the password is looked at; the page offers a new link, as for one used.
+    if (!(await passwordReset.tryPassword(tenant, token))) return renderLinkProblem(ctx, views, page, 'used', 'reset');
     const form = NewPassword.safeParse(ctx.request.body ?? {});
     const { password, password_repeat: repeated } = form.success ? form.data : { password: '', password_repeat: '' };
     const context = passwordContext(tenant, found.user);

@@ -15,10 +15,12 @@ import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
 import { projectRoot } from '../project-root.js';
 import type { TenantKeyring } from '../tenants/tenant-keyring.js';
 import type { UserService } from '../users/user.service.js';
+import type { RateLimitStore } from '../security/rate-limit.store.js';
 import { AccountLinks } from './account-links.js';
 import { AccountTokens } from './account-tokens.js';
 import { EmailVerificationService } from './email-verification.service.js';
-import { PasswordResetService } from './password-reset.service.js';
+import { LinkAttempts } from './link-attempts.js';
+import { PasswordResetService, RESET_TTL_MS } from './password-reset.service.js';
 import { SingleUse } from './single-use.js';
 
 export interface AccountServiceDeps {
@@ -30,9 +32,13 @@ export interface AccountServiceDeps {
   doors: DoorService;
   doorPermissions: DoorPermissionService;
   clients: ClientService;
+  rateLimits: RateLimitStore;
   /** The base of every link in account mail; services built without HTTP have none and send no mail. */
   publicUrl: string | undefined;
 }
+
+/** An invitation lives a week by default (a tenant may choose otherwise): its tries are counted per week. */
+const INVITATION_ATTEMPTS_WINDOW_MS = 7 * 24 * 3_600_000;
 
 /** The services behind account mail: the outbox, invitations, password reset and email verification. */
 export function createAccountServices(deps: AccountServiceDeps) {
@@ -51,8 +57,8 @@ export function createAccountServices(deps: AccountServiceDeps) {
   return {
     outbox,
     invitations: new InvitationService(models.invitations, keyring, users, targets, changeLog, outbox, delivery),
-    invitationAcceptance: new InvitationAcceptance(models.invitations, keyring, users, deps.doorPermissions, targets, changeLog, once),
-    passwordReset: new PasswordResetService(users, tokens, outbox, composer, links),
+    invitationAcceptance: new InvitationAcceptance(models.invitations, keyring, users, deps.doorPermissions, targets, changeLog, once, new LinkAttempts(deps.rateLimits, 'invitation', INVITATION_ATTEMPTS_WINDOW_MS)),
+    passwordReset: new PasswordResetService(users, tokens, outbox, composer, links, new LinkAttempts(deps.rateLimits, 'reset', RESET_TTL_MS)),
     emailVerification,
   };
 }

@@ -73,6 +73,8 @@ export function passwordChangeRouter(router: Router, deps: PasswordChangeDeps): 
       await guard.failed(tenant, email, ctx.ip);
       return show(ctx, page, who, [translate(page.locale, 'passwordChange.error.current')], 400);
     }
+    // The right current password ends the run of failures, as a sign-in does, and gives back the checks it reserved.
+    await guard.succeeded(tenant, email);
     const context = passwordContext(tenant, who.user);
     let errors = await passwordErrors(page.locale, form.password, form.password_repeat, context);
     if (!errors.length && form.password === form.current_password) errors = passwordMessages(['reused'], page.locale, context);

@@ -8,7 +8,6 @@ import { checkPassword, passwordMessages, type PasswordContext } from '../securi
  */
 export async function passwordErrors(locale: Locale, password: string, repeated: string, context: PasswordContext): Promise<string[]> {
   if (password !== repeated) return [translate(locale, 'account.password.mismatch')];
-  // Awaited so that a policy which looks a password up somewhere needs no change here.
   const problems = await checkPassword(password, context);
   return passwordMessages(problems, locale, context);
 }

@@ -6,6 +6,7 @@ import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { User, UserService } from '../users/user.service.js';
 import type { AccountLinks } from './account-links.js';
 import type { AccountTokens, LinkProblem } from './account-tokens.js';
+import type { LinkAttempts } from './link-attempts.js';
 
 export const RESET_TTL_MS = 60 * 60_000;
 /** One reset mail per account per this period, however often the form is sent: no mail bombing. */
@@ -27,7 +28,31 @@ export class PasswordResetService {
     private readonly outbox: OutboxService,
     private readonly composer: MailComposer,
     private readonly links: AccountLinks,
+    /** The new passwords each link takes. */
+    private readonly attempts: LinkAttempts,
   ) {}
+
+  /** Spends one of the link's tries of a new password; false when none is left. */
+  tryPassword(tenant: TenantDoc, token: string): Promise<boolean> {
+    return this.attempts.take(tenant._id, token);
+  }
+
+  private readonly inFlight = new Set<Promise<void>>();
+
+  /**
+   * `request`, started for the reset form, which answers before it is done: the work differs between an
+   * address with an account (a token, a mail composed and queued) and one without (nothing), and an answer
+   * that waited for it would tell them apart by its time. `settled` waits for all of them (shutdown, specs).
+   */
+  start(tenant: TenantDoc, email: string, pageLocale: Locale): Promise<void> {
+    const job: Promise<void> = this.request(tenant, email, pageLocale).finally(() => this.inFlight.delete(job));
+    this.inFlight.add(job);
+    return job;
+  }
+
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
 
   /**
    * Sends a reset link if the email belongs to a user who may reset. The caller answers the same either way,

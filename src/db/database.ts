@@ -21,6 +21,7 @@ import { resourceServerModel } from '../tenants/resource-server.model.js';
 import { tenantLogoModel } from '../tenants/tenant-logo.model.js';
 import { tenantModel } from '../tenants/tenant.model.js';
 import { userModel } from '../users/user.model.js';
+import { ensureUserEmailIndex } from '../users/user-email-index.js';
 import { detectCapabilities, type DatabaseCapabilities } from './capabilities.js';
 
 export type Models = ReturnType<typeof registerModels>;
@@ -81,6 +82,7 @@ async function ensureIndexes(models: Models, capabilities: DatabaseCapabilities)
     const options = capabilities.ttlIndexes ? { expireAfterSeconds: 0, name: 'expiresAt_ttl' } : { name: 'expiresAt_1' };
     await models[name].collection.createIndex({ expiresAt: 1 }, options);
   }
+  await ensureUserEmailIndex(models.users.collection, capabilities);
 }
 
 function ignoreExists(err: { codeName?: string; code?: number }): void {

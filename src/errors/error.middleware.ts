@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ViewRenderer } from '../views/view-renderer.js';
 import { errorKindOf, renderErrorPage, wantsHtml } from './error-pages.js';
 import { HttpError, UnknownTenantError } from './http-errors.js';
+import { loggedPath } from '../observability/logged-path.js';
 
 /**
  * The one place errors become responses: RFC 9457 problem+json, or for a browser the same status as a
@@ -17,7 +18,7 @@ export function errorMiddleware(logger: Logger, views: ViewRenderer) {
     } catch (err) {
       const problem = toProblem(err);
       if (problem.status >= 500) {
-        logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
+        logger.error({ err, requestId: ctx.state.requestId, path: loggedPath(ctx.path) }, 'request failed');
       }
       ctx.status = problem.status;
       // The answer depends on what was asked for: a cache must not hand a browser's page to a program.

@@ -9,6 +9,7 @@ import type { UserService } from '../users/user.service.js';
 import type { LinkProblem } from '../account/account-tokens.js';
 import { hashLinkToken, LINK_TOKEN } from '../account/link-token.js';
 import type { SingleUse } from '../account/single-use.js';
+import type { LinkAttempts } from '../account/link-attempts.js';
 import type { InvitationDoc, InvitationModel } from './invitation.model.js';
 import type { InvitationTargets } from './invitation-view.js';
 
@@ -41,7 +42,14 @@ export class InvitationAcceptance {
     private readonly targets: InvitationTargets,
     private readonly changeLog: ChangeLogService,
     private readonly once: SingleUse,
+    /** The passwords each link takes, refused ones included. */
+    private readonly attempts: LinkAttempts,
   ) {}
+
+  /** Spends one of the link's tries of a password; false when none is left. */
+  tryPassword(tenant: TenantDoc, token: string): Promise<boolean> {
+    return this.attempts.take(tenant._id, token);
+  }
 
   async find(tenant: TenantDoc, token: string): Promise<InvitationLookup> {
     const doc = LINK_TOKEN.test(token) ? await this.invitations.findOne({ tenantId: tenant._id, tokenHash: hashLinkToken(token) }).lean() : null;

@@ -47,6 +47,8 @@ export function invitationPagesRouter(router: Router, deps: InvitationPageDeps):
     const found = await acceptance.find(tenant, token);
     const page = linkPageContext(ctx, tenant, found.ok ? found.invitation.locale : found.locale);
     if (!found.ok) return renderLinkProblem(ctx, views, page, found.problem, 'invitation');
+    // Counted before the password is looked at; past the last try the link is used up.
+    if (!(await acceptance.tryPassword(tenant, token))) return renderLinkProblem(ctx, views, page, 'used', 'invitation');
     const form = AcceptForm.safeParse(ctx.request.body ?? {});
     const { name, password, password_repeat: repeated } = form.success ? form.data : { name: '', password: '', password_repeat: '' };
     const { email } = found.invitation;

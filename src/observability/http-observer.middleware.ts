@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
+import { loggedPath } from './logged-path.js';
 import type { AppMetrics } from './metrics.js';
 
 /**
@@ -21,7 +22,7 @@ export function httpObserver(logger: Logger, metrics: AppMetrics) {
       metrics.httpRequests.inc({ route, method: ctx.method, status: String(ctx.status) });
       metrics.httpDuration.observe({ route, method: ctx.method }, seconds);
       logger.info(
-        { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, route, status: ctx.status, ms: Math.round(seconds * 1000) },
+        { requestId: ctx.state.requestId, method: ctx.method, path: loggedPath(ctx.path), route, status: ctx.status, ms: Math.round(seconds * 1000) },
         'request',
       );
     }

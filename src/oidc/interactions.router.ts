@@ -45,7 +45,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
 
   type Details = Awaited<ReturnType<TenantRuntime['provider']['interactionDetails']>>;
 
-  type LoginError = 'login.error.invalidCredentials' | 'login.error.accountUnavailable' | 'login.error.passkey' | 'login.error.wait' | 'login.error.network';
+  type LoginError = 'login.error.invalidCredentials' | 'login.error.accountUnavailable' | 'login.error.passkey' | ReturnType<typeof refusalMessage>['error'];
   async function renderLogin(ctx: Context, details: Details, extra: { email: string; error?: LoginError; params?: Record<string, number> }) {
     const { provider, tenant } = runtimeOf(ctx);
     const page = pageContext(ctx, tenant, details.params.ui_locales as string | undefined);
@@ -100,12 +100,16 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
       return renderLogin(ctx, details, { email: parsed.data!.email, ...refusalMessage(refusal) });
     }
     const user = parsed.success ? await deps.users.verifyPassword(tenant, parsed.data.email, parsed.data.password) : null;
-    const blocked = user && (user.status !== 'active' || tenant.state !== 'active');
-    if (!user && parsed.success) await deps.guard.failed(tenant, parsed.data.email, ctx.ip);
+    const suspended = tenant.state !== 'active';
+    const blocked = user && (user.status !== 'active' || suspended);
+    // A person who may not sign in (locked, restricted) is answered and counted as for a wrong password, so
+    // the page never confirms a password it will not accept. Only a suspended tenant, closed to everyone
+    // alike whatever they type, says so.
+    if (parsed.success && (!user || (blocked && !suspended))) await deps.guard.failed(tenant, parsed.data.email, ctx.ip);
     if (!user || blocked) {
       deps.metrics.logins.inc({ result: 'failure' });
       ctx.status = 400;
-      const error = blocked ? 'login.error.accountUnavailable' : 'login.error.invalidCredentials';
+      const error = suspended ? 'login.error.accountUnavailable' : 'login.error.invalidCredentials';
       return renderLogin(ctx, details, { email: parsed.success ? parsed.data.email : '', error });
     }
     await deps.guard.succeeded(tenant, parsed.data!.email);

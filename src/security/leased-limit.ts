@@ -71,6 +71,16 @@ export class LeasedLimit {
     }
   }
 
+  /**
+   * Gives `key` its whole limit back (an account's attempts after a successful sign-in), whatever the limit
+   * that took its slots. Other processes may still hold a lease they took before: at most one each, as at a
+   * window's start.
+   */
+  async clear(key: string): Promise<void> {
+    this.known.delete(key);
+    await this.collection.deleteMany({ _id: { $regex: `^${escapeRegex(`${this.prefix}:${key}:`)}` } });
+  }
+
   private held(key: string): KeyState | undefined {
     const state = this.known.get(key);
     return state && state.left > 0 && state.windowStart === this.window().start ? state : undefined;
@@ -94,7 +104,17 @@ export class LeasedLimit {
     // Slots are taken in order (nobody tries n+1 before seeing n taken), so trying upward from the first slot
     // not known to be taken never skips a free one.
     let searched = false;
-    for (let n = state.next; n < this.slots; n++) {
+    let rescanned = false;
+    for (let n = state.next; ; n++) {
+      if (n >= this.slots) {
+        // Every slot this process knows of is taken; another process may have cleared the key since (clear),
+        // so look once more from the first slot before refusing.
+        if (rescanned || state.next === 0) break;
+        rescanned = true;
+        n = (await this.firstFree(key, window.start, 0)) - 1;
+        if (n + 1 >= this.slots) break;
+        continue;
+      }
       const _id = this.slotId(key, window.start, n);
       try {
         await this.collection.insertOne({ _id, key: _id, expire: new Date(window.end) });
@@ -142,4 +162,8 @@ export class LeasedLimit {
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,4 +1,5 @@
 import type { RateLimiterMongo } from 'rate-limiter-flexible';
+import type { LeasedLimit } from './leased-limit.js';
 import { retryAfterSeconds, type RateLimitStore } from './rate-limit.store.js';
 
 /**
@@ -13,8 +14,12 @@ import { retryAfterSeconds, type RateLimitStore } from './rate-limit.store.js';
  *     an admin or by a reset through email, nothing else: neither time nor a correct password lifts it. A lock
  *     an admin set is lifted by an admin only.
  *
+ * Every password check of a key is reserved before the password is looked at, N per 24-hour window (a leased
+ * limit, exact across processes and on servers that lose concurrent `$inc`s): requests sent at once cannot
+ * check more passwords than the lock allows failures, and the attempt past N locks the account.
+ *
  * Failures count within 24 hours of the first one. A successful sign-in, an unlock or a new password clears
- * them. With the default N = 5 a guesser gets 5 tries per account before the lock; a tenant that raises N gets
+ * them, and the reserved checks with them. With the default N = 5 a guesser gets 5 tries per account before the lock; a tenant that raises N gets
  * the growing delays in between, which hold an online guesser to a handful of tries per hour.
  */
 export const FREE_FAILURES = 3;
@@ -29,6 +34,8 @@ export function delayAfter(failures: number): number {
 export class LoginLockout {
   private readonly failures: RateLimiterMongo;
   private readonly delays: RateLimiterMongo;
+  /** The checks of each limit tenants have chosen, by N; one collection and key space for all of them. */
+  private readonly checks = new Map<number, LeasedLimit>();
 
   constructor(private readonly store: RateLimitStore) {
     // Only the count matters here (the lock decides at N), so the limit itself is never reached.
@@ -51,8 +58,27 @@ export class LoginLockout {
     return { failures, delaySeconds };
   }
 
+  /** Reserves one password check of this key; rejects with a RateLimiterRes when the tenant's N are used up. */
+  async reserveCheck(tenantId: string, accountKey: string, maxFailedLogins: number): Promise<void> {
+    await this.checksOf(maxFailedLogins).spend(key(tenantId, accountKey));
+  }
+
   async clear(tenantId: string, accountKey: string): Promise<void> {
-    await Promise.all([this.failures.delete(key(tenantId, accountKey)), this.delays.delete(key(tenantId, accountKey))]);
+    const limits = this.checks.size ? [...this.checks.values()] : [this.checksOf(DEFAULT_MAX_FAILED_LOGINS)];
+    await Promise.all([
+      this.failures.delete(key(tenantId, accountKey)),
+      this.delays.delete(key(tenantId, accountKey)),
+      ...limits.map((limit) => limit.clear(key(tenantId, accountKey))),
+    ]);
+  }
+
+  private checksOf(maxFailedLogins: number): LeasedLimit {
+    let limit = this.checks.get(maxFailedLogins);
+    if (!limit) {
+      limit = this.store.leased('signin-checks', { points: maxFailedLogins, durationSeconds: WINDOW_SECONDS });
+      this.checks.set(maxFailedLogins, limit);
+    }
+    return limit;
   }
 }
 

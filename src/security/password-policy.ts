@@ -28,17 +28,20 @@ export const MAX_LENGTH = 256;
 /** zxcvbn's "safely unguessable: moderate protection from offline slow-hash scenario". */
 export const MIN_SCORE = 3;
 
-export function checkPassword(password: string, context: PasswordContext): PasswordProblem[] {
+/**
+ * The cheap checks first (length, the person's data, the breached list); the strength estimate, which costs
+ * CPU on a worker thread, only for a password none of them refuses: it would be refused anyway, and a listed
+ * password is weak by definition (saying so twice would not help anyone choose a better one).
+ */
+export async function checkPassword(password: string, context: PasswordContext): Promise<PasswordProblem[]> {
   const length = [...password].length;
-  // Nothing more is estimated for an oversized input: it is refused anyway, and the work would be wasted.
   if (length > MAX_LENGTH) return ['too_long'];
   const problems: PasswordProblem[] = [];
   if (length < effectiveMinLength(context.minLength)) problems.push('too_short');
   if (containsPersonalData(password, context)) problems.push('contains_personal_data');
-  // A listed password is weak by definition; saying so twice would not help anyone choose a better one.
   if (isCommonPassword(password)) problems.push('breached');
-  else if (strengthScore(password, personalWords(context)) < MIN_SCORE) problems.push('too_weak');
-  return problems;
+  if (problems.length) return problems;
+  return (await strengthScore(password, personalWords(context))) < MIN_SCORE ? ['too_weak'] : [];
 }
 
 /** The tenant's minimum, or the default; a setting below the absolute minimum does not weaken the policy. */

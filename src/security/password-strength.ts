@@ -1,39 +1,26 @@
-import { ZxcvbnFactory, type Score } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
-import { dictionary as germanDictionary } from '@zxcvbn-ts/language-de';
-import { dictionary as englishDictionary, translations } from '@zxcvbn-ts/language-en';
+import type { Score } from '@zxcvbn-ts/core';
 // A module, not a file read at run time: the build carries it into dist/ like any other source.
 import commonPasswordList from './common-passwords.json' with { type: 'json' };
+import { StrengthWorkers } from './strength-workers.js';
 
 /**
  * The two password checks that need data: zxcvbn's strength estimate and the bundled list of the most common
- * breached passwords. Both are built on first use (half a second of dictionary ranking), once per process.
+ * breached passwords. The list is a set looked up on the request thread; the estimate runs on worker threads
+ * (strength-workers.ts), since it takes up to half a second of CPU.
  *
  * Dictionaries: common passwords and keyboard layouts, English and German words and names. There is no Danish
  * or Swedish package of zxcvbn-ts on npm; names and words of those languages are still caught through the
  * person's own data (email, name) given as user inputs, and by the length minimum.
  */
-let estimator: ZxcvbnFactory | undefined;
 let commonPasswords: Set<string> | undefined;
 
-/** Only the first characters are estimated: past this a password is long enough, and the cost stays flat. */
-const ESTIMATED_LENGTH = 64;
-
-function zxcvbn(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({
-    dictionary: { ...commonDictionary, ...englishDictionary, ...germanDictionary },
-    graphs: adjacencyGraphs,
-    translations,
-    maxLength: ESTIMATED_LENGTH,
-    // The library's default (100) makes a check of a long random password take a second of CPU.
-    l33tMaxSubstitutions: 10,
-  });
-  return estimator;
-}
+/** Two threads: estimates are rare (a password being set) and the machines small; a third would queue anyway. */
+const WORKERS = 2;
+const workers = new StrengthWorkers({ maxLength: 64, l33tMaxSubstitutions: 10 }, WORKERS);
 
 /** zxcvbn's score, 0 (guessable) to 4 (very unguessable), knowing the person's own words. */
-export function strengthScore(password: string, personalWords: readonly string[]): Score {
-  return zxcvbn().check(password, [...personalWords]).score;
+export async function strengthScore(password: string, personalWords: readonly string[]): Promise<Score> {
+  return (await workers.score(password, personalWords)) as Score;
 }
 
 /** The list shipped in common-passwords.json (its `source` says where it comes from). */

@@ -6,16 +6,21 @@ import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { UserService } from '../users/user.service.js';
 import { DEFAULT_MAX_FAILED_LOGINS, type LoginLockout } from './login-lockout.js';
 import type { LeasedLimit } from './leased-limit.js';
-import { ignoreLimited, retryAfterSeconds, type RateLimit, type RateLimitStore } from './rate-limit.store.js';
+import { ignoreLimited, isLimited, retryAfterSeconds, type RateLimit, type RateLimitStore } from './rate-limit.store.js';
 
 /** Why an attempt is refused before its password is looked at, and for how long. */
-export type SignInRefusal = { reason: 'account' | 'network'; seconds: number };
+export type SignInRefusal = { reason: 'account' | 'network' | 'attempts'; seconds: number };
 
-/** What the login page says to a refused attempt: seconds for an account's short wait, minutes for a network's. */
-export function refusalMessage(refusal: SignInRefusal): { error: 'login.error.network' | 'login.error.wait'; params: Record<string, number> } {
-  return refusal.reason === 'network'
-    ? { error: 'login.error.network', params: { minutes: Math.ceil(refusal.seconds / 60) } }
-    : { error: 'login.error.wait', params: { seconds: refusal.seconds } };
+type RefusalError = 'login.error.network' | 'login.error.wait' | 'login.error.attempts';
+
+/**
+ * What the login page says to a refused attempt: seconds for an account's short wait, minutes for a network's,
+ * and the way out for an account whose checks are used up (the wait would be hours, and the account is locked).
+ */
+export function refusalMessage(refusal: SignInRefusal): { error: RefusalError; params: Record<string, number> } {
+  if (refusal.reason === 'network') return { error: 'login.error.network', params: { minutes: Math.ceil(refusal.seconds / 60) } };
+  if (refusal.reason === 'attempts') return { error: 'login.error.attempts', params: {} };
+  return { error: 'login.error.wait', params: { seconds: refusal.seconds } };
 }
 
 export interface SignInLimits {
@@ -45,18 +50,32 @@ export class SignInGuard {
     this.perIp = store.leased('signin-ip', limits.failuresPerIp);
   }
 
+  /**
+   * Null when the password may be checked, which reserves one of the account key's checks (LoginLockout): so
+   * requests sent at once check no more passwords than the lock allows failures. The attempt that finds them
+   * used up locks the account, as the last failure would.
+   */
   async refusal(tenant: TenantDoc, email: string, ip: string): Promise<SignInRefusal | null> {
     const network = await this.perIp.refusal(this.store.ipKey(ip));
     if (network) return { reason: 'network', seconds: retryAfterSeconds(network) };
-    const seconds = await this.lockout.waitSeconds(tenant._id, this.accountKey(tenant, email));
-    return seconds ? { reason: 'account', seconds } : null;
+    const accountKey = this.accountKey(tenant, email);
+    const seconds = await this.lockout.waitSeconds(tenant._id, accountKey);
+    if (seconds) return { reason: 'account', seconds };
+    try {
+      await this.lockout.reserveCheck(tenant._id, accountKey, this.maxFailures(tenant));
+      return null;
+    } catch (err) {
+      if (!isLimited(err)) throw err;
+      await this.lock(tenant, email);
+      return { reason: 'attempts', seconds: retryAfterSeconds(err) };
+    }
   }
 
   /** A wrong password or an unknown email: counted for the address and the account key alike. */
   async failed(tenant: TenantDoc, email: string, ip: string): Promise<void> {
     await this.perIp.spend(this.store.ipKey(ip)).catch(ignoreLimited);
     const { failures } = await this.lockout.recordFailure(tenant._id, this.accountKey(tenant, email));
-    if (failures >= (tenant.settings.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS)) await this.lock(tenant, email);
+    if (failures >= this.maxFailures(tenant)) await this.lock(tenant, email);
   }
 
   async succeeded(tenant: TenantDoc, email: string): Promise<void> {
@@ -73,6 +92,10 @@ export class SignInGuard {
         if (!(err instanceof ConflictError)) throw err;
       },
     );
+  }
+
+  private maxFailures(tenant: TenantDoc): number {
+    return tenant.settings.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS;
   }
 
   private accountKey(tenant: TenantDoc, email: string): string {

@@ -56,9 +56,7 @@ const UserSchema = new Schema<UserDoc>(
   { collection: 'users', timestamps: true, versionKey: false },
 );
 UserSchema.plugin(tenantScopePlugin);
-// Not unique: anonymized users drop their hash, and FerretDB has no partial indexes; uniqueness of a live
-// email is checked by the service.
-UserSchema.index({ tenantId: 1, emailHash: 1 });
+// The unique {tenantId, emailHash} index differs by server, so it is created in user-email-index.ts.
 UserSchema.index({ tenantId: 1, lastActiveAt: 1 });
 
 export type UserModel = Model<UserDoc>;

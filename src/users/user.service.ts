@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import { normalizeEmail } from '../crypto/field-cipher.js';
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError, ProcessingRestrictedError } from '../errors/http-errors.js';
@@ -93,7 +94,7 @@ export class UserService {
     const cipher = this.keyring.cipherFor(tenant);
     const email = normalizeEmail(input.email);
     const emailHash = cipher.blindIndex(email, 'email');
-    if (await this.users.exists({ tenantId: tenant._id, emailHash })) throw new ConflictError('A user with this email already exists');
+    if (await this.users.exists({ tenantId: tenant._id, emailHash })) throw new ConflictError(EMAIL_TAKEN);
     const _id = input.id ?? newId('usr');
     // Ids are random, but "never reused" is a rule, not a likelihood: an erased person's id stays theirs.
     if (await this.subjects.isTombstoned(tenant._id, _id)) throw new ConflictError('This subject id belonged to an erased user and is never reused');
@@ -115,7 +116,7 @@ export class UserService {
     const fields = Object.keys(doc).filter((k) => !['_id', 'tenantId', 'emailHash'].includes(k) && doc[k as keyof typeof doc] !== undefined);
     const created = await this.changeLog.record(tenant._id, { action: 'user.created', subjectType: 'user', subjectId: _id, fields }, () =>
       this.memberships.alongside(tenant._id, _id, [], doc.roles, async () => {
-        const [inserted] = await this.users.insertMany([doc]);
+        const [inserted] = await this.users.insertMany([doc]).catch(emailTaken);
         return inserted!.toObject();
       }),
     );
@@ -153,7 +154,7 @@ export class UserService {
     }
     if (fields.includes('email')) {
       const emailHash = cipher.blindIndex(normalizeEmail(patch.email!), 'email');
-      if (await this.users.exists({ tenantId: tenant._id, emailHash, _id: { $ne: id } })) throw new ConflictError('A user with this email already exists');
+      if (await this.users.exists({ tenantId: tenant._id, emailHash, _id: { $ne: id } })) throw new ConflictError(EMAIL_TAKEN);
       Object.assign($set, { emailHash, emailVerified: false });
       fields.push('emailVerified');
     }
@@ -166,7 +167,7 @@ export class UserService {
     if (!fields.length) return current;
     await this.changeLog.record(tenant._id, { action: 'user.updated', subjectType: 'user', subjectId: id, fields }, () =>
       this.memberships.alongside(tenant._id, id, current.roles, patch.roles ?? current.roles, () =>
-        this.users.updateOne({ tenantId: tenant._id, _id: id }, { $set, $unset }),
+        this.users.updateOne({ tenantId: tenant._id, _id: id }, { $set, $unset }).catch(emailTaken),
       ),
     );
     const updated = await this.getById(tenant, id);
@@ -188,7 +189,7 @@ export class UserService {
   ): Promise<void> {
     const user = await this.getById(tenant, id);
     const context = passwordContext(tenant, user);
-    const problems = checkPassword(password, context);
+    const problems = await checkPassword(password, context);
     if (problems.length) throw new PasswordRefusedError(problems, context);
     const passwordHash = await this.hasher.hash(password);
     const mustChangePassword = options.temporary === true;
@@ -342,4 +343,14 @@ export class UserService {
       updatedAt: doc.updatedAt,
     };
   }
+}
+
+const EMAIL_TAKEN = 'A user with this email already exists';
+
+/**
+ * The unique email index (user-email-index.ts) refused the write: another request took the address between
+ * the check above and this write. The check gives the usual answer; the index is what makes it true.
+ */
+function emailTaken(err: unknown): never {
+  throw isDuplicateKey(err) ? new ConflictError(EMAIL_TAKEN) : err;
 }

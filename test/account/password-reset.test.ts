@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import * as client from 'openid-client';
 import { translate } from '../../src/i18n/messages.js';
 import { adminClient, serviceToken } from '../support/admin.js';
@@ -8,6 +9,7 @@ import { discoverClient, signIn } from '../support/sign-in.js';
 import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../support/sign-in-pages.js';
+import { LINK_PASSWORD_ATTEMPTS } from '../../src/account/link-attempts.js';
 
 const NEW_PASSWORD = 'copper-meadow-lantern-fjord-41';
 
@@ -24,7 +26,10 @@ describe('password reset by an emailed link', () => {
   const askReset = async (email: string, browser = new Browser()) => {
     await browser.request(resetPage());
     const res = await browser.request(resetPage(), { form: { email } });
-    return { status: res.status, html: (await res.text()).replace(/nonce="[^"]+"/g, '') };
+    const answer = { status: res.status, html: (await res.text()).replace(/nonce="[^"]+"/g, '') };
+    // The form answers before the link is made and queued.
+    await idp.services.passwordReset.settled();
+    return answer;
   };
 
   beforeAll(async () => {
@@ -60,6 +65,30 @@ describe('password reset by an emailed link', () => {
     expect(unknown.html).toContain('If an account with this email address exists');
     expect(await queuedFor(known.id)).toBe(1);
     expect(smtp.received.filter((r) => r.rcptTo.includes('nobody@acme.test'))).toHaveLength(0);
+  });
+
+  it('answers the form before the link is made and queued, so its time says nothing about the address', async () => {
+    const user = await person('later@acme.test');
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const enqueue = idp.services.outbox.enqueue.bind(idp.services.outbox);
+    const held = jest.spyOn(idp.services.outbox, 'enqueue').mockImplementation(async (...args) => {
+      await gate;
+      return enqueue(...args);
+    });
+    try {
+      const browser = new Browser();
+      await browser.request(resetPage());
+      const res = await browser.request(resetPage(), { form: { email: 'later@acme.test' } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('If an account with this email address exists');
+      expect(await queuedFor(user.id)).toBe(0);
+    } finally {
+      release();
+      await idp.services.passwordReset.settled();
+      held.mockRestore();
+    }
+    expect(await queuedFor(user.id)).toBe(1);
   });
 
   it('mails the link in the person’s language, sets the new password once, and ends the old one', async () => {
@@ -140,6 +169,21 @@ describe('password reset by an emailed link', () => {
     const queued = await queuedFor(user.id);
     await askReset('held@acme.test');
     expect(await queuedFor(user.id)).toBe(queued);
+  });
+
+  it('takes a limited number of new passwords on one link, then offers a new link instead, even for a good one', async () => {
+    await person('tries@acme.test');
+    await askReset('tries@acme.test');
+    const link = linkIn((await smtp.mailTo('tries@acme.test')).mail, 'account/reset');
+    const browser = new Browser();
+    await browser.request(link);
+    const statuses: number[] = [];
+    for (let i = 0; i < LINK_PASSWORD_ATTEMPTS; i++) statuses.push((await browser.request(link, { form: { password: 'aaaaaaaaaaaaaaaa', password_repeat: 'aaaaaaaaaaaaaaaa' } })).status);
+    expect(statuses).toEqual(Array<number>(LINK_PASSWORD_ATTEMPTS).fill(400));
+    const late = await browser.request(link, { form: { password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+    expect(late.status).toBe(410);
+    expect(await late.text()).toContain('/t/acme/account/reset?ui_locales=en');
+    expect(await idp.services.users.verifyPassword(acme.tenant, 'tries@acme.test', NEW_PASSWORD)).toBeNull();
   });
 
   it('lets exactly one of two simultaneous uses of a link set the password', async () => {

@@ -9,6 +9,7 @@ import { discoverClient, signIn } from '../support/sign-in.js';
 import { linkIn, startIdpWithSmtp, TestSmtpServer } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { alertOf } from '../support/sign-in-pages.js';
+import { LINK_PASSWORD_ATTEMPTS } from '../../src/account/link-attempts.js';
 
 const NEW_PASSWORD = 'violet-harbour-quantum-lamp-78';
 
@@ -194,5 +195,39 @@ describe('invitations: from the admin API to the first sign-in', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 410]);
     const users = await call('GET', '/tenants/acme/users?email=nina@example.test', admin);
     expect(users.body.items).toHaveLength(1);
+  });
+
+  it('leaves one user of an address that an admin gives a user while its invitation is being accepted', async () => {
+    await invite({ email: 'pia@example.test' });
+    const link = linkIn((await smtp.mailTo('pia@example.test')).mail, 'invitations');
+    const browser = new Browser();
+    await browser.request(link);
+    const [accepted, created] = await Promise.all([
+      browser.request(link, { form: { name: 'Pia', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } }),
+      call('POST', '/tenants/acme/users', admin, { email: 'pia@example.test', name: 'Pia' }),
+    ]);
+    // Whichever came first has the address; the other is told it is taken (409) or that the link is used (410).
+    expect([accepted.status, created.status].sort()).toEqual(accepted.status === 200 ? [200, 409] : [201, 410]);
+    expect((await call('GET', '/tenants/acme/users?email=pia@example.test', admin)).body.items).toHaveLength(1);
+    // An address taken before the link is followed: the link answers as used, and no second user appears.
+    await invite({ email: 'quinn@example.test' });
+    const later = linkIn((await smtp.mailTo('quinn@example.test')).mail, 'invitations');
+    expect((await call('POST', '/tenants/acme/users', admin, { email: 'quinn@example.test', name: 'Quinn' })).status).toBe(201);
+    expect((await submitLinkForm(later, { name: 'Quinn', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD })).status).toBe(410);
+    expect((await call('GET', '/tenants/acme/users?email=quinn@example.test', admin)).body.items).toHaveLength(1);
+  });
+
+  it('takes a limited number of passwords on one link, then answers it as used, even for a good one', async () => {
+    await invite({ email: 'rik@example.test', locale: 'en' });
+    const link = linkIn((await smtp.mailTo('rik@example.test')).mail, 'invitations');
+    const browser = new Browser();
+    await browser.request(link);
+    const weak = { name: 'Rik', password: 'aaaaaaaaaaaaaaaa', password_repeat: 'aaaaaaaaaaaaaaaa' };
+    const statuses: number[] = [];
+    for (let i = 0; i < LINK_PASSWORD_ATTEMPTS; i++) statuses.push((await browser.request(link, { form: weak })).status);
+    expect(statuses).toEqual(Array<number>(LINK_PASSWORD_ATTEMPTS).fill(400));
+    const late = await browser.request(link, { form: { name: 'Rik', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+    expect(late.status).toBe(410);
+    expect((await call('GET', '/tenants/acme/users?email=rik@example.test', admin)).body.items).toHaveLength(0);
   });
 });

@@ -4,6 +4,7 @@ import { adminClient, serviceToken } from '../support/admin.js';
 import { createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { attempt } from '../support/sign-in-pages.js';
+import { queuedMail } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
 class Capture extends Writable {
@@ -107,6 +108,19 @@ describe('operations', () => {
     expect(logs.lines.length).toBeGreaterThan(5);
     for (const secret of [fixture.user.email!, PASSWORD, fixture.clientSecret, 'Alice Andersen']) expect(all).not.toContain(secret);
     expect(JSON.parse(logs.lines[0]!)).toHaveProperty('level');
+  });
+
+  it("keeps the secrets of emailed links out of the request log's paths", async () => {
+    await idp.services.passwordReset.request(fixture.tenant, fixture.user.email!, 'en');
+    const { link } = await queuedMail(idp, fixture.tenant, fixture.user.email!);
+    const reset = link.slice(link.lastIndexOf('/') + 1);
+    const [invitation, verification] = ['I', 'V'].map((c) => c.repeat(43));
+    for (const path of [`account/reset/${reset}`, `invitations/${invitation}`, `account/verify/${verification}`]) {
+      await (await fetch(`${idp.baseUrl}/t/ops/${path}`)).text();
+    }
+    const paths = logs.lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request').map((entry) => entry.path as string);
+    for (const token of [reset, invitation, verification]) expect(paths.join('\n')).not.toContain(token);
+    expect(paths).toEqual(expect.arrayContaining(['/t/ops/account/reset/[token]', '/t/ops/invitations/[token]', '/t/ops/account/verify/[token]']));
   });
 
   it('redacts personal fields wherever they are logged', () => {

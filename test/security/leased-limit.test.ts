@@ -104,4 +104,18 @@ describe('leased limits', () => {
     expect(await process.refusal('k')).toBeUndefined();
     expect(await spendAll(process, 'k', 25)).toBe(20);
   });
+
+  it('gives a cleared key its whole limit back, also in another process that saw it used up', async () => {
+    const name = prefix();
+    const [one, two] = [limit(name, 5), limit(name, 5)];
+    expect(await spendAll(one, 'k', 3)).toBe(3);
+    expect(await spendAll(two, 'k', 3)).toBe(2);
+    await spendAll(two, 'other', 2);
+    await one.clear('k');
+    expect(await two.refusal('k')).toBeUndefined();
+    expect(await spendAll(two, 'k', 7)).toBe(5);
+    expect(await spendAll(one, 'k', 1)).toBe(0);
+    // Only the cleared key: the other one's points stay spent.
+    expect(await spendAll(one, 'other', 7)).toBe(3);
+  });
 });

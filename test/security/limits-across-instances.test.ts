@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { translate } from '../../src/i18n/messages.js';
-import { createTenantFixture, RESOURCE, type TenantFixture } from '../support/fixtures.js';
+import { asSetup, createTenantFixture, PASSWORD, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { attempt, type Answer } from '../support/sign-in-pages.js';
+import { checkedAtOnce } from '../support/sign-in-rush.js';
 
 const WRONG = 'not-the-password-at-all';
 
@@ -35,6 +36,14 @@ describe('limits across two instances on one database', () => {
       statuses.push((await one.services.users.getById(fixture.tenant, fixture.user.id)).status);
     }
     expect(statuses).toEqual(['active', 'active', 'locked']);
+  });
+
+  it('checks no more passwords of one account than the limit when attempts reach both instances at once', async () => {
+    const rush = await asSetup(() => one.services.users.create(fixture.tenant, { email: 'rush@shared.test', password: PASSWORD, name: 'Rush' }));
+    const passwords = [...Array<string>(11).fill(WRONG), PASSWORD];
+    const answers = await checkedAtOnce([one.baseUrl, two.baseUrl], fixture, rush.email!, passwords, (i) => `198.51.100.${20 + i}`);
+    expect(answers.filter((a) => a.status === 400 || a.status === 303).length).toBeLessThanOrEqual(3);
+    expect((await one.services.users.getById(fixture.tenant, rush.id)).status).toBe('locked');
   });
 
   it('refuses the fifth failed sign-in from one address, whichever instance gets it', async () => {

@@ -5,6 +5,7 @@ import { discoverClient, signIn } from '../support/sign-in.js';
 import { queuedMail } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { attempt, openLogin, submitLogin, type Answer } from '../support/sign-in-pages.js';
+import { checkedAtOnce } from '../support/sign-in-rush.js';
 
 const WRONG = 'not-the-password-at-all';
 
@@ -12,6 +13,7 @@ describe('sign-in lockout', () => {
   let idp: TestIdp;
   let strict: TenantFixture;
   let patient: TenantFixture;
+  let rush: TenantFixture;
   let call: ReturnType<typeof adminClient>;
   let manager: string;
   let auditor: string;
@@ -21,6 +23,7 @@ describe('sign-in lockout', () => {
     call = adminClient(idp);
     strict = await createTenantFixture(idp.services, 'strict');
     patient = await createTenantFixture(idp.services, 'patient');
+    rush = await createTenantFixture(idp.services, 'rush');
     // Set before any request reaches these tenants, so every process reads the settings from the start.
     await idp.services.tenants.update(strict.tenant._id, { settings: { maxFailedLogins: 3 } });
     await idp.services.tenants.update(patient.tenant._id, { settings: { maxFailedLogins: 10 } });
@@ -48,10 +51,38 @@ describe('sign-in lockout', () => {
     expect(log.body.items).toHaveLength(1);
     expect(log.body.items[0].actor).toBe('system:lockout');
 
-    // The right password does not lift a lock; only then does the answer say more than "incorrect".
+    // The right password does not lift a lock, nor is it looked at: the account's checks are used up.
     const correct = await attempt(idp.baseUrl, strict, bo.email!, PASSWORD);
-    expect(correct.status).toBe(400);
-    expect(correct.alert).toBe(translate('en', 'login.error.accountUnavailable'));
+    expect(correct.status).toBe(429);
+    expect(correct.alert).toBe(translate('en', 'login.error.attempts'));
+  });
+
+  it('checks no more passwords than the limit when the attempts arrive at once, and locks the account', async () => {
+    const ivy = await person(rush, 'ivy');
+    const answers = await checkedAtOnce([idp.baseUrl], rush, ivy.email!, [...Array<string>(11).fill(WRONG), PASSWORD]);
+    // 400 and 303 are answers of a checked password; the rest were refused before their password was looked at.
+    expect(answers.filter((a) => a.status === 400 || a.status === 303).length).toBeLessThanOrEqual(5);
+    expect(answers.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(7);
+    expect(await statusOf(rush, ivy.id)).toBe('locked');
+  });
+
+  it('gives the checks back at a successful sign-in', async () => {
+    const jo = await person(rush, 'jo');
+    await failures(rush, jo.email!, 3);
+    expect((await attempt(idp.baseUrl, rush, jo.email!, PASSWORD)).status).toBe(303);
+    const again: Answer[] = [];
+    for (let i = 0; i < 3; i++) again.push(await attempt(idp.baseUrl, rush, jo.email!, WRONG));
+    expect(again.map((a) => a.status)).toEqual([400, 400, 400]);
+    expect(await statusOf(rush, jo.id)).toBe('active');
+  });
+
+  it("answers a locked account's right password exactly as a wrong one, confirming nothing", async () => {
+    const kai = await person(patient, 'kai');
+    await asSetup(() => idp.services.users.setStatus(patient.tenant, kai.id, { from: ['active'], to: 'locked', action: 'user.locked' }));
+    const right = await attempt(idp.baseUrl, patient, kai.email!, PASSWORD);
+    const wrong = await attempt(idp.baseUrl, patient, kai.email!, WRONG);
+    expect({ status: right.status, alert: right.alert }).toEqual({ status: 400, alert: translate('en', 'login.error.invalidCredentials') });
+    expect({ status: wrong.status, alert: wrong.alert }).toEqual({ status: right.status, alert: right.alert });
   });
 
   it('answers for an unknown email exactly as for an existing account, before and after the lock', async () => {

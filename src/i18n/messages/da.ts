@@ -112,6 +112,7 @@ export default {
   'link.verify.advice': 'Kontakt din administrator, hvis du har brug for et nyt link.',
   'login.error.wait': 'For mange mislykkede forsøg. Vent {seconds} s, og prøv så igen.',
   'login.error.network': 'For mange mislykkede login fra dit netværk. Prøv igen om {minutes} min.',
+  'login.error.attempts': 'For mange loginforsøg for denne konto. Nulstil din adgangskode via e-mail, eller kontakt din administrator.',
   'password.problem.reused': 'Vælg en adgangskode, der er forskellig fra din nuværende.',
   'title.changePassword': 'Vælg en ny adgangskode',
   'changePassword.heading': 'Vælg din egen adgangskode',

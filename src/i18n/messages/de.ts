@@ -117,6 +117,7 @@ export default {
   'link.verify.advice': 'Wenden Sie sich an Ihren Administrator, falls Sie einen neuen Link benötigen.',
   'login.error.wait': 'Zu viele fehlgeschlagene Versuche. Warten Sie {seconds} s und versuchen Sie es dann erneut.',
   'login.error.network': 'Zu viele fehlgeschlagene Anmeldungen aus Ihrem Netzwerk. Versuchen Sie es in {minutes} Min. erneut.',
+  'login.error.attempts': 'Zu viele Anmeldeversuche für dieses Konto. Setzen Sie Ihr Passwort per E-Mail zurück oder wenden Sie sich an Ihre Administration.',
   'password.problem.reused': 'Wählen Sie ein Passwort, das sich von Ihrem bisherigen unterscheidet.',
   'title.changePassword': 'Neues Passwort festlegen',
   'changePassword.heading': 'Legen Sie Ihr eigenes Passwort fest',

@@ -114,6 +114,7 @@ const en = {
   // Account security: sign-in brakes, the forced password change, sessions, refused forms.
   'login.error.wait': 'Too many failed attempts. Wait {seconds} s, then try again.',
   'login.error.network': 'Too many failed sign-ins from your network. Try again in {minutes} min.',
+  'login.error.attempts': 'Too many sign-in attempts for this account. Reset your password by email, or contact your administrator.',
   'password.problem.reused': 'Choose a password that is different from your current one.',
   'title.changePassword': 'Choose a new password',
   'changePassword.heading': 'Choose your own password',

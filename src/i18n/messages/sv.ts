@@ -112,6 +112,7 @@ export default {
   'link.verify.advice': 'Kontakta din administratör om du behöver en ny länk.',
   'login.error.wait': 'För många misslyckade försök. Vänta {seconds} s och försök sedan igen.',
   'login.error.network': 'För många misslyckade inloggningar från ditt nätverk. Försök igen om {minutes} min.',
+  'login.error.attempts': 'För många inloggningsförsök för det här kontot. Återställ ditt lösenord via e-post eller kontakta din administratör.',
   'password.problem.reused': 'Välj ett lösenord som skiljer sig från ditt nuvarande.',
   'title.changePassword': 'Välj ett nytt lösenord',
   'changePassword.heading': 'Välj ditt eget lösenord',
