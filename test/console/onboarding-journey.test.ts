@@ -96,7 +96,7 @@ describe("a tenant's onboarding, from the operator's console to its first admin'
 
     await page.getByRole('navigation').getByRole('link', { name: 'Invitations' }).click();
     const invite = page.getByRole('form', { name: 'Send invitation' });
-    await invite.getByLabel('Email address').fill('carol@acme.test');
+    await invite.getByLabel('Email', { exact: true }).fill('carol@acme.test');
     await invite.getByRole('checkbox', { name: 'employee' }).check();
     await invite.getByRole('group', { name: 'Doors' }).getByRole('checkbox', { name: 'Main door (main-door)' }).check();
     await invite.getByRole('button', { name: 'Send invitation' }).click();
@@ -105,7 +105,7 @@ describe("a tenant's onboarding, from the operator's console to its first admin'
 
     // An app of acme signs carol in; its ID token says which doors she may open.
     const app = await asSetup(() => registerApp(world.idp.services, acme));
-    const rp = await discoverClient(world.idp.baseUrl, { tenant: acme, clientId: app.clientId, clientSecret: app.clientSecret! });
+    const rp = await discoverClient(world.idp.publicUrl, { tenant: acme, clientId: app.clientId, clientSecret: app.clientSecret! });
     const { tokens } = await signIn(rp, { email: 'carol@acme.test', password: CAROL_PASSWORD, scope: 'openid roles doors' });
     const idToken = decodeJwt(tokens.id_token!);
     expect(idToken.roles).toEqual(['employee']);
@@ -117,7 +117,9 @@ describe("a tenant's onboarding, from the operator's console to its first admin'
     const audit = await signInToConsole(world, 'acme', auditor.email, 'en');
     await expect(audit.page.getByRole('navigation').getByRole('link', { name: 'Users' }).count()).resolves.toBe(0);
     await audit.context.close();
-    const forced = await adminClient(world.idp)('DELETE', `/tenants/acme/users/${carol.id}`, await personToken(world.idp, acme, auditor.email));
+    // The console world's issuer is its public (localhost) address, so the API is called there too.
+    const atPublicUrl = { ...world.idp, baseUrl: world.idp.publicUrl };
+    const forced = await adminClient(atPublicUrl)('DELETE', `/tenants/acme/users/${carol.id}`, await personToken(atPublicUrl, acme, auditor.email));
     expect(forced.status).toBe(403);
     await expect(world.idp.services.users.findById(acme, carol.id)).resolves.toMatchObject({ id: carol.id });
 
