@@ -79,7 +79,7 @@ describe('the console shell in a real browser', () => {
     const { email } = await createPerson(world.idp, platform, 'olga', ['platform_operator']);
     const { page, context } = await signInToConsole(world, 'platform', email);
     await expect(page.locator('main h1').textContent()).resolves.toBe('Overview');
-    await expect(page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Tenants', 'Platform signing keys']);
+    await expect(page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Tenants']);
     await context.close();
   });
 

@@ -7,8 +7,6 @@ import { DoorsPage } from '../pages/doors-page';
 import { HomePage } from '../pages/home-page';
 import { InvitationsPage } from '../pages/invitations-page';
 import { KeysPage } from '../pages/keys-page';
-import { PlatformChangeLogPage } from '../pages/platform-change-log-page';
-import { PlatformKeysPage } from '../pages/platform-keys-page';
 import { ResourceServersPage } from '../pages/resource-servers-page';
 import { RolesPage } from '../pages/roles-page';
 import { SettingsPage } from '../pages/settings-page';
@@ -53,12 +51,9 @@ export const ROUTES: readonly PageRoute[] = [
   { path: 'resource-servers', title: 'nav.resources', roles: ['tenant_admin'], component: ResourceServersPage },
   { path: 'settings', title: 'nav.settings', roles: ['tenant_admin'], component: SettingsPage },
 
-  // Operators.
+  // Operators. They rotate any tenant's signing keys, the platform's included, from the tenants' rows; the
+  // platform's own change log is its tenant_admins' and auditors' general Change log page.
   { path: 'tenants', title: 'nav.tenants', roles: ['platform_operator'], platformOnly: true, component: TenantsPage },
-  { path: 'platform-keys', title: 'nav.platformKeys', roles: ['platform_operator'], platformOnly: true, component: PlatformKeysPage },
-  // The change log admits the platform's own tenant_admins and auditors, not operators as such (change-log.routes.ts).
-  { path: 'platform-change-log', title: 'nav.platformLog', roles: ['tenant_admin', 'auditor'], platformOnly: true, component: PlatformChangeLogPage },
-
 ];
 
 const PLATFORM_TENANT = 'platform';

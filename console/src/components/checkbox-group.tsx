@@ -1,15 +1,24 @@
-import { useId } from 'react';
+import './form-controls.css';
+import { useId, type ReactNode } from 'react';
 
 export interface CheckboxGroupProps<T extends string> {
   legend: string;
-  options: readonly { value: T; label: string }[];
+  /** Each choice's value and what the person reads (a name, or a key in code type). */
+  options: readonly { value: T; label: ReactNode }[];
   selected: readonly T[];
   onChange(selected: T[]): void;
   /** The API's message about this field, when it refused the choice. */
   error?: string;
+  /** Above the choices: a problem loading them, say. */
+  children?: ReactNode;
+  /** Below the choices: a hint about them. */
+  note?: ReactNode;
 }
 
-/** A set of checkboxes in a fieldset: the legend names the set, each box its own option. */
+/**
+ * A set of checkboxes in a fieldset: the legend names the set, each box its own option. The choices are kept
+ * in the options' order; an error describes the group rather than marking it invalid.
+ */
 export function CheckboxGroup<T extends string>(props: CheckboxGroupProps<T>) {
   const id = useId();
   const toggle = (value: T, on: boolean) =>
@@ -17,6 +26,7 @@ export function CheckboxGroup<T extends string>(props: CheckboxGroupProps<T>) {
   return (
     <fieldset className="field choice-group" aria-describedby={props.error ? `${id}-error` : undefined}>
       <legend>{props.legend}</legend>
+      {props.children}
       {props.options.map((o) => (
         <label key={o.value} className="choice">
           <input type="checkbox" checked={props.selected.includes(o.value)} onChange={(e) => toggle(o.value, e.target.checked)} />
@@ -28,6 +38,7 @@ export function CheckboxGroup<T extends string>(props: CheckboxGroupProps<T>) {
           {props.error}
         </p>
       )}
+      {props.note}
     </fieldset>
   );
 }

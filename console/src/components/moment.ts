@@ -8,8 +8,9 @@ export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-/** An instant from the API (ISO 8601) as a date and time of the browser's time zone, in the person's language. */
-export function formatMoment(iso: string, locale: string): string {
+/** An instant from the API (ISO 8601) as a date and time of the browser's time zone, in the person's language; empty for none. */
+export function formatMoment(iso: string | null | undefined, locale: string): string {
+  if (!iso) return '';
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 

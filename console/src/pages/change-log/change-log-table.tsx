@@ -1,6 +1,6 @@
 import { ScrollTable } from '../../components/scroll-table';
 import { useI18n } from '../../i18n/i18n';
-import { formatTime } from '../../components/format-time';
+import { formatMoment } from '../../components/moment';
 import type { ChangeLogEntry } from './use-change-log';
 
 /** Entries as the API lists them; the chain's own data (hashes) stays in the exports. */
@@ -25,7 +25,7 @@ export function ChangeLogTable({ entries }: { entries: readonly ChangeLogEntry[]
             <tr key={e.seq}>
               <th scope="row">{e.seq}</th>
               <td className="nowrap">
-                <time dateTime={e.at}>{formatTime(e.at, locale)}</time>
+                <time dateTime={e.at}>{formatMoment(e.at, locale)}</time>
               </td>
               <td>
                 <code>{e.actor}</code>

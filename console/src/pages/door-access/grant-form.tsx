@@ -3,6 +3,7 @@ import { allPages } from '../../api/all-pages';
 import { unwrap } from '../../api/api-result';
 import { useApiAction, useApiQuery } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
+import { fieldMessage } from '../../components/field-message';
 import { DateTimeField } from '../../components/date-time-field';
 import { fromLocalInput } from '../../components/moment';
 import { ProblemView } from '../../components/problem-view';
@@ -24,7 +25,7 @@ export function GrantForm({ doorKey, onGranted }: { doorKey: string; onGranted(m
   const [role, setRole] = useState('');
   const [from, setFrom] = useState('');
   const [until, setUntil] = useState('');
-  const fieldError = (field: string) => action.problem?.fields.find((f) => f.field?.endsWith(field))?.message;
+  const fieldError = (field: string) => fieldMessage(action.problem, field);
   const holderId = kind === 'user' ? person?.id : role || undefined;
 
   const submit = async (event: FormEvent) => {

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { unwrap } from '../../api/api-result';
 import { useApiAction } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
+import { fieldMessage } from '../../components/field-message';
 import { ProblemView } from '../../components/problem-view';
 import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
@@ -13,7 +14,7 @@ export function DoorCreateForm({ tenant, onCreated }: { tenant: string; onCreate
   const action = useApiAction();
   const [key, setKey] = useState('');
   const [name, setName] = useState('');
-  const fieldError = (field: string) => action.problem?.fields.find((f) => f.field?.endsWith(field))?.message;
+  const fieldError = (field: string) => fieldMessage(action.problem, field);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -3,7 +3,7 @@ import { useApiQuery } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
 import { ProblemView } from '../../components/problem-view';
 import { useI18n } from '../../i18n/i18n';
-import { CheckboxGroup } from '../people/checkbox-group';
+import { CheckboxGroup } from '../../components/checkbox-group';
 
 /** The tenant's doors (not archived) to offer with an invitation; nothing is shown when there are none. */
 export function DoorPicker({ value, onChange }: { value: readonly string[]; onChange(doors: string[]): void }) {
@@ -15,5 +15,5 @@ export function DoorPicker({ value, onChange }: { value: readonly string[]; onCh
   const items = doors.data?.items ?? [];
   if (items.length === 0) return null;
   const options = items.map((d) => ({ value: d.key, label: `${d.name} (${d.key})` }));
-  return <CheckboxGroup legend={t('invitations.doors')} options={options} value={value} onChange={onChange} note={<p className="hint">{t('invitations.doorsHint')}</p>} />;
+  return <CheckboxGroup legend={t('invitations.doors')} options={options} selected={value} onChange={onChange} note={<p className="hint">{t('invitations.doorsHint')}</p>} />;
 }

@@ -6,7 +6,7 @@ import { ProblemView } from '../../components/problem-view';
 import { SelectField } from '../../components/select-field';
 import { TextField } from '../../components/text-field';
 import { LOCALES, useI18n, type Locale } from '../../i18n/i18n';
-import { fieldError } from '../people/field-error';
+import { fieldMessage } from '../../components/field-message';
 import { useGrantConfirmation } from '../people/grant-confirmation';
 import { mayGrantAdminRoles, RolePicker } from '../people/role-picker';
 import { DoorPicker } from './door-picker';
@@ -43,8 +43,8 @@ export function InvitationCreateForm({ onCreated }: { onCreated(invitation: Invi
     <form className="panel" onSubmit={submit} aria-labelledby="invitation-create-title">
       <h2 id="invitation-create-title">{t('invitations.create')}</h2>
       <ProblemView problem={action.problem} />
-      <TextField label={t('people.email')} value={email} onChange={setEmail} required maxLength={320} error={fieldError(action.problem, 'email')} />
-      <TextField label={`${t('people.name')} ${t('common.optional')}`} value={name} onChange={setName} maxLength={200} error={fieldError(action.problem, 'name')} />
+      <TextField label={t('people.email')} value={email} onChange={setEmail} required maxLength={320} error={fieldMessage(action.problem, 'email')} />
+      <TextField label={`${t('people.name')} ${t('common.optional')}`} value={name} onChange={setName} maxLength={200} error={fieldMessage(action.problem, 'name')} />
       <SelectField label={t('invitations.language')} hint={t('invitations.languageHint')} value={language} onChange={setLanguage} options={languages} />
       <RolePicker value={roles} onChange={setRoles} mayGrantAdmin={mayGrantAdminRoles(person.roles)} />
       <DoorPicker value={doors} onChange={setDoors} />

@@ -1,7 +1,7 @@
 import type { paths } from '../../api/schema';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n } from '../../i18n/i18n';
-import { useDateTime } from '../people/date-time';
+import { formatMoment } from '../../components/moment';
 import { NameTags } from '../people/name-tags';
 
 /** An invitation as the API lists it: the type comes from the OpenAPI document, so it follows the API. */
@@ -19,8 +19,8 @@ interface InvitationTableProps {
 
 /** Invitations with their state and the state of their mail; a pending one can be sent again or withdrawn. */
 export function InvitationTable({ invitations, onResend, onRevoke }: InvitationTableProps) {
-  const { t } = useI18n();
-  const date = useDateTime();
+  const { t, locale } = useI18n();
+  const date = (iso: string | null | undefined) => formatMoment(iso, locale) || '–';
   if (invitations.length === 0) return <p>{t('invitations.empty')}</p>;
   return (
     <div className="table-wrap">

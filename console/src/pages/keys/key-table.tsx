@@ -1,5 +1,5 @@
 import type { paths } from '../../api/schema';
-import { formatTime } from '../../components/format-time';
+import { formatMoment } from '../../components/moment';
 import { ScrollTable } from '../../components/scroll-table';
 import { useI18n } from '../../i18n/i18n';
 
@@ -8,7 +8,7 @@ type SigningKey = paths['/tenants/{tenant}/keys']['get']['responses'][200]['cont
 /** Key ids, algorithms, states and dates, as the API lists them (current first). */
 export function KeyTable({ keys }: { keys: readonly SigningKey[] }) {
   const { t, locale } = useI18n();
-  const time = (iso: string | null) => (iso ? <time dateTime={iso}>{formatTime(iso, locale)}</time> : '–');
+  const time = (iso: string | null) => (iso ? <time dateTime={iso}>{formatMoment(iso, locale)}</time> : '–');
   return (
     <ScrollTable label={t('keys.title')}>
       <table>

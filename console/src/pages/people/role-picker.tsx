@@ -3,7 +3,7 @@ import { useApiQuery } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
 import { ProblemView } from '../../components/problem-view';
 import { useI18n, type Translate } from '../../i18n/i18n';
-import { CheckboxGroup } from './checkbox-group';
+import { CheckboxGroup } from '../../components/checkbox-group';
 
 /** The roles that open the admin API: only a tenant admin gives or takes them away (src/admin-api/admin-roles.ts). */
 export const ADMIN_ROLES = ['tenant_admin', 'user_manager', 'auditor'] as const;
@@ -38,7 +38,7 @@ export function RolePicker({ value, onChange, mayGrantAdmin }: RolePickerProps) 
     <CheckboxGroup
       legend={t('people.roles')}
       options={choices.map((role) => ({ value: role, label: <code>{role}</code> }))}
-      value={value}
+      selected={value}
       onChange={onChange}
       note={kept.length > 0 && <p className="hint">{t('people.adminRolesKept', { roles: kept.join(', ') })}</p>}
     >

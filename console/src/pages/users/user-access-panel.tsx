@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useConsole } from '../../app/console-context';
 import { Notice, WarningList } from '../../components/warning-list';
 import { useI18n } from '../../i18n/i18n';
-import { useFocusOnMount } from '../people/focus-on-mount';
+import { useFocusOnMount } from '../../components/focus-on-mount';
 import { ADMIN_ROLES, mayGrantAdminRoles } from '../people/role-picker';
 import { UserExport } from './user-export';
 import { UserMfa } from './user-mfa';

@@ -6,7 +6,7 @@ import { ProblemView } from '../../components/problem-view';
 import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
 import { mayGrantAdminRoles, RolePicker } from '../people/role-picker';
-import { fieldError } from '../people/field-error';
+import { fieldMessage } from '../../components/field-message';
 import { useGrantConfirmation } from '../people/grant-confirmation';
 import type { User } from './user-status';
 
@@ -35,8 +35,8 @@ export function UserCreateForm({ onCreated }: { onCreated(user: User, warnings: 
     <form className="panel" onSubmit={submit} aria-labelledby="user-create-title">
       <h2 id="user-create-title">{t('users.create')}</h2>
       <ProblemView problem={action.problem} />
-      <TextField label={t('people.email')} value={email} onChange={setEmail} required maxLength={320} error={fieldError(action.problem, 'email')} />
-      <TextField label={`${t('people.name')} ${t('common.optional')}`} value={name} onChange={setName} maxLength={200} error={fieldError(action.problem, 'name')} />
+      <TextField label={t('people.email')} value={email} onChange={setEmail} required maxLength={320} error={fieldMessage(action.problem, 'email')} />
+      <TextField label={`${t('people.name')} ${t('common.optional')}`} value={name} onChange={setName} maxLength={200} error={fieldMessage(action.problem, 'name')} />
       <RolePicker value={roles} onChange={setRoles} mayGrantAdmin={mayGrantAdminRoles(person.roles)} />
       <button type="submit" className="btn btn-primary" disabled={action.busy}>
         {t('users.create')}

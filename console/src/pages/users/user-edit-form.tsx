@@ -5,8 +5,8 @@ import { useConsole } from '../../app/console-context';
 import { ProblemView } from '../../components/problem-view';
 import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
-import { fieldError } from '../people/field-error';
-import { useFocusOnMount } from '../people/focus-on-mount';
+import { fieldMessage } from '../../components/field-message';
+import { useFocusOnMount } from '../../components/focus-on-mount';
 import { useGrantConfirmation } from '../people/grant-confirmation';
 import { ADMIN_ROLES, mayGrantAdminRoles, RolePicker } from '../people/role-picker';
 import type { User } from './user-status';
@@ -53,8 +53,8 @@ export function UserEditForm({ user, onSaved, onCancel }: UserEditFormProps) {
     <form className="panel" onSubmit={submit} aria-labelledby="user-edit-title">
       <h2 id="user-edit-title" ref={heading} tabIndex={-1}>{t('users.editLabel', { name: who })}</h2>
       <ProblemView problem={action.problem} />
-      {mayChangeEmail && <TextField label={t('people.email')} value={email} onChange={setEmail} required maxLength={320} error={fieldError(action.problem, 'email')} />}
-      <TextField label={t('people.name')} value={name} onChange={setName} maxLength={200} error={fieldError(action.problem, 'name')} />
+      {mayChangeEmail && <TextField label={t('people.email')} value={email} onChange={setEmail} required maxLength={320} error={fieldMessage(action.problem, 'email')} />}
+      <TextField label={t('people.name')} value={name} onChange={setName} maxLength={200} error={fieldMessage(action.problem, 'name')} />
       {mayChangeRoles ? <RolePicker value={roles} onChange={setRoles} mayGrantAdmin={mayGrant} /> : <p className="hint">{t('users.restrictedRoles')}</p>}
       <div className="actions">
         <button type="button" className="btn btn-secondary" onClick={onCancel}>

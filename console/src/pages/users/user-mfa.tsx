@@ -4,14 +4,14 @@ import { useConsole } from '../../app/console-context';
 import { ProblemView } from '../../components/problem-view';
 import { useI18n } from '../../i18n/i18n';
 import { ConfirmedButton } from '../people/confirmed-button';
-import { useDateTime } from '../people/date-time';
+import { formatMoment } from '../../components/moment';
 import type { User } from './user-status';
 
 /** A user's second factors as the API shows them (never a secret); a tenant admin may remove them all. */
 export function UserMfa({ user, mayReset, onDone }: { user: User; mayReset: boolean; onDone(notice: string): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { api, where } = useConsole();
-  const date = useDateTime();
+  const date = (iso: string | null | undefined) => formatMoment(iso, locale) || '–';
   const path = { tenant: where.slug, userId: user.id };
   const mfa = useApiQuery(() => unwrap(api.GET('/tenants/{tenant}/users/{userId}/mfa', { params: { path } })), [where.slug, user.id]);
   const factors = mfa.data;

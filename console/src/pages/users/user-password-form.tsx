@@ -5,7 +5,7 @@ import { useConsole } from '../../app/console-context';
 import { ProblemView } from '../../components/problem-view';
 import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
-import { fieldError } from '../people/field-error';
+import { fieldMessage } from '../../components/field-message';
 import type { User } from './user-status';
 
 /** Sets a temporary password, which the user must replace at their next sign-in; the policy's refusals are shown. */
@@ -34,7 +34,7 @@ export function UserPasswordForm({ user, onDone }: { user: User; onDone(notice: 
         value={password}
         onChange={setPassword}
         required
-        error={fieldError(action.problem, 'password')}
+        error={fieldMessage(action.problem, 'password')}
       />
       <button type="submit" className="btn btn-secondary" disabled={action.busy}>
         {t('userAccess.setPassword')}

@@ -4,14 +4,14 @@ import { useConsole } from '../../app/console-context';
 import { ProblemView } from '../../components/problem-view';
 import { useI18n } from '../../i18n/i18n';
 import { ConfirmedButton } from '../people/confirmed-button';
-import { useDateTime } from '../people/date-time';
+import { formatMoment } from '../../components/moment';
 import type { User } from './user-status';
 
 /** A user's active sign-in sessions, and ending all of them (with their grants and tokens) after confirming. */
 export function UserSessions({ user, onDone }: { user: User; onDone(notice: string): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { api, where } = useConsole();
-  const date = useDateTime();
+  const date = (iso: string | null | undefined) => formatMoment(iso, locale) || '–';
   const path = { tenant: where.slug, userId: user.id };
   const sessions = useApiQuery(() => unwrap(api.GET('/tenants/{tenant}/users/{userId}/sessions', { params: { path } })), [where.slug, user.id]);
   const items = sessions.data?.items ?? [];
