@@ -72,7 +72,7 @@ describe('erasures made after the last backup, when the database is then lost', 
     const stays = await asSetup(() => first.services.users.create(acme.tenant, { email: 'stays@acme.test', name: 'Stays' }));
     const blocked = await startTestIdp({ database: first.testDatabase, masterKey, env: { BACKUP_DIR: join(dir, backup.split('/').pop()!, 'not-a-folder') } });
     try {
-      await expect(asSetup(() => blocked.services.users.delete(acme.tenant, stays.id))).rejects.toThrow();
+      await expect(asSetup(() => blocked.services.users.delete(acme.tenant, stays.id))).rejects.toMatchObject({ code: 'ENOTDIR' });
     } finally {
       await blocked.close();
     }
