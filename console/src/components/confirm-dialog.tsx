@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n';
+import type { ApiProblem } from '../api/api-result';
+import { ProblemView } from './problem-view';
 import { TextField } from './text-field';
 import { WarningList } from './warning-list';
 
@@ -18,6 +20,8 @@ export interface ConfirmDialogProps {
    */
   typeToConfirm?: string;
   /** A problem from the attempt, shown in the dialog so the person can retry or cancel. */
+  problem?: ApiProblem;
+  /** What else the person reads or fills in before deciding. */
   children?: ReactNode;
 }
 
@@ -48,6 +52,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       <h2 id="confirm-title">{props.title}</h2>
       <WarningList warnings={props.consequences} />
       {props.children}
+      <ProblemView problem={props.problem} />
       {props.typeToConfirm !== undefined && (
         <TextField
           label={t('common.typeToConfirm', { text: props.typeToConfirm })}

@@ -78,9 +78,8 @@ export function AppsPage() {
           busy={change.busy}
           onConfirm={() => void confirm(pending)}
           onCancel={() => (setPending(undefined), change.clear())}
-        >
-          <ProblemView problem={change.problem} />
-        </ConfirmDialog>
+          problem={change.problem}
+        />
       )}
     </>
   );

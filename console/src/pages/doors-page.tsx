@@ -69,9 +69,8 @@ export function DoorsPage() {
           busy={archival.busy}
           onConfirm={() => void confirmArchive(archiving)}
           onCancel={() => (setArchiving(undefined), archival.clear())}
-        >
-          <ProblemView problem={archival.problem} />
-        </ConfirmDialog>
+          problem={archival.problem}
+        />
       )}
     </>
   );

@@ -77,9 +77,8 @@ export function InvitationsPage() {
           busy={change.busy}
           onConfirm={() => void act(revoking, 'revoke')}
           onCancel={() => (setRevoking(undefined), change.clear())}
-        >
-          <ProblemView problem={change.problem} />
-        </ConfirmDialog>
+          problem={change.problem}
+        />
       )}
     </>
   );

@@ -52,9 +52,8 @@ export function KeysPage() {
           busy={rotation.busy}
           onConfirm={() => void rotate()}
           onCancel={() => (setConfirming(false), rotation.clear())}
-        >
-          <ProblemView problem={rotation.problem} />
-        </ConfirmDialog>
+          problem={rotation.problem}
+        />
       )}
     </>
   );

@@ -60,9 +60,8 @@ export function ResourceServersPage() {
           busy={removal.busy}
           onConfirm={() => void confirmDelete(deleting)}
           onCancel={() => (setDeleting(undefined), removal.clear())}
-        >
-          <ProblemView problem={removal.problem} />
-        </ConfirmDialog>
+          problem={removal.problem}
+        />
       )}
     </>
   );

@@ -54,9 +54,8 @@ export function RolesPage() {
           busy={removal.busy}
           onConfirm={() => void confirmDelete(deleting)}
           onCancel={() => (setDeleting(undefined), removal.clear())}
-        >
-          <ProblemView problem={removal.problem} />
-        </ConfirmDialog>
+          problem={removal.problem}
+        />
       )}
     </>
   );

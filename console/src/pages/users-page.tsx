@@ -100,9 +100,8 @@ export function UsersPage() {
           busy={change.busy}
           onConfirm={() => void perform(pending)}
           onCancel={() => (setPending(undefined), change.clear())}
-        >
-          <ProblemView problem={change.problem} />
-        </ConfirmDialog>
+          problem={change.problem}
+        />
       )}
     </>
   );

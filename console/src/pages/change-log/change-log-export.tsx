@@ -3,7 +3,6 @@ import { unwrap } from '../../api/api-result';
 import { useApiAction } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { ProblemView } from '../../components/problem-view';
 import { Notice, WarningList } from '../../components/warning-list';
 import { useI18n } from '../../i18n/i18n';
 import type { ChangeLogFilter } from './change-log-filters';
@@ -63,9 +62,8 @@ export function ChangeLogExport({ filter }: { filter: ChangeLogFilter }) {
           busy={action.busy}
           onConfirm={() => void download(format)}
           onCancel={() => (setFormat(undefined), action.clear())}
-        >
-          <ProblemView problem={action.problem} />
-        </ConfirmDialog>
+          problem={action.problem}
+        />
       )}
     </section>
   );

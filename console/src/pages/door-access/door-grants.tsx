@@ -79,9 +79,8 @@ export function DoorGrants({ doorKey, generation, onRevoked }: { doorKey: string
           busy={revocation.busy}
           onConfirm={() => void confirmRevoke(revoking)}
           onCancel={() => (setRevoking(undefined), revocation.clear())}
-        >
-          <ProblemView problem={revocation.problem} />
-        </ConfirmDialog>
+          problem={revocation.problem}
+        />
       )}
     </section>
   );

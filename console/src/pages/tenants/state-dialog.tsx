@@ -2,7 +2,6 @@ import { unwrap, type Outcome } from '../../api/api-result';
 import { useApiAction } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { ProblemView } from '../../components/problem-view';
 import { useI18n } from '../../i18n/i18n';
 import type { Tenant } from './tenant-types';
 
@@ -31,8 +30,7 @@ export function StateDialog({ tenant, change, onDone, onCancel }: { tenant: Tena
       busy={action.busy}
       onConfirm={() => void confirm()}
       onCancel={onCancel}
-    >
-      <ProblemView problem={action.problem} />
-    </ConfirmDialog>
+      problem={action.problem}
+    />
   );
 }

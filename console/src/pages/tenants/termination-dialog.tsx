@@ -2,7 +2,6 @@ import { unwrap } from '../../api/api-result';
 import { useApiAction } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { ProblemView } from '../../components/problem-view';
 import { useI18n } from '../../i18n/i18n';
 import type { Tenant, Termination } from './tenant-types';
 
@@ -30,8 +29,7 @@ export function TerminationDialog({ tenant, onTerminated, onCancel }: { tenant: 
       busy={action.busy}
       onConfirm={() => void confirm()}
       onCancel={onCancel}
-    >
-      <ProblemView problem={action.problem} />
-    </ConfirmDialog>
+      problem={action.problem}
+    />
   );
 }
