@@ -3,14 +3,29 @@
 //
 // `go install ...@v1.24.2` cannot be used: the module proxy refuses the deprecation lookup, and a build
 // from the read-only module cache panics at start because build/version/version.txt is empty there.
-// So the module is fetched through a throwaway wrapper module, copied, stamped and built from the copy.
+// So the module is fetched through a throwaway wrapper module, copied, patched, stamped and built from the copy.
+//
+// The patches in scripts/ferretdb-patches/ make the SQLite backend find documents through its indexes instead of
+// scanning, and make updates of one collection atomic (README, "Local database"). The build is stamped
+// FERRETDB_BUILD, not the module's version, so that a binary built from other patches is never mistaken for it.
+import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+/** The FerretDB module version the build starts from. */
 export const FERRETDB_VERSION = 'v1.24.2';
+/** What the built binary reports as its version and the name of its folder in toolsDir; bump it with the patches. */
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}-doorway.1`;
+const PATCH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ferretdb-patches');
+/** The patches of FERRETDB_BUILD, applied in this order; a patch whose content differs from its checksum stops the build. */
+const PATCHES = {
+  '0001-sqlite-index-pushdown.patch': '10ef674f2300804840f1f4b0b6fcc3993b3de8c1b7f08b4e8c5a6e88efddcdc6',
+  '0002-serialise-read-modify-write.patch': '3361c7dd4da055cf85f26c94e07d1d60735628c6700945da610682e76cb51144',
+};
 const MODULE = 'github.com/FerretDB/FerretDB';
 const LOCK_STALE_MS = 15 * 60_000;
 
@@ -30,7 +45,28 @@ export function findExecutable(name) {
 }
 
 export function ferretdbBinaryPath(toolsDir) {
-  return join(toolsDir, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+  return join(toolsDir, `ferretdb-${FERRETDB_BUILD}`, 'ferretdb');
+}
+
+/**
+ * Applies the patches of FERRETDB_BUILD to the copied module source. `git apply` (or `patch` without git) refuses
+ * a patch whose context does not match, so a patch can never half-apply to a source it was not written for.
+ */
+async function applyPatches(source, env) {
+  const git = findExecutable('git');
+  const patch = git ? undefined : findExecutable('patch');
+  if (!git && !patch) throw new Error('Building FerretDB needs git or patch to apply scripts/ferretdb-patches/.');
+  // git must not take the source for part of a repository above it (a temp dir inside a checkout).
+  const gitEnv = { ...env, GIT_CEILING_DIRECTORIES: dirname(source) };
+  for (const [name, sha256] of Object.entries(PATCHES)) {
+    const file = join(PATCH_DIR, name);
+    const actual = createHash('sha256').update(readFileSync(file)).digest('hex');
+    if (actual !== sha256) {
+      throw new Error(`${file} is not the patch of FerretDB build ${FERRETDB_BUILD} (sha256 ${actual}); give changed patches a new build stamp and checksums.`);
+    }
+    if (git) await run(git, ['apply', '--whitespace=nowarn', file], source, gitEnv);
+    else await run(patch, ['-p1', '--batch', '--forward', '--input', file], source, env);
+  }
 }
 
 function run(file, args, cwd, env = process.env) {
@@ -103,7 +139,7 @@ async function build(toolsDir, binary, log) {
         'installed. Install Go >= 1.24 or MongoDB, or set MONGODB_URI to an existing server.',
     );
   }
-  log(`Building FerretDB ${FERRETDB_VERSION} into ${toolsDir} (first run only, takes a minute or two)...`);
+  log(`Building FerretDB ${FERRETDB_BUILD} into ${toolsDir} (first run only, takes a minute or two)...`);
   const started = Date.now();
   // A go.work further up, or vendoring flags, must not leak into a build of a foreign module.
   const env = { ...process.env, GOWORK: 'off', GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() };
@@ -121,18 +157,19 @@ async function build(toolsDir, binary, log) {
     const source = join(work, 'src');
     await cp(info.Dir, source, { recursive: true });
     await makeWritable(source);
-    await writeFile(join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    await applyPatches(source, env);
+    await writeFile(join(source, 'build', 'version', 'version.txt'), `${FERRETDB_BUILD}\n`);
 
     await mkdir(join(binary, '..'), { recursive: true });
     const partial = `${binary}.tmp-${process.pid}`;
     await run(go, ['build', '-o', partial, './cmd/ferretdb'], source, env);
     const version = await run(partial, ['--version'], work);
-    if (!version.includes(`version: ${FERRETDB_VERSION}`)) {
+    if (!version.split('\n').includes(`version: ${FERRETDB_BUILD}`)) {
       await rm(partial, { force: true });
       throw new Error(`The FerretDB build reports an unexpected version:\n${version}`);
     }
     await rename(partial, binary);
-    log(`Built FerretDB ${FERRETDB_VERSION} in ${Math.round((Date.now() - started) / 1000)} s.`);
+    log(`Built FerretDB ${FERRETDB_BUILD} in ${Math.round((Date.now() - started) / 1000)} s.`);
     return binary;
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -144,9 +181,11 @@ async function build(toolsDir, binary, log) {
  * @param {{ toolsDir: string, log?: (msg: string) => void }} opts
  * @returns {Promise<string>}
  */
-export async function ensureFerretdb({ toolsDir, log = () => {} }) {
+export async function ensureFerretdb({ toolsDir: givenToolsDir, log = () => {} }) {
+  // go build and the version check run in other directories than this process.
+  const toolsDir = resolve(givenToolsDir);
   const binary = ferretdbBinaryPath(toolsDir);
   if (existsSync(binary)) return binary;
   await mkdir(toolsDir, { recursive: true });
-  return withLock(join(toolsDir, `ferretdb-${FERRETDB_VERSION}.lock`), binary, () => build(toolsDir, binary, log));
+  return withLock(join(toolsDir, `ferretdb-${FERRETDB_BUILD}.lock`), binary, () => build(toolsDir, binary, log));
 }
