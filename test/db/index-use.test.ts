@@ -1,0 +1,125 @@
+import { MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
+import { connectTestDatabase, type TestDatabase } from '../support/database.js';
+
+/**
+ * The indexes each server's query planner says it uses for a find: MongoDB's winning plan names them (IDHACK and
+ * the express stages are its _id lookups), FerretDB's explain carries SQLite's query plan, whose lines say
+ * `SEARCH <table> USING INDEX <table>_<index>` or `SCAN <table>`.
+ */
+function planOf(explained: Document): { indexes: string[]; scans: boolean } {
+  const sqlitePlan = (explained.queryPlanner as { Plan?: unknown } | undefined)?.Plan;
+  if (Array.isArray(sqlitePlan)) {
+    const lines = sqlitePlan.map(String);
+    return {
+      indexes: lines.flatMap((line) => /USING (?:COVERING )?INDEX \S+?_[0-9a-f]{8}_(\S+)/.exec(line)?.[1] ?? []),
+      scans: lines.some((line) => /detail=SCAN /.test(line)),
+    };
+  }
+  const indexes: string[] = [];
+  let scans = false;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const { stage, indexName } = node as { stage?: unknown; indexName?: unknown };
+    if (typeof indexName === 'string') indexes.push(indexName);
+    if (typeof stage === 'string' && stage.includes('IDHACK')) indexes.push('_id_');
+    if (stage === 'COLLSCAN') scans = true;
+    Object.values(node).forEach(walk);
+  };
+  walk((explained.queryPlanner as Document | undefined)?.winningPlan);
+  return { indexes, scans };
+}
+
+interface Person {
+  _id: string | ObjectId;
+  tenantId: string | string[];
+  emailHash?: string | string[];
+  note?: string;
+}
+
+describe('lookups the local database answers through an index', () => {
+  let testDb: TestDatabase;
+  let client: MongoClient;
+  let people: Collection<Person>;
+
+  beforeAll(async () => {
+    testDb = await connectTestDatabase();
+    client = new MongoClient(testDb.uri, { serverSelectionTimeoutMS: 5000 });
+    await client.connect();
+    people = client.db().collection<Person>('people');
+    await people.createIndex({ tenantId: 1, emailHash: 1 }, { name: 'tenantId_1_emailHash_1' });
+    await people.insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: `p${i}`, tenantId: `t${i % 4}`, emailHash: `h${i}` })));
+  });
+
+  afterAll(async () => {
+    await client.close();
+    await testDb.drop();
+  });
+
+  it('finds a document by a string _id through the _id index', async () => {
+    expect(await people.findOne({ _id: 'p7' })).toEqual({ _id: 'p7', tenantId: 't3', emailHash: 'h7' });
+    expect(planOf(await people.find({ _id: 'p7' }).explain())).toEqual({ indexes: ['_id_'], scans: false });
+  });
+
+  it('finds a document by an ObjectId _id through the _id index', async () => {
+    const _id = new ObjectId();
+    await people.insertOne({ _id, tenantId: 'oid' });
+    expect(await people.findOne({ _id })).toEqual({ _id, tenantId: 'oid' });
+    expect(planOf(await people.find({ _id }).explain())).toEqual({ indexes: ['_id_'], scans: false });
+  });
+
+  it('finds by _id through its index when the filter also names the tenant, and still applies the tenant', async () => {
+    expect(planOf(await people.find({ _id: 'p5', tenantId: 't1' }).explain()).scans).toBe(false);
+    expect(await people.findOne({ _id: 'p5', tenantId: 't1' })).toMatchObject({ _id: 'p5' });
+    expect(await people.findOne({ _id: 'p5', tenantId: 't2' })).toBeNull();
+  });
+
+  it('finds by tenant and field through their compound index', async () => {
+    expect(await people.find({ tenantId: 't2', emailHash: 'h6' }).toArray()).toEqual([{ _id: 'p6', tenantId: 't2', emailHash: 'h6' }]);
+    const plan = planOf(await people.find({ tenantId: 't2', emailHash: 'h6' }).explain());
+    expect(plan.scans).toBe(false);
+    expect(new Set(plan.indexes)).toEqual(new Set(['tenantId_1_emailHash_1']));
+  });
+
+  it('finds by the tenant alone through the leading field of the compound index', async () => {
+    expect(await people.countDocuments({ tenantId: 't0' })).toBe(50);
+    const plan = planOf(await people.find({ tenantId: 't0' }).explain());
+    expect(plan.scans).toBe(false);
+    expect(new Set(plan.indexes)).toEqual(new Set(['tenantId_1_emailHash_1']));
+  });
+
+  it('applies the rest of the filter to what the index finds', async () => {
+    await people.insertMany([
+      { _id: 'n1', tenantId: 'notes', emailHash: 'same', note: 'a' },
+      { _id: 'n2', tenantId: 'notes', emailHash: 'same', note: 'b' },
+    ]);
+    expect(await people.find({ tenantId: 'notes', emailHash: 'same', note: 'b' }).toArray()).toEqual([
+      { _id: 'n2', tenantId: 'notes', emailHash: 'same', note: 'b' },
+    ]);
+    expect(await people.findOne({ tenantId: 'notes', emailHash: { $ne: 'same' } })).toBeNull();
+  });
+
+  it('still finds documents whose indexed field is an array holding the value, as MongoDB does', async () => {
+    await people.insertMany([
+      { _id: 'arr1', tenantId: 'arrays', emailHash: ['x', 'y'] },
+      { _id: 'arr2', tenantId: ['arrays', 'other'], emailHash: 'y' },
+      { _id: 'arr3', tenantId: ['arrays'], emailHash: ['y'] },
+      { _id: 'arr4', tenantId: 'arrays', emailHash: 'z' },
+    ]);
+    const ids = async (filter: Partial<Record<keyof Person, string>>) =>
+      (await people.find(filter as Document).toArray()).map((p) => p._id).sort();
+    expect(await ids({ tenantId: 'arrays', emailHash: 'y' })).toEqual(['arr1', 'arr2', 'arr3']);
+    expect(await ids({ tenantId: 'arrays' })).toEqual(['arr1', 'arr2', 'arr3', 'arr4']);
+    expect(await ids({ tenantId: 'other', emailHash: 'y' })).toEqual(['arr2']);
+  });
+
+  it('matches values JSON writes with escapes, by _id and by indexed field', async () => {
+    const odd = `a<b>&'"\\/é😀\u2028 ${'\u0001'}`;
+    await people.insertOne({ _id: odd, tenantId: odd, emailHash: odd });
+    expect(await people.findOne({ _id: odd })).toMatchObject({ _id: odd });
+    expect(await people.findOne({ tenantId: odd, emailHash: odd })).toMatchObject({ _id: odd });
+    expect((await people.updateOne({ _id: odd }, { $set: { note: 'found' } })).modifiedCount).toBe(1);
+    expect((await people.deleteOne({ _id: odd })).deletedCount).toBe(1);
+    expect(await people.findOne({ tenantId: odd })).toBeNull();
+  });
+});
