@@ -11,7 +11,7 @@ function planOf(explained: Document): { indexes: string[]; scans: boolean } {
   if (Array.isArray(sqlitePlan)) {
     const lines = sqlitePlan.map(String);
     return {
-      indexes: lines.flatMap((line) => /USING (?:COVERING )?INDEX \S+?_[0-9a-f]{8}_(\S+)/.exec(line)?.[1] ?? []),
+      indexes: [...new Set(lines.flatMap((line) => /USING (?:COVERING )?INDEX \S+?_[0-9a-f]{8}_(\S+)/.exec(line)?.[1] ?? []))],
       scans: lines.some((line) => /detail=SCAN /.test(line)),
     };
   }
@@ -27,7 +27,7 @@ function planOf(explained: Document): { indexes: string[]; scans: boolean } {
     Object.values(node).forEach(walk);
   };
   walk((explained.queryPlanner as Document | undefined)?.winningPlan);
-  return { indexes, scans };
+  return { indexes: [...new Set(indexes)], scans };
 }
 
 interface Person {
@@ -78,14 +78,14 @@ describe('lookups the local database answers through an index', () => {
     expect(await people.find({ tenantId: 't2', emailHash: 'h6' }).toArray()).toEqual([{ _id: 'p6', tenantId: 't2', emailHash: 'h6' }]);
     const plan = planOf(await people.find({ tenantId: 't2', emailHash: 'h6' }).explain());
     expect(plan.scans).toBe(false);
-    expect(new Set(plan.indexes)).toEqual(new Set(['tenantId_1_emailHash_1']));
+    expect(plan.indexes).toEqual(['tenantId_1_emailHash_1']);
   });
 
   it('finds by the tenant alone through the leading field of the compound index', async () => {
     expect(await people.countDocuments({ tenantId: 't0' })).toBe(50);
     const plan = planOf(await people.find({ tenantId: 't0' }).explain());
     expect(plan.scans).toBe(false);
-    expect(new Set(plan.indexes)).toEqual(new Set(['tenantId_1_emailHash_1']));
+    expect(plan.indexes).toEqual(['tenantId_1_emailHash_1']);
   });
 
   it('applies the rest of the filter to what the index finds', async () => {
