@@ -22,7 +22,7 @@ export const FERRETDB_VERSION = 'v1.24.2';
 export const FERRETDB_BUILD = `${FERRETDB_VERSION}-doorway.1`;
 const PATCH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ferretdb-patches');
 /** The patches of FERRETDB_BUILD, applied in this order; a patch whose content differs from its checksum stops the build. */
-const PATCHES = {
+export const FERRETDB_PATCHES = {
   '0001-sqlite-index-pushdown.patch': '10ef674f2300804840f1f4b0b6fcc3993b3de8c1b7f08b4e8c5a6e88efddcdc6',
   '0002-serialise-read-modify-write.patch': '3361c7dd4da055cf85f26c94e07d1d60735628c6700945da610682e76cb51144',
 };
@@ -58,7 +58,7 @@ async function applyPatches(source, env) {
   if (!git && !patch) throw new Error('Building FerretDB needs git or patch to apply scripts/ferretdb-patches/.');
   // git must not take the source for part of a repository above it (a temp dir inside a checkout).
   const gitEnv = { ...env, GIT_CEILING_DIRECTORIES: dirname(source) };
-  for (const [name, sha256] of Object.entries(PATCHES)) {
+  for (const [name, sha256] of Object.entries(FERRETDB_PATCHES)) {
     const file = join(PATCH_DIR, name);
     const actual = createHash('sha256').update(readFileSync(file)).digest('hex');
     if (actual !== sha256) {
