@@ -1,12 +1,12 @@
-# Production image: compiled TypeScript on Node 20, no dev dependencies, runs as an unprivileged user.
-FROM node:20-bookworm-slim AS build
+# Production image: compiled TypeScript on Node 24 LTS, no dev dependencies, runs as an unprivileged user.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts=false
 COPY . .
 RUN npx tsc -p tsconfig.json && node scripts/console-build.mjs && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

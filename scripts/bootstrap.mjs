@@ -1,8 +1,10 @@
 // Prepares a checkout for start/test/idp/bench: dependencies, compiled output and the local database server.
-// Runs before `npm install`, so it may only use Node built-ins and the scripts next to it.
+// Runs before `npm install`, so it may only use Node built-ins and the scripts next to it. The first run on a
+// fresh checkout runs on the machine's own Node (any from 20 on); the npm scripts after it run on the Node that
+// the `node` dev dependency installs (see ensureRuntime).
 //   node scripts/bootstrap.mjs [--build] [--browser]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureFerretdb, findExecutable } from './ferretdb-install.mjs';
@@ -80,17 +82,38 @@ function ensureDependencies() {
   runOrFail(npm, ['install', ...flags]);
 }
 
-function compile() {
+// The `node` dev dependency's install script puts the Node binary that the npm scripts run on into
+// node_modules/node/bin, and npm links it as node_modules/.bin/node, first on every script's PATH. An install
+// that skipped scripts (--ignore-scripts) leaves that link dangling, and the scripts would quietly run on
+// whatever other node is on PATH; `npm rebuild node` runs the install script again. Returns the Node that the
+// build steps below run on: that one, so that a first run on an older machine Node builds as the scripts do.
+function ensureRuntime() {
+  const packageDir = join(root, 'node_modules', 'node');
+  if (!existsSync(join(packageDir, 'package.json'))) return process.execPath; // installed without dev dependencies
+  const binary = join(packageDir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+  if (!existsSync(binary)) {
+    console.log('bootstrap: node_modules/node has no Node binary (installed with scripts skipped?); running npm rebuild node');
+    runOrFail(npm, ['rebuild', 'node']);
+    if (!existsSync(binary)) fail(`npm rebuild node did not install ${binary}`);
+  }
+  if (realpathSync(binary) === realpathSync(process.execPath)) return process.execPath;
+  const version = spawnSync(binary, ['--version'], { encoding: 'utf8' });
+  if (version.status !== 0) fail(`${binary} --version exited with ${version.status ?? version.signal}: ${version.stderr ?? version.error?.message}`);
+  console.log(`bootstrap: running on Node ${process.version}; the npm scripts run on Node ${version.stdout.trim()} (node_modules/.bin/node)`);
+  return binary;
+}
+
+function compile(node) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   if (!existsSync(tsc)) fail('typescript is not installed; run npm install');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(node, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) fail(`TypeScript compilation failed (tsc -p tsconfig.json exited with ${result.status ?? result.signal})`);
 }
 
 // The admin console (console/) is built for the server to serve and for the browser specs to drive; the
 // script does nothing when its build is newer than its sources.
-function buildConsole({ serverCompiled }) {
-  runOrFail(process.execPath, [join(root, 'scripts', 'console-build.mjs'), ...(serverCompiled ? ['--server-compiled'] : [])]);
+function buildConsole(node, { serverCompiled }) {
+  runOrFail(node, [join(root, 'scripts', 'console-build.mjs'), ...(serverCompiled ? ['--server-compiled'] : [])]);
 }
 
 async function ensureDatabaseServer() {
@@ -130,7 +153,8 @@ const unknown = args.filter((arg) => !FLAGS.includes(arg));
 if (unknown.length > 0) fail(`unknown argument(s): ${unknown.join(' ')} (usage: bootstrap.mjs [--build] [--browser])`);
 
 ensureDependencies();
-if (args.includes('--build')) compile();
-if (args.includes('--build') || args.includes('--browser')) buildConsole({ serverCompiled: args.includes('--build') });
+const node = ensureRuntime();
+if (args.includes('--build')) compile(node);
+if (args.includes('--build') || args.includes('--browser')) buildConsole(node, { serverCompiled: args.includes('--build') });
 if (args.includes('--browser')) ensureBrowser();
 await ensureDatabaseServer();
