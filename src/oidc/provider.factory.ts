@@ -99,9 +99,12 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
       devInteractions: { enabled: false },
       introspection: {
         enabled: true,
-        // A suspended tenant's tokens stop verifying; public clients only introspect their own tokens.
-        allowedPolicy: (ctx, caller, token) =>
-          tenant.state === 'active' && (caller.clientAuthMethod !== 'none' || token.clientId === caller.clientId),
+        // A client learns about its own tokens only (RFC 7662 §4: the server decides who may ask about which
+        // token). Tokens for a resource server are JWTs, verified offline and refused here unread, so no
+        // resource needs to introspect another client's token. Anyone else is told `active: false`, as for an
+        // unknown token (§2.2), and learns nothing of its subject, scope or client. A suspended tenant's tokens
+        // stop verifying.
+        allowedPolicy: (_ctx, caller, token) => tenant.state === 'active' && token.clientId === caller.clientId,
       },
       // RFC 7009: a client revokes only tokens issued to it.
       revocation: {
