@@ -193,6 +193,33 @@ describe('admin API: OIDC clients', () => {
     expect(await idp.services.clients.providerMetadata(a.tenant._id, created.client_id)).not.toHaveProperty('backchannel_logout_uri');
   });
 
+  it("registers the app's home page and initiate_login_uri, which the provider accepts, and removes them with null", async () => {
+    const created = await create(webApp({ client_uri: 'https://visitors.example.com/', initiate_login_uri: 'https://visitors.example.com/login' }));
+    expect(created).toMatchObject({ client_uri: 'https://visitors.example.com/', initiate_login_uri: 'https://visitors.example.com/login' });
+    // oidc-provider validates the stored registration when the client is used: an authorization request gets
+    // to the sign-in page, not an invalid_client error.
+    const params = new URLSearchParams({ client_id: created.client_id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+    const auth = await fetch(`${idp.baseUrl}/t/tenant-a/auth?${params}`, { redirect: 'manual' });
+    expect(auth.status).toBe(303);
+    expect(auth.headers.get('location')).toMatch(/^\/t\/tenant-a\/interaction\/[^/]+$/);
+
+    const removed = await call('PATCH', `/tenants/tenant-a/clients/${created.client_id}`, tokens.adminA, { client_uri: null, initiate_login_uri: null });
+    expect(removed.status).toBe(200);
+    expect(removed.body).not.toHaveProperty('client_uri');
+    expect(removed.body).not.toHaveProperty('initiate_login_uri');
+  });
+
+  it.each([
+    ['http://visitors.example.com/login', 'must use https'],
+    ['http://localhost:8080/login', 'must use https'],
+    ['https://visitors.example.com/login#start', 'must not contain a fragment'],
+    ['visitors.example.com/login', 'must be an absolute URL'],
+  ])('refuses %s as initiate_login_uri: %s', async (uri, message) => {
+    const res = await call('POST', '/tenants/tenant-a/clients', tokens.adminA, webApp({ initiate_login_uri: uri }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'body.initiate_login_uri', message }]);
+  });
+
   it("registers the app's public keys for signed request objects, and removes them with null", async () => {
     const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'app-key' }] };
     const created = await create(webApp({ jwks, request_object_signing_alg: 'ES256' }));
