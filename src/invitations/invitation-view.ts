@@ -91,7 +91,7 @@ export class InvitationTargets {
       if (redirectUri !== undefined) throw new ValidationError([{ field: 'client_id', message: 'redirect_uri needs the client_id it belongs to' }]);
       return;
     }
-    const client = await this.clients.providerMetadata(tenantId, clientId);
+    const client = await this.registration(tenantId, clientId);
     if (!client) throw new ValidationError([{ field: 'client_id', message: 'no such client in this tenant' }]);
     if (redirectUri !== undefined && !(Array.isArray(client.redirect_uris) && (client.redirect_uris as unknown[]).includes(redirectUri))) {
       throw new ValidationError([{ field: 'redirect_uri', message: "not one of the client's registered redirect URIs" }]);
@@ -100,7 +100,17 @@ export class InvitationTargets {
 
   /** Read when the link is used: the client may have changed, or gone, since the invitation was made. */
   async app(tenantId: string, clientId: string): Promise<InvitedApp | undefined> {
-    const client = await this.clients.providerMetadata(tenantId, clientId);
+    const client = await this.registration(tenantId, clientId);
     return client ? invitedAppOf(clientId, client) : undefined;
+  }
+
+  /** The client's registration without its secret, which nothing here needs unsealed; undefined when gone. */
+  private async registration(tenantId: string, clientId: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return (await this.clients.get(tenantId, clientId)).metadata;
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 404) return undefined;
+      throw err;
+    }
   }
 }
