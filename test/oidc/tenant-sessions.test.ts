@@ -80,6 +80,14 @@ describe('a session per tenant in one browser (Chromium)', () => {
     expect(sessions.map((c) => c.path).sort()).toEqual(['/t/harbour', '/t/harbour-north']);
     expect(sessions.every((c) => c.httpOnly && c.sameSite === 'Lax')).toBe(true);
     expect(new Set(sessions.map((c) => c.value)).size).toBe(2);
+
+    // What the browser sends: one session cookie to each tenant, the second's path not matching the first's.
+    for (const fixture of [first, second]) {
+      const [request] = await Promise.all([page.waitForRequest(`**/t/${fixture.tenant.slug}/account/sessions`), page.goto(`${idp.publicUrl}/t/${fixture.tenant.slug}/account/sessions`)]);
+      const sent = (await request.allHeaders()).cookie ?? '';
+      const own = sessions.find((c) => c.path === `/t/${fixture.tenant.slug}`)!;
+      expect(sent.match(/(?:^|; )_session=([^;]*)/g)).toEqual([expect.stringContaining(`_session=${own.value}`)]);
+    }
   });
 
   it("shows each tenant's account page to its own signed-in person", async () => {
