@@ -35,6 +35,13 @@ export interface ClientSettings {
   jwks?: { keys: Record<string, unknown>[] } | null;
   /** The one algorithm its request objects must use; null: any the provider accepts. */
   request_object_signing_alg?: (typeof REQUEST_OBJECT_ALGS)[number] | null;
+  /** The app's home page, which people are shown a link to (RFC 7591); null: none. */
+  client_uri?: string | null;
+  /**
+   * Where the app starts a sign-in of its own when sent there with `iss` (OIDC Core §4); null: none. A person
+   * who accepts an invitation naming the app is sent there.
+   */
+  initiate_login_uri?: string | null;
 }
 
 // Plain http is tolerable only where the traffic never leaves the machine (native apps, local development).
@@ -48,6 +55,19 @@ export function redirectUriProblem(uri: string): string | undefined {
   if (url.username || url.password) return 'must not contain credentials';
   if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) return undefined;
   return 'must use https (http only for localhost or 127.0.0.1)';
+}
+
+/**
+ * Why an app's initiate_login_uri is refused: OIDC Registration requires https, and oidc-provider refuses a
+ * client with any other, which would only show when the client is next used.
+ */
+export function initiateLoginUriProblem(uri: string): string | undefined {
+  const url = URL.parse(uri);
+  if (!url) return 'must be an absolute URL';
+  if (url.protocol !== 'https:') return 'must use https';
+  if (uri.includes('#')) return 'must not contain a fragment';
+  if (url.username || url.password) return 'must not contain credentials';
+  return undefined;
 }
 
 /** A public client (a browser or mobile app) cannot keep a secret, so it has none. */
@@ -101,18 +121,22 @@ export function toMetadata(s: ClientSettings): ClientRegistration {
     ...(s.jwks ? { jwks: s.jwks } : {}),
     ...(s.request_object_signing_alg ? { request_object_signing_alg: s.request_object_signing_alg } : {}),
     ...(s.backchannel_logout_uri ? { backchannel_logout_uri: s.backchannel_logout_uri, backchannel_logout_session_required: s.backchannel_logout_session_required === true } : {}),
+    ...(s.client_uri ? { client_uri: s.client_uri } : {}),
+    ...(s.initiate_login_uri ? { initiate_login_uri: s.initiate_login_uri } : {}),
   };
 }
 
 /** Stored metadata read back as settings; defaults are oidc-provider's for clients registered without them. */
 export function toSettings(
   metadata: Record<string, unknown>,
-): Omit<ClientSettings, 'backchannel_logout_uri' | 'jwks' | 'request_object_signing_alg'> & {
+): Omit<ClientSettings, 'backchannel_logout_uri' | 'jwks' | 'request_object_signing_alg' | 'client_uri' | 'initiate_login_uri'> & {
   require_pkce: boolean;
   backchannel_logout_uri?: string;
   backchannel_logout_session_required: boolean;
   jwks?: { keys: Record<string, unknown>[] };
   request_object_signing_alg?: (typeof REQUEST_OBJECT_ALGS)[number];
+  client_uri?: string;
+  initiate_login_uri?: string;
 } {
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   return {
@@ -130,6 +154,8 @@ export function toSettings(
     ...((REQUEST_OBJECT_ALGS as readonly unknown[]).includes(metadata.request_object_signing_alg)
       ? { request_object_signing_alg: metadata.request_object_signing_alg as (typeof REQUEST_OBJECT_ALGS)[number] }
       : {}),
+    ...(typeof metadata.client_uri === 'string' ? { client_uri: metadata.client_uri } : {}),
+    ...(typeof metadata.initiate_login_uri === 'string' ? { initiate_login_uri: metadata.initiate_login_uri } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import type { SingleUse } from '../account/single-use.js';
 import type { LinkAttempts } from '../account/link-attempts.js';
 import type { InvitationDoc, InvitationModel } from './invitation.model.js';
 import type { InvitationTargets } from './invitation-view.js';
+import type { InvitedApp } from './invited-app.js';
 
 /** What the acceptance page shows: the invitation as its recipient may see it. */
 export interface OpenInvitation {
@@ -19,11 +20,13 @@ export interface OpenInvitation {
   email: string;
   name?: string;
   locale: string;
+  /** The app the invitation names, where the person continues after accepting. */
+  app?: InvitedApp;
 }
 
 /** A failed lookup still knows the invitation's language when the link was a real one. */
 export type InvitationLookup = { ok: true; invitation: OpenInvitation } | { ok: false; problem: LinkProblem; locale?: string };
-export type AcceptResult = { ok: true; userId: string; continueTo?: string } | { ok: false; problem: LinkProblem; locale?: string };
+export type AcceptResult = { ok: true; userId: string; app?: InvitedApp } | { ok: false; problem: LinkProblem; locale?: string };
 
 /** Thrown inside the change-log record when another acceptance won, so the entry is answered by `.failed`. */
 class AlreadyTaken extends ConflictError {
@@ -59,7 +62,9 @@ export class InvitationAcceptance {
     if (doc.state === 'revoked') return { ok: false, problem: 'revoked', locale };
     if (doc.expiresAt <= new Date() || !doc.email) return { ok: false, problem: 'expired', locale };
     const cipher = this.keyring.cipherFor(tenant);
-    return { ok: true, invitation: { id: doc._id, email: cipher.decrypt(doc.email, 'email'), name: cipher.decryptOptional(doc.name, 'name'), locale: doc.locale } };
+    const app = doc.clientId ? await this.targets.app(tenant._id, doc.clientId) : undefined;
+    const invitation = { id: doc._id, email: cipher.decrypt(doc.email, 'email'), name: cipher.decryptOptional(doc.name, 'name'), locale: doc.locale };
+    return { ok: true, invitation: app ? { ...invitation, app } : invitation };
   }
 
   /**
@@ -74,7 +79,7 @@ export class InvitationAcceptance {
     const tenantId = tenant._id;
     const change = { action: 'invitation.accepted', subjectType: 'invitation', subjectId: found.invitation.id, fields: ['state', 'userId', 'email', 'name'] };
     try {
-      const doc = await runWithContext({ ...request, actor: { type: 'user', id: userId } }, () =>
+      await runWithContext({ ...request, actor: { type: 'user', id: userId } }, () =>
         this.changeLog.record(tenantId, change, async () => {
           const key = `invitation:${found.invitation.id}:${hashLinkToken(token)}`;
           if (!(await this.once.take(key))) throw new AlreadyTaken();
@@ -94,9 +99,7 @@ export class InvitationAcceptance {
           return claimed;
         }),
       );
-      const { clientId, redirectUri } = doc;
-      const continueTo = clientId && redirectUri && (await this.targets.redirectAllowed(tenantId, clientId, redirectUri)) ? redirectUri : undefined;
-      return { ok: true, userId, continueTo };
+      return { ok: true, userId, app: found.invitation.app };
     } catch (err) {
       // Lost the race, or the address became a user's meanwhile: to the person, the link is used.
       if (!(err instanceof ConflictError)) throw err;

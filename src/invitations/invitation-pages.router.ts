@@ -8,7 +8,10 @@ import { pageErrors } from '../oidc/page-errors.middleware.js';
 import type { Csrf, CsrfBinding } from '../security/csrf.js';
 import { passwordContext } from '../security/password-policy.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
-import type { InvitationAcceptance } from './invitation-acceptance.js';
+import { allowFormTargets } from '../http/security-headers.middleware.js';
+import type { TenantRuntime } from '../tenants/tenant-runtime.js';
+import type { InvitationAcceptance, OpenInvitation } from './invitation-acceptance.js';
+import { initiateLoginUrl } from './invited-app.js';
 
 export interface InvitationPageDeps {
   acceptance: InvitationAcceptance;
@@ -25,6 +28,18 @@ const AcceptForm = z.object({
   password_repeat: z.string().max(1024).default(''),
 });
 
+/**
+ * The form's answer may redirect to the app's initiate_login_uri, and Chrome applies the page's CSP
+ * `form-action` to every redirect after a post: that one origin joins it, on the pages whose form leads there.
+ */
+function allowContinuation(ctx: Context, invitation: OpenInvitation): void {
+  if (invitation.app?.initiateLoginUri) allowFormTargets(ctx, [invitation.app.initiateLoginUri]);
+}
+
+function issuerOf(ctx: Context): string {
+  return (ctx.state.runtime as TenantRuntime).provider.issuer;
+}
+
 /** The page an invitation mail links to: shows the tenant and the address, takes a name and a password. */
 export function invitationPagesRouter(router: Router, deps: InvitationPageDeps): void {
   const { acceptance, views, csrf } = deps;
@@ -38,6 +53,7 @@ export function invitationPagesRouter(router: Router, deps: InvitationPageDeps):
     const { email, name } = found.invitation;
     const { minLength } = passwordContext(tenant, { email, name });
     const hidden = csrf.hidden(ctx, linkBinding(ctx));
+    allowContinuation(ctx, found.invitation);
     render(ctx, views, 'invitation', { ...page, title: translate(page.locale, 'title.invitation'), action: ctx.url, email, name, minLength, hidden });
   });
 
@@ -57,16 +73,20 @@ export function invitationPagesRouter(router: Router, deps: InvitationPageDeps):
     errors.push(...(await passwordErrors(page.locale, password, repeated, context)));
     if (errors.length) {
       const hidden = csrf.hidden(ctx, linkBinding(ctx));
+      allowContinuation(ctx, found.invitation);
       const data = { ...page, title: translate(page.locale, 'title.invitation'), action: ctx.url, email, name, errors, minLength: context.minLength, hidden };
       return render(ctx, views, 'invitation', data, 400);
     }
     const accepted = await acceptance.accept(tenant, token, { name, password }, requestOf(ctx));
     if (!accepted.ok) return renderLinkProblem(ctx, views, page, accepted.problem, 'invitation');
-    if (accepted.continueTo) {
+    const { app } = accepted;
+    // The app begins the sign-in itself, with its own state and PKCE; it is never sent a bare callback.
+    if (app?.initiateLoginUri) {
       ctx.status = 303;
-      return ctx.redirect(accepted.continueTo);
+      return ctx.redirect(initiateLoginUrl(app.initiateLoginUri, issuerOf(ctx), email));
     }
-    const t = (key: Parameters<typeof translate>[1]) => translate(page.locale, key, { tenant: tenant.name });
-    renderNotice(ctx, views, page, { heading: t('invitation.done.heading'), texts: [t('invitation.done.text')] });
+    const t = (key: Parameters<typeof translate>[1]) => translate(page.locale, key, { tenant: tenant.name, app: app?.name ?? '' });
+    const link = app?.clientUri ? { href: app.clientUri, label: t('invitation.done.continue') } : undefined;
+    renderNotice(ctx, views, page, { heading: t('invitation.done.heading'), texts: [t('invitation.done.text')], link });
   });
 }

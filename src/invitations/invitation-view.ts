@@ -5,6 +5,7 @@ import { checkWindow } from '../doors/door-permission.window.js';
 import { HttpError, ValidationError } from '../errors/http-errors.js';
 import type { OutboxState } from '../outbox/outbox.model.js';
 import type { InvitationDoc, InvitedDoor } from './invitation.model.js';
+import { invitedAppOf, type InvitedApp } from './invited-app.js';
 
 /** An invitation as admins see it, personal fields in clear; exists only in memory. */
 export interface Invitation {
@@ -81,17 +82,35 @@ export class InvitationTargets {
     return resolved;
   }
 
+  /**
+   * The app must be a registered client of the tenant. A `redirect_uri` (accepted for the API's older callers,
+   * never used as a destination: see invited-app.ts) must still be one of its registered ones.
+   */
   async checkClient(tenantId: string, clientId: string | undefined, redirectUri: string | undefined): Promise<void> {
-    if (clientId === undefined && redirectUri === undefined) return;
-    if (!clientId || !redirectUri) throw new ValidationError([{ field: clientId ? 'redirect_uri' : 'client_id', message: 'client_id and redirect_uri go together' }]);
-    if (!(await this.redirectAllowed(tenantId, clientId, redirectUri))) {
+    if (clientId === undefined) {
+      if (redirectUri !== undefined) throw new ValidationError([{ field: 'client_id', message: 'redirect_uri needs the client_id it belongs to' }]);
+      return;
+    }
+    const client = await this.registration(tenantId, clientId);
+    if (!client) throw new ValidationError([{ field: 'client_id', message: 'no such client in this tenant' }]);
+    if (redirectUri !== undefined && !(Array.isArray(client.redirect_uris) && (client.redirect_uris as unknown[]).includes(redirectUri))) {
       throw new ValidationError([{ field: 'redirect_uri', message: "not one of the client's registered redirect URIs" }]);
     }
   }
 
-  /** Asked again on acceptance: the client may have changed since the invitation was made. */
-  async redirectAllowed(tenantId: string, clientId: string, redirectUri: string): Promise<boolean> {
-    const client = await this.clients.providerMetadata(tenantId, clientId);
-    return Array.isArray(client?.redirect_uris) && (client.redirect_uris as unknown[]).includes(redirectUri);
+  /** Read when the link is used: the client may have changed, or gone, since the invitation was made. */
+  async app(tenantId: string, clientId: string): Promise<InvitedApp | undefined> {
+    const client = await this.registration(tenantId, clientId);
+    return client ? invitedAppOf(clientId, client) : undefined;
+  }
+
+  /** The client's registration without its secret, which nothing here needs unsealed; undefined when gone. */
+  private async registration(tenantId: string, clientId: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return (await this.clients.get(tenantId, clientId)).metadata;
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 404) return undefined;
+      throw err;
+    }
   }
 }

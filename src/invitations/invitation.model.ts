@@ -25,8 +25,9 @@ export interface InvitationDoc {
   locale: string;
   roles: string[];
   doors: InvitedDoor[];
-  /** Where the person continues after accepting: a registered client and one of its redirect URIs. */
+  /** The app the person continues to after accepting (src/invitations/invited-app.ts). */
   clientId?: string;
+  /** Kept as the admin gave it; never a destination, since a callback needs a code and the app's state. */
   redirectUri?: string;
   /** SHA-256 of the link's token; a resend replaces it, which kills the old link. */
   tokenHash: string;

@@ -60,7 +60,8 @@ export const SCOPE_CLAIMS = {
 /**
  * Cookie signing keys, derived from the master key so every process of a deployment reads every other's
  * cookies. One set for all tenants: the provider runs inside the root app's context, whose `keys` sign them,
- * and a cookie replayed at another tenant names a session that tenant's storage does not hold.
+ * and a cookie replayed at another tenant names a session that tenant's storage does not hold. Each tenant's
+ * cookies live under its own path (see `tenantCookies`), so a browser never sends one tenant's to another.
  */
 export function cookieKeys(masterKey: MasterKey): string[] {
   return [masterKey.derive('cookies').toString('base64url')];
@@ -70,17 +71,30 @@ export function issuerFor(publicUrl: string, slug: string): string {
   return `${publicUrl}/t/${slug}`;
 }
 
+/**
+ * Every provider names its session cookie `_session`. With the default path `/`, the browser sent tenant A's
+ * to tenant B, which found no such session there and replaced the cookie with its own: signing in at one
+ * tenant signed the person out of the other. Scoped to the issuer's path (`/t/<slug>`, which a browser does
+ * not send to `/t/<slug>-other`, RFC 6265 §5.1.4), each tenant has its own. The interaction and resume
+ * cookies need nothing: oidc-provider puts them on the interaction's own path (`/t/<slug>/interaction/<uid>`,
+ * `/t/<slug>/auth/<uid>`), and a `path` here would replace that of the interaction cookie.
+ */
+export function tenantCookies(issuer: string, masterKey: MasterKey): NonNullable<Configuration['cookies']> {
+  return { keys: cookieKeys(masterKey), long: { path: new URL(issuer).pathname } };
+}
+
 /** One oidc-provider per tenant, configured in this one place. */
 export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDeps): Provider {
   const findAccount = accountFinder(tenant, deps.users, deps.doorPermissions);
   const payloadCipher = new TenantKeyring(deps.masterKey).cipherFor(tenant);
+  const issuer = issuerFor(deps.publicUrl, tenant.slug);
   const configuration: Configuration = {
     adapter: (kind: string) =>
       kind === 'Client'
         ? clientAdapter(tenant, deps)
         : new MongoAdapter(deps.oidcEntries, tenant._id, kind, payloadCipher, () => sessionDeviceOf(Provider.ctx?.get('user-agent'))),
     jwks: { keys: jwks as never },
-    cookies: { keys: cookieKeys(deps.masterKey) },
+    cookies: tenantCookies(issuer, deps.masterKey),
     findAccount,
     claims: SCOPE_CLAIMS,
     acrValues: [...ACR_VALUES],
@@ -99,9 +113,12 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
       devInteractions: { enabled: false },
       introspection: {
         enabled: true,
-        // A suspended tenant's tokens stop verifying; public clients only introspect their own tokens.
-        allowedPolicy: (ctx, caller, token) =>
-          tenant.state === 'active' && (caller.clientAuthMethod !== 'none' || token.clientId === caller.clientId),
+        // A client learns about its own tokens only (RFC 7662 §4: the server decides who may ask about which
+        // token). Tokens for a resource server are JWTs, verified offline and refused here unread, so no
+        // resource needs to introspect another client's token. Anyone else is told `active: false`, as for an
+        // unknown token (§2.2), and learns nothing of its subject, scope or client. A suspended tenant's tokens
+        // stop verifying.
+        allowedPolicy: (_ctx, caller, token) => tenant.state === 'active' && token.clientId === caller.clientId,
       },
       // RFC 7009: a client revokes only tokens issued to it.
       revocation: {
@@ -150,7 +167,7 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     clientBasedCORS: (_ctx, origin, client) =>
       client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
   };
-  const provider = new Provider(issuerFor(deps.publicUrl, tenant.slug), configuration);
+  const provider = new Provider(issuer, configuration);
   provider.proxy = deps.trustProxy;
   return provider;
 }

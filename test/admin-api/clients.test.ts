@@ -1,4 +1,5 @@
 import { adminAudience } from '../../src/admin-api/admin-api.js';
+import { oidcEntryId } from '../../src/oidc/oidc-entry.model.js';
 import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
 import { REDIRECT_URI, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
@@ -29,14 +30,21 @@ describe('admin API: OIDC clients', () => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
-  /** Introspection by the tenant's own confidential app, which may look at any token of its tenant. */
-  async function introspect(token: string): Promise<boolean> {
+  /** Introspection by the client the token was issued to: no other client is told about it. */
+  async function introspect(token: string, clientId: string, secret: string): Promise<boolean> {
     const res = await fetch(`${idp.baseUrl}/t/tenant-a/token/introspection`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${a.clientId}:${a.clientSecret}`).toString('base64')}` },
+      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` },
       body: new URLSearchParams({ token }),
     });
+    expect(res.status).toBe(200);
     return ((await res.json()) as { active: boolean }).active;
+  }
+
+  /** How many of these opaque tokens the provider's storage still holds (an opaque token's value is its key). */
+  function stored(...tokens: string[]): Promise<number> {
+    const ids = tokens.flatMap((t) => ['AccessToken', 'ClientCredentials', 'RefreshToken'].map((kind) => oidcEntryId(a.tenant._id, kind, t)));
+    return idp.db.models.oidcEntries.countDocuments({ tenantId: a.tenant._id, _id: { $in: ids } });
   }
 
   async function create(body: Record<string, unknown>) {
@@ -133,7 +141,9 @@ describe('admin API: OIDC clients', () => {
     const created = await create(serviceAccount({ service_roles: ['user_manager'] }));
     // An opaque token (no resource) lives in the database, so introspection shows whether it still counts.
     const opaque = await clientCredentials(created.client_id, created.client_secret!, {});
-    expect(await introspect(opaque.body.access_token as string)).toBe(true);
+    const opaqueToken = opaque.body.access_token as string;
+    expect(await introspect(opaqueToken, created.client_id, created.client_secret!)).toBe(true);
+    expect(await stored(opaqueToken)).toBe(1);
     const adminToken = await clientCredentials(created.client_id, created.client_secret!, { resource: adminAudience(idp.baseUrl), scope: 'admin' });
     expect((await call('GET', '/tenants/tenant-a/users', adminToken.body.access_token as string)).status).toBe(200);
 
@@ -143,7 +153,8 @@ describe('admin API: OIDC clients', () => {
     const refused = await clientCredentials(created.client_id, created.client_secret!);
     expect(refused.status).toBe(401);
     expect(refused.body.error).toBe('invalid_client');
-    expect(await introspect(opaque.body.access_token as string)).toBe(false);
+    // The client cannot ask about its tokens any more; its token is gone from storage, so nothing honours it.
+    expect(await stored(opaqueToken)).toBe(0);
     expect((await call('GET', '/tenants/tenant-a/users', adminToken.body.access_token as string)).status).toBe(401);
   });
 
@@ -152,6 +163,8 @@ describe('admin API: OIDC clients', () => {
     const app = await discoverClient(idp.baseUrl, { ...a, clientId: created.client_id, clientSecret: created.client_secret! });
     const { tokens: issued } = await signIn(app, { email: a.user.email!, scope: 'openid offline_access' });
     expect(issued.refresh_token).toBeDefined();
+    expect(await introspect(issued.refresh_token!, created.client_id, created.client_secret!)).toBe(true);
+    expect(await stored(issued.access_token, issued.refresh_token!)).toBe(2);
     const entries = idp.db.models.oidcEntries;
     const grantIds = await entries.distinct('grantId', { tenantId: a.tenant._id, clientId: created.client_id });
     expect(grantIds.length).toBeGreaterThan(0);
@@ -160,7 +173,9 @@ describe('admin API: OIDC clients', () => {
 
     expect(await entries.countDocuments({ tenantId: a.tenant._id, clientId: created.client_id })).toBe(0);
     expect(await entries.countDocuments({ tenantId: a.tenant._id, grantId: { $in: grantIds } })).toBe(0);
-    expect(await introspect(issued.refresh_token!)).toBe(false);
+    expect(await stored(issued.access_token, issued.refresh_token!)).toBe(0);
+    const userinfo = await fetch(`${idp.baseUrl}/t/tenant-a/me`, { headers: { authorization: `Bearer ${issued.access_token}` } });
+    expect(userinfo.status).toBe(401);
     // The fixture app's own grants are untouched.
     expect((await clientCredentials(a.clientId, a.clientSecret)).status).toBe(200);
   });
@@ -176,6 +191,33 @@ describe('admin API: OIDC clients', () => {
     expect(removed.body).not.toHaveProperty('backchannel_logout_uri');
     expect(removed.body.backchannel_logout_session_required).toBe(false);
     expect(await idp.services.clients.providerMetadata(a.tenant._id, created.client_id)).not.toHaveProperty('backchannel_logout_uri');
+  });
+
+  it("registers the app's home page and initiate_login_uri, which the provider accepts, and removes them with null", async () => {
+    const created = await create(webApp({ client_uri: 'https://visitors.example.com/', initiate_login_uri: 'https://visitors.example.com/login' }));
+    expect(created).toMatchObject({ client_uri: 'https://visitors.example.com/', initiate_login_uri: 'https://visitors.example.com/login' });
+    // oidc-provider validates the stored registration when the client is used: an authorization request gets
+    // to the sign-in page, not an invalid_client error.
+    const params = new URLSearchParams({ client_id: created.client_id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+    const auth = await fetch(`${idp.baseUrl}/t/tenant-a/auth?${params}`, { redirect: 'manual' });
+    expect(auth.status).toBe(303);
+    expect(auth.headers.get('location')).toMatch(/^\/t\/tenant-a\/interaction\/[^/]+$/);
+
+    const removed = await call('PATCH', `/tenants/tenant-a/clients/${created.client_id}`, tokens.adminA, { client_uri: null, initiate_login_uri: null });
+    expect(removed.status).toBe(200);
+    expect(removed.body).not.toHaveProperty('client_uri');
+    expect(removed.body).not.toHaveProperty('initiate_login_uri');
+  });
+
+  it.each([
+    ['http://visitors.example.com/login', 'must use https'],
+    ['http://localhost:8080/login', 'must use https'],
+    ['https://visitors.example.com/login#start', 'must not contain a fragment'],
+    ['visitors.example.com/login', 'must be an absolute URL'],
+  ])('refuses %s as initiate_login_uri: %s', async (uri, message) => {
+    const res = await call('POST', '/tenants/tenant-a/clients', tokens.adminA, webApp({ initiate_login_uri: uri }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'body.initiate_login_uri', message }]);
   });
 
   it("registers the app's public keys for signed request objects, and removes them with null", async () => {

@@ -119,12 +119,83 @@ describe('invitations: from the admin API to the first sign-in', () => {
     expect(JSON.stringify([aboutInvitation, aboutUser])).not.toContain('hugo@');
   });
 
-  it('continues to the app the invitation names, when that is one of its registered redirects', async () => {
-    await invite({ email: 'ines@example.test', client_id: acme.clientId, redirect_uri: REDIRECT_URI });
-    const link = linkIn((await smtp.mailTo('ines@example.test')).mail, 'invitations');
-    const res = await submitLinkForm(link, { name: 'Ines', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(REDIRECT_URI);
+  describe('an invitation that names an app', () => {
+    /** An app registered through the admin API, as a tenant admin would. */
+    async function registerApp(extra: Record<string, unknown>): Promise<string> {
+      const body = { client_name: 'Visitor app', redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code'], scope: 'openid', ...extra };
+      const res = await call('POST', '/tenants/acme/clients', admin, body);
+      expect(res.status).toBe(201);
+      return res.body.client_id as string;
+    }
+
+    /** Opens the link's page, then sends its form: the page's CSP and the answer to the form. */
+    async function accept(email: string): Promise<{ csp: string; res: Response }> {
+      const link = linkIn((await smtp.mailTo(email)).mail, 'invitations');
+      const browser = new Browser();
+      const page = await browser.request(link);
+      expect(page.status).toBe(200);
+      const res = await browser.request(link, { form: { name: 'Ines', password: NEW_PASSWORD, password_repeat: NEW_PASSWORD } });
+      return { csp: page.headers.get('content-security-policy') ?? '', res };
+    }
+
+    it("sends the person to the app's initiate_login_uri with iss and login_hint, never to its redirect URI", async () => {
+      const clientId = await registerApp({ initiate_login_uri: 'https://visitors.example.test/start?from=doorway' });
+      expect((await invite({ email: 'ines@example.test', client_id: clientId })).status).toBe(202);
+      const { csp, res } = await accept('ines@example.test');
+
+      // The page's form may lead to the app's origin and no other (Chrome checks redirects after a post).
+      expect(csp).toMatch(/form-action 'self' https:\/\/visitors\.example\.test;/);
+      expect(res.status).toBe(303);
+      const location = new URL(res.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe('https://visitors.example.test/start');
+      expect(Object.fromEntries(location.searchParams)).toEqual({ from: 'doorway', iss: `${idp.baseUrl}/t/acme`, login_hint: 'ines@example.test' });
+    });
+
+    it('goes to the initiate_login_uri even when an older caller gave a redirect_uri, which is never a destination', async () => {
+      const clientId = await registerApp({ initiate_login_uri: 'https://visitors.example.test/start' });
+      expect((await invite({ email: 'iris@example.test', client_id: clientId, redirect_uri: REDIRECT_URI })).status).toBe(202);
+      const { res } = await accept('iris@example.test');
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).not.toContain(REDIRECT_URI);
+      expect(new URL(res.headers.get('location')!).searchParams.has('code')).toBe(false);
+    });
+
+    it("shows the done page with a link to the app's client_uri when it has no initiate_login_uri", async () => {
+      const clientId = await registerApp({ client_name: 'Visitor portal', client_uri: 'https://portal.example.test/' });
+      await invite({ email: 'ivo@example.test', client_id: clientId, redirect_uri: REDIRECT_URI, locale: 'de' });
+      const { csp, res } = await accept('ivo@example.test');
+      expect(csp).toContain("form-action 'self';");
+      expect(res.status).toBe(200);
+      expect(res.headers.get('location')).toBeNull();
+      const html = await res.text();
+      expect(html).toContain('Ihr Konto ist bereit');
+      expect(html).toContain(`<a class="btn btn-primary" href="https://portal.example.test/">${translate('de', 'invitation.done.continue', { app: 'Visitor portal' })}</a>`);
+    });
+
+    it('shows the done page without a link when the app registered neither, or was deleted meanwhile', async () => {
+      const plain = await registerApp({});
+      const gone = await registerApp({ initiate_login_uri: 'https://gone.example.test/start' });
+      await invite({ email: 'ida@example.test', client_id: plain, locale: 'en' });
+      await invite({ email: 'ike@example.test', client_id: gone, locale: 'en' });
+      expect((await call('DELETE', `/tenants/acme/clients/${gone}`, admin)).status).toBe(204);
+      for (const email of ['ida@example.test', 'ike@example.test']) {
+        const { csp, res } = await accept(email);
+        expect(csp).toContain("form-action 'self';");
+        expect(res.status).toBe(200);
+        const html = await res.text();
+        expect(html).toContain(translate('en', 'invitation.done.heading'));
+        expect(html).not.toContain('<a class="btn');
+      }
+    });
+
+    it('refuses an app the tenant has not registered, and a redirect_uri without its app', async () => {
+      const unknown = await invite({ email: 'jo@example.test', client_id: 'no-such-app' });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.errors).toEqual([{ field: 'body.client_id', message: 'no such client in this tenant' }]);
+      const orphan = await invite({ email: 'jo@example.test', redirect_uri: REDIRECT_URI });
+      expect(orphan.status).toBe(400);
+      expect(orphan.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.client_id']);
+    });
   });
 
   it('refuses an app redirect the client has not registered', async () => {

@@ -151,7 +151,8 @@ describe('admin API: invitations', () => {
       [{ email: 'x@tenant-a.test', roles: ['Has Spaces'] }, 'body.roles.0'],
       [{ email: 'x@tenant-a.test', door_permissions: [{ door_id: 'no-such-door' }] }, 'body.door_permissions.0.door_id'],
       [{ email: 'x@tenant-a.test', door_permissions: [{ door_id: 'lab', valid_from: '2030-01-02T00:00:00Z', valid_until: '2030-01-01T00:00:00Z' }] }, 'body.door_permissions.0.valid_until'],
-      [{ email: 'x@tenant-a.test', client_id: 'tenant-a-app' }, 'body.redirect_uri'],
+      [{ email: 'x@tenant-a.test', client_id: 'no-such-app' }, 'body.client_id'],
+      [{ email: 'x@tenant-a.test', client_id: 'tenant-a-app', redirect_uri: 'https://evil.example/callback' }, 'body.redirect_uri'],
       [{ email: 'x@tenant-a.test', surprise: true }, 'body'],
     ])('%j -> 400 naming %s', async (body, field) => {
       const res = await invite(body);

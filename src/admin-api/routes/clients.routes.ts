@@ -3,6 +3,7 @@ import {
   CLIENT_AUTH_METHODS,
   CLIENT_GRANT_TYPES,
   CLIENT_SCOPES,
+  initiateLoginUriProblem,
   redirectUriProblem,
   REQUEST_OBJECT_ALGS,
   settingsProblems,
@@ -18,6 +19,10 @@ import { validate } from '../validate.js';
 
 const RedirectUri = z.string().max(2000).superRefine((uri, ctx) => {
   const problem = redirectUriProblem(uri);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const InitiateLoginUri = z.string().max(2000).superRefine((uri, ctx) => {
+  const problem = initiateLoginUriProblem(uri);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 const unique = <T extends z.ZodType>(item: T, max: number) =>
@@ -46,6 +51,10 @@ const Fields = {
   backchannel_logout_session_required: z.boolean().describe('the logout token and ID tokens name the session (sid)'),
   jwks: Jwks.nullable().describe("the app's public keys, for request objects it signs; null: none"),
   request_object_signing_alg: z.enum(REQUEST_OBJECT_ALGS).nullable().describe('the only algorithm accepted for its request objects; null: any'),
+  client_uri: RedirectUri.nullable().describe("the app's home page, linked for people (an invitation's last page); null: none"),
+  initiate_login_uri: InitiateLoginUri.nullable().describe(
+    'https; where the app starts its own sign-in when sent there with iss and login_hint (OIDC Core §4), as after an invitation is accepted; null: none',
+  ),
 };
 // RFC 7591's defaults; the cross-field rules are checked on the whole registration, after a PATCH is merged in.
 const ClientCreate = z
@@ -63,6 +72,8 @@ const ClientCreate = z
     backchannel_logout_session_required: Fields.backchannel_logout_session_required.default(false),
     jwks: Fields.jwks.optional(),
     request_object_signing_alg: Fields.request_object_signing_alg.optional(),
+    client_uri: Fields.client_uri.optional(),
+    initiate_login_uri: Fields.initiate_login_uri.optional(),
   })
   .superRefine((settings, ctx) => {
     for (const p of settingsProblems(settings)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
@@ -86,6 +97,8 @@ const ClientView = z.object({
   backchannel_logout_session_required: z.boolean(),
   jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
   request_object_signing_alg: z.string().optional(),
+  client_uri: z.string().optional(),
+  initiate_login_uri: z.string().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });

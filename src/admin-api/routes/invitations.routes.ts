@@ -35,8 +35,18 @@ const InvitationCreate = z.strictObject({
     .array(z.strictObject({ door_id: z.string().regex(DOOR_KEY, 'a door key'), valid_from: Timestamp.optional(), valid_until: Timestamp.optional() }))
     .max(100)
     .default([]),
-  client_id: z.string().min(1).max(200).optional().describe('With redirect_uri: where the person continues after accepting'),
-  redirect_uri: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  client_id: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The app the person continues to after accepting: sent to its initiate_login_uri to sign in, else shown a link to its client_uri"),
+  redirect_uri: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional()
+    .meta({ deprecated: true })
+    .describe("Deprecated and unused (an app is never sent a callback without a code): if given, one of client_id's redirect URIs"),
 });
 const InvitationParams = TenantParams.extend({ invitationId: Id });
 const InvitationQuery = Page.extend({ state: InvitationView.shape.state.optional() });

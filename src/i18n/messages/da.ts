@@ -72,6 +72,7 @@ export default {
   'invitation.error.nameRequired': 'Angiv venligst dit navn.',
   'invitation.done.heading': 'Din konto er klar',
   'invitation.done.text': 'Du kan nu logge ind hos {tenant} med din e-mailadresse og din nye adgangskode.',
+  'invitation.done.continue': 'Fortsæt til {app}',
 
   'account.password.new': 'Ny adgangskode',
   'account.password.confirm': 'Gentag den nye adgangskode',

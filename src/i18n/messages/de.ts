@@ -76,6 +76,7 @@ export default {
   'invitation.error.nameRequired': 'Bitte geben Sie Ihren Namen ein.',
   'invitation.done.heading': 'Ihr Konto ist bereit',
   'invitation.done.text': 'Sie können sich jetzt mit Ihrer E-Mail-Adresse und Ihrem neuen Passwort bei {tenant} anmelden.',
+  'invitation.done.continue': 'Weiter zu {app}',
 
   'account.password.new': 'Neues Passwort',
   'account.password.confirm': 'Neues Passwort wiederholen',

@@ -72,6 +72,7 @@ const en = {
   'invitation.error.nameRequired': 'Please enter your name.',
   'invitation.done.heading': 'Your account is ready',
   'invitation.done.text': 'You can now sign in to {tenant} with your email address and your new password.',
+  'invitation.done.continue': 'Continue to {app}',
 
   'account.password.new': 'New password',
   'account.password.confirm': 'Repeat the new password',

@@ -72,6 +72,7 @@ export default {
   'invitation.error.nameRequired': 'Ange ditt namn.',
   'invitation.done.heading': 'Ditt konto är klart',
   'invitation.done.text': 'Du kan nu logga in hos {tenant} med din e-postadress och ditt nya lösenord.',
+  'invitation.done.continue': 'Fortsätt till {app}',
 
   'account.password.new': 'Nytt lösenord',
   'account.password.confirm': 'Upprepa det nya lösenordet',
