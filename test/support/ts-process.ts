@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/project-root.js';
+
+/**
+ * A TypeScript entry point of the project (src/main.ts, src/cli/main.ts) run as a process of its own, from the
+ * sources, so a spec can kill it for real. Output is collected for the failure message.
+ */
+export class TsProcess {
+  output = '';
+  private readonly exited: Promise<void>;
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  static start(entry: string, env: Record<string, string>): TsProcess {
+    const root = projectRoot();
+    const register = join(root, 'test/support/ts-child/register.mjs');
+    const { PATH, HOME } = process.env;
+    const child = spawn(process.execPath, ['--no-warnings', '--import', register, join(root, entry)], {
+      cwd: root,
+      env: { PATH: PATH ?? '', HOME: HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new TsProcess(child);
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The process dies at once, as in a crash or an OOM kill: no shutdown handler runs. */
+  async kill(): Promise<void> {
+    if (this.running) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  close(): Promise<void> {
+    return this.kill();
+  }
+}
