@@ -16,11 +16,19 @@ export class TsProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  static start(entry: string, env: Record<string, string>): TsProcess {
+  /**
+   * `noRoomInFiles`: the process may write no byte to any file (RLIMIT_FSIZE of 0, set by the shell's
+   * `ulimit -f 0` before it starts), so each write fails with EFBIG as on a full disk, without root or a mounted
+   * file system. Pipes (its output) are not files, and the database is another process: only the process's own
+   * files are affected.
+   */
+  static start(entry: string, env: Record<string, string>, options: { noRoomInFiles?: boolean } = {}): TsProcess {
     const root = projectRoot();
     const register = join(root, 'test/support/ts-child/register.mjs');
     const { PATH, HOME } = process.env;
-    const child = spawn(process.execPath, ['--no-warnings', '--import', register, join(root, entry)], {
+    const node = [process.execPath, '--no-warnings', '--import', register, join(root, entry)];
+    const limited = options.noRoomInFiles ? ['/bin/sh', '-c', 'ulimit -f 0 && exec "$@"', 'sh', ...node] : node;
+    const child = spawn(limited[0]!, limited.slice(1), {
       cwd: root,
       env: { PATH: PATH ?? '', HOME: HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
