@@ -79,10 +79,11 @@ export async function createBackup(deps: BackupDeps, options: CreateBackupOption
       compression: options.compression,
       createdAt,
     });
+    // The manifest is written whole or not at all: until it is, the archive alone is this backup's.
     const manifest = await recordedOrRemoved(async () => {
       await syncRegistryFile(deps, registryPath(options.dir));
       return writeManifest(written);
-    }, [file, manifestPath(file)]);
+    }, [file]);
     await recordedOrRemoved(() => recordCopy(deps.changeLog, COPY_ACTIONS.backup, counts), [file, manifestPath(file)]);
     return { file, manifest };
   } finally {

@@ -7,6 +7,7 @@ import { runCli } from '../../src/cli/cli.js';
 import { connectTestDatabase } from '../support/database.js';
 import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { TsProcess } from '../support/ts-process.js';
 
 const STACK_TRACE = /\n\s+at [\w.<>]+ \(|node_modules|\.ts:\d+/;
 
@@ -81,6 +82,18 @@ describe('npm run idp -- backup', () => {
     } finally {
       await other.drop();
     }
+  });
+
+  it('keeps nothing of a backup the folder has no room for: no partial file, no manifest, no change-log entry', async () => {
+    const files = await readdir(dir);
+    const recorded = await backupsRecorded();
+    // `npm run idp -- backup create` as its own process, every file write of which finds no room.
+    const command = TsProcess.start('src/cli/main.ts', env, { noRoomInFiles: true, args: ['backup', 'create'] });
+    expect(await command.exitCode()).toBe(1);
+    expect(command.output).toMatch(/No room to write in .* \(EFBIG\): nothing of this was kept/);
+    expect(command.output).not.toMatch(STACK_TRACE);
+    expect((await readdir(dir)).sort()).toEqual(files.sort());
+    expect(await backupsRecorded()).toBe(recorded);
   });
 
   it('restores by file name, refusing a target that is not empty unless forced, without a stack trace', async () => {

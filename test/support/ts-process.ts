@@ -22,11 +22,11 @@ export class TsProcess {
    * file system. Pipes (its output) are not files, and the database is another process: only the process's own
    * files are affected.
    */
-  static start(entry: string, env: Record<string, string>, options: { noRoomInFiles?: boolean } = {}): TsProcess {
+  static start(entry: string, env: Record<string, string>, options: { noRoomInFiles?: boolean; args?: string[] } = {}): TsProcess {
     const root = projectRoot();
     const register = join(root, 'test/support/ts-child/register.mjs');
     const { PATH, HOME } = process.env;
-    const node = [process.execPath, '--no-warnings', '--import', register, join(root, entry)];
+    const node = [process.execPath, '--no-warnings', '--import', register, join(root, entry), ...(options.args ?? [])];
     const limited = options.noRoomInFiles ? ['/bin/sh', '-c', 'ulimit -f 0 && exec "$@"', 'sh', ...node] : node;
     const child = spawn(limited[0]!, limited.slice(1), {
       cwd: root,
@@ -38,6 +38,12 @@ export class TsProcess {
 
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The exit status once the process has ended by itself (a command run to its end). */
+  async exitCode(): Promise<number | null> {
+    await this.exited;
+    return this.child.exitCode;
   }
 
   /** The process dies at once, as in a crash or an OOM kill: no shutdown handler runs. */
