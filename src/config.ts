@@ -43,6 +43,11 @@ const EnvSchema = z.object({
   MAIL_RETRY_MAX_MS: int(10, 86_400_000).default(3_600_000),
   /** How often an idle mail worker looks for due mail (mail queued by its own process wakes it at once). */
   OUTBOX_POLL_MS: int(10, 600_000).default(2000),
+  /**
+   * How long a worker holds a mail it took: longer than an SMTP exchange may last (its timeouts add up to 90 s),
+   * and how long a mail waits for another worker when the one holding it died.
+   */
+  OUTBOX_LEASE_MS: int(1000, 3_600_000).default(120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OWASP's argon2id baseline: m=19 MiB, t=2, p=1.
   ARGON2_MEMORY_KIB: int(8192, 1048576).default(19456),
@@ -101,6 +106,7 @@ export interface Config {
   mailRetryBaseMs: number;
   mailRetryMaxMs: number;
   outboxPollMs: number;
+  outboxLeaseMs: number;
   /** No SMTP_URL outside production: mail is captured locally and readable at /dev/mailbox. */
   localMailbox: boolean;
   logLevel: Env['LOG_LEVEL'];
@@ -173,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailRetryBaseMs: e.MAIL_RETRY_BASE_MS,
     mailRetryMaxMs: e.MAIL_RETRY_MAX_MS,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxLeaseMs: e.OUTBOX_LEASE_MS,
     localMailbox: !e.SMTP_URL && e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors/http-errors.js';
-import { lifetimeOf, TOKEN_LIFETIMES, type TokenLifetime } from '../oidc/token-lifetimes.js';
+import { lifetimeOf, REFRESH_TOKEN_REUSE_INTERVAL, refreshTokenReuseIntervalOf, TOKEN_LIFETIMES, type TokenLifetime } from '../oidc/token-lifetimes.js';
 import { DEFAULT_INVITATION_RETENTION_DAYS } from '../privacy/invitation-retention.js';
 import { DEFAULT_MAX_FAILED_LOGINS } from '../security/login-lockout.js';
 import { DEFAULT_MIN_LENGTH } from '../security/password-policy.js';
@@ -30,6 +30,7 @@ export const SettingsFields = z.strictObject({
   access_token_ttl: lifetime('accessTokenTtl').optional(),
   id_token_ttl: lifetime('idTokenTtl').optional(),
   refresh_token_ttl: lifetime('refreshTokenTtl').optional(),
+  refresh_token_reuse_interval: z.number().int().min(REFRESH_TOKEN_REUSE_INTERVAL.min).max(REFRESH_TOKEN_REUSE_INTERVAL.max).optional(),
   session_ttl: lifetime('sessionTtl').optional(),
   invitation_ttl_hours: z.number().int().min(1).max(24 * 30).optional(),
   invitation_retention_days: z.number().int().min(1).max(3650).optional(),
@@ -51,6 +52,9 @@ export const SettingsView = z.object({
   access_token_ttl: z.number().describe('seconds; access tokens without a resource (userinfo)'),
   id_token_ttl: z.number().describe('seconds'),
   refresh_token_ttl: z.number().describe('seconds'),
+  refresh_token_reuse_interval: z
+    .number()
+    .describe('seconds after a rotation in which the rotated refresh token still works, for a client retrying a lost response; 0 (the default): reuse at once revokes the grant'),
   session_ttl: z.number().describe('seconds'),
   invitation_ttl_hours: z.number(),
   invitation_retention_days: z.number(),
@@ -78,6 +82,7 @@ export function settingsView(tenant: Pick<TenantDoc, 'slug' | 'settings'>, publi
     access_token_ttl: lifetimeOf(s, 'accessTokenTtl'),
     id_token_ttl: lifetimeOf(s, 'idTokenTtl'),
     refresh_token_ttl: lifetimeOf(s, 'refreshTokenTtl'),
+    refresh_token_reuse_interval: refreshTokenReuseIntervalOf(s),
     session_ttl: lifetimeOf(s, 'sessionTtl'),
     invitation_ttl_hours: s.invitationTtlHours,
     invitation_retention_days: s.invitationRetentionDays ?? DEFAULT_INVITATION_RETENTION_DAYS,
@@ -99,6 +104,7 @@ export function settingsPatch(s: SettingsInput | undefined): Partial<Omit<Tenant
     accessTokenTtl: s.access_token_ttl,
     idTokenTtl: s.id_token_ttl,
     refreshTokenTtl: s.refresh_token_ttl,
+    refreshTokenReuseInterval: s.refresh_token_reuse_interval,
     sessionTtl: s.session_ttl,
     invitationTtlHours: s.invitation_ttl_hours,
     invitationRetentionDays: s.invitation_retention_days,

@@ -12,6 +12,7 @@ import { writeArchive, type ArchiveItem } from './archive-writer.js';
 import { archivedCollections, rawDb, scopeFilter, type ArchivedCollection } from './collections.js';
 import { COPY_ACTIONS, recordCopy, recordedOrRemoved, TenantCounts, tenantOfDocument } from './copy-record.js';
 import { manifestPath, writeManifest, type Manifest } from './manifest.js';
+import { checkMasterKeyOpens } from './master-key-check.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 import { registryPath } from './registry-file.js';
 import { syncRegistryFile } from './registry.js';
@@ -50,7 +51,11 @@ export function backupFileName(createdAt: Date, scope: ArchiveScope): string {
  * A backup of everything, or of one tenant, under BACKUP_DIR: documents streamed from database cursors
  * straight into the archive as stored BSON, never gathered in memory. The key registry stays out (it is what
  * makes a terminated tenant unreadable); the registry file beside the backups is brought up to date after.
- * Each tenant in it gets a `backup.created` entry with its counts; a backup that cannot be recorded is removed.
+ *
+ * A master key that does not open what is already sealed is refused before anything is written. The archive
+ * and its manifest are each written under a temporary name and renamed, the manifest last, once the registry
+ * file holds every key the archive needs: a manifest names a complete, restorable backup. Only then does each
+ * tenant in it get its `backup.created` entry; a backup that fails on the way, or cannot be recorded, is removed.
  */
 export async function createBackup(deps: BackupDeps, options: CreateBackupOptions): Promise<CreatedBackup> {
   // Tenants made before the key registry still carry their key in their document, which a backup would copy.
@@ -60,22 +65,27 @@ export async function createBackup(deps: BackupDeps, options: CreateBackupOption
   const collections = archivedCollections(deps.db.models).filter((c) => scopeFilter(c, tenantId) !== null);
   const progress = options.progress ?? NO_PROGRESS;
   const createdAt = options.now ?? new Date();
+  await checkMasterKeyOpens(deps, registryPath(options.dir), tenantId);
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   progress.start('backup', await countDocuments(deps.db, collections, tenantId));
   const counts = new TenantCounts();
+  const file = join(options.dir, backupFileName(createdAt, scope));
   try {
     const written = await writeArchive(documents(deps.db, collections, { tenantId, progress, counts }), {
-      file: join(options.dir, backupFileName(createdAt, scope)),
+      file,
       kind: 'backup',
       scope,
       secret: { type: 'master', masterKey: deps.masterKey },
       compression: options.compression,
       createdAt,
     });
-    const manifest = await writeManifest(written);
-    await recordedOrRemoved(() => recordCopy(deps.changeLog, COPY_ACTIONS.backup, counts), [written.file, manifestPath(written.file)]);
-    await syncRegistryFile(deps, registryPath(options.dir));
-    return { file: written.file, manifest };
+    // The manifest is written whole or not at all: until it is, the archive alone is this backup's.
+    const manifest = await recordedOrRemoved(async () => {
+      await syncRegistryFile(deps, registryPath(options.dir));
+      return writeManifest(written);
+    }, [file]);
+    await recordedOrRemoved(() => recordCopy(deps.changeLog, COPY_ACTIONS.backup, counts), [file, manifestPath(file)]);
+    return { file, manifest };
   } finally {
     progress.stop();
   }

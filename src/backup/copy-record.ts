@@ -49,10 +49,13 @@ export async function recordCopy(changeLog: ChangeLogService, action: CopyAction
   }
 }
 
-/** A copy that its customers cannot be told of does not stay: its files are removed and the error stands. */
-export async function recordedOrRemoved(record: () => Promise<void>, files: readonly string[]): Promise<void> {
+/**
+ * A copy that its customers cannot be told of does not stay: its files are removed and the error stands. Also
+ * the last steps of writing a copy, whose failure leaves it incomplete.
+ */
+export async function recordedOrRemoved<T>(record: () => Promise<T>, files: readonly string[]): Promise<T> {
   try {
-    await record();
+    return await record();
   } catch (err) {
     for (const file of files) await rm(file, { force: true });
     throw err;

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ArchiveError, type ArchiveKind, type ArchiveScope } from './archive-format.js';
 import type { WrittenArchive } from './archive-writer.js';
@@ -45,9 +46,18 @@ export function manifestOf(written: WrittenArchive): Manifest {
   };
 }
 
+/** Written under a temporary name and renamed: a manifest is whole or absent, never half written. */
 export async function writeManifest(written: WrittenArchive): Promise<Manifest> {
   const manifest = manifestOf(written);
-  await writeFile(manifestPath(written.file), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
+  const file = manifestPath(written.file);
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
+    await rename(temporary, file);
+  } catch (err) {
+    await rm(temporary, { force: true });
+    throw err;
+  }
   return manifest;
 }
 

@@ -3,6 +3,7 @@ import { mkdir, open as openFile, readdir, readFile, rename, rm } from 'node:fs/
 import { dirname, join } from 'node:path';
 import { open, seal } from '../crypto/aes-gcm.js';
 import type { MasterKey } from '../crypto/master-key.js';
+import { InsufficientStorageError, isStorageFull } from '../errors/http-errors.js';
 import { ArchiveError } from './archive-format.js';
 import type { RegistryTombstone } from './registry-file.js';
 
@@ -37,21 +38,44 @@ export class TombstoneJournal {
     private readonly masterKey: MasterKey,
   ) {}
 
-  async append(tombstone: RegistryTombstone): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+  /**
+   * All of them or none: an entry that cannot be written (a full disk) takes back those written before it and
+   * leaves no partial file, so the caller may refuse the whole erasure. No room is InsufficientStorageError.
+   */
+  async append(tombstones: readonly RegistryTombstone[]): Promise<void> {
+    const written: string[] = [];
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      for (const tombstone of tombstones) written.push(await this.write(tombstone));
+    } catch (err) {
+      await removeJournalEntries(this.dir, written);
+      if (isStorageFull(err)) {
+        throw new InsufficientStorageError(`The backup folder has no room for the tombstone this needs (${(err as NodeJS.ErrnoException).code}); nothing was changed. Free space there and try again.`);
+      }
+      throw err;
+    }
+  }
+
+  private async write(tombstone: RegistryTombstone): Promise<string> {
     const name = `${Date.now().toString(36)}-${randomBytes(8).toString('hex')}.sealed`;
     const { tenantId, subjectId, deletedAt, reason } = tombstone;
     const box = seal(this.masterKey.derive('registry-file'), Buffer.from(JSON.stringify({ tenantId, subjectId, deletedAt, reason }), 'utf8'), AAD);
     const temporary = join(this.dir, `.${name}.tmp`);
-    const handle = await openFile(temporary, 'wx', 0o600);
     try {
-      await handle.writeFile(`${box}\n`);
-      // On disk before it counts: an erasure answered as done must not vanish with a power cut.
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await openFile(temporary, 'wx', 0o600);
+      try {
+        await handle.writeFile(`${box}\n`);
+        // On disk before it counts: an erasure answered as done must not vanish with a power cut.
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, join(this.dir, name));
+    } catch (err) {
+      await rm(temporary, { force: true });
+      throw err;
     }
-    await rename(temporary, join(this.dir, name));
+    return name;
   }
 }
 

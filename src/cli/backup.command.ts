@@ -11,6 +11,7 @@ import { DEFAULT_KEEP_DAYS, pruneBackups } from '../backup/backup-prune.js';
 import type { RestoreReport } from '../backup/backup-restore.js';
 import { registryPath } from '../backup/registry-file.js';
 import { MasterKey } from '../crypto/master-key.js';
+import { isStorageFull } from '../errors/http-errors.js';
 import { CliError } from './cli-error.js';
 import type { Command, CommandContext } from './command.js';
 import { progressBar } from './progress-bar.js';
@@ -165,6 +166,9 @@ export const backupCommand: Command = {
       ctx.out(await run(ctx, args));
     } catch (err) {
       if (err instanceof ArchiveError) throw new CliError(err.message);
+      if (isStorageFull(err)) {
+        throw new CliError(`No room to write in ${backupDirectory(ctx.config)} (${(err as NodeJS.ErrnoException).code}): nothing of this was kept. Free space there and run it again.`);
+      }
       throw err;
     }
   },

@@ -80,6 +80,23 @@ export class UnprocessableError extends HttpError {
   }
 }
 
+/**
+ * A write the server's storage has no room for (a full disk or quota, a file size limit): 507, as RFC 4918
+ * names it, so a client and an operator can tell it from a bug; nothing of the request was applied.
+ */
+export class InsufficientStorageError extends HttpError {
+  constructor(message: string) {
+    super(507, 'insufficient-storage', message);
+  }
+}
+
+const STORAGE_FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/** Whether a file system error means there is no room to write. */
+export function isStorageFull(err: unknown): boolean {
+  return STORAGE_FULL.has(String((err as NodeJS.ErrnoException)?.code));
+}
+
 /** A query on a tenant collection without a tenantId filter: always a bug, never user input. */
 export class UnscopedQueryError extends Error {
   constructor(model: string, op: string) {

@@ -19,6 +19,8 @@ export class MongoAdapter implements Adapter {
     private readonly cipher?: FieldCipher,
     /** The browser and system of the request being answered, for a session entry written as someone signs in. */
     private readonly sessionDevice?: () => SessionDevice | undefined,
+    /** The tenant's refresh token reuse interval in milliseconds (see REFRESH_TOKEN_REUSE_INTERVAL). */
+    private readonly reuseIntervalMs = 0,
   ) {}
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
@@ -77,8 +79,12 @@ export class MongoAdapter implements Adapter {
     return this.findOne({ userCode });
   }
 
+  /**
+   * Marks the first use only: a refresh token retried within its reuse interval is consumed again, and must
+   * not move the interval's start, or retries would keep it usable for ever.
+   */
   async consume(id: string): Promise<void> {
-    await this.entries.updateOne({ _id: this.key(id) }, { $set: { consumedAt: new Date() } });
+    await this.entries.updateOne({ _id: this.key(id), consumedAt: { $exists: false } }, { $set: { consumedAt: new Date() } });
   }
 
   async destroy(id: string): Promise<void> {
@@ -99,7 +105,15 @@ export class MongoAdapter implements Adapter {
     if (!doc || doc.tenantId !== this.tenantId || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
     const payload = openPayload(this.cipher, doc);
     if (!payload) return undefined;
-    if (doc.consumedAt) payload.consumed = Math.floor(doc.consumedAt.getTime() / 1000);
+    if (doc.consumedAt && !this.inReuseInterval(doc.consumedAt)) payload.consumed = Math.floor(doc.consumedAt.getTime() / 1000);
     return payload;
+  }
+
+  /**
+   * A refresh token rotated moments ago reads as unused, so the provider answers its retry with a fresh token
+   * of the same grant. Past the interval it reads as consumed, and the provider revokes the grant on its reuse.
+   */
+  private inReuseInterval(consumedAt: Date): boolean {
+    return this.kind === 'RefreshToken' && Date.now() - consumedAt.getTime() < this.reuseIntervalMs;
   }
 }

@@ -18,7 +18,7 @@ import { MongoAdapter } from './mongo-adapter.js';
 import type { OidcEntryModel } from './oidc-entry.model.js';
 import { providerPages } from './provider-pages.js';
 import { resourceIndicators, userClaimsFor } from './resource-servers.js';
-import { providerTtl } from './token-lifetimes.js';
+import { providerTtl, refreshTokenReuseIntervalOf } from './token-lifetimes.js';
 
 export interface ProviderDeps {
   publicUrl: string;
@@ -88,11 +88,12 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
   const findAccount = accountFinder(tenant, deps.users, deps.doorPermissions);
   const payloadCipher = new TenantKeyring(deps.masterKey).cipherFor(tenant);
   const issuer = issuerFor(deps.publicUrl, tenant.slug);
+  const reuseIntervalMs = refreshTokenReuseIntervalOf(tenant.settings) * 1000;
   const configuration: Configuration = {
     adapter: (kind: string) =>
       kind === 'Client'
         ? clientAdapter(tenant, deps)
-        : new MongoAdapter(deps.oidcEntries, tenant._id, kind, payloadCipher, () => sessionDeviceOf(Provider.ctx?.get('user-agent'))),
+        : new MongoAdapter(deps.oidcEntries, tenant._id, kind, payloadCipher, () => sessionDeviceOf(Provider.ctx?.get('user-agent')), reuseIntervalMs),
     jwks: { keys: jwks as never },
     cookies: tenantCookies(issuer, deps.masterKey),
     findAccount,

@@ -13,6 +13,19 @@ export const TOKEN_LIFETIMES = {
 } as const;
 export type TokenLifetime = keyof typeof TOKEN_LIFETIMES;
 
+/**
+ * Seconds after a refresh token's rotation in which the rotated token is still honoured: a client whose
+ * response was lost (a crash, a dropped connection) retries and gets a fresh token of the same grant instead
+ * of a revoked grant. Off by default, so that replay detection stays as strict as it was unless a tenant
+ * chooses the window; a minute at most, because a replay inside the window is not detected as theft. After
+ * it, reusing the rotated token revokes the whole grant as always.
+ */
+export const REFRESH_TOKEN_REUSE_INTERVAL = { min: 0, max: 60, default: 0 } as const;
+
+export function refreshTokenReuseIntervalOf(settings: Partial<TenantSettings>): number {
+  return settings.refreshTokenReuseInterval ?? REFRESH_TOKEN_REUSE_INTERVAL.default;
+}
+
 /** Bounds of a resource server's JWT access token lifetime. */
 export const RESOURCE_ACCESS_TOKEN_TTL = { min: 60, max: 86_400, default: 600 } as const;
 

@@ -3,8 +3,14 @@ import type { SingleUse } from '../account/single-use.js';
 import type { OutboxJobDoc } from './outbox.model.js';
 
 /**
- * Hands each delivery attempt to exactly one worker: the attempt's key (`mail:<job id>#<attempt>`) is taken
- * through SingleUse, atomic on every server; the worker that takes it owns the attempt and leases the job.
+ * Hands each delivery attempt to exactly one worker, in one step: a single findOneAndUpdate moves the job to
+ * its next attempt and leases it, matching only while the job is still at the attempt the worker read. Nothing
+ * is held before the lease, so a worker that dies at any point leaves a lease that ends, and the job is then
+ * due again (as its next attempt) for any worker.
+ *
+ * FerretDB applies a conditional update as a read and a write that two claimants can interleave, so both may
+ * pass it there; the attempt's key (`mail:<job id>#<attempt>`, SingleUse, atomic on every server) then lets
+ * only one of them send. Outcomes are recorded against the attempt, which only the key's owner acts on.
  *
  * Cross-tenant by design (one outbox for every tenant), so this goes through the driver: the tenant-scope guard
  * (rightly) refuses unscoped model queries.
@@ -21,18 +27,18 @@ export class OutboxClaims {
   async next(passed: Set<string>): Promise<OutboxJobDoc | null> {
     for (;;) {
       const now = new Date();
-      // A job whose worker died mid-send is due again once its lease has ended.
+      // A job whose worker died (mid-send, or right after claiming) is due again once its lease has ended.
       const due = { $or: [{ state: 'queued' as const, nextAttemptAt: { $lte: now } }, { state: 'sending' as const, lockedUntil: { $lt: now } }] };
       const job = await this.jobs.findOne({ ...due, _id: { $nin: [...passed] } }, { sort: { nextAttemptAt: 1 } });
       if (!job) return null;
       const attempts = job.attempts + 1;
-      if (!(await this.once.take(`mail:${job._id}#${attempts}`))) {
+      const lease = { state: 'sending' as const, lockedBy: this.worker, lockedUntil: new Date(now.getTime() + this.leaseMs), attempts, updatedAt: now };
+      const claimed = await this.jobs.findOneAndUpdate({ _id: job._id, attempts: job.attempts, ...due }, { $set: lease }, { returnDocument: 'after' });
+      if (!claimed || !(await this.once.take(`mail:${job._id}#${attempts}`))) {
         passed.add(job._id);
         continue;
       }
-      const lease = { state: 'sending' as const, lockedBy: this.worker, lockedUntil: new Date(now.getTime() + this.leaseMs), attempts, updatedAt: now };
-      await this.jobs.updateOne({ _id: job._id }, { $set: lease });
-      return { ...job, ...lease };
+      return claimed;
     }
   }
 }

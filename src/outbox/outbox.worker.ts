@@ -20,8 +20,11 @@ export interface OutboxWorkerOptions {
   retryBaseMs: number;
   retryMaxMs: number;
   pollMs: number;
-  /** How long a claimed job is this worker's alone; far longer than an SMTP exchange can take. */
-  leaseMs?: number;
+  /**
+   * How long a claimed job is this worker's alone: longer than an SMTP exchange can take, and how long a mail
+   * waits when its worker died holding it.
+   */
+  leaseMs: number;
 }
 
 /** Exponential backoff with a cap; ±20 % jitter keeps many failed mails from all retrying in the same instant. */
@@ -59,7 +62,7 @@ export class OutboxWorker {
     // The driver's view of the outbox: claims and outcomes are cross-tenant (see outbox-claims.ts).
     this.jobs = options.jobs.collection as unknown as Collection<OutboxJobDoc>;
     this.once = SingleUse.on(options.jobs.db);
-    this.claims = new OutboxClaims(this.jobs, this.once, this.id, options.leaseMs ?? 120_000);
+    this.claims = new OutboxClaims(this.jobs, this.once, this.id, options.leaseMs);
   }
 
   start(): void {
@@ -131,12 +134,13 @@ export class OutboxWorker {
   }
 
   /**
-   * Records an outcome, only while this worker still holds the job. A sent mail's mark is retried, because
-   * losing it would be the one way to send the mail twice.
+   * Records an outcome, only while the job is still at this worker's attempt (whose key it owns; a lease that
+   * ran out lets another worker move the job on). A sent mail's mark is retried, because losing it would be
+   * the one way to send the mail twice.
    */
   private async finish(job: OutboxJobDoc, set: Partial<OutboxJobDoc>, dropMessage = set.state !== 'queued'): Promise<void> {
     const unset: Record<string, ''> = { lockedBy: '', lockedUntil: '', ...(dropMessage ? { message: '' } : {}) };
-    const filter = { _id: job._id, lockedBy: this.id, state: 'sending' as const };
+    const filter = { _id: job._id, attempts: job.attempts, state: 'sending' as const };
     for (let attempt = 1; ; attempt += 1) {
       try {
         const { matchedCount } = await this.jobs.updateOne(filter, { $set: { ...set, updatedAt: new Date() }, $unset: unset });

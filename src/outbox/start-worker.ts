@@ -28,6 +28,7 @@ export function startOutboxWorker(deps: { config: Config; db: Database; services
     retryBaseMs: config.mailRetryBaseMs,
     retryMaxMs: config.mailRetryMaxMs,
     pollMs: config.outboxPollMs,
+    leaseMs: config.outboxLeaseMs,
   });
   worker.start();
   return worker;

@@ -24,9 +24,12 @@ export async function subjectIdsOf(models: Models, tenantId: string, userId: str
 /** Ends a user's sessions, grants and tokens (src/oidc/account-sessions.ts). */
 export type RevokeAccount = (tenantId: string, accountId: string) => Promise<unknown>;
 
-/** Where tombstones are kept outside the database too (src/backup/registry-journal.ts), so losing it loses none. */
+/**
+ * Where tombstones are kept outside the database too (src/backup/registry-journal.ts), so losing it loses none.
+ * All of them or none, with no partial file left when it fails.
+ */
 export interface TombstoneSink {
-  append(tombstone: { tenantId: string; subjectId: string; deletedAt: Date; reason: TombstoneReason }): Promise<void>;
+  append(tombstones: readonly { tenantId: string; subjectId: string; deletedAt: Date; reason: TombstoneReason }[]): Promise<void>;
 }
 
 /** The names the change log gets for what goes with a person beyond their record (field names, no values). */
@@ -51,17 +54,18 @@ export class SubjectErasure {
   }
 
   /**
-   * The tombstone first: from then on a restore filters the subject out and their id is never handed out again,
-   * even if the rest is interrupted. It goes into the database and into the journal beside the backups, which
-   * outlives a lost database; if the journal cannot be written nothing is erased (the caller's change-log
-   * entry gets its `.failed`), and running it again finishes. Then sessions and tokens end, then every other
-   * place is cleared.
+   * The tombstones first: from then on a restore filters the subject out and their id is never handed out
+   * again, even if the rest is interrupted, and running it again finishes. They go into the journal beside the
+   * backups, which outlives a lost database, and then into the database. The journal comes first because it is
+   * the write that may find no room (a full backup folder): it then takes back what it wrote and nothing at all
+   * is changed (InsufficientStorageError; the caller's change-log entry gets its `.failed`). Then sessions and
+   * tokens end, then every other place is cleared.
    */
   async eraseAround(tenantId: string, subjectId: string, reason: TombstoneReason): Promise<void> {
     const at = new Date();
     const subjectIds = await subjectIdsOf(this.models, tenantId, subjectId);
+    await this.journal?.append(subjectIds.map((id) => ({ tenantId, subjectId: id, deletedAt: at, reason })));
     for (const id of subjectIds) await this.tombstone(tenantId, id, reason, at);
-    for (const id of subjectIds) await this.journal?.append({ tenantId, subjectId: id, deletedAt: at, reason });
     await this.revokeAccount(tenantId, subjectId);
     const actor = provenanceFromContext().actor;
     for (const [name, place] of subjectDataPlaces()) {

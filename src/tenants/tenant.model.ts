@@ -56,6 +56,8 @@ export interface TenantSettings {
   idTokenTtl?: number;
   refreshTokenTtl?: number;
   sessionTtl?: number;
+  /** Seconds a rotated refresh token is still honoured (a retried refresh); absent means 0 (token-lifetimes.ts). */
+  refreshTokenReuseInterval?: number;
   /** Second factors: required of users holding any of these roles, optional for everyone else. */
   mfa?: { requiredForRoles: string[] };
 }
@@ -100,6 +102,7 @@ const TenantSchema = new Schema<TenantDoc>(
       idTokenTtl: Number,
       refreshTokenTtl: Number,
       sessionTtl: Number,
+      refreshTokenReuseInterval: Number,
       mfa: { requiredForRoles: { type: [String], default: [] } },
     },
     // Only in documents of tenants made before the key registry, until TenantService moves the key there.

@@ -124,6 +124,15 @@ describe('admin API: the OpenAPI document', () => {
     }
   });
 
+  it('documents the refresh token reuse interval, its bounds, and what it means', () => {
+    const byId = (id: string) => operation(routes.find((r) => r.operationId === id)!)!;
+    const taken = byId('updateTenantSettings').requestBody!.content['application/json']!.schema;
+    expect(taken.properties.refresh_token_reuse_interval).toMatchObject({ type: 'integer', minimum: 0, maximum: 60 });
+    const shown = byId('getTenantSettings').responses['200']!.content!['application/json']!.schema as Record<string, any>;
+    const resolved = shown.$ref ? document.components.schemas[String(shown.$ref).split('/').pop()!] : shown;
+    expect(resolved.properties.refresh_token_reuse_interval).toMatchObject({ type: 'number', description: expect.stringContaining('retrying a lost response') });
+  });
+
   it('answers problems that the Problem schema describes', async () => {
     const res = await call('POST', '/tenants/tenant-a/users', tokens.adminA, { email: 'nope' });
     const { properties, required } = document.components.schemas.Problem;

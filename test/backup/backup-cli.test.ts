@@ -4,8 +4,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/cli.js';
-import { createTenantFixture } from '../support/fixtures.js';
+import { connectTestDatabase } from '../support/database.js';
+import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { TsProcess } from '../support/ts-process.js';
 
 const STACK_TRACE = /\n\s+at [\w.<>]+ \(|node_modules|\.ts:\d+/;
 
@@ -14,18 +16,21 @@ describe('npm run idp -- backup', () => {
   let dir: string;
   let idp: TestIdp;
   let env: Record<string, string>;
+  let acme: TenantFixture;
 
-  const idpCommand = async (...argv: string[]) => {
+  const idpCommandWith = async (overrides: Record<string, string>, ...argv: string[]) => {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(argv, { env, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+    const code = await runCli(argv, { env: { ...env, ...overrides }, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
     return { code, stdout, stderr };
   };
+  const idpCommand = (...argv: string[]) => idpCommandWith({}, ...argv);
+  const backupsRecorded = () => idp.db.models.changeLog.countDocuments({ tenantId: acme.tenant._id, action: 'backup.created' });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'idp-backup-cli-'));
     idp = await startTestIdp({ masterKey, env: { BACKUP_DIR: dir } });
-    await createTenantFixture(idp.services, 'acme');
+    acme = await createTenantFixture(idp.services, 'acme');
     await createTenantFixture(idp.services, 'beta');
     env = {
       NODE_ENV: 'test',
@@ -53,6 +58,42 @@ describe('npm run idp -- backup', () => {
     expect(tenant.code).toBe(0);
     expect(tenant.stdout).toMatch(/tenant-beta\.idparch/);
     expect((await readdir(dir)).filter((f) => f.endsWith('.manifest.json'))).toHaveLength(2);
+  });
+
+  it('refuses a master key that is not the deployment\'s before writing anything: no archive, manifest or change-log entry', async () => {
+    const files = await readdir(dir);
+    const recorded = await backupsRecorded();
+    const wrong = await idpCommandWith({ IDP_MASTER_KEY: randomBytes(32).toString('base64') }, 'backup', 'create');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/does not open the data keys of \d+ of \d+ tenant\(s\).*Nothing was written/);
+    expect(wrong.stderr).not.toMatch(STACK_TRACE);
+    expect((await readdir(dir)).sort()).toEqual(files.sort());
+    expect(await backupsRecorded()).toBe(recorded);
+  });
+
+  it('refuses to add a backup beside backups sealed with another master key', async () => {
+    const other = await connectTestDatabase();
+    try {
+      const files = await readdir(dir);
+      const res = await idpCommandWith({ MONGODB_URI: other.uri, IDP_MASTER_KEY: randomBytes(32).toString('base64') }, 'backup', 'create');
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/registry.* does not open with this master key.*not the key the backups here are sealed with/);
+      expect((await readdir(dir)).sort()).toEqual(files.sort());
+    } finally {
+      await other.drop();
+    }
+  });
+
+  it('keeps nothing of a backup the folder has no room for: no partial file, no manifest, no change-log entry', async () => {
+    const files = await readdir(dir);
+    const recorded = await backupsRecorded();
+    // `npm run idp -- backup create` as its own process, every file write of which finds no room.
+    const command = TsProcess.start('src/cli/main.ts', env, { noRoomInFiles: true, args: ['backup', 'create'] });
+    expect(await command.exitCode()).toBe(1);
+    expect(command.output).toMatch(/No room to write in .* \(EFBIG\): nothing of this was kept/);
+    expect(command.output).not.toMatch(STACK_TRACE);
+    expect((await readdir(dir)).sort()).toEqual(files.sort());
+    expect(await backupsRecorded()).toBe(recorded);
   });
 
   it('restores by file name, refusing a target that is not empty unless forced, without a stack trace', async () => {

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { backupFileName, createBackup } from '../../src/backup/backup-create.js';
+import { manifestPath } from '../../src/backup/manifest.js';
 import { runCli } from '../../src/cli/cli.js';
+import { backupDeps } from './backup-harness.js';
 import { adminClient, serviceToken } from '../support/admin.js';
 import { asSetup, createTenantFixture, type TenantFixture } from '../support/fixtures.js';
 import { connectTestDatabase, type TestDatabase } from '../support/database.js';
@@ -65,6 +68,20 @@ describe('copies of a tenant’s data in its change log', () => {
     expect(entry!.fields).toEqual(expect.arrayContaining(['tenants', 'users', 'change_log']));
     expect((await copies(idp, beta, 'backup.created'))[0]!.counts).toMatchObject({ tenants: 1, users: 1 });
     expect(JSON.stringify(entry)).not.toMatch(/alice@|bob@|Berg|Andersen/);
+  });
+
+  it('tells no one of a backup that could not be completed, and keeps no file of it', async () => {
+    const now = new Date('2031-05-06T07:08:09.123Z');
+    const file = join(dir, backupFileName(now, { type: 'tenant', tenantId: beta.tenant._id, slug: 'beta' }));
+    // Where its manifest goes, a folder already stands: the archive is written whole, its manifest cannot be.
+    await mkdir(join(manifestPath(file), 'in-the-way'), { recursive: true });
+    const before = (await readdir(dir)).sort();
+    const told = (await copies(idp, beta, 'backup.created')).length;
+
+    await expect(asSetup(() => createBackup(backupDeps(idp), { dir, tenantSlug: 'beta', now }))).rejects.toMatchObject({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST)$/) });
+    expect((await readdir(dir)).sort()).toEqual(before);
+    expect(await copies(idp, beta, 'backup.created')).toHaveLength(told);
+    await rm(manifestPath(file), { recursive: true });
   });
 
   it('tells only the tenant a one-tenant backup holds', async () => {

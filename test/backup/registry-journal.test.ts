@@ -8,8 +8,13 @@ import { readRegistryFile, registryPath } from '../../src/backup/registry-file.j
 import { journalDir } from '../../src/backup/registry-journal.js';
 import type { User } from '../../src/users/user.service.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
+import * as client from 'openid-client';
+import { freePort } from '../../src/db/launcher/server-process.js';
+import { adminClient, serviceToken } from '../support/admin.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
+import { eventually } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { TsProcess } from '../support/ts-process.js';
 import { backupDeps, restart } from './backup-harness.js';
 
 describe('erasures made after the last backup, when the database is then lost', () => {
@@ -77,7 +82,61 @@ describe('erasures made after the last backup, when the database is then lost', 
       await blocked.close();
     }
     expect(await first.services.users.findById(acme.tenant, stays.id)).not.toBeNull();
+    expect(await first.db.models.deletedSubjects.exists({ tenantId: acme.tenant._id, subjectId: stays.id })).toBeNull();
     const actions = (await first.services.changeLog.entriesAbout(acme.tenant._id, stays.id)).map((e) => e.action);
     expect(actions).toEqual(['user.created', 'user.deleted', 'user.deleted.failed']);
+  });
+
+  it('answers 507 to an erasure when the backup folder has no room, changing nothing, and erases once there is room', async () => {
+    const stays = await asSetup(() => first.services.users.create(acme.tenant, { email: 'full@acme.test', name: 'Full Disk', password: PASSWORD, emailVerified: true }));
+    const app = await discoverClient(first.baseUrl, acme);
+    const { tokens } = await signIn(app, { email: 'full@acme.test' });
+    const journal = journalDir(registryPath(dir));
+    const entries = () => readdir(journal).catch(() => [] as string[]);
+    const before = await entries();
+
+    // The server (src/main.ts) as a process whose every file write finds no room: its BACKUP_DIR is full.
+    const port = await freePort();
+    const full = TsProcess.start(
+      'src/main.ts',
+      {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        MONGODB_URI: first.testDatabase.uri,
+        IDP_MASTER_KEY: masterKey.toString('base64'),
+        BACKUP_DIR: dir,
+        SCHEDULER_INTERVAL_MS: '0',
+      },
+      { noRoomInFiles: true },
+    );
+    try {
+      const served = { ...first, baseUrl: `http://127.0.0.1:${port}` } as TestIdp;
+      await eventually(async () => (await fetch(`${served.baseUrl}/healthz`).catch(() => undefined))?.status === 200 || !full.running, 60_000, 'the server process to serve');
+      expect({ running: full.running, output: full.output }).toMatchObject({ running: true });
+      const token = await serviceToken(served, acme.tenant, ['user_manager']);
+      const res = await adminClient(served)('DELETE', `/tenants/acme/users/${stays.id}`, token);
+
+      expect(res.status).toBe(507);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: 'urn:doorway:problem:insufficient-storage', title: 'Insufficient Storage', status: 507, detail: expect.stringContaining('nothing was changed') });
+      expect(JSON.stringify(res.body)).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+    } finally {
+      await full.kill();
+    }
+    // Nothing of it happened: no journal file (not even an empty one), no tombstone, the person and their sign-in intact.
+    expect((await entries()).sort()).toEqual(before.sort());
+    expect(await first.db.models.deletedSubjects.exists({ tenantId: acme.tenant._id, subjectId: stays.id })).toBeNull();
+    expect(await first.services.users.findById(acme.tenant, stays.id)).toMatchObject({ email: 'full@acme.test' });
+    expect((await client.refreshTokenGrant(app, tokens.refresh_token!)).claims()).toMatchObject({ sub: stays.id });
+    const actions = (await first.services.changeLog.entriesAbout(acme.tenant._id, stays.id)).map((e) => e.action);
+    expect(actions).toEqual(['user.created', 'user.deleted', 'user.deleted.failed']);
+
+    // With room again, the same erasure goes through whole.
+    await asSetup(() => first.services.users.delete(acme.tenant, stays.id));
+    expect(await entries()).toHaveLength(before.length + 1);
+    expect(await first.db.models.deletedSubjects.exists({ tenantId: acme.tenant._id, subjectId: stays.id })).toBeTruthy();
+    expect(await first.services.users.findById(acme.tenant, stays.id)).toBeNull();
   });
 });

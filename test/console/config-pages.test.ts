@@ -366,13 +366,14 @@ describe('the configuration pages of the console', () => {
       await page.getByRole('checkbox', { name: 'German (Deutsch)' }).uncheck();
       await page.getByLabel('Default language').selectOption('da');
       await page.getByLabel('Session lifetime').fill('86400');
+      await page.getByLabel('Refresh token reuse interval').fill('5');
       // After saving, the page reloads the settings and resets its form from them: the next test edits only after that.
       const reloaded = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname.endsWith('/tenants/initech/settings'));
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
       await (await reloaded).finished();
       const { name, settings } = await stored();
-      expect({ name, ...settings }).toMatchObject({ name: 'Initech Doors', passwordMinLength: 14, primaryColor: '#0b5394', locales: ['en', 'da', 'sv'], defaultLocale: 'da', sessionTtl: 86_400 });
+      expect({ name, ...settings }).toMatchObject({ name: 'Initech Doors', passwordMinLength: 14, primaryColor: '#0b5394', locales: ['en', 'da', 'sv'], defaultLocale: 'da', sessionTtl: 86_400, refreshTokenReuseInterval: 5 });
       await expect(page.locator('.field-error').count()).resolves.toBe(0);
     });
 

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { OutboxJobDoc } from '../../src/outbox/outbox.model.js';
 import { retryDelay } from '../../src/outbox/outbox.worker.js';
 import { adminClient, serviceToken } from '../support/admin.js';
@@ -7,6 +11,7 @@ import { createTenantFixture, type TenantFixture } from '../support/fixtures.js'
 import { freePort } from '../../src/db/launcher/server-process.js';
 import { eventually, makeCertificate, smtpEnv, TestSmtpServer, type TestCertificate } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { TsProcess } from '../support/ts-process.js';
 
 /** Everything this file starts, closed at the end whatever happened. */
 const open: { close(): Promise<void> }[] = [];
@@ -132,6 +137,8 @@ describe('mail workers of several processes', () => {
       const ids = smtp.received.map((r) => r.mail.messageId);
       expect(smtp.received).toHaveLength(8);
       expect(new Set(ids).size).toBe(8);
+      // Their SMTP server goes with this case: left running, they would fail the next case's mail to the end.
+      await Promise.all([one!.mailWorker!.stop(), two!.mailWorker!.stop()]);
     } finally {
       await smtp.close();
     }
@@ -155,6 +162,76 @@ describe('mail workers of several processes', () => {
     } finally {
       await smtp.close();
     }
+  });
+});
+
+describe('a mail worker that dies holding a mail', () => {
+  let certificate: TestCertificate;
+  let database: TestDatabase;
+  const masterKey = randomBytes(32);
+  const lease = { OUTBOX_LEASE_MS: '2000' };
+  const closing: { close(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    certificate = makeCertificate();
+    database = await connectTestDatabase();
+  });
+  afterAll(async () => {
+    for (const thing of closing.reverse()) await thing.close();
+    await database.drop();
+  });
+
+  /** An SMTP server that takes connections and never greets: a worker sending to it stays mid-send. */
+  async function silentSmtp(): Promise<{ port: number; connections: Socket[]; close(): Promise<void> }> {
+    const connections: Socket[] = [];
+    const server = createServer((socket) => void connections.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { port, connections, close: () => new Promise((resolve) => (connections.forEach((c) => c.destroy()), server.close(() => resolve()))) };
+  }
+
+  it('has it sent by another worker once the dead worker\'s lease has ended', async () => {
+    const queuing = await startTestIdp({ database, masterKey, mailWorker: false });
+    closing.push(queuing);
+    const { fixture, invite } = await tenantWithAdmin(queuing, 'stranded');
+    const created = await invite('patient@stranded.test');
+    expect(created.status).toBe(202);
+
+    // The server itself (src/main.ts) as a process of its own, its worker sending to a server that never answers.
+    const silent = await silentSmtp();
+    closing.push(silent);
+    const doomed = TsProcess.start('src/main.ts', {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PORT: String(await freePort()),
+      PUBLIC_URL: queuing.baseUrl,
+      MONGODB_URI: database.uri,
+      IDP_MASTER_KEY: masterKey.toString('base64'),
+      BACKUP_DIR: await mkdtemp(join(tmpdir(), 'idp-test-backups-')),
+      SCHEDULER_INTERVAL_MS: '0',
+      ...smtpEnv(`smtp://127.0.0.1:${silent.port}`),
+      ...lease,
+    });
+    closing.push(doomed);
+    await eventually(() => silent.connections.length > 0 || !doomed.running, 30_000, 'the worker process to claim the mail and connect');
+    expect({ running: doomed.running, output: doomed.output }).toMatchObject({ running: true });
+    const held = await jobOf(queuing, fixture.tenant._id, created.body.id);
+    expect(held).toMatchObject({ state: 'sending', attempts: 1, lockedBy: expect.stringMatching(/^wrk_/) });
+    await doomed.kill();
+
+    const smtp = await TestSmtpServer.start({ tls: 'starttls', certificate });
+    closing.push(smtp);
+    const after = await startTestIdp({ database, masterKey, mailWorker: true, env: { ...smtpEnv(smtp, certificate), ...lease } });
+    closing.push(after);
+    const [delivered] = await smtp.waitForMail(1, 15_000);
+    expect(delivered!.rcptTo).toEqual(['patient@stranded.test']);
+    expect(delivered!.mail.messageId).toBe(`<${held._id}@doorway.test>`);
+    await eventually(async () => (await jobOf(after, fixture.tenant._id, created.body.id)).state === 'sent', 10_000, 'the sent mark');
+    const sent = await jobOf(after, fixture.tenant._id, created.body.id);
+    expect(sent).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(sent.lockedBy).toBeUndefined();
+    expect(await after.mailWorker!.drain()).toBe(0);
+    expect(smtp.received).toHaveLength(1);
   });
 });
 

@@ -179,6 +179,32 @@ describe('oidc adapter', () => {
       expect(typeof (await codes.find(id))?.consumed).toBe('number');
     });
 
+    it('keeps the time of the first consumption when an entry is consumed again', async () => {
+      const codes = adapter(tenantA, 'AuthorizationCode');
+      const id = uniqueId('code');
+      await codes.upsert(id, tokenPayload('AuthorizationCode'), 60);
+      await codes.consume(id);
+      const first = await rawEntries().findOne({ tenantId: tenantA, kind: 'AuthorizationCode', id });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await codes.consume(id);
+      const again = await rawEntries().findOne({ tenantId: tenantA, kind: 'AuthorizationCode', id });
+      expect(again!.consumedAt).toEqual(first!.consumedAt);
+    });
+
+    it("reads a refresh token as unused within the tenant's reuse interval after its consumption, and only a refresh token", async () => {
+      const graceful = (kind: string) => new MongoAdapter(db.models.oidcEntries, tenantA, kind, undefined, undefined, 60_000);
+      const token = uniqueId('refresh');
+      const code = uniqueId('code');
+      await graceful('RefreshToken').upsert(token, tokenPayload('RefreshToken'), HOUR);
+      await graceful('AuthorizationCode').upsert(code, tokenPayload('AuthorizationCode'), 60);
+      await graceful('RefreshToken').consume(token);
+      await graceful('AuthorizationCode').consume(code);
+      expect((await graceful('RefreshToken').find(token))?.consumed).toBeUndefined();
+      expect(typeof (await graceful('AuthorizationCode').find(code))?.consumed).toBe('number');
+      // The same entry through a tenant without an interval: consumed.
+      expect(typeof (await adapter(tenantA, 'RefreshToken').find(token))?.consumed).toBe('number');
+    });
+
     it('consumes only the named entry', async () => {
       const codes = adapter(tenantA, 'AuthorizationCode');
       const used = uniqueId('code');

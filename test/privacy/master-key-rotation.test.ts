@@ -106,7 +106,7 @@ describe('master key rotation', () => {
         const tenants = await idp.services.tenantKeys.all();
         await writeRegistryFile(registryPath(dir), new MasterKey(newKey), { tenants, deletedSubjects: [] });
         const erasure = { tenantId: tenants[0]!.tenantId, subjectId: 'usr_erased_since', deletedAt: new Date(), reason: 'erased' as const };
-        await new TombstoneJournal(journalDir(registryPath(dir)), new MasterKey(newKey)).append(erasure);
+        await new TombstoneJournal(journalDir(registryPath(dir)), new MasterKey(newKey)).append([erasure]);
         const env = { MONGODB_URI: idp.testDatabase.uri, IDP_MASTER_KEY: b64(newKey), BACKUP_DIR: dir, NEXT: b64(latest) };
         const res = await idpCommand(env, 'rotate-master-key', '--new-key-env', 'NEXT');
         expect(res.stdout).toContain('Backup registry file: re-sealed under the new key.');

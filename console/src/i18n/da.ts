@@ -389,6 +389,8 @@ export const da: Catalogue = {
   'settings.access_token_ttl': 'Adgangstokens levetid',
   'settings.id_token_ttl': 'ID-tokens levetid',
   'settings.refresh_token_ttl': 'Refresh-tokens levetid',
+  'settings.refresh_token_reuse_interval': 'Genbrugsinterval for refresh-tokens',
+  'settings.reuseIntervalHint': 'Hvor længe et roteret refresh-token stadig virker, så en app, der mistede et svar, kan prøve igen; genbrug derefter tilbagekalder login. 0: aldrig.',
   'settings.session_ttl': 'Sessioners levetid',
   'settings.invitation_ttl_hours': 'Invitationer gælder i',
   'settings.retention': 'Opbevaring',

@@ -389,6 +389,8 @@ export const de: Catalogue = {
   'settings.access_token_ttl': 'Lebensdauer der Zugriffstokens',
   'settings.id_token_ttl': 'Lebensdauer der ID-Tokens',
   'settings.refresh_token_ttl': 'Lebensdauer der Refresh-Tokens',
+  'settings.refresh_token_reuse_interval': 'Wiederverwendungsintervall der Refresh-Tokens',
+  'settings.reuseIntervalHint': 'Wie lange ein rotiertes Refresh-Token noch gilt, damit eine App nach einer verlorenen Antwort es erneut versuchen kann; spätere Wiederverwendung widerruft die Anmeldung. 0: nie.',
   'settings.session_ttl': 'Lebensdauer der Sitzungen',
   'settings.invitation_ttl_hours': 'Einladungen gelten',
   'settings.retention': 'Aufbewahrung',

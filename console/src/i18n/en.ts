@@ -388,6 +388,8 @@ export const en = {
   'settings.access_token_ttl': 'Access token lifetime',
   'settings.id_token_ttl': 'ID token lifetime',
   'settings.refresh_token_ttl': 'Refresh token lifetime',
+  'settings.refresh_token_reuse_interval': 'Refresh token reuse interval',
+  'settings.reuseIntervalHint': 'How long a rotated refresh token still works, so an app that lost a response can retry; a reuse after it revokes the sign-in. 0: never.',
   'settings.session_ttl': 'Session lifetime',
   'settings.invitation_ttl_hours': 'Invitations are valid for',
   'settings.retention': 'Retention',

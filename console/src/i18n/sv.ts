@@ -389,6 +389,8 @@ export const sv: Catalogue = {
   'settings.access_token_ttl': 'Åtkomsttokens livslängd',
   'settings.id_token_ttl': 'ID-tokens livslängd',
   'settings.refresh_token_ttl': 'Refresh-tokens livslängd',
+  'settings.refresh_token_reuse_interval': 'Återanvändningsintervall för refresh-tokens',
+  'settings.reuseIntervalHint': 'Hur länge en roterad refresh-token fortfarande fungerar, så att en app som tappade ett svar kan försöka igen; återanvändning därefter återkallar inloggningen. 0: aldrig.',
   'settings.session_ttl': 'Sessioners livslängd',
   'settings.invitation_ttl_hours': 'Inbjudningar gäller i',
   'settings.retention': 'Lagring',

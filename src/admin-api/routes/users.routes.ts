@@ -154,7 +154,7 @@ export function userRoutes(services: Services): RouteSpec[] {
       tag: 'users',
       access: { scope: 'tenant', roles: MANAGERS },
       params: UserParams,
-      responses: { 204: { description: 'Deleted' } },
+      responses: { 204: { description: 'Deleted' }, 507: { description: 'The backup folder has no room for the erasure\'s tombstone: nothing was changed; free space and try again' } },
       handler: async ({ tenant, params }) => {
         await services.users.delete(tenant, params.userId);
         return {};

@@ -17,6 +17,7 @@ export const NUMBER_FIELDS = [
   'access_token_ttl',
   'id_token_ttl',
   'refresh_token_ttl',
+  'refresh_token_reuse_interval',
   'session_ttl',
   'invitation_ttl_hours',
   'invitation_retention_days',
