@@ -27,6 +27,8 @@ export function accountFinder(tenant: TenantDoc, users: UserService, doorPermiss
     let doors: ReturnType<DoorPermissionService['claimsFor']> | undefined;
     return {
       accountId: user.id,
+      // As read now, so marking the user active after a refresh writes only when the mark is stale.
+      lastActiveAt: user.lastActiveAt,
       async claims(_use: string, scope: string): Promise<AccountClaims> {
         const scopes = new Set(scope.split(' '));
         return {
