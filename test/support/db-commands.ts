@@ -18,16 +18,9 @@ export async function countCommands<T>(connection: Connection, fn: () => Promise
     commands.total += 1;
     commands.byName[name] = (commands.byName[name] ?? 0) + 1;
   });
-  const trace = (e: { command: Record<string, unknown>; commandName: string }) => {
-    const c = e.command as Record<string, any>;
-    const what = c.filter ?? c.q ?? c.updates?.[0]?.q ?? c.deletes?.[0]?.q ?? (c.documents ? c.documents.map((d: any) => d._id) : '');
-    process.stdout.write(`CMD ${e.commandName} ${c[e.commandName]} ${JSON.stringify(what).slice(0, 160)}\n`);
-  };
-  if (process.env.TRACE_COMMANDS) connection.getClient().on('commandStarted', trace);
   try {
     return { result: await fn(), commands };
   } finally {
     stop();
-    connection.getClient().off('commandStarted', trace);
   }
 }
