@@ -5,6 +5,7 @@
 import mongoose from 'mongoose';
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorCommands } from '../src/observability/command-monitor.js';
 
 export interface ProbeSnapshot {
   commands: Record<string, { count: number; ms: number }>;
@@ -28,21 +29,8 @@ function record(name: string, ms: number): void {
 const createConnection = mongoose.createConnection.bind(mongoose);
 mongoose.createConnection = ((uri: string, options: mongoose.ConnectOptions = {}) => {
   const connection = createConnection(uri, { ...options, monitorCommands: true });
-  connection.once('connected', () => {
-    const client = connection.getClient();
-    // Named by command and collection (`find oidc_entries`): the started event is the one that has the collection.
-    const names = new Map<number, string>();
-    client.on('commandStarted', (e) => {
-      const target = (e.command as Record<string, unknown>)[e.commandName];
-      names.set(e.requestId, typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName);
-    });
-    const done = (e: { requestId: number; commandName: string; duration: number }, suffix = '') => {
-      record(`${names.get(e.requestId) ?? e.commandName}${suffix}`, e.duration);
-      names.delete(e.requestId);
-    };
-    client.on('commandSucceeded', (e) => done(e));
-    client.on('commandFailed', (e) => done(e, ' (failed)'));
-  });
+  // Named by command and collection (`find oidc_entries`), as the specs that count commands name them.
+  connection.once('connected', () => monitorCommands(connection.getClient(), record));
   return connection;
 }) as typeof mongoose.createConnection;
 

@@ -102,7 +102,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   const guard = new SignInGuard(services.lockout, services.rateLimits, services.users, services.keyring, { failuresPerIp: config.rateLimits.signInFailuresPerIp });
   const mfaSteps = { enrol: mfaEnrolStep(services.mfa), verify: mfaStep(services.mfa) };
   const loginFlow = new LoginFlow([mfaSteps.enrol, mfaSteps.verify, changePasswordStep], db.models.pendingLogins, services.users);
-  const passkeyLogin = new PasskeyLogin(services.mfa, services.users, config.publicUrl);
+  const passkeyLogin = new PasskeyLogin(services.mfa, services.users, config.publicUrl, masterKey.derive('passkey-login-challenge'));
   interactionsRouter(tenantRouter, { users: services.users, views, metrics, loginFlow, passkeyLogin, csrf, guard });
   mfaSignInRouter(tenantRouter, { mfa: services.mfa, loginFlow, views, publicUrl: config.publicUrl, steps: mfaSteps, csrf });
   accountMfaRouter(tenantRouter, { mfa: services.mfa, users: services.users, views, publicUrl: config.publicUrl, csrf });

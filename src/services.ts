@@ -38,7 +38,7 @@ export type Services = ReturnType<typeof createServices>;
  * The domain services, wired once from the database, the master key and the configuration. Without a
  * `backupDir` (benchmarks, specs that keep no backups) erasures are recorded in the database alone.
  */
-export function createServices(db: Database, masterKey: MasterKey, config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir'>>) {
+export function createServices(db: Database, masterKey: MasterKey, config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir' | 'tenantRefreshMs'>>) {
   const { models } = db;
   const keyring = new TenantKeyring(masterKey);
   const hasher = new PasswordHasher(config.argon2);
@@ -66,7 +66,10 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
     doors: new DoorService(models.doors),
     doorPermissions,
     roles: new RoleService(models.roles, models.users, doorPermissions),
-    clients: new ClientService(models.clients, masterKey, (tenantId, clientId) => revokeClient(models.oidcEntries, tenantId, clientId)),
+    // Registrations are trusted as long as tenants' versions are (TENANT_REFRESH_MS): one bound for every process.
+    clients: new ClientService(models.clients, masterKey, (tenantId, clientId) => revokeClient(models.oidcEntries, tenantId, clientId), {
+      cacheTtlMs: config.tenantRefreshMs ?? 0,
+    }),
     mfa: new MfaService(models.mfaFactors, models.mfaChallenges, keyring, changeLog, rateLimits),
     rateLimits,
     sessions: new AccountSessions(models.oidcEntries, changeLog),

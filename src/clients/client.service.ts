@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { MasterKey } from '../crypto/master-key.js';
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError } from '../errors/http-errors.js';
@@ -29,16 +30,37 @@ export interface ClientRecord {
 /** Ends a deleted client's grants and tokens. */
 export type RevokeClient = (tenantId: string, clientId: string) => Promise<unknown>;
 
+export interface ClientServiceOptions {
+  /**
+   * How long a registration read for the provider is trusted before it is read again (TENANT_REFRESH_MS).
+   * 0: read on every use.
+   */
+  cacheTtlMs?: number;
+  /** Registrations kept, across all tenants. */
+  cacheMax?: number;
+}
+
 /**
  * OIDC clients of a tenant. A secret is returned once, by `create` or `rotateSecret`; afterwards only its sealed
- * form exists. The provider reads clients from here on every use, so each change takes effect at once.
+ * form exists. The provider asks for a client several times per sign-in and once per token request, so what it
+ * is given is kept for `cacheTtlMs`: a change made here (update, new secret, deletion) takes effect at once in
+ * this process, and within `cacheTtlMs` in every other one, which reads the registration again by then.
  */
 export class ClientService {
+  private readonly registrations: LRUCache<string, Record<string, unknown>> | undefined;
+  /** Counts changes made here, so a read begun before one is not kept after it. */
+  private changes = 0;
+
   constructor(
     private readonly clients: ClientModel,
     private readonly masterKey: MasterKey,
     private readonly revokeClient: RevokeClient,
-  ) {}
+    options: ClientServiceOptions = {},
+  ) {
+    const ttl = options.cacheTtlMs ?? 0;
+    // Unknown client ids are not remembered: a client registered in another process works at its first use.
+    this.registrations = ttl > 0 ? new LRUCache({ max: options.cacheMax ?? 10_000, ttl, ttlAutopurge: false }) : undefined;
+  }
 
   async create(tenantId: string, registration: ClientRegistration, secret?: string): Promise<{ clientId: string; clientSecret?: string }> {
     const { client_id, ...metadata } = registration;
@@ -54,10 +76,16 @@ export class ClientService {
 
   /** The registration as oidc-provider expects it, secret included. */
   async providerMetadata(tenantId: string, clientId: string): Promise<Record<string, unknown> | undefined> {
+    const key = cacheKey(tenantId, clientId);
+    const cached = this.registrations?.get(key);
+    if (cached) return cached;
+    const changesBefore = this.changes;
     const doc = await this.clients.findOne({ tenantId, clientId }).lean();
     if (!doc) return undefined;
     const secret = doc.sealedSecret ? this.masterKey.unwrap(doc.sealedSecret, aad(tenantId, clientId)).toString('utf8') : undefined;
-    return { ...doc.metadata, client_id: clientId, ...(secret ? { client_secret: secret } : {}) };
+    const metadata = { ...doc.metadata, client_id: clientId, ...(secret ? { client_secret: secret } : {}) };
+    if (this.changes === changesBefore) this.registrations?.set(key, metadata);
+    return metadata;
   }
 
   async get(tenantId: string, clientId: string): Promise<ClientRecord> {
@@ -90,6 +118,7 @@ export class ClientService {
       throw new ConflictError('A client cannot change between public (none) and confidential authentication; register a new client');
     }
     const updated = await this.clients.findOneAndUpdate({ tenantId, clientId }, { $set: { metadata: registration } }, { new: true }).lean();
+    this.forget(tenantId, clientId);
     if (!updated) throw new NotFoundError('Client');
     return toRecord(updated);
   }
@@ -101,6 +130,7 @@ export class ClientService {
     if (isPublic(current.metadata)) throw new ConflictError('A public client has no secret to rotate');
     const clientSecret = newSecret();
     await this.clients.updateOne({ tenantId, clientId }, { $set: { sealedSecret: this.seal(tenantId, clientId, clientSecret) } });
+    this.forget(tenantId, clientId);
     return { clientId, clientSecret };
   }
 
@@ -108,8 +138,15 @@ export class ClientService {
   async delete(tenantId: string, clientId: string): Promise<void> {
     refuseBuiltIn(clientId);
     const deleted = await this.clients.findOneAndDelete({ tenantId, clientId }).lean();
+    this.forget(tenantId, clientId);
     if (!deleted) throw new NotFoundError('Client');
     await this.revokeClient(tenantId, clientId);
+  }
+
+  /** A registration read before a change must not outlive it in this process. */
+  private forget(tenantId: string, clientId: string): void {
+    this.changes += 1;
+    this.registrations?.delete(cacheKey(tenantId, clientId));
   }
 
   private seal(tenantId: string, clientId: string, secret: string): string {
@@ -131,6 +168,10 @@ function newSecret(): string {
 
 function toRecord(doc: ClientDoc): ClientRecord {
   return { clientId: doc.clientId, metadata: doc.metadata, createdAt: doc.createdAt, updatedAt: doc.updatedAt };
+}
+
+function cacheKey(tenantId: string, clientId: string): string {
+  return `${tenantId}\u0000${clientId}`;
 }
 
 function aad(tenantId: string, clientId: string): string {

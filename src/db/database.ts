@@ -62,9 +62,19 @@ function registerModels(connection: Connection) {
 /** Documents with an `expiresAt` that the server removes itself where it can (TTL), else the sweeper does. */
 const EXPIRING_COLLECTIONS = ['oidcEntries', 'pendingLogins', 'mfaChallenges'] as const satisfies readonly (keyof Models)[];
 
-export async function connectDatabase(uri: string): Promise<Database> {
+export interface ConnectOptions {
+  /** The driver reports every command (see observability/command-monitor.ts): specs count them per flow. */
+  monitorCommands?: boolean;
+}
+
+export async function connectDatabase(uri: string, options: ConnectOptions = {}): Promise<Database> {
   // Indexes are created here, explicitly, because some must differ by server (TTL or not).
-  const connection = mongoose.createConnection(uri, { autoIndex: false, autoCreate: true, serverSelectionTimeoutMS: 10000 });
+  const connection = mongoose.createConnection(uri, {
+    autoIndex: false,
+    autoCreate: true,
+    serverSelectionTimeoutMS: 10000,
+    monitorCommands: options.monitorCommands ?? false,
+  });
   await connection.asPromise();
   const models = registerModels(connection);
   const capabilities = await detectCapabilities(connection);

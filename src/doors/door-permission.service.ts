@@ -123,9 +123,11 @@ export class DoorPermissionService {
    * The permissions in force at `at` for a user, held directly or through one of its roles, one entry per
    * door and window. Archived doors open nothing. Only an active user holds any: a restricted user's grants
    * are kept but not used (nor are a locked or anonymized user's), whoever asks for the claims.
+   * `knownActive`: the caller read the user as active for this very request (src/oidc/account.ts), so the
+   * status is not read again; a user object held any longer is checked.
    */
-  async claimsFor(tenantId: string, user: { id: string; roles: string[] }, at = new Date()): Promise<DoorPermissionClaim[]> {
-    if (!(await this.users.exists({ tenantId, _id: user.id, status: 'active' }))) return [];
+  async claimsFor(tenantId: string, user: { id: string; roles: string[] }, at = new Date(), { knownActive = false } = {}): Promise<DoorPermissionClaim[]> {
+    if (!knownActive && !(await this.users.exists({ tenantId, _id: user.id, status: 'active' }))) return [];
     const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }];
     if (user.roles.length) holders.push({ holderType: 'role', holderId: { $in: user.roles } });
     const grants: DoorPermissionDoc[] = await this.permissions.find({ tenantId, revokedAt: null, $or: holders }).lean();

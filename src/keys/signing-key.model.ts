@@ -38,7 +38,8 @@ const SigningKeySchema = new Schema<SigningKeyDoc>(
   },
   { collection: 'signing_keys', versionKey: false },
 );
-SigningKeySchema.plugin(tenantScopePlugin);
+// Keys made since their ids were scoped are read by `_id` alone (signing-key.service.ts).
+SigningKeySchema.plugin(tenantScopePlugin, { scopedIds: true });
 SigningKeySchema.index({ tenantId: 1, status: 1 });
 SigningKeySchema.index({ tenantId: 1, kid: 1 }, { unique: true });
 

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { MfaChallengeDoc, MfaChallengeModel } from './mfa-challenge.model.js';
 
 type State = Pick<MfaChallengeDoc, 'challenge' | 'secret' | 'userId'>;
@@ -23,6 +24,20 @@ export class ChallengeStore {
   async take(tenantId: string, key: string): Promise<State | undefined> {
     const doc = await this.challenges.findOneAndDelete({ tenantId, key }).lean();
     return doc && doc.expiresAt.getTime() > Date.now() ? doc : undefined;
+  }
+
+  /**
+   * Marks a challenge that was never stored (derived, see passkey-login.ts) as answered: true the first time,
+   * false after. The unique `(tenantId, key)` index decides between processes.
+   */
+  async claim(tenantId: string, key: string, ttlMs: number): Promise<boolean> {
+    try {
+      await this.challenges.insertMany([{ tenantId, key, expiresAt: new Date(Date.now() + ttlMs) }]);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
   }
 
   async remove(tenantId: string, key: string): Promise<void> {

@@ -3,7 +3,8 @@ import { tenantScopePlugin } from '../db/tenant-scope.plugin.js';
 
 /**
  * Short-lived state between two requests of a second-factor ceremony, found by `key`:
- * `passkey-login:<interaction>` and `passkey-mfa:<interaction>` hold a WebAuthn challenge,
+ * `passkey-mfa:<interaction>` holds a WebAuthn challenge, `passkey-login:<interaction>` marks the one answer
+ * to a derived sign-in challenge (src/mfa/passkey-login.ts),
  * `passkey-register:<user>` a registration challenge, `totp-enrol:<user>` a TOTP secret not yet confirmed
  * (sealed). Stored, so any process can continue a ceremony.
  */

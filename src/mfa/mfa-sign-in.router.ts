@@ -11,6 +11,7 @@ import type { ViewRenderer } from '../views/view-renderer.js';
 import { asUser, enrolmentMethods, field } from './mfa-pages.js';
 import type { MfaService } from './mfa.service.js';
 import { relyingParty } from './passkey.service.js';
+import { finishInteraction, interactionOf } from '../oidc/interaction-context.js';
 
 export interface MfaSignInDeps {
   mfa: MfaService;
@@ -30,7 +31,7 @@ export function mfaSignInRouter(router: Router, deps: MfaSignInDeps): void {
   /** The step's context; a step that is done or not required here answers as absent (no skipping ahead). */
   async function stepOf(ctx: Context, step: LoginStep) {
     const runtime = ctx.state.runtime as TenantRuntime;
-    const details = await runtime.provider.interactionDetails(ctx.req, ctx.res);
+    const details = await interactionOf(ctx);
     const { pending, user } = await loginFlow.current(runtime, details);
     if (pending.completed.includes(step.name) || !(await step.required({ runtime, user, pending, details }))) throw new NotFoundError('Sign-in step');
     const page = pageContext(ctx, runtime.tenant, details.params.ui_locales as string | undefined);
@@ -97,7 +98,7 @@ export function mfaSignInRouter(router: Router, deps: MfaSignInDeps): void {
     // learns why instead (OpenID Connect Unmet Authentication Requirements).
     const result = { error: 'unmet_authentication_requirements', error_description: 'The user has no second factor enrolled' };
     ctx.status = 303;
-    ctx.redirect(await s.runtime.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
+    ctx.redirect(await finishInteraction(s.details, result, { mergeWithLastSubmission: false }));
   });
 
   router.post('/interaction/:uid/mfa', ...checked, async (ctx) => {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Locale } from '../i18n/locales.js';
 import { translate } from '../i18n/messages.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
@@ -22,11 +23,16 @@ export class PasskeyLogin {
     private readonly mfa: MfaService,
     private readonly users: UserService,
     private readonly publicUrl: string,
+    /**
+     * Derives each interaction's challenge (a secret shared by every process): unpredictable without it, one per
+     * interaction, and answered once (PasskeyService.authenticate). Nothing is written when the page is shown.
+     */
+    private readonly challengeSecret: Buffer,
   ) {}
 
   async form(runtime: TenantRuntime, details: Details, locale: Locale): Promise<PasskeyForm> {
     const { tenant } = runtime;
-    const options = await this.mfa.passkeys.authenticationOptions(tenant._id, challengeKey(details), relyingParty(this.publicUrl, tenant.name));
+    const options = await this.mfa.passkeys.discoverableOptions(relyingParty(this.publicUrl, tenant.name), this.challenge(tenant._id, details));
     return {
       action: `/t/${tenant.slug}/interaction/${details.uid}/passkey`,
       mode: 'get',
@@ -41,9 +47,16 @@ export class PasskeyLogin {
     const credential = (body as { credential?: unknown } | undefined)?.credential;
     if (typeof credential !== 'string') return null;
     const rp = relyingParty(this.publicUrl, tenant.name);
-    const result = await this.mfa.passkeys.authenticate(tenant._id, challengeKey(details), credential, rp, { userVerification: true });
+    const result = await this.mfa.passkeys.authenticate(tenant._id, challengeKey(details), credential, rp, {
+      userVerification: true,
+      derivedChallenge: this.challenge(tenant._id, details),
+    });
     const user = result && (await this.users.findById(tenant, result.userId));
     return user ? { user, amr: result.amr } : null;
+  }
+
+  private challenge(tenantId: string, details: Details): string {
+    return createHmac('sha256', this.challengeSecret).update(`${tenantId}:${details.uid}`).digest('base64url');
   }
 }
 

@@ -26,6 +26,8 @@ export function relyingParty(publicUrl: string, tenantName: string): RelyingPart
 }
 
 const CEREMONY_TTL_MS = 10 * 60 * 1000;
+/** An answered derived challenge is remembered as long as its interaction can live (token-lifetimes.ts). */
+const DERIVED_CHALLENGE_TTL_MS = 60 * 60 * 1000;
 
 /** WebAuthn passkeys: registration, and assertions as a second factor or, verifying the user, as the only one. */
 export class PasskeyService {
@@ -99,17 +101,27 @@ export class PasskeyService {
     return options;
   }
 
+  /**
+   * Options for a passwordless assertion whose challenge the caller derives (passkey-login.ts) rather than
+   * stores: offered on every view of the login page, it costs no write there. `authenticate` with the same
+   * challenge accepts one answer to it.
+   */
+  discoverableOptions(rp: RelyingParty, challenge: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return generateAuthenticationOptions({ rpID: rp.id, allowCredentials: [], userVerification: 'required', challenge: Buffer.from(challenge, 'base64url') });
+  }
+
   /** Verifies an assertion against the challenge under `key`; answers its user and amr values, or null. */
   async authenticate(
     tenantId: string,
     key: string,
     credential: string,
     rp: RelyingParty,
-    expect: { userId?: string; userVerification: boolean },
+    expect: { userId?: string; userVerification: boolean; derivedChallenge?: string },
   ): Promise<{ userId: string; amr: string[] } | null> {
     const response = parseAuthentication(credential);
-    const pending = await this.store.take(tenantId, key);
-    if (!response || !pending?.challenge) return null;
+    if (!response) return null;
+    const pending = expect.derivedChallenge ? { challenge: expect.derivedChallenge } : await this.store.take(tenantId, key);
+    if (!pending?.challenge) return null;
     const factor = await this.factors.findOne({ tenantId, type: 'passkey', credentialId: response.id }).lean();
     if (!factor || (expect.userId && factor.userId !== expect.userId)) return null;
     const handle = response.response.userHandle;
@@ -123,6 +135,9 @@ export class PasskeyService {
       requireUserVerification: expect.userVerification,
     }).catch(() => ({ verified: false as const, authenticationInfo: undefined }));
     if (!verified.verified || !verified.authenticationInfo) return null;
+    // A derived challenge was never stored to be taken: its one answer is recorded instead, once it verified, so
+    // a mistaken try (another passkey, a cancelled prompt) leaves the page's challenge usable.
+    if (expect.derivedChallenge && !(await this.store.claim(tenantId, key, DERIVED_CHALLENGE_TTL_MS))) return null;
     const { newCounter, userVerified } = verified.authenticationInfo;
     // Conditional on the counter read: a cloned authenticator racing the original cannot both pass.
     const { modifiedCount } = await this.factors.updateOne(

@@ -27,6 +27,8 @@ export function accountFinder(tenant: TenantDoc, users: UserService, doorPermiss
     let doors: ReturnType<DoorPermissionService['claimsFor']> | undefined;
     return {
       accountId: user.id,
+      // As read now, so marking the user active after a refresh writes only when the mark is stale.
+      lastActiveAt: user.lastActiveAt,
       async claims(_use: string, scope: string): Promise<AccountClaims> {
         const scopes = new Set(scope.split(' '));
         return {
@@ -40,7 +42,7 @@ export function accountFinder(tenant: TenantDoc, users: UserService, doorPermiss
           email_verified: user.emailVerified,
           // Under the `openid` scope's claims (provider.factory.ts): given only for the scope that grants them.
           roles: scopes.has('roles') ? user.roles : undefined,
-          door_permissions: scopes.has('doors') ? await (doors ??= doorPermissions.claimsFor(tenant._id, user)) : undefined,
+          door_permissions: scopes.has('doors') ? await (doors ??= doorPermissions.claimsFor(tenant._id, user, new Date(), { knownActive: true })) : undefined,
         };
       },
     };

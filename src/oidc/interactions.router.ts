@@ -17,6 +17,7 @@ import { interactionBinding, type Csrf } from '../security/csrf.js';
 import { interactionFormTargets } from '../security/interaction-form-targets.js';
 import { refusalMessage, type SignInGuard } from '../security/sign-in-guard.js';
 import { pageErrors } from './page-errors.middleware.js';
+import { finishInteraction, interactionOf, type Details } from './interaction-context.js';
 
 export interface InteractionDeps {
   users: UserService;
@@ -43,8 +44,6 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
   const runtimeOf = (ctx: Context) => ctx.state.runtime as TenantRuntime;
   const base = (ctx: Context) => `/t/${runtimeOf(ctx).tenant.slug}/interaction/${ctx.params.uid}`;
 
-  type Details = Awaited<ReturnType<TenantRuntime['provider']['interactionDetails']>>;
-
   type LoginError = 'login.error.invalidCredentials' | 'login.error.accountUnavailable' | 'login.error.passkey' | ReturnType<typeof refusalMessage>['error'];
   async function renderLogin(ctx: Context, details: Details, extra: { email: string; error?: LoginError; params?: Record<string, number> }) {
     const { provider, tenant } = runtimeOf(ctx);
@@ -64,7 +63,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
 
   router.get('/interaction/:uid', async (ctx) => {
     const { provider, tenant } = runtimeOf(ctx);
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const details = await interactionOf(ctx);
     if (details.prompt.name === 'login') {
       const hint = details.params.login_hint;
       return renderLogin(ctx, details, { email: typeof hint === 'string' ? hint : '' });
@@ -73,7 +72,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
     if (details.params.client_id === CONSOLE_CLIENT_ID) {
       const consent = await grantConsent(provider, details);
       ctx.status = 303;
-      return ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, { consent }, { mergeWithLastSubmission: true }));
+      return ctx.redirect(await finishInteraction(details, { consent }, { mergeWithLastSubmission: true }));
     }
     const client = await provider.Client.find(details.params.client_id as string);
     ctx.type = 'html';
@@ -88,8 +87,8 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
   });
 
   router.post('/interaction/:uid/login', form, csrfChecked, async (ctx) => {
-    const { provider, tenant } = runtimeOf(ctx);
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const { tenant } = runtimeOf(ctx);
+    const details = await interactionOf(ctx);
     const parsed = LoginForm.safeParse(ctx.request.body);
     // Decided before the password is looked at, and alike whether or not the email has an account.
     const refusal = parsed.success ? await deps.guard.refusal(tenant, parsed.data.email, ctx.ip) : null;
@@ -120,7 +119,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
 
   router.post('/interaction/:uid/passkey', form, csrfChecked, async (ctx) => {
     const { tenant } = runtimeOf(ctx);
-    const details = await runtimeOf(ctx).provider.interactionDetails(ctx.req, ctx.res);
+    const details = await interactionOf(ctx);
     const signedIn = await deps.passkeyLogin?.verify(runtimeOf(ctx), details, ctx.request.body);
     const blocked = signedIn && (signedIn.user.status !== 'active' || tenant.state !== 'active');
     if (!signedIn || blocked) {
@@ -135,17 +134,17 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
 
   router.post('/interaction/:uid/confirm', form, csrfChecked, async (ctx) => {
     const { provider } = runtimeOf(ctx);
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const details = await interactionOf(ctx);
     const consent = await grantConsent(provider, details);
-    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { consent }, { mergeWithLastSubmission: true });
+    const redirectTo = await finishInteraction(details, { consent }, { mergeWithLastSubmission: true });
     ctx.status = 303;
     ctx.redirect(redirectTo);
   });
 
   router.post('/interaction/:uid/abort', form, csrfChecked, async (ctx) => {
-    const { provider } = runtimeOf(ctx);
+    const details = await interactionOf(ctx);
     const result = { error: 'access_denied', error_description: 'End-user denied the request' };
-    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+    const redirectTo = await finishInteraction(details, result, { mergeWithLastSubmission: false });
     ctx.status = 303;
     ctx.redirect(redirectTo);
   });

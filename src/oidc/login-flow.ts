@@ -4,8 +4,7 @@ import { acrFor } from '../mfa/acr.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { User, UserService } from '../users/user.service.js';
 import type { PendingLoginDoc, PendingLoginModel } from './pending-login.model.js';
-
-type Details = Awaited<ReturnType<TenantRuntime['provider']['interactionDetails']>>;
+import { finishInteraction, type Details } from './interaction-context.js';
 
 export interface LoginStepInput {
   runtime: TenantRuntime;
@@ -37,25 +36,28 @@ export class LoginFlow {
     private readonly users: UserService,
   ) {}
 
-  /** After the first factor. Returns where the browser goes next. */
+  /**
+   * After the first factor. Returns where the browser goes next. A sign-in that needs no further step is
+   * finished at once and stores nothing; one that does is stored, so any process can continue it.
+   */
   async begin(ctx: Context, runtime: TenantRuntime, details: Details, user: User, amr: string[]): Promise<string> {
     const tenantId = runtime.tenant._id;
-    await this.pending.updateOne(
-      { tenantId, uid: details.uid },
-      { $set: { accountId: user.id, amr, completed: [], expiresAt: new Date(Date.now() + PENDING_TTL_MS) } },
-      { upsert: true },
-    );
-    return this.next(ctx, runtime, details);
+    const pending: PendingLoginDoc = { tenantId, uid: details.uid, accountId: user.id, amr, completed: [], expiresAt: new Date(Date.now() + PENDING_TTL_MS) };
+    const step = await this.nextStep(runtime, details, pending, user);
+    if (!step) return this.finish(runtime, details, pending, user);
+    const { accountId, completed, expiresAt } = pending;
+    await this.pending.updateOne({ tenantId, uid: details.uid }, { $set: { accountId, amr, completed, expiresAt } }, { upsert: true });
+    return this.stepUrl(runtime, details, step);
   }
 
   /** A step is done; `amr` adds the methods it used. */
   async completeStep(ctx: Context, runtime: TenantRuntime, details: Details, step: string, amr: string[] = []): Promise<string> {
     const current = await this.current(runtime, details);
-    await this.pending.updateOne(
-      { tenantId: runtime.tenant._id, uid: details.uid },
-      { $set: { amr: [...new Set([...current.pending.amr, ...amr])] }, $addToSet: { completed: step } },
-    );
-    return this.next(ctx, runtime, details);
+    const pending = { ...current.pending, amr: [...new Set([...current.pending.amr, ...amr])], completed: [...new Set([...current.pending.completed, step])] };
+    const next = await this.nextStep(runtime, details, pending, current.user);
+    if (!next) return this.finish(runtime, details, pending, current.user);
+    await this.pending.updateOne({ tenantId: runtime.tenant._id, uid: details.uid }, { $set: { amr: pending.amr }, $addToSet: { completed: step } });
+    return this.stepUrl(runtime, details, next);
   }
 
   /** The pending sign-in of this interaction; a step page without one is a stale or forged request. */
@@ -66,15 +68,23 @@ export class LoginFlow {
     return { pending, user };
   }
 
-  private async next(ctx: Context, runtime: TenantRuntime, details: Details): Promise<string> {
-    const { pending, user } = await this.current(runtime, details);
+  private async nextStep(runtime: TenantRuntime, details: Details, pending: PendingLoginDoc, user: User): Promise<LoginStep | undefined> {
     for (const step of this.steps) {
       if (pending.completed.includes(step.name)) continue;
-      if (await step.required({ runtime, user, pending, details })) return `/t/${runtime.tenant.slug}/interaction/${details.uid}/${step.name}`;
+      if (await step.required({ runtime, user, pending, details })) return step;
     }
-    await this.pending.deleteOne({ tenantId: runtime.tenant._id, uid: details.uid });
-    await this.users.touchLastActive(runtime.tenant._id, user.id);
+    return undefined;
+  }
+
+  private stepUrl(runtime: TenantRuntime, details: Details, step: LoginStep): string {
+    return `/t/${runtime.tenant.slug}/interaction/${details.uid}/${step.name}`;
+  }
+
+  private async finish(runtime: TenantRuntime, details: Details, pending: PendingLoginDoc, user: User): Promise<string> {
+    // Nothing stored when the sign-in finished at its first factor; a stale entry would only expire.
+    if (pending.completed.length) await this.pending.deleteOne({ tenantId: runtime.tenant._id, uid: details.uid });
+    await this.users.touchLastActive(runtime.tenant._id, user.id, user.lastActiveAt);
     const amr = pending.amr.length > 1 && !pending.amr.includes('mfa') ? [...pending.amr, 'mfa'] : pending.amr;
-    return runtime.provider.interactionResult(ctx.req, ctx.res, { login: { accountId: user.id, amr, acr: acrFor(amr) } }, { mergeWithLastSubmission: false });
+    return finishInteraction(details, { login: { accountId: user.id, amr, acr: acrFor(amr) } }, { mergeWithLastSubmission: false });
   }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { SessionDevice } from '../account/session-device.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
@@ -5,12 +6,22 @@ import { isDuplicateKey } from '../db/duplicate-key.js';
 import { oidcEntryId, type OidcEntryModel } from './oidc-entry.model.js';
 import { accountOf, openPayload, sealPayload } from './oidc-payload.js';
 
+/** The kinds oidc-provider saves again under the same id; every other entry is written once. */
+const REWRITTEN_KINDS = new Set(['Interaction', 'Session', 'Grant']);
+
 /**
  * oidc-provider's storage for one tenant and one model kind. Bound to its tenant at construction, so no
  * call can reach another tenant's entries. Expired entries are never returned, whether or not the server
  * has already removed them.
  */
 export class MongoAdapter implements Adapter {
+  /**
+   * Entries this process has just read or written: saved again (an interaction given its result, a session),
+   * they take the update at once instead of an insert that must fail first. Only a hint: a wrong guess costs
+   * an upsert, never a wrong entry.
+   */
+  private readonly existing = new LRUCache<string, true>({ max: 1_000 });
+
   constructor(
     private readonly entries: OidcEntryModel,
     private readonly tenantId: string,
@@ -47,7 +58,10 @@ export class MongoAdapter implements Adapter {
     // Most entries are written once (codes, tokens, grants), so an insert is tried first: the unique key makes
     // it safe, and it is one indexed write on every server, where FerretDB v1 answers an update by scanning the
     // whole collection. An entry written again (a session, an interaction) then takes the update below.
-    if (await this.inserted({ ...key, ...identity, ...$set })) return;
+    if (!this.existing.has(key._id) && (await this.inserted({ ...key, ...identity, ...$set }))) {
+      this.remember(key._id);
+      return;
+    }
     // The update replaces the entry: a lookup field or expiry the new payload lacks must not linger from the
     // old one. `consumedAt` is kept: consumption is never undone.
     await this.entries.updateOne(
@@ -55,6 +69,11 @@ export class MongoAdapter implements Adapter {
       { $set, ...(Object.keys($unset).length ? { $unset } : {}), $setOnInsert: identity },
       { upsert: true },
     );
+    this.remember(key._id);
+  }
+
+  private remember(key: string): void {
+    if (REWRITTEN_KINDS.has(this.kind)) this.existing.set(key, true);
   }
 
   private async inserted(doc: Record<string, unknown>): Promise<boolean> {
@@ -88,6 +107,7 @@ export class MongoAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    this.existing.delete(this.key(id));
     await this.entries.deleteOne({ _id: this.key(id) });
   }
 
@@ -103,6 +123,7 @@ export class MongoAdapter implements Adapter {
   private async findOne(filter: { _id: string } | { uid: string } | { userCode: string }): Promise<AdapterPayload | undefined> {
     const doc = await this.entries.findOne('_id' in filter ? filter : { tenantId: this.tenantId, kind: this.kind, ...filter }).lean();
     if (!doc || doc.tenantId !== this.tenantId || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
+    this.remember(doc._id);
     const payload = openPayload(this.cipher, doc);
     if (!payload) return undefined;
     if (doc.consumedAt && !this.inReuseInterval(doc.consumedAt)) payload.consumed = Math.floor(doc.consumedAt.getTime() / 1000);

@@ -20,7 +20,7 @@ const TOKEN_EVENTS = {
 export function observeProvider(
   provider: Provider,
   tenant: { _id: string; slug: string },
-  deps: { metrics: AppMetrics; logger: Logger; markActive(tenantId: string, accountId: string): Promise<void> },
+  deps: { metrics: AppMetrics; logger: Logger; markActive(tenantId: string, accountId: string, lastActiveAt?: Date): Promise<void> },
 ): void {
   const { metrics, logger } = deps;
   for (const [event, kind] of Object.entries(TOKEN_EVENTS)) {
@@ -34,6 +34,8 @@ export function observeProvider(
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const accountId = ctx.oidc.entities.RefreshToken?.accountId;
     if (ctx.oidc.params?.grant_type !== 'refresh_token' || !accountId) return;
-    deps.markActive(tenant._id, accountId).catch((err: unknown) => logger.warn({ err, tenant: tenant.slug }, 'could not mark user active'));
+    // The refresh has read the account (src/oidc/account.ts, once per request): its last mark comes with it.
+    const lastActiveAt = ctx.oidc.entities.Account?.lastActiveAt as Date | undefined;
+    deps.markActive(tenant._id, accountId, lastActiveAt).catch((err: unknown) => logger.warn({ err, tenant: tenant.slug }, 'could not mark user active'));
   });
 }

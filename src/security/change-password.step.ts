@@ -12,6 +12,7 @@ import type { UserService } from '../users/user.service.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
 import { interactionBinding, type Csrf } from './csrf.js';
 import { passwordContext, passwordMessages, PasswordRefusedError } from './password-policy.js';
+import { interactionOf } from '../oidc/interaction-context.js';
 
 export const CHANGE_PASSWORD_STEP = 'change-password';
 
@@ -39,7 +40,7 @@ export function changePasswordRouter(router: Router, deps: ChangePasswordDeps): 
   /** A step that is done or not required here answers as absent: nobody changes a password through it at will. */
   async function stepOf(ctx: Context) {
     const runtime = ctx.state.runtime as TenantRuntime;
-    const details = await runtime.provider.interactionDetails(ctx.req, ctx.res);
+    const details = await interactionOf(ctx);
     const { pending, user } = await deps.loginFlow.current(runtime, details);
     if (pending.completed.includes(CHANGE_PASSWORD_STEP) || !user.mustChangePassword) throw new NotFoundError('Sign-in step');
     const page = pageContext(ctx, runtime.tenant, details.params.ui_locales as string | undefined);

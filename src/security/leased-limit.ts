@@ -77,8 +77,13 @@ export class LeasedLimit {
    * window's start.
    */
   async clear(key: string): Promise<void> {
+    await this.collection.deleteMany(this.clearing(key));
+  }
+
+  /** The filter that removes every slot of `key`, for a caller that clears it together with other counters. */
+  clearing(key: string): { _id: { $regex: string } } {
     this.known.delete(key);
-    await this.collection.deleteMany({ _id: { $regex: `^${escapeRegex(`${this.prefix}:${key}:`)}` } });
+    return { _id: { $regex: `^${escapeRegex(`${this.prefix}:${key}:`)}` } };
   }
 
   private held(key: string): KeyState | undefined {

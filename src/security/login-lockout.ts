@@ -26,6 +26,8 @@ export const FREE_FAILURES = 3;
 export const MAX_DELAY_SECONDS = 15 * 60;
 export const DEFAULT_MAX_FAILED_LOGINS = 5;
 const WINDOW_SECONDS = 24 * 3600;
+const FAILURES_PREFIX = 'signin-failures';
+const DELAY_PREFIX = 'signin-delay';
 
 export function delayAfter(failures: number): number {
   return failures <= FREE_FAILURES ? 0 : Math.min(2 ** (failures - FREE_FAILURES), MAX_DELAY_SECONDS);
@@ -39,8 +41,8 @@ export class LoginLockout {
 
   constructor(private readonly store: RateLimitStore) {
     // Only the count matters here (the lock decides at N), so the limit itself is never reached.
-    this.failures = store.limiter('signin-failures', { points: Number.MAX_SAFE_INTEGER, durationSeconds: WINDOW_SECONDS });
-    this.delays = store.limiter('signin-delay', { points: 1, durationSeconds: 1 });
+    this.failures = store.limiter(FAILURES_PREFIX, { points: Number.MAX_SAFE_INTEGER, durationSeconds: WINDOW_SECONDS });
+    this.delays = store.limiter(DELAY_PREFIX, { points: 1, durationSeconds: 1 });
   }
 
   /** Seconds this key must still wait before an attempt is checked; 0 when it may try now. */
@@ -63,13 +65,14 @@ export class LoginLockout {
     await this.checksOf(maxFailedLogins).spend(key(tenantId, accountKey));
   }
 
+  /** Forgets the key's failures, its delay and its reserved checks: one delete, as every sign-in does it. */
   async clear(tenantId: string, accountKey: string): Promise<void> {
     const limits = this.checks.size ? [...this.checks.values()] : [this.checksOf(DEFAULT_MAX_FAILED_LOGINS)];
-    await Promise.all([
-      this.failures.delete(key(tenantId, accountKey)),
-      this.delays.delete(key(tenantId, accountKey)),
-      ...limits.map((limit) => limit.clear(key(tenantId, accountKey))),
-    ]);
+    const k = key(tenantId, accountKey);
+    await this.store.clearAll(
+      [`${FAILURES_PREFIX}:${k}`, `${DELAY_PREFIX}:${k}`],
+      limits.map((limit) => limit.clearing(k)),
+    );
   }
 
   private checksOf(maxFailedLogins: number): LeasedLimit {

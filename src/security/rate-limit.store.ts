@@ -74,6 +74,14 @@ export class RateLimitStore {
     return ipPseudonym(this.ipSecret, ip);
   }
 
+  /**
+   * Removes, in one command, the counters of `limiterKeys` (each `<prefix>:<key>`, as `limiter()` stores them)
+   * and what `slots` match (LeasedLimit.clearing).
+   */
+  async clearAll(limiterKeys: string[], slots: Record<string, unknown>[]): Promise<void> {
+    await this.db.collection(RATE_LIMIT_COLLECTION).deleteMany({ $or: [{ key: { $in: limiterKeys } }, ...slots] });
+  }
+
   /** Where the server has no TTL index, removes expired counters, at most once a minute per process. */
   async sweepIfDue(): Promise<void> {
     if (this.capabilities.ttlIndexes || Date.now() - this.lastSweep < SWEEP_INTERVAL_MS) return;

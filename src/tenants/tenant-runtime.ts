@@ -27,9 +27,9 @@ export interface RuntimeDeps extends ProviderDeps {
 }
 
 export async function buildTenantRuntime(tenant: TenantDoc, deps: RuntimeDeps): Promise<TenantRuntime> {
-  const jwks = await deps.signingKeys.providerJwks(tenant._id);
+  const jwks = await deps.signingKeys.providerJwks(tenant._id, tenant.signingKeyIds);
   const provider = createProvider(tenant, jwks, deps);
-  observeProvider(provider, tenant, { metrics: deps.metrics, logger: deps.logger, markActive: (t, id) => deps.users.touchLastActive(t, id) });
+  observeProvider(provider, tenant, { metrics: deps.metrics, logger: deps.logger, markActive: (t, id, at) => deps.users.touchLastActive(t, id, at) });
   const mounted = mount(`/t/${tenant.slug}`, provider as never) as Middleware;
   // The provider publishes URLs of PUBLIC_URL, never of the Host a request names.
   const publicUrlOnly = pinToPublicUrl(deps.publicUrl);

@@ -76,6 +76,11 @@ export interface TenantDoc {
    * the tenant's sealed PII, backups included.
    */
   wrappedDataKey: string;
+  /**
+   * The ids of the tenant's signing keys, kept with every key change (creation, rotation), so building its
+   * provider reads exactly those by `_id`. Absent in tenants made before; their keys are found by tenantId.
+   */
+  signingKeyIds?: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -107,6 +112,7 @@ const TenantSchema = new Schema<TenantDoc>(
     },
     // Only in documents of tenants made before the key registry, until TenantService moves the key there.
     wrappedDataKey: String,
+    signingKeyIds: { type: [String], default: undefined },
   },
   { collection: 'tenants', timestamps: true, versionKey: false },
 );

@@ -29,10 +29,10 @@ export class TenantService {
     const _id = newId('ten');
     // Keys first: a tenant document that exists is a tenant whose provider can be built.
     const wrappedDataKey = await this.tenantKeys.create(_id);
-    await this.signingKeys.createInitialKeys(_id);
+    const signingKeyIds = await this.signingKeys.createInitialKeys(_id);
     const { resources = [], ...settings } = input.settings ?? {};
     await this.resourceServers.adopt(_id, resources);
-    const [created] = await this.tenants.insertMany([{ _id, slug: input.slug, name: input.name, settings }]);
+    const [created] = await this.tenants.insertMany([{ _id, slug: input.slug, name: input.name, settings, signingKeyIds }]);
     return { ...created!.toObject(), settings: { ...created!.toObject().settings, resources: await this.resourceServers.list(_id) }, wrappedDataKey };
   }
 
@@ -86,8 +86,8 @@ export class TenantService {
   }
 
   async rotateSigningKeys(tenantId: string, retainSeconds: number): Promise<void> {
-    await this.signingKeys.rotate(tenantId, retainSeconds);
-    await this.tenants.updateOne({ _id: tenantId }, { $inc: { configVersion: 1 } });
+    const signingKeyIds = await this.signingKeys.rotate(tenantId, retainSeconds);
+    await this.tenants.updateOne({ _id: tenantId }, { $set: { signingKeyIds }, $inc: { configVersion: 1 } });
   }
 
   /**

@@ -73,6 +73,9 @@ const STORED_FIELDS = [...PERSONAL_FIELDS, 'emailVerified', 'locale', 'passwordH
  * Users of a tenant. Every write of personal data goes through `changeLog.record`, so the change and its
  * entry cannot be separated, whichever path (admin API, sign-in, invitation, job) made it.
  */
+/** How fine `lastActiveAt` is kept: an inactivity period is months long. */
+const ACTIVITY_RESOLUTION_MS = 3600_000;
+
 export class UserService {
   /** Told after a user's email changed, to have the new address verified (src/account/email-verification.service.ts). */
   onEmailChanged: ((tenant: TenantRef, user: User) => Promise<void>) | undefined;
@@ -307,7 +310,8 @@ export class UserService {
   }
 
   /**
-   * Marks the user active (sign-in, token refresh). Hourly granularity is plenty for an inactivity period of
+   * Marks the user active (sign-in, token refresh); `lastActiveAt` is the value the caller has just read, if any.
+   * Hourly granularity is plenty for an inactivity period of
    * months, and keeps a busy refresh path from writing on every request.
    *
    * `lastActiveAt` is personal data, yet deliberately written without a change-log entry. An entry per sign-in
@@ -316,10 +320,13 @@ export class UserService {
    * minimisation). Nobody decides this change; the person's own use makes it, and only the inactivity job
    * reads it. The entries of the changes that remove it (deletion, anonymization) still name it.
    */
-  async touchLastActive(tenantId: string, id: string): Promise<void> {
-    const now = new Date();
-    const stale = { $or: [{ lastActiveAt: null }, { lastActiveAt: { $lt: new Date(now.getTime() - 3600_000) } }] };
-    await this.users.updateOne({ tenantId, _id: id, ...stale }, { $set: { lastActiveAt: now } }, { timestamps: false });
+  async touchLastActive(tenantId: string, id: string, lastActiveAt?: Date): Promise<void> {
+    const now = Date.now();
+    // Within the hour the update would change nothing: a caller that has just read the user (`lastActiveAt`)
+    // skips the write that every sign-in and refresh would otherwise cost.
+    if (lastActiveAt && now - lastActiveAt.getTime() < ACTIVITY_RESOLUTION_MS) return;
+    const stale = { $or: [{ lastActiveAt: null }, { lastActiveAt: { $lt: new Date(now - ACTIVITY_RESOLUTION_MS) } }] };
+    await this.users.updateOne({ tenantId, _id: id, ...stale }, { $set: { lastActiveAt: new Date(now) } }, { timestamps: false });
   }
 
   private decrypt(tenant: TenantRef, doc: UserDoc): User {

@@ -2,7 +2,7 @@ import * as client from 'openid-client';
 import { ACR } from '../../src/mfa/acr.js';
 import { translate } from '../../src/i18n/messages.js';
 import type { User } from '../../src/users/user.service.js';
-import type { Browser } from '../support/browser.js';
+import { Browser } from '../support/browser.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
 import { authorize, discoverClient, signIn, type StepAnswer } from '../support/sign-in.js';
 import { SoftwareAuthenticator } from '../support/software-authenticator.js';
@@ -101,6 +101,29 @@ describe('passkeys (WebAuthn) as second factor and for passwordless sign-in', ()
     await enrolPasskey(user, authenticator);
     const { tokens } = await signIn(config, { email: 'not-asked@keys.test', step: passwordless(authenticator) });
     expect(tokens.claims()).toMatchObject({ sub: user.id, amr: expect.arrayContaining(['swk', 'user']), acr: ACR.mfa });
+  });
+
+  it("accepts one answer to the login page's challenge: the same assertion posted again is refused", async () => {
+    const user = await newUser();
+    // No signature counter, as with most synced passkeys: only the challenge can tell a replay.
+    const authenticator = new SoftwareAuthenticator({ origin: idp.baseUrl, counterless: true });
+    await enrolPasskey(user, authenticator);
+    const browser = new Browser();
+    const seen: { url: string; status: number; html: string }[] = [];
+    const replayed: StepAnswer = async (page) => {
+      if (!page.html.includes('name="password"')) return undefined;
+      seen.push(page);
+      if (seen.length > 1) throw new Error('stop');
+      const form = passkeyForm(page.html, '/passkey');
+      const answer = pageForm(page.html, '/passkey', { credential: JSON.stringify(authenticator.get(form.options)) });
+      // The first post signs in (a redirect to resume, not followed); the same assertion is then posted again.
+      const first = await browser.request(new URL(answer.action, page.url).href, { form: answer.fields });
+      expect(first.status).toBe(303);
+      return answer;
+    };
+    await expect(authorize(config, { browser, email: 'not-asked@keys.test', step: replayed })).rejects.toThrow('stop');
+    expect(seen[1]!.status).toBe(400);
+    expect(seen[1]!.html).toContain(translate('en', 'login.error.passkey'));
   });
 
   it('refuses a passwordless sign-in by a passkey that did not verify its user', async () => {

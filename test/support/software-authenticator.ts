@@ -11,6 +11,8 @@ export interface AuthenticatorOptions {
   userVerified?: boolean;
   /** A synced passkey (backup eligible): the server sees a multi-device credential. */
   backupEligible?: boolean;
+  /** Keeps no signature counter (always 0), as most synced passkeys do: the counter cannot reveal a replay. */
+  counterless?: boolean;
 }
 
 interface Credential {
@@ -54,7 +56,7 @@ export class SoftwareAuthenticator {
     const allowed = ((options.allowCredentials as { id: string }[] | undefined) ?? []).map((c) => c.id);
     const credential = this.credentials.find((c) => c.rpId === options.rpId && (!allowed.length || allowed.includes(c.id.toString('base64url'))));
     if (!credential) throw new Error('NotAllowedError: no credential for this request');
-    credential.counter += 1;
+    if (!this.options.counterless) credential.counter += 1;
     const clientData = this.clientData('webauthn.get', options.challenge as string);
     const authData = this.authData(credential, 0);
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientData)]), credential.privateKey);

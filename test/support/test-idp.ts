@@ -60,7 +60,8 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     ...options.env,
   });
   const masterKey = new MasterKey(options.masterKey ?? randomBytes(32));
-  const db = await connectDatabase(testDatabase.uri);
+  // Commands are reported so specs can count what a flow costs (test/support/db-commands.ts).
+  const db = await connectDatabase(testDatabase.uri, { monitorCommands: true });
   const logger = options.logger ?? createLogger(config.logLevel);
   const idp = createApp({ config, db, masterKey, logger });
   server.on('request', idp.app.callback());

@@ -1,0 +1,80 @@
+import * as client from 'openid-client';
+import { countCommands, type CommandCount } from '../support/db-commands.js';
+import { createTenantFixture, RESOURCE, type TenantFixture } from '../support/fixtures.js';
+import { discoverClient, signIn } from '../support/sign-in.js';
+import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+
+/** Matches a count no larger than `limit`; a failure prints every command by name. */
+function atMost(limit: number) {
+  return { asymmetricMatch: (n: unknown) => typeof n === 'number' && n <= limit, toAsymmetricMatcher: () => `at most ${limit}` };
+}
+
+/**
+ * What each flow costs the database, counted on the app's own connection. These are budgets, not
+ * measurements: a change that reads or writes more than the budget fails here (bench/ measures time).
+ */
+describe('database commands per flow', () => {
+  let idp: TestIdp;
+  let fixture: TenantFixture;
+  let config: client.Configuration;
+  const email = () => fixture.user.email!;
+
+  beforeAll(async () => {
+    idp = await startTestIdp({
+      env: {
+        // Counted flows do not cross a tenant re-check or a rate-limit window, which would add their reads.
+        TENANT_REFRESH_MS: '60000',
+        TOKEN_REQUESTS_WINDOW_S: '86400',
+        AUTHORIZATION_REQUESTS_WINDOW_S: '86400',
+        TOKEN_REQUESTS_PER_CLIENT: '1000000',
+        TOKEN_REQUESTS_PER_IP: '1000000',
+        AUTHORIZATION_REQUESTS_PER_IP: '1000000',
+      },
+    });
+    fixture = await createTenantFixture(idp.services, 'counted');
+    config = await discoverClient(idp.baseUrl, fixture);
+    // The tenant's provider is built, the client known and the rate-limit leases taken, as on a busy server.
+    const warm = await signIn(config, { email: email() });
+    await client.refreshTokenGrant(config, warm.tokens.refresh_token!);
+    await client.clientCredentialsGrant(config, { resource: RESOURCE, scope: 'locks:open' });
+  });
+  afterAll(() => idp.close());
+
+  const count = <T>(fn: () => Promise<T>) => countCommands(idp.db.connection, fn);
+  const within = (commands: CommandCount, limit: number) => expect(commands).toEqual({ total: atMost(limit), byName: commands.byName });
+
+  // The bench's scopes: door permissions go into the ID token and userinfo, at two reads each time they are given.
+  const ALL = 'openid profile email roles doors offline_access';
+  const WITHOUT_DOORS = 'openid profile email roles offline_access';
+
+  it('a whole password sign-in (authorize, login page, password, consent, callback, code exchange) takes at most 37', async () => {
+    const { result, commands } = await count(() => signIn(config, { email: email(), scope: ALL }));
+    expect(result.tokens.claims()).toMatchObject({ sub: fixture.user.id, door_permissions: expect.any(Array) });
+    within(commands, 37);
+  });
+
+  it('a refresh takes at most 6, and 2 more where it gives door permissions', async () => {
+    for (const [scope, budget] of [[WITHOUT_DOORS, 6], [ALL, 8]] as const) {
+      const { tokens } = await signIn(config, { email: email(), scope });
+      const { result, commands } = await count(() => client.refreshTokenGrant(config, tokens.refresh_token!));
+      expect(result.refresh_token).not.toBe(tokens.refresh_token);
+      within(commands, budget);
+    }
+  });
+
+  it('a userinfo call takes at most 3, and 2 more where it gives door permissions', async () => {
+    for (const [scope, budget] of [[WITHOUT_DOORS, 3], [ALL, 5]] as const) {
+      const { tokens } = await signIn(config, { email: email(), scope });
+      const { result, commands } = await count(() => client.fetchUserInfo(config, tokens.access_token, fixture.user.id));
+      expect(result).toMatchObject({ sub: fixture.user.id, roles: ['employee', 'team_lead'] });
+      expect('door_permissions' in result).toBe(scope === ALL);
+      within(commands, budget);
+    }
+  });
+
+  it('a client-credentials request for a resource (a JWT, stored nowhere) takes none once the client is known', async () => {
+    const { result, commands } = await count(() => client.clientCredentialsGrant(config, { resource: RESOURCE, scope: 'locks:open' }));
+    expect(result.access_token).toEqual(expect.any(String));
+    expect(commands).toEqual({ total: 0, byName: {} });
+  });
+});
