@@ -6,6 +6,7 @@ import type { MasterKey } from '../crypto/master-key.js';
 import type { Database } from '../db/database.js';
 import { NotFoundError } from '../errors/http-errors.js';
 import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
+import { eachTenant } from '../tenants/each-tenant.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import type { ArchiveScope, Compression } from './archive-format.js';
 import { writeArchive, type ArchiveItem } from './archive-writer.js';
@@ -51,6 +52,8 @@ export function backupFileName(createdAt: Date, scope: ArchiveScope): string {
  * straight into the archive as stored BSON, never gathered in memory. The key registry stays out (it is what
  * makes a terminated tenant unreadable); the registry file beside the backups is brought up to date after.
  * Each tenant in it gets a `backup.created` entry with its counts; a backup that cannot be recorded is removed.
+ * Each tenant's change log is checkpointed beside the backups first, so the checkpoint never names an entry the
+ * backup does not hold, and a restore of it still reaches that checkpoint.
  */
 export async function createBackup(deps: BackupDeps, options: CreateBackupOptions): Promise<CreatedBackup> {
   // Tenants made before the key registry still carry their key in their document, which a backup would copy.
@@ -61,6 +64,7 @@ export async function createBackup(deps: BackupDeps, options: CreateBackupOption
   const progress = options.progress ?? NO_PROGRESS;
   const createdAt = options.now ?? new Date();
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  await checkpointChangeLogs(deps, tenantId);
   progress.start('backup', await countDocuments(deps.db, collections, tenantId));
   const counts = new TenantCounts();
   try {
@@ -79,6 +83,14 @@ export async function createBackup(deps: BackupDeps, options: CreateBackupOption
   } finally {
     progress.stop();
   }
+}
+
+async function checkpointChangeLogs(deps: BackupDeps, tenantId: string | undefined): Promise<void> {
+  if (tenantId !== undefined) {
+    await deps.changeLog.checkpoint(tenantId);
+    return;
+  }
+  for await (const tenant of eachTenant(deps.tenants)) await deps.changeLog.checkpoint(tenant._id);
 }
 
 async function tenantScope(tenants: TenantService, slug: string): Promise<ArchiveScope> {

@@ -64,6 +64,7 @@ export class TerminationService {
       if (tenant.state !== 'terminated') await deps.tenants.setState(tenant._id, 'terminated');
       await deps.tenantKeys.destroy(tenant._id, at);
       const registryFileUpdated = await forgetTenantInRegistryFile(deps.masterKey, options.registryFile, tenant._id, at);
+      await deps.changeLog.forgetCheckpoints(tenant._id);
       const deleted: Record<string, number> = {};
       for (const { name } of collections) deleted[name] = await deleteAll(rawDb(deps.db).collection(name), { tenantId: tenant._id });
       deleted.tenants = (await deps.db.models.tenants.deleteOne({ _id: tenant._id })).deletedCount;
