@@ -27,6 +27,7 @@ import { TenantService } from './tenants/tenant.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { SubjectErasure } from './privacy/subject-erasure.js';
 import { SubjectExport } from './privacy/subject-export.js';
+import { DEFAULT_HANDOVER_DAYS, ExportHandover, exportsDir } from './privacy/termination-handover.js';
 import { TerminationService } from './privacy/termination.service.js';
 import { BackupService } from './backup/backup.service.js';
 import { backupDirectory } from './backup/backup-dir.js';
@@ -40,7 +41,11 @@ export type Services = ReturnType<typeof createServices>;
  * The domain services, wired once from the database, the master key and the configuration. Without a
  * `backupDir` (benchmarks, specs that keep no backups) erasures are recorded in the database alone.
  */
-export function createServices(db: Database, masterKey: MasterKey, config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir'>>) {
+export function createServices(
+  db: Database,
+  masterKey: MasterKey,
+  config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir' | 'terminationExportKeepDays'>>,
+) {
   const { models } = db;
   const keyring = new TenantKeyring(masterKey);
   const hasher = new PasswordHasher(config.argon2);
@@ -79,9 +84,14 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const lockout = new LoginLockout(core.rateLimits);
   core.users.onSignInFailuresCleared = (tenantId, emailHash) => lockout.clear(tenantId, emailHash);
   const subjectExport = new SubjectExport(models, keyring, core.users, doorPermissions, changeLog);
-  const termination = new TerminationService({ db, masterKey, tenants: core.tenants, tenantKeys, keyring, changeLog });
+  // Without a backup folder there is nowhere to keep an export waiting for its handover.
+  const exportHandover =
+    backupDir === undefined
+      ? undefined
+      : new ExportHandover({ dir: exportsDir(backupDir), keepDays: config.terminationExportKeepDays ?? DEFAULT_HANDOVER_DAYS, tenants: core.tenants, changeLog });
+  const termination = new TerminationService({ db, masterKey, tenants: core.tenants, tenantKeys, keyring, changeLog, handover: exportHandover });
   const backups = new BackupService({ db, masterKey, tenants: core.tenants, tenantKeys, changeLog });
   const account = createAccountServices({ ...core, models, publicUrl: config.publicUrl });
   const onboarding = new TenantOnboarding(core.tenants, account.invitations, models.users, core.clients, changeLog);
-  return { ...core, tenantLogos, lockout, subjectExport, termination, backups, ...account, onboarding };
+  return { ...core, tenantLogos, lockout, subjectExport, termination, exportHandover, backups, ...account, onboarding };
 }

@@ -6,14 +6,16 @@ import { eachTenant } from '../tenants/each-tenant.js';
 import type { UserModel } from '../users/user.model.js';
 import { InactivityAnonymizer } from './inactivity-anonymizer.js';
 import { purgeStaleInvitations } from './invitation-retention.js';
+import type { ExportHandover } from './termination-handover.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 export const ANONYMIZE_INACTIVE = 'anonymize-inactive';
 export const CHANGE_LOG_RETENTION = 'change-log-retention';
 export const INVITATION_RETENTION = 'invitation-retention';
+export const TERMINATION_EXPORT_EXPIRY = 'termination-export-expiry';
 
-type JobServices = Pick<Services, 'tenants' | 'users' | 'changeLog' | 'subjects'>;
+type JobServices = Pick<Services, 'tenants' | 'users' | 'changeLog' | 'subjects'> & Partial<Pick<Services, 'exportHandover'>>;
 
 /** Where a job that goes on past a tenant it could not serve says so. */
 export interface JobLogger {
@@ -25,15 +27,21 @@ export function inactivityAnonymizer(services: JobServices, users: UserModel, no
 }
 
 /**
- * The privacy promises kept by the clock: anonymization after inactivity, the change log's retention, and
- * invitations that can no longer be accepted purged after theirs.
+ * The privacy promises kept by the clock: anonymization after inactivity, the change log's retention,
+ * invitations that can no longer be accepted purged after theirs, and terminated tenants' exports deleted when
+ * their handover period is over (hourly, so none outlives its period by more than an hour).
  */
 export function privacyJobs(services: JobServices, models: Pick<Models, 'users' | 'invitations' | 'mailOutbox'>, logger?: JobLogger): ScheduledJob[] {
   return [
     { name: ANONYMIZE_INACTIVE, everyMs: DAY_MS, run: () => inactivityAnonymizer(services, models.users).run() },
     { name: CHANGE_LOG_RETENTION, everyMs: DAY_MS, run: () => pruneChangeLogs(services, new Date(), logger) },
     { name: INVITATION_RETENTION, everyMs: DAY_MS, run: () => purgeStaleInvitations({ ...services, models }) },
+    ...(services.exportHandover ? [exportExpiry(services.exportHandover)] : []),
   ];
+}
+
+function exportExpiry(handover: ExportHandover): ScheduledJob {
+  return { name: TERMINATION_EXPORT_EXPIRY, everyMs: DAY_MS / 24, run: () => handover.expire() };
 }
 
 /**
