@@ -32,8 +32,9 @@ export class CheckpointSigner {
 
   constructor(masterKey: MasterKey) {
     this.key = masterKey.derive(PURPOSE);
-    // A hash of the derived key, not of the master key: exports carry it to customers.
-    this.kid = createHash('sha256').update(this.key).digest('base64url').slice(0, 16);
+    // A hash of the derived key, not of the master key: exports carry it to customers. Hex, as a CSV cell
+    // starting with a dash would be quoted against spreadsheet formulas.
+    this.kid = createHash('sha256').update(this.key).digest('hex').slice(0, 16);
   }
 
   sign(tenantId: string, tail: ChainStart, at: Date): SignedCheckpoint {

@@ -75,3 +75,20 @@ function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
+
+/**
+ * The checkpoint an export ends with, read back from its last line (NDJSON) or its header and last row (CSV).
+ * Only read, never trusted: ChangeLogService.verify checks its MAC before comparing anything with it.
+ */
+export function checkpointOfExport(head: string, tail: string): unknown {
+  const lines = tail.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const last = lines.at(-1);
+  if (last === undefined) return undefined;
+  if (last.startsWith('{')) return (JSON.parse(last) as { checkpoint?: unknown }).checkpoint;
+  // The checkpoint row holds no comma, quote or line break (ids, hex, ISO times), so a split reads it.
+  const header = head.split(/\r?\n/, 1)[0]!.split(',');
+  const cells = last.split(',');
+  const cell = (name: (typeof CSV_COLUMNS)[number]) => cells[header.indexOf(name)];
+  if (cell('action') !== CHECKPOINT_ROW_ACTION) return undefined;
+  return { tenantId: cell('subjectId'), seq: Number(cell('seq')), hash: cell('hash'), at: cell('at'), kid: cell('kid'), mac: cell('mac') };
+}
