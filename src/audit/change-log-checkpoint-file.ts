@@ -1,6 +1,7 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CheckpointSigner, SignedCheckpoint } from './change-log-checkpoint.js';
+import type { MasterKey } from '../crypto/master-key.js';
+import { CheckpointSigner, type SignedCheckpoint } from './change-log-checkpoint.js';
 
 /** Beside the backups and their registry journal: outside the database, where its writers cannot reach. */
 export function checkpointDir(backupDir: string): string {
@@ -60,6 +61,25 @@ export class CheckpointFile {
     if (!/^[\w-]+$/.test(tenantId)) throw new Error(`Not a tenant id: ${JSON.stringify(tenantId)}`);
     return join(this.dir, `${tenantId}.ndjson`);
   }
+}
+
+/**
+ * At a master-key rotation: each tenant's newest checkpoint under the old key is signed again under the new
+ * one (same seq, hash and time) and appended, or the first verify after the restart would have nothing to
+ * compare with until the next checkpoint. Skipped for a tenant the new key already has one for.
+ */
+export async function carryCheckpointsOver(dir: string, oldKey: MasterKey, newKey: MasterKey): Promise<number> {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+  const [oldSigner, newSigner] = [new CheckpointSigner(oldKey), new CheckpointSigner(newKey)];
+  const [before, after] = [new CheckpointFile(dir, oldSigner), new CheckpointFile(dir, newSigner)];
+  let carried = 0;
+  for (const tenantId of names.filter((n) => n.endsWith('.ndjson')).map((n) => n.slice(0, -'.ndjson'.length))) {
+    const newest = await before.newest(tenantId);
+    if (!newest || (await after.newest(tenantId))) continue;
+    await after.append(newSigner.sign(tenantId, newest, new Date(newest.at)));
+    carried += 1;
+  }
+  return carried;
 }
 
 function parseLine(line: string): unknown {

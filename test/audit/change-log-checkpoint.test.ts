@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entryHash } from '../../src/audit/change-log-chain.js';
+import { carryCheckpointsOver, CheckpointFile } from '../../src/audit/change-log-checkpoint-file.js';
 import { CheckpointSigner, type SignedCheckpoint } from '../../src/audit/change-log-checkpoint.js';
 import { CHECKPOINT_ROW_ACTION } from '../../src/audit/change-log-export.js';
 import { ChangeLogService } from '../../src/audit/change-log.service.js';
@@ -112,6 +113,24 @@ describe('change log checkpoints kept outside the database', () => {
     await appendMany(h.log, tenantId, 2);
     expect(await h.log.prune(tenantId, new Date('2024-01-01T00:00:00.000Z'))).toBe(3);
     expect(await h.log.verify(tenantId)).toMatchObject({ ok: true, checked: 2, checkpoint: { seq: 3 } });
+  });
+
+  it('carries each tenant\'s newest checkpoint over to a new master key, so a cut made around a rotation still shows', async () => {
+    const tenantId = newTenant();
+    await appendMany(h.log, tenantId, 4);
+    const before = (await h.log.checkpoint(tenantId))!;
+    const newKey = new MasterKey(randomBytes(32));
+    const signer = new CheckpointSigner(newKey);
+    const rotated = new ChangeLogService(h.db.models.changeLog, h.db.models.changeLogAnchors, { checkpoints: { signer, file: new CheckpointFile(h.checkpoints.dir, signer) } });
+    expect(await rotated.verify(tenantId)).toEqual({ ok: true, checked: 4 });
+
+    expect(await carryCheckpointsOver(h.checkpoints.dir, h.masterKey, newKey)).toBeGreaterThanOrEqual(1);
+    await raw().deleteOne({ tenantId, seq: 4 });
+    expect(await rotated.verify(tenantId)).toEqual({ ok: false, checked: 3, firstBroken: { seq: 4, reason: 'truncated' }, checkpoint: { seq: 4, at: before.at } });
+    // Run again (an interrupted rotation), nothing is added for a tenant the new key already covers.
+    const lines = (await linesOf(tenantId)).length;
+    await carryCheckpointsOver(h.checkpoints.dir, h.masterKey, newKey);
+    expect(await linesOf(tenantId)).toHaveLength(lines);
   });
 
   describe('in exports', () => {

@@ -20,6 +20,8 @@ export interface ChangeLogHarness {
   clock: { now: Date };
   /** Signs the checkpoints `log` keeps in `checkpoints.dir`, a folder of this file's own (the backup folder's part). */
   signer: CheckpointSigner;
+  /** The master key the checkpoints' key is derived from. */
+  masterKey: MasterKey;
   checkpoints: CheckpointFile;
   /** A second service on its own connection to the same database: another process, as far as the log knows. */
   openInstance(): Promise<{ db: Database; log: ChangeLogService }>;
@@ -43,6 +45,7 @@ export async function openChangeLog(): Promise<ChangeLogHarness> {
     log: service(db),
     clock,
     signer,
+    masterKey,
     checkpoints,
     async openInstance() {
       const other = await connectDatabase(testDb.uri);
