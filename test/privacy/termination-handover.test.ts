@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkpointDir } from '../../src/audit/change-log-checkpoint-file.js';
 import { ArchiveReader } from '../../src/backup/archive-reader.js';
 import { manifestPath } from '../../src/backup/manifest.js';
 import { runConfirmHandover, runListExports, runTerminateTenant } from '../../src/cli/tenant.command.js';
@@ -114,7 +115,12 @@ describe("handover of a terminated tenant's export", () => {
     const registeredEarlier = new ExportHandover({ dir: exportsDir(dir), keepDays: 28, tenants: idp.services.tenants, changeLog: idp.services.changeLog, now: () => new Date(Date.now() - 29 * DAY) });
     const earlier = new TerminationService({ ...idp.services, db: idp.db, masterKey: idp.masterKey, handover: registeredEarlier });
     const named = join(dir, `gamma-${randomBytes(4).toString('hex')}.idparch`);
+    const checkpoints = join(checkpointDir(dir), `${old.tenant._id}.ndjson`);
+    await idp.services.changeLog.checkpoint(old.tenant._id);
+    expect(await exists(checkpoints)).toBe(true);
     const expired = await asSetup(() => earlier.terminate(old.tenant, { exportFile: named, registryFile: join(dir, 'registry.sealed') }));
+    // Its change log is gone with it, and so are the checkpoints of that log.
+    expect(await exists(checkpoints)).toBe(false);
     const recent = await asSetup(() => runTerminateTenant(idp.services, idp.config, 'beta', join(dir, 'beta.idparch')));
     expect((await handover.list()).map((p) => p.tenant.slug)).toEqual(['gamma', 'beta']);
 
