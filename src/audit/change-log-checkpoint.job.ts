@@ -1,3 +1,4 @@
+import { HttpError } from '../errors/http-errors.js';
 import type { ScheduledJob } from '../jobs/scheduler.js';
 import type { Services } from '../services.js';
 import { eachTenant } from '../tenants/each-tenant.js';
@@ -36,7 +37,11 @@ export async function checkpointChangeLogs(services: CheckpointServices): Promis
   return { tenants, failed };
 }
 
-/** The error's name and message: ours never quote personal data (see change-log.errors.ts). */
+/**
+ * What the result keeps of a failure: the message only of our own typed errors, which name entries by seq;
+ * of anything else its name, as a driver's message may quote the values of a query.
+ */
 export function failureOf(tenant: { _id: string; slug: string }, err: unknown): TenantFailure {
-  return { tenantId: tenant._id, slug: tenant.slug, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  const error = err instanceof HttpError ? `${err.name}: ${err.message}` : err instanceof Error ? err.name : 'Error';
+  return { tenantId: tenant._id, slug: tenant.slug, error };
 }
