@@ -27,6 +27,13 @@ const EnvSchema = z.object({
   BACKUP_INTERVAL_HOURS: int(0, 8760).default(24),
   /** Days a backup is kept before the scheduled backup (or `backup prune`) removes it. */
   BACKUP_KEEP_DAYS: int(1, 3650).default(35),
+  /** Minutes between checkpoints of every tenant's change log beside the backups (0: only at backups and exports). */
+  CHANGE_LOG_CHECKPOINT_MINUTES: int(0, 10080).default(60),
+  /**
+   * Days a terminated tenant's export waits in the backup folder for its handover before it is deleted. The
+   * DPA (10.1, 10.3) promises that every copy is destroyed, within four weeks of the request at most.
+   */
+  TERMINATION_EXPORT_KEEP_DAYS: int(1, 28).default(28),
   /** 32 bytes, base64. Wraps every tenant's data key and private signing keys; never stored in the database. */
   IDP_MASTER_KEY: z
     .string()
@@ -98,6 +105,8 @@ export interface Config {
   backupDir: string;
   backupIntervalHours: number;
   backupKeepDays: number;
+  changeLogCheckpointMinutes: number;
+  terminationExportKeepDays: number;
   masterKey: Buffer | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -171,6 +180,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     backupDir: e.BACKUP_DIR ?? `${e.DATA_DIR}/backups`,
     backupIntervalHours: e.BACKUP_INTERVAL_HOURS,
     backupKeepDays: e.BACKUP_KEEP_DAYS,
+    changeLogCheckpointMinutes: e.CHANGE_LOG_CHECKPOINT_MINUTES,
+    terminationExportKeepDays: e.TERMINATION_EXPORT_KEEP_DAYS,
     masterKey: e.IDP_MASTER_KEY ? Buffer.from(e.IDP_MASTER_KEY, 'base64') : undefined,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

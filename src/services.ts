@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import { createAccountServices } from './account/account-services.js';
 import { AccountSessions } from './account/sessions.service.js';
 import { changeLogIpHash } from './audit/change-log-input.js';
+import { CheckpointFile, checkpointDir } from './audit/change-log-checkpoint-file.js';
+import { CheckpointSigner } from './audit/change-log-checkpoint.js';
 import { ChangeLogService } from './audit/change-log.service.js';
 import { revokeAccount } from './oidc/account-sessions.js';
 import { revokeClient } from './clients/client-revocation.js';
@@ -25,6 +27,7 @@ import { TenantService } from './tenants/tenant.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { SubjectErasure } from './privacy/subject-erasure.js';
 import { SubjectExport } from './privacy/subject-export.js';
+import { DEFAULT_HANDOVER_DAYS, ExportHandover, exportsDir } from './privacy/termination-handover.js';
 import { TerminationService } from './privacy/termination.service.js';
 import { BackupService } from './backup/backup.service.js';
 import { backupDirectory } from './backup/backup-dir.js';
@@ -38,18 +41,24 @@ export type Services = ReturnType<typeof createServices>;
  * The domain services, wired once from the database, the master key and the configuration. Without a
  * `backupDir` (benchmarks, specs that keep no backups) erasures are recorded in the database alone.
  */
-export function createServices(db: Database, masterKey: MasterKey, config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir' | 'tenantRefreshMs'>>) {
+export function createServices(
+  db: Database,
+  masterKey: MasterKey,
+  config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir' | 'tenantRefreshMs' | 'terminationExportKeepDays'>>,
+) {
   const { models } = db;
   const keyring = new TenantKeyring(masterKey);
   const hasher = new PasswordHasher(config.argon2);
   const signingKeys = new SigningKeyService(models.signingKeys, masterKey);
   const tenantKeys = new TenantKeyRegistry(models.tenantKeys, masterKey);
-  const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors, { ipHash: changeLogIpHash(masterKey) });
+  const backupDir = config.backupDir === undefined ? undefined : backupDirectory({ backupDir: config.backupDir });
+  const signer = new CheckpointSigner(masterKey);
+  const checkpoints = { signer, ...(backupDir === undefined ? {} : { file: new CheckpointFile(checkpointDir(backupDir), signer) }) };
+  const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors, { ipHash: changeLogIpHash(masterKey), checkpoints });
   const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
   const memberships = new RoleMembershipHistory(models.roleMembershipChanges, models.users, models.deletedSubjects);
   const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog, memberships);
   const rateLimits = new RateLimitStore(db.connection.db!, db.capabilities, masterKey);
-  const backupDir = config.backupDir === undefined ? undefined : backupDirectory({ backupDir: config.backupDir });
   const journal = backupDir === undefined ? undefined : new TombstoneJournal(journalDir(registryPath(backupDir)), masterKey);
   const subjects = new SubjectErasure(models, revoke, journal);
   const resourceServers = new ResourceServerService(models.resourceServers, models.tenants);
@@ -78,9 +87,14 @@ export function createServices(db: Database, masterKey: MasterKey, config: Pick<
   const lockout = new LoginLockout(core.rateLimits);
   core.users.onSignInFailuresCleared = (tenantId, emailHash) => lockout.clear(tenantId, emailHash);
   const subjectExport = new SubjectExport(models, keyring, core.users, doorPermissions, changeLog);
-  const termination = new TerminationService({ db, masterKey, tenants: core.tenants, tenantKeys, keyring, changeLog });
+  // Without a backup folder there is nowhere to keep an export waiting for its handover.
+  const exportHandover =
+    backupDir === undefined
+      ? undefined
+      : new ExportHandover({ dir: exportsDir(backupDir), keepDays: config.terminationExportKeepDays ?? DEFAULT_HANDOVER_DAYS, tenants: core.tenants, changeLog });
+  const termination = new TerminationService({ db, masterKey, tenants: core.tenants, tenantKeys, keyring, changeLog, handover: exportHandover });
   const backups = new BackupService({ db, masterKey, tenants: core.tenants, tenantKeys, changeLog });
   const account = createAccountServices({ ...core, models, publicUrl: config.publicUrl });
   const onboarding = new TenantOnboarding(core.tenants, account.invitations, models.users, core.clients, changeLog);
-  return { ...core, tenantLogos, lockout, subjectExport, termination, backups, ...account, onboarding };
+  return { ...core, tenantLogos, lockout, subjectExport, termination, exportHandover, backups, ...account, onboarding };
 }

@@ -35,6 +35,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/IDP_MASTER_KEY: required in production[\s\S]*MONGODB_URI: required in production/);
   });
 
+  it('deletes a terminated tenant\'s export within the four weeks the processing agreement allows, and no later', () => {
+    expect(loadConfig({}).terminationExportKeepDays).toBe(28);
+    expect(loadConfig({ TERMINATION_EXPORT_KEEP_DAYS: '7' }).terminationExportKeepDays).toBe(7);
+    expect(() => loadConfig({ TERMINATION_EXPORT_KEEP_DAYS: '29' })).toThrow(/TERMINATION_EXPORT_KEEP_DAYS/);
+  });
+
+  it('checkpoints the change log hourly by default, or only at backups and exports when set to 0', () => {
+    expect(loadConfig({}).changeLogCheckpointMinutes).toBe(60);
+    expect(loadConfig({ CHANGE_LOG_CHECKPOINT_MINUTES: '0' }).changeLogCheckpointMinutes).toBe(0);
+  });
+
   it('treats empty variables as unset and trims a trailing slash from PUBLIC_URL', () => {
     const config = loadConfig({ PORT: '', PUBLIC_URL: 'https://id.example.com/' });
     expect(config.port).toBe(3000);

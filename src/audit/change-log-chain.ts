@@ -3,15 +3,20 @@ import { createHash } from 'node:crypto';
 /**
  * The hash chain that makes the log tamper-evident: each entry's hash covers its own content and the hash of
  * the entry before it, so editing, removing or reordering any stored entry shows on verification. It is
- * evidence, not prevention: whoever can rewrite the whole collection can rewrite the chain, which is why
- * verification results (and exports) are meant to be kept outside it.
+ * evidence, not prevention: whoever can rewrite the whole collection can rewrite the chain, or delete its
+ * newest entries, which is why it is also compared with checkpoints kept outside it (change-log-checkpoint.ts).
  */
 
-export type BreakReason = 'hash-mismatch' | 'prev-hash-mismatch' | 'gap';
+/**
+ * `truncated`: entries up to an outside checkpoint are missing from the end; `rewritten`: the entry at the
+ * checkpoint's seq is not the one checkpointed, though the chain may verify in itself.
+ */
+export type BreakReason = 'hash-mismatch' | 'prev-hash-mismatch' | 'gap' | 'truncated' | 'rewritten';
 
 export interface ChainBreak {
   seq: number;
-  id: string;
+  /** Absent for a truncation: the entry named is the first one that is gone. */
+  id?: string;
   reason: BreakReason;
 }
 
@@ -19,6 +24,8 @@ export interface VerifyResult {
   ok: boolean;
   checked: number;
   firstBroken?: ChainBreak;
+  /** The outside checkpoint the chain was compared with, if there is one. */
+  checkpoint?: { seq: number; at: string };
 }
 
 /** Where a chain continues from: the genesis of the tenant or the last entry retention removed. */
@@ -58,15 +65,18 @@ export function entryHash(doc: Record<string, unknown>): string {
 /** A verification that also tells where the intact part of the chain ends. */
 export interface ChainWalk extends VerifyResult {
   last: ChainStart;
+  /** The entry at the `watch` seq, when the intact part of the chain reached it. */
+  watched?: { id: string; hash: string };
 }
 
 /**
  * Walks entries in ascending `seq` from `start` and names the first one that does not continue the chain.
  * Takes raw documents as the driver returns them, because a tampered entry need not fit the schema.
  */
-export async function walkChain(start: ChainStart, docs: AsyncIterable<object>): Promise<ChainWalk> {
+export async function walkChain(start: ChainStart, docs: AsyncIterable<object>, watch?: number): Promise<ChainWalk> {
   let previous = start;
   let checked = 0;
+  let watched: ChainWalk['watched'];
   for await (const raw of docs) {
     const doc = raw as Record<string, unknown>;
     const seq = Number(doc.seq);
@@ -74,8 +84,9 @@ export async function walkChain(start: ChainStart, docs: AsyncIterable<object>):
     if (reason) return { ok: false, checked, last: previous, firstBroken: { seq, id: String(doc._id), reason } };
     checked += 1;
     previous = { seq, hash: String(doc.hash) };
+    if (seq === watch) watched = { id: String(doc._id), hash: previous.hash };
   }
-  return { ok: true, checked, last: previous };
+  return { ok: true, checked, last: previous, ...(watched ? { watched } : {}) };
 }
 
 function breakIn(doc: Record<string, unknown>, seq: number, previous: ChainStart): BreakReason | undefined {

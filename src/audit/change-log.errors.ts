@@ -25,3 +25,10 @@ export class ChangeLogBrokenError extends HttpError {
     super(409, 'change-log-broken', `The change log chain is broken at entry ${seq} (${reason})`, { seq, reason });
   }
 }
+
+/** A checkpoint offered for verification that this deployment's key did not sign for this tenant, or was altered. */
+export class CheckpointInvalidError extends HttpError {
+  constructor() {
+    super(422, 'change-log-checkpoint-invalid', "The checkpoint was not signed by this deployment's key for this tenant, or was altered");
+  }
+}

@@ -2,11 +2,14 @@ import { newId } from '../db/ids.js';
 import { ValidationError } from '../errors/http-errors.js';
 import type { ChangeLogAnchorModel } from './change-log-anchor.model.js';
 import { entryHash, walkChain, type VerifyResult } from './change-log-chain.js';
+import type { CheckpointFile } from './change-log-checkpoint-file.js';
+import type { CheckpointSigner, SignedCheckpoint } from './change-log-checkpoint.js';
 import { formatExport, type ExportFormat } from './change-log-export.js';
+import { verifyChain } from './change-log-verify.js';
 import { provenanceFromContext, validateChange, type ChangeInput, type IpHash } from './change-log-input.js';
 import * as q from './change-log-query.js';
 import { ChangeLogStore } from './change-log-store.js';
-import { ChangeLogBrokenError, ChangeLogBusyError } from './change-log.errors.js';
+import { ChangeLogBrokenError, ChangeLogBusyError, CheckpointInvalidError } from './change-log.errors.js';
 import type { ChangeLogDoc, ChangeLogModel } from './change-log.model.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 
@@ -16,6 +19,11 @@ export interface ChangeLogOptions {
   ipHash?: IpHash;
   /** Told when a `.failed` entry could not be written after a change failed: the log then overstates. */
   logger?: { error(obj: object, msg: string): void };
+  /**
+   * Checkpoints outside the database (change-log-checkpoint.ts): signed into every export, and kept in `file`
+   * (beside the backups) when the deployment has one. Without them the chain only shows edits in its middle.
+   */
+  checkpoints?: { signer: CheckpointSigner; file?: CheckpointFile };
 }
 
 /** Losing the race for a seq costs one round trip; this many losses in a row means something is wrong. */
@@ -88,16 +96,47 @@ export class ChangeLogService {
     return docs.length > limit && last ? { items, nextCursor: q.encodeCursor(last.seq) } : { items };
   }
 
-  /** Oldest first, streamed from a database cursor one line at a time. */
+  /**
+   * Oldest first, streamed from a database cursor one line at a time, ending with a signed checkpoint of the
+   * whole chain as it stood when the export began: the tenant keeps proof of entries that later vanish.
+   */
   export(tenantId: string, filter: q.ChangeLogFilter, format: ExportFormat): AsyncIterable<string> {
     if (format !== 'ndjson' && format !== 'csv') throw new ValidationError([{ field: 'format', message: 'must be ndjson or csv' }]);
-    return formatExport(this.store.scan(q.toQuery(tenantId, filter)), format);
+    // Not `always`: repeated exports of an unchanged chain share one checkpoint rather than grow the file.
+    const checkpoint = () => this.checkpoint(tenantId);
+    return formatExport(this.store.scan(q.toQuery(tenantId, filter)), format, checkpoint);
   }
 
-  async verify(tenantId: string): Promise<VerifyResult> {
-    const start = await this.store.start(tenantId);
-    const { ok, checked, firstBroken } = await walkChain(start, this.store.scan({ tenantId, seq: { $gt: start.seq } }));
-    return firstBroken ? { ok, checked, firstBroken } : { ok, checked };
+  /**
+   * The chain link by link, then against the newest checkpoint outside the database, or against `given` (the one
+   * an export ended with), which must be one of ours for this tenant.
+   */
+  async verify(tenantId: string, given?: unknown): Promise<VerifyResult> {
+    if (given === undefined) return verifyChain(this.store, tenantId, await this.options.checkpoints?.file?.newest(tenantId));
+    const signer = this.options.checkpoints?.signer;
+    if (!signer?.verifies(given) || given.tenantId !== tenantId) throw new CheckpointInvalidError();
+    return verifyChain(this.store, tenantId, given);
+  }
+
+  /**
+   * Signs where the tenant's chain ends now and keeps it beside the backups. Skipped for an empty chain, and,
+   * unless `always`, when the newest kept checkpoint already says the same.
+   */
+  async checkpoint(tenantId: string, options: { always?: boolean } = {}): Promise<SignedCheckpoint | undefined> {
+    const { checkpoints } = this.options;
+    if (!checkpoints) return undefined;
+    const tail = await this.store.tail(tenantId);
+    if (tail.seq === 0) return undefined;
+    const newest = options.always ? undefined : await checkpoints.file?.newest(tenantId);
+    if (newest && newest.seq === tail.seq && newest.hash === tail.hash) return newest;
+    const signed = checkpoints.signer.sign(tenantId, tail, this.now());
+    await checkpoints.file?.append(signed);
+    return signed;
+  }
+
+  /** A terminated tenant's checkpoints go with its log. */
+  async forgetCheckpoints(tenantId: string): Promise<void> {
+    await this.options.checkpoints?.file?.remove(tenantId);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { MasterKey } from '../crypto/master-key.js';
 import type { Database } from '../db/database.js';
 import { NotFoundError } from '../errors/http-errors.js';
 import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
+import { eachTenant } from '../tenants/each-tenant.js';
 import type { TenantService } from '../tenants/tenant.service.js';
 import type { ArchiveScope, Compression } from './archive-format.js';
 import { writeArchive, type ArchiveItem } from './archive-writer.js';
@@ -56,6 +57,8 @@ export function backupFileName(createdAt: Date, scope: ArchiveScope): string {
  * and its manifest are each written under a temporary name and renamed, the manifest last, once the registry
  * file holds every key the archive needs: a manifest names a complete, restorable backup. Only then does each
  * tenant in it get its `backup.created` entry; a backup that fails on the way, or cannot be recorded, is removed.
+ * Each tenant's change log is checkpointed beside the backups first, so the checkpoint never names an entry the
+ * backup does not hold, and a restore of it still reaches that checkpoint.
  */
 export async function createBackup(deps: BackupDeps, options: CreateBackupOptions): Promise<CreatedBackup> {
   // Tenants made before the key registry still carry their key in their document, which a backup would copy.
@@ -67,6 +70,7 @@ export async function createBackup(deps: BackupDeps, options: CreateBackupOption
   const createdAt = options.now ?? new Date();
   await checkMasterKeyOpens(deps, registryPath(options.dir), tenantId);
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  await checkpointChangeLogs(deps, tenantId);
   progress.start('backup', await countDocuments(deps.db, collections, tenantId));
   const counts = new TenantCounts();
   const file = join(options.dir, backupFileName(createdAt, scope));
@@ -89,6 +93,14 @@ export async function createBackup(deps: BackupDeps, options: CreateBackupOption
   } finally {
     progress.stop();
   }
+}
+
+async function checkpointChangeLogs(deps: BackupDeps, tenantId: string | undefined): Promise<void> {
+  if (tenantId !== undefined) {
+    await deps.changeLog.checkpoint(tenantId);
+    return;
+  }
+  for await (const tenant of eachTenant(deps.tenants)) await deps.changeLog.checkpoint(tenant._id);
 }
 
 async function tenantScope(tenants: TenantService, slug: string): Promise<ArchiveScope> {

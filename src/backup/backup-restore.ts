@@ -104,6 +104,9 @@ export async function restoreBackup(deps: RestoreDeps, options: RestoreOptions):
   }
   // After the documents: a restored change log is the chain these entries continue.
   await recordCopy(deps.changeLog, COPY_ACTIONS.restore, counts);
+  // A restore is the one sanctioned rewind of a chain: the checkpoints beside the backups start again from it, or
+  // every entry written after the backup was taken would read as cut from the restored log.
+  for (const [tenantId] of counts.entries()) await deps.changeLog.checkpoint(tenantId, { always: true });
   report.tombstones = await rawDb(deps.db).collection(collectionName(deps.db.models, 'deletedSubjects')).countDocuments(scopeTenant ? { tenantId: scopeTenant } : {});
   return report;
 }

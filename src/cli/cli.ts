@@ -7,12 +7,13 @@ import { CliError } from './cli-error.js';
 import type { Command } from './command.js';
 import { anonymizeInactiveCommand } from './anonymize-inactive.command.js';
 import { backupCommand } from './backup.command.js';
+import { changeLogCommand } from './change-log.command.js';
 import { initCommand } from './init.command.js';
 import { rotateMasterKeyCommand } from './rotate-master-key.command.js';
 import { rotateOperatorSecretCommand } from './rotate-operator-secret.command.js';
 import { tenantCommand } from './tenant.command.js';
 
-const COMMANDS: readonly Command[] = [initCommand, rotateOperatorSecretCommand, rotateMasterKeyCommand, anonymizeInactiveCommand, backupCommand, tenantCommand];
+const COMMANDS: readonly Command[] = [initCommand, rotateOperatorSecretCommand, rotateMasterKeyCommand, anonymizeInactiveCommand, backupCommand, changeLogCommand, tenantCommand];
 
 export interface CliIo {
   env: Record<string, string | undefined>;

@@ -1,5 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { carryCheckpointsOver, checkpointDir } from '../audit/change-log-checkpoint-file.js';
 import { mergeRegistries, readRegistryFile, registryPath, writeRegistryFile } from '../backup/registry-file.js';
 import { journalDir, readJournal, removeJournalEntries } from '../backup/registry-journal.js';
 import { MasterKey } from '../crypto/master-key.js';
@@ -80,12 +81,15 @@ export const rotateMasterKeyCommand: Command = {
   async run({ db, config, masterKey, env, out }, args) {
     const newKey = await readNewMasterKey(args, env);
     const counts = await runRotateMasterKey(db, masterKey, newKey);
-    const registry = await resealRegistryFile(resolve(projectRoot(), config.backupDir), masterKey, newKey);
+    const backupDir = resolve(projectRoot(), config.backupDir);
+    const registry = await resealRegistryFile(backupDir, masterKey, newKey);
+    const checkpoints = await carryCheckpointsOver(checkpointDir(backupDir), masterKey, newKey);
     out(
       [
         `Re-wrapped under the new master key (id ${newKey.id}):`,
         formatCounts(counts),
         `Backup registry file: ${{ resealed: 're-sealed under the new key', already: 'already under the new key', none: 'none yet' }[registry]}.`,
+        `Change-log checkpoints: the newest of ${checkpoints} tenant(s) signed again under the new key.`,
         'Now restart every process with IDP_MASTER_KEY set to the new key: a process still holding the old key',
         'cannot open what was re-wrapped. Browser sessions end (their cookie keys derive from the master key).',
         `Backups taken before now are sealed under the old key (id ${masterKey.id}): keep it, offline, until the`,

@@ -19,8 +19,16 @@ const USAGE = {
   create: 'tenant create <slug> --name <name> --admin <email> [--admin <email>...]',
   'invite-admin': 'tenant invite-admin <slug> --email <email>',
   terminate: 'tenant terminate <slug> --export <file>',
+  exports: 'tenant exports',
+  handover: 'tenant handover <export-id> --sha256 <hex of the file the customer received>',
 };
-const OPTIONS = { name: { type: 'string' }, admin: { type: 'string', multiple: true }, email: { type: 'string' }, export: { type: 'string' } } as const;
+const OPTIONS = {
+  name: { type: 'string' },
+  admin: { type: 'string', multiple: true },
+  email: { type: 'string' },
+  export: { type: 'string' },
+  sha256: { type: 'string' },
+} as const;
 
 /** `tenant terminate`: the same termination as DELETE /admin/api/v1/tenants/{tenant}. */
 export async function runTerminateTenant(services: Pick<Services, 'tenants' | 'termination'>, config: Pick<Config, 'backupDir'>, slug: string, exportFile: string): Promise<TerminationReport> {
@@ -41,6 +49,12 @@ export function formatTermination(report: TerminationReport): string {
       '  The key is shown only this once and stored nowhere: hand it to the customer by another channel than the file.',
       '  They read the export with: npm run idp -- backup read-export <file> <out.ndjson> --key-file <file holding the key>',
     );
+    if (report.handover) {
+      lines.push(
+        `  handover ${report.handover.id}: deleted at ${report.handover.deleteBy} at the latest (TERMINATION_EXPORT_KEEP_DAYS),`,
+        `  or once its receipt is confirmed: npm run idp -- tenant handover ${report.handover.id} --sha256 <hex the customer computed>`,
+      );
+    }
   } else {
     lines.push('An earlier, interrupted run made the export; this run finished the destruction.');
   }
@@ -51,6 +65,24 @@ export function formatTermination(report: TerminationReport): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** `tenant exports`: the terminated tenants' exports still waiting for their handover, as GET /termination-exports. */
+export async function runListExports(services: Pick<Services, 'exportHandover'>): Promise<string> {
+  const pending = await handoverOf(services).list();
+  if (!pending.length) return 'No export is waiting for its handover.\n';
+  return `${pending.map((p) => `${p.id}  ${p.tenant.slug.padEnd(20)} ${p.file}\n  sha256 ${p.sha256}, ${p.bytes} bytes, deleted at ${p.deleteBy} at the latest`).join('\n')}\n`;
+}
+
+/** `tenant handover`: the customer received the export intact; it is deleted, as POST /termination-exports/{id}/handover. */
+export async function runConfirmHandover(services: Pick<Services, 'exportHandover'>, id: string, sha256: string): Promise<string> {
+  const done = await handoverOf(services).confirm(id, sha256);
+  return `Export ${done.id} of ${done.tenant.slug} handed over: ${done.file} deleted, recorded in the ${PLATFORM_TENANT} change log.\n`;
+}
+
+function handoverOf(services: Pick<Services, 'exportHandover'>): NonNullable<Services['exportHandover']> {
+  if (!services.exportHandover) throw new CliError('No BACKUP_DIR: this deployment keeps no exports');
+  return services.exportHandover;
 }
 
 /** `tenant create`: the same operation as POST /admin/api/v1/tenants with `admins`. */
@@ -74,14 +106,19 @@ export async function runInviteAdmin(services: Pick<Services, 'tenants' | 'onboa
 
 export const tenantCommand: Command = {
   name: 'tenant',
-  usage: 'tenant create|invite-admin|terminate <slug> ...',
-  summary: "Create a tenant with its first admins; invite an admin into a tenant left without one; end a customer's contract (export, then destroy)",
+  usage: 'tenant create|invite-admin|terminate <slug> ... | tenant exports | tenant handover <export-id> --sha256 <hex>',
+  summary:
+    "Create a tenant with its first admins; invite an admin into a tenant left without one; end a customer's contract (export, then destroy); list the exports awaiting handover, confirm one received (it is deleted)",
   // create <slug> --name <name>, then an --admin <email> pair per first admin.
   maxArgs: 4 + 2 * MAX_FIRST_ADMINS,
   async run({ services, config, out }, args) {
     const [sub] = args;
     const usage = USAGE[sub as keyof typeof USAGE] ?? Object.values(USAGE).join('\n  npm run idp -- ');
     const { values, positionals } = parseOptions(args, OPTIONS, usage);
+    if (sub === 'exports' && positionals.length === 1) {
+      out(await runListExports(services));
+      return;
+    }
     const [, slug] = positionals;
     if (!slug || positionals.length !== 2) throw new CliError(`Usage: npm run idp -- ${usage}`, 2);
     if (sub === 'create' && values.name && values.admin?.length) {
@@ -90,6 +127,8 @@ export const tenantCommand: Command = {
     } else if (sub === 'invite-admin' && values.email) {
       const sent = await runInviteAdmin(services, slug, values.email);
       out(`tenant_admin invitation queued for ${slug}; the running server mails it (valid until ${sent.expiresAt.toISOString()}). Recorded in the change logs of ${slug} and ${PLATFORM_TENANT}.\n`);
+    } else if (sub === 'handover' && values.sha256) {
+      out(await runConfirmHandover(services, slug, values.sha256));
     } else if (sub === 'terminate' && values.export) {
       out(formatTermination(await runTerminateTenant(services, config, slug, values.export)));
     } else {

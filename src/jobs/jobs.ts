@@ -1,3 +1,4 @@
+import { checkpointJobs } from '../audit/change-log-checkpoint.job.js';
 import { backupDirectory } from '../backup/backup-dir.js';
 import { DEFAULT_KEEP_DAYS } from '../backup/backup-prune.js';
 import { backupJobs } from '../backup/backup.job.js';
@@ -13,10 +14,13 @@ export function createScheduler(
   db: Database,
   services: Services,
   /** Without the backup settings (a command that runs one privacy job), no backup job is registered. */
-  config: Pick<Config, 'schedulerIntervalMs'> & Partial<Pick<Config, 'backupDir' | 'backupIntervalHours' | 'backupKeepDays'>>,
+  config: Pick<Config, 'schedulerIntervalMs'> & Partial<Pick<Config, 'backupDir' | 'backupIntervalHours' | 'backupKeepDays' | 'changeLogCheckpointMinutes'>>,
   logger: SchedulerOptions['logger'],
 ): Scheduler {
-  const { backupDir, backupIntervalHours = 0, backupKeepDays = DEFAULT_KEEP_DAYS } = config;
+  const { backupDir, backupIntervalHours = 0, backupKeepDays = DEFAULT_KEEP_DAYS, changeLogCheckpointMinutes = 0 } = config;
   const backups = backupDir ? backupJobs(services.backups, { dir: backupDirectory({ backupDir }), everyHours: backupIntervalHours, keepDays: backupKeepDays }) : [];
-  return new Scheduler(new JobLocks(db.models.jobLocks), [...privacyJobs(services, db.models), ...backups], { intervalMs: config.schedulerIntervalMs, logger });
+  // Checkpoints are kept beside the backups: without a backup folder there is nowhere outside the database for them.
+  const checkpoints = backupDir ? checkpointJobs(services, changeLogCheckpointMinutes) : [];
+  const jobs = [...privacyJobs(services, db.models, logger), ...backups, ...checkpoints];
+  return new Scheduler(new JobLocks(db.models.jobLocks), jobs, { intervalMs: config.schedulerIntervalMs, logger });
 }

@@ -1,49 +1,72 @@
+import { failureOf, type TenantFailure } from '../audit/change-log-checkpoint.job.js';
 import type { Models } from '../db/database.js';
 import type { ScheduledJob } from '../jobs/scheduler.js';
 import type { Services } from '../services.js';
+import { eachTenant } from '../tenants/each-tenant.js';
 import type { UserModel } from '../users/user.model.js';
 import { InactivityAnonymizer } from './inactivity-anonymizer.js';
 import { purgeStaleInvitations } from './invitation-retention.js';
+import type { ExportHandover } from './termination-handover.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 export const ANONYMIZE_INACTIVE = 'anonymize-inactive';
 export const CHANGE_LOG_RETENTION = 'change-log-retention';
 export const INVITATION_RETENTION = 'invitation-retention';
+export const TERMINATION_EXPORT_EXPIRY = 'termination-export-expiry';
 
-type JobServices = Pick<Services, 'tenants' | 'users' | 'changeLog' | 'subjects'>;
+type JobServices = Pick<Services, 'tenants' | 'users' | 'changeLog' | 'subjects'> & Partial<Pick<Services, 'exportHandover'>>;
+
+/** Where a job that goes on past a tenant it could not serve says so. */
+export interface JobLogger {
+  error(obj: object, msg: string): void;
+}
 
 export function inactivityAnonymizer(services: JobServices, users: UserModel, now?: () => Date): InactivityAnonymizer {
   return new InactivityAnonymizer(users, services.tenants, services.users, now);
 }
 
 /**
- * The privacy promises kept by the clock: anonymization after inactivity, the change log's retention, and
- * invitations that can no longer be accepted purged after theirs.
+ * The privacy promises kept by the clock: anonymization after inactivity, the change log's retention,
+ * invitations that can no longer be accepted purged after theirs, and terminated tenants' exports deleted when
+ * their handover period is over (hourly, so none outlives its period by more than an hour).
  */
-export function privacyJobs(services: JobServices, models: Pick<Models, 'users' | 'invitations' | 'mailOutbox'>): ScheduledJob[] {
+export function privacyJobs(services: JobServices, models: Pick<Models, 'users' | 'invitations' | 'mailOutbox'>, logger?: JobLogger): ScheduledJob[] {
   return [
     { name: ANONYMIZE_INACTIVE, everyMs: DAY_MS, run: () => inactivityAnonymizer(services, models.users).run() },
-    { name: CHANGE_LOG_RETENTION, everyMs: DAY_MS, run: () => pruneChangeLogs(services) },
+    { name: CHANGE_LOG_RETENTION, everyMs: DAY_MS, run: () => pruneChangeLogs(services, new Date(), logger) },
     { name: INVITATION_RETENTION, everyMs: DAY_MS, run: () => purgeStaleInvitations({ ...services, models }) },
+    ...(services.exportHandover ? [exportExpiry(services.exportHandover)] : []),
   ];
+}
+
+function exportExpiry(handover: ExportHandover): ScheduledJob {
+  return { name: TERMINATION_EXPORT_EXPIRY, everyMs: DAY_MS / 24, run: () => handover.expire() };
 }
 
 /**
  * Removes each tenant's change-log entries older than its retention (`settings.changeLogRetentionDays`). The
- * chain is cut only at its old end and anchored there, so it still verifies.
+ * chain is cut only at its old end and anchored there, so it still verifies. A tenant whose chain is broken
+ * keeps its entries (prune refuses to erase evidence) and is named in `failed` and the log; the tenants after
+ * it are pruned all the same, as their retention is a promise of its own.
  */
-export async function pruneChangeLogs(services: Pick<Services, 'tenants' | 'changeLog'>, now = new Date()): Promise<{ pruned: number }> {
+export async function pruneChangeLogs(
+  services: Pick<Services, 'tenants' | 'changeLog'>,
+  now = new Date(),
+  logger?: JobLogger,
+): Promise<{ pruned: number; failed: TenantFailure[] }> {
   let pruned = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await services.tenants.list({ cursor, limit: 100 });
-    for (const tenant of page.items) {
-      const days = tenant.settings.changeLogRetentionDays;
-      if (!(days > 0)) continue;
+  const failed: TenantFailure[] = [];
+  for await (const tenant of eachTenant(services.tenants)) {
+    const days = tenant.settings.changeLogRetentionDays;
+    if (!(days > 0)) continue;
+    try {
       pruned += await services.changeLog.prune(tenant._id, new Date(now.getTime() - days * DAY_MS));
+    } catch (err) {
+      const failure = failureOf(tenant, err);
+      failed.push(failure);
+      logger?.error({ err, tenantId: tenant._id }, 'change-log retention: tenant skipped');
     }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return { pruned };
+  }
+  return { pruned, failed };
 }

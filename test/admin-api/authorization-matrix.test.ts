@@ -1,4 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Access, RouteSpec, TenantRole } from '../../src/admin-api/route-spec.js';
+import type { TenantExport } from '../../src/privacy/termination-export.js';
 import { adminRoutes } from '../../src/admin-api/routes/index.js';
 import { type AdminCall, type AdminWorld, type Caller, setUpAdminWorld } from '../support/admin.js';
 import { resourceId } from '../../src/tenants/resource-server.service.js';
@@ -48,6 +51,13 @@ describe('admin API: the authorization matrix of every route', () => {
     role: async (fresh) => (fresh ? (await idp.services.roles.create(a.tenant._id, { name: `role_${next()}` })).name : 'team_lead'),
     clientId: async (fresh) => (fresh ? (await idp.services.clients.create(a.tenant._id, serviceAccount())).clientId : a.clientId),
     permissionId: async (fresh) => (fresh ? (await grantMainEntrance())._id : shared.permissionId!),
+    // A terminated tenant's export waiting for its handover, as a termination leaves one beside the backups.
+    export: async () => {
+      const file = join(idp.config.backupDir, `matrix-${next()}.idparch`);
+      await writeFile(file, 'an archive');
+      const manifest = { sha256: '0'.repeat(64), bytes: 10 } as TenantExport['manifest'];
+      return (await idp.services.exportHandover!.register({ id: 'ten_matrixterminated', slug: 'gone' }, { file, key: '', manifest })).id;
+    },
     resourceId: async (fresh) => {
       const identifier = fresh ? `urn:test:matrix-${next()}` : RESOURCE;
       if (fresh) await idp.services.resourceServers.create(a.tenant._id, { indicator: identifier, name: 'A lock API', scopes: [], accessTokenTtl: 300, claims: [] });
@@ -77,6 +87,7 @@ describe('admin API: the authorization matrix of every route', () => {
     renameDoor: () => ({ name: 'Renamed door' }),
     grantDoorPermission: () => ({ door: 'main-entrance', holder: { type: 'user', id: a.user.id } }),
     createClient: () => ({ grant_types: ['client_credentials'] }),
+    confirmTerminationExportHandover: () => ({ sha256: 'f'.repeat(64) }),
     updateClient: () => ({ client_name: 'Renamed client' }),
     createResourceServer: () => ({ identifier: `https://locks-${next()}.tenant-a.test/api`, name: 'Lock API', scopes: ['locks:open'] }),
     updateResourceServer: () => ({ access_token_ttl: 900 }),

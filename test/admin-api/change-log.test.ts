@@ -3,6 +3,7 @@ import { type AdminCall, type AdminWorld, serviceToken, setUpAdminWorld } from '
 import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
 import { type TestIdp } from '../support/test-idp.js';
 import { parseCsv } from '../audit/csv.js';
+import { CHECKPOINT_ROW_ACTION } from '../../src/audit/change-log-export.js';
 
 interface Entry {
   seq: number;
@@ -134,6 +135,8 @@ describe('admin API: personal-data change log', () => {
       expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
       expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="change-log-tenant-a\.ndjson"/);
       const lines = (res.body as string).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      // The last line is the signed checkpoint of the chain as the export began.
+      expect(lines.pop()).toEqual({ checkpoint: expect.objectContaining({ seq: entries[0]!.seq, hash: entries[0]!.hash }) });
       expect(lines.map((l) => l.seq)).toEqual(seqs(entries).reverse());
       const bySeq = new Map(entries.map((e) => [e.seq, e]));
       for (const line of lines) {
@@ -148,6 +151,7 @@ describe('admin API: personal-data change log', () => {
       expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
       const [header, ...rows] = parseCsv(res.body as string);
       const column = (name: string) => header!.indexOf(name);
+      expect(rows.pop()![column('action')]).toBe(CHECKPOINT_ROW_ACTION);
       expect(header).toEqual(expect.arrayContaining(['seq', 'at', 'actor', 'action', 'subjectId', 'fields', 'hash']));
       expect(rows.map((r) => Number(r[column('seq')]))).toEqual(seqs(created).reverse());
       expect(new Set(rows.map((r) => r[column('action')]))).toEqual(new Set(['user.created']));
@@ -162,7 +166,8 @@ describe('admin API: personal-data change log', () => {
     it('verifies an intact chain', async () => {
       const entries = await all();
       const res = await call('GET', '/tenants/tenant-a/change-log/verify', tokens.auditorA);
-      expect(res.body).toEqual({ ok: true, checked: entries.length, first_broken: null });
+      // Compared with the checkpoint the exports above left beside the backups.
+      expect(res.body).toEqual({ ok: true, checked: entries.length, first_broken: null, checkpoint: { seq: expect.any(Number), at: expect.any(String) } });
     });
 
     it('names the seq of an entry altered in the database', async () => {
@@ -178,6 +183,24 @@ describe('admin API: personal-data change log', () => {
       const res = await call('GET', '/tenants/tenant-t/change-log/verify', adminT);
       expect(res.body).toMatchObject({ ok: false, first_broken: { seq: victim.seq, reason: 'hash-mismatch' } });
       expect((await call('GET', '/tenants/tenant-a/change-log/verify', tokens.auditorA)).body.ok).toBe(true);
+    });
+
+    it('names the newest entry deleted in the database as truncated, against the checkpoint the scheduled job kept', async () => {
+      const u = await createTenantFixture(idp.services, 'tenant-u');
+      const adminU = await serviceToken(idp, u.tenant, ['tenant_admin']);
+      for (let i = 0; i < 2; i++) await createUser(adminU, `u-${i}@tenant-u.test`, 'tenant-u');
+      expect(await idp.scheduler.runNow('change-log-checkpoint')).toMatchObject({ ran: true, result: { failed: [] } });
+      const [newest] = await all('tenant-u', adminU);
+
+      await idp.db.models.changeLog.collection.deleteOne({ tenantId: u.tenant._id, seq: newest!.seq });
+
+      const res = await call('GET', '/tenants/tenant-u/change-log/verify', adminU);
+      expect(res.body).toEqual({
+        ok: false,
+        checked: newest!.seq - 1,
+        first_broken: { seq: newest!.seq, id: null, reason: 'truncated' },
+        checkpoint: { seq: newest!.seq, at: expect.any(String) },
+      });
     });
   });
 });

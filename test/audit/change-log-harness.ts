@@ -1,6 +1,11 @@
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointFile } from '../../src/audit/change-log-checkpoint-file.js';
+import { CheckpointSigner } from '../../src/audit/change-log-checkpoint.js';
 import { changeLogIpHash, type ChangeInput } from '../../src/audit/change-log-input.js';
 import { MasterKey } from '../../src/crypto/master-key.js';
 import { ChangeLogService } from '../../src/audit/change-log.service.js';
@@ -13,6 +18,11 @@ export interface ChangeLogHarness {
   db: Database;
   log: ChangeLogService;
   clock: { now: Date };
+  /** Signs the checkpoints `log` keeps in `checkpoints.dir`, a folder of this file's own (the backup folder's part). */
+  signer: CheckpointSigner;
+  /** The master key the checkpoints' key is derived from. */
+  masterKey: MasterKey;
+  checkpoints: CheckpointFile;
   /** A second service on its own connection to the same database: another process, as far as the log knows. */
   openInstance(): Promise<{ db: Database; log: ChangeLogService }>;
   close(): Promise<void>;
@@ -22,15 +32,21 @@ export async function openChangeLog(): Promise<ChangeLogHarness> {
   const testDb = await connectTestDatabase();
   const db = await connectDatabase(testDb.uri);
   const clock = { now: new Date('2025-03-01T12:00:00.000Z') };
-  const ipHash = changeLogIpHash(new MasterKey(randomBytes(32)));
+  const masterKey = new MasterKey(randomBytes(32));
+  const ipHash = changeLogIpHash(masterKey);
+  const signer = new CheckpointSigner(masterKey);
+  const checkpoints = new CheckpointFile(join(await mkdtemp(join(tmpdir(), 'idp-checkpoints-')), 'change-log.checkpoints'), signer);
   const service = (database: Database) =>
-    new ChangeLogService(database.models.changeLog, database.models.changeLogAnchors, { now: () => clock.now, ipHash });
+    new ChangeLogService(database.models.changeLog, database.models.changeLogAnchors, { now: () => clock.now, ipHash, checkpoints: { signer, file: checkpoints } });
   const others: Database[] = [];
   return {
     testDb,
     db,
     log: service(db),
     clock,
+    signer,
+    masterKey,
+    checkpoints,
     async openInstance() {
       const other = await connectDatabase(testDb.uri);
       others.push(other);
@@ -40,6 +56,7 @@ export async function openChangeLog(): Promise<ChangeLogHarness> {
       for (const other of others) await other.close();
       await db.close();
       await testDb.drop();
+      await rm(join(checkpoints.dir, '..'), { recursive: true, force: true });
     },
   };
 }

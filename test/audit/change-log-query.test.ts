@@ -1,5 +1,6 @@
 import type { ChangeLogEntry } from '../../src/audit/change-log-query.js';
 import { ValidationError } from '../../src/errors/http-errors.js';
+import { CHECKPOINT_ROW_ACTION } from '../../src/audit/change-log-export.js';
 import { parseCsv } from './csv.js';
 import { alice, appendMany, as, newTenant, openChangeLog, userUpdated, type ChangeLogHarness } from './change-log-harness.js';
 
@@ -87,10 +88,11 @@ describe('change log reading', () => {
       await as(alice, () => h.log.append(tenantId, userUpdated('usr_dan', ['name'])), { requestId: '=HYPERLINK("x")' });
     });
 
-    it('writes NDJSON lines that each parse as one entry, oldest first', async () => {
+    it('writes NDJSON lines that each parse as one entry, oldest first, then the checkpoint', async () => {
       const text = await collect(h.log.export(tenantId, {}, 'ndjson'));
       const lines = text.split('\n');
       expect(lines.pop()).toBe('');
+      expect(JSON.parse(lines.pop()!)).toEqual({ checkpoint: expect.objectContaining({ tenantId, seq: 14 }) });
       const entries = lines.map((line) => JSON.parse(line) as { seq: number; fields: string[]; at: string });
       expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
       expect(entries[12]).toMatchObject({ subjectId: 'usr_dan', fields: ['email', 'phone'], requestId: 'r,"1"' });
@@ -99,7 +101,8 @@ describe('change log reading', () => {
 
     it('writes RFC 4180 CSV with a header that reads back to the same entries', async () => {
       const [header, ...rows] = parseCsv(await collect(h.log.export(tenantId, {}, 'csv')));
-      expect(header).toEqual(['seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'counts', 'requestId', 'ipHash', 'ip', 'id', 'prevHash', 'hash']);
+      expect(header).toEqual(['seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'counts', 'requestId', 'ipHash', 'ip', 'id', 'prevHash', 'hash', 'kid', 'mac']);
+      expect(rows.pop()![header!.indexOf('action')]).toBe(CHECKPOINT_ROW_ACTION);
       expect(rows).toHaveLength(14);
       const column = (name: string) => rows.map((r) => r[header!.indexOf(name)]);
       expect(column('seq')).toEqual(Array.from({ length: 14 }, (_, i) => String(i + 1)));
@@ -109,7 +112,9 @@ describe('change log reading', () => {
 
     it('exports only what the filter selects', async () => {
       const text = await collect(h.log.export(tenantId, { subjectId: 'usr_dan' }, 'ndjson'));
-      expect(text.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([13, 14]);
+      // The checkpoint at the end is of the whole chain, whatever the filter.
+      const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { seq?: number; checkpoint?: { seq: number } });
+      expect(lines.map((l) => l.seq ?? `checkpoint of ${l.checkpoint?.seq}`)).toStrictEqual([13, 14, 'checkpoint of 14']);
     });
 
     it('can be stopped part-way, as when a download is aborted', async () => {
@@ -119,7 +124,7 @@ describe('change log reading', () => {
         if (lines.length === 3) break;
       }
       expect(lines).toHaveLength(3);
-      expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 14 });
+      expect(await h.log.verify(tenantId)).toMatchObject({ ok: true, checked: 14 });
     });
   });
 });

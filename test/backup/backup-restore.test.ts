@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
+import { checkpointDir } from '../../src/audit/change-log-checkpoint-file.js';
 import { createBackup } from '../../src/backup/backup-create.js';
 import { restoreBackup } from '../../src/backup/backup-restore.js';
 import { ArchiveError } from '../../src/backup/archive-format.js';
@@ -168,5 +169,34 @@ describe('backups and restores', () => {
     const after = await restart(idp, masterKey);
     started.push(after);
     expect((await signInAt(after, beta, beta.user)).tokens.claims()!.sub).toBe(beta.user.id);
+  });
+
+  it("checkpoints a tenant's change log beside the backups before archiving it, and a restore checkpoints the chain it brought back", async () => {
+    const checkpoints = async () =>
+      (await readFile(join(checkpointDir(dir), `${acme.tenant._id}.ndjson`), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { seq: number; hash: string });
+    const newest = async () => (await idp.services.changeLog.list(acme.tenant._id, {}, { limit: 1 })).items[0]!;
+    const beforeBackup = await newest();
+    const { file, manifest } = await asSetup(() => createBackup(backupDeps(idp), { dir, tenantSlug: 'acme' }));
+    // The checkpoint names the newest entry the archive holds, not the backup.created entry written after it.
+    expect((await checkpoints()).at(-1)).toMatchObject({ seq: beforeBackup.seq, hash: beforeBackup.hash });
+    expect((await newest()).action).toBe('backup.created');
+
+    // Later entries, checkpointed by the job: then the data is lost and the backup restored.
+    await person(acme, `later-${randomBytes(3).toString('hex')}@acme.test`, 'Later Person');
+    expect(await idp.scheduler.runNow('change-log-checkpoint')).toMatchObject({ ran: true });
+    const lost = await newest();
+    expect((await checkpoints()).at(-1)).toMatchObject({ seq: lost.seq });
+    for (const name of Object.keys(manifest.collections)) {
+      await rawDb(idp.db).collection(name).deleteMany(name === 'tenants' ? { _id: acme.tenant._id as never } : { tenantId: acme.tenant._id });
+    }
+    await restoreInto(idp, file);
+
+    // The restored chain is the archive's plus backup.restored: it is what the checkpoints continue from, and the
+    // ones before stay in the file as the record of what the log held.
+    const restored = await newest();
+    expect(restored).toMatchObject({ seq: beforeBackup.seq + 1, action: 'backup.restored' });
+    expect((await checkpoints()).at(-1)).toMatchObject({ seq: restored.seq, hash: restored.hash });
+    expect((await checkpoints()).some((c) => c.seq === lost.seq)).toBe(true);
+    expect(await idp.services.changeLog.verify(acme.tenant._id)).toMatchObject({ ok: true, checkpoint: { seq: restored.seq } });
   });
 });

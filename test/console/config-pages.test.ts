@@ -85,9 +85,10 @@ describe('the configuration pages of the console', () => {
       expect(download.suggestedFilename()).toBe('change-log-initech.csv');
       const lines = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
       expect(lines[0]).toContain('seq');
-      // The header and the two entries about the filtered subject.
-      expect(lines).toHaveLength(3);
-      expect(lines.slice(1).every((line) => line.includes(subjectId))).toBe(true);
+      // The header, the two entries about the filtered subject, and the signed checkpoint of the whole chain.
+      expect(lines).toHaveLength(4);
+      expect(lines.slice(1, 3).every((line) => line.includes(subjectId))).toBe(true);
+      expect(lines[3]).toContain(',change-log.checkpoint,');
       await page.getByRole('status').filter({ hasText: CHANGE_LOG_EXPORT_WARNING }).waitFor();
       await page.getByRole('status').filter({ hasText: 'change-log-initech.csv downloaded.' }).waitFor();
     });
@@ -98,8 +99,10 @@ describe('the configuration pages of the console', () => {
       await page.getByRole('button', { name: 'Export NDJSON' }).click();
       const dialog = page.getByRole('dialog', { name: 'Download the change log as NDJSON?' });
       const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
-      const entries = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { seq: number });
+      const entries = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { seq?: number; checkpoint?: { seq: number } });
+      const { checkpoint } = entries.pop()!;
       expect(entries).toHaveLength((await services().changeLog.verify(tenant._id)).checked);
+      expect(checkpoint?.seq).toBe(entries.at(-1)!.seq);
       expect(admin.problems.filter(isCspOrScriptProblem)).toEqual([]);
     });
 

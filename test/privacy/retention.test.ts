@@ -1,4 +1,5 @@
 import { ChangeLogService } from '../../src/audit/change-log.service.js';
+import { createLogger } from '../../src/observability/logger.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { adminClient, serviceToken } from '../support/admin.js';
 import { asSetup } from '../support/fixtures.js';
@@ -41,7 +42,7 @@ describe('change-log retention', () => {
   afterAll(() => idp.close());
 
   it("removes, in the scheduled job, each tenant's entries older than its retention", async () => {
-    expect(await idp.scheduler.runNow('change-log-retention')).toEqual({ ran: true, result: { pruned: 5 + 8 } });
+    expect(await idp.scheduler.runNow('change-log-retention')).toEqual({ ran: true, result: { pruned: 5 + 8, failed: [] } });
     const oldest = async (tenant: TenantDoc) => (await idp.services.changeLog.list(tenant._id, {}, { limit: 500 })).items.at(-1)!;
     expect(await oldest(standard)).toMatchObject({ seq: 6 });
     expect((await oldest(standard)).at.getTime()).toBeGreaterThan(daysAgo(730).getTime());
@@ -56,8 +57,47 @@ describe('change-log retention', () => {
   });
 
   it('removes nothing more when run again, and the chain goes on from where it was cut', async () => {
-    expect(await idp.scheduler.runNow('change-log-retention')).toEqual({ ran: true, result: { pruned: 0 } });
+    expect(await idp.scheduler.runNow('change-log-retention')).toEqual({ ran: true, result: { pruned: 0, failed: [] } });
     await asSetup(() => idp.services.users.create(standard, { email: 'later@standard.test' }));
     expect((await call('GET', '/tenants/standard/change-log/verify', auditor.standard)).body).toMatchObject({ ok: true, checked: 5 });
+  });
+});
+
+describe('change-log retention past a broken chain', () => {
+  let idp: TestIdp;
+  /** The deployment's log at level error, as the operator reads it. */
+  const logged: Record<string, any>[] = [];
+
+  beforeAll(async () => {
+    const logger = createLogger('error', { write: (line: string) => void logged.push(JSON.parse(line)) });
+    idp = await startTestIdp({ logger });
+  }, SETUP_TIMEOUT_MS);
+  afterAll(() => idp.close());
+
+  it('records the tenant whose chain is broken, keeps its entries, and prunes the tenants after it', async () => {
+    // Slugs are visited in order: the broken one comes first.
+    const broken = await asSetup(() => idp.services.tenants.create({ slug: 'a-broken', name: 'Broken' }));
+    const intact = await asSetup(() => idp.services.tenants.create({ slug: 'b-intact', name: 'Intact' }));
+    for (const tenant of [broken, intact]) {
+      const log = new ChangeLogService(idp.db.models.changeLog, idp.db.models.changeLogAnchors, { now: () => daysAgo(800) });
+      for (let i = 0; i < 3; i++) await asSetup(() => log.append(tenant._id, { action: 'user.updated', subjectType: 'user', subjectId: `usr_${i}`, fields: ['name'] }));
+      await asSetup(() => idp.services.users.create(tenant, { email: `new@${tenant.slug}.test` }));
+    }
+    const count = (tenant: TenantDoc) => idp.db.models.changeLog.countDocuments({ tenantId: tenant._id });
+    const before = await count(broken);
+    await idp.db.models.changeLog.collection.updateOne({ tenantId: broken._id, seq: 2 }, { $set: { fields: ['email'] } });
+
+    const run = await idp.scheduler.runNow('change-log-retention');
+
+    expect(run).toEqual({
+      ran: true,
+      result: { pruned: expect.any(Number), failed: [{ tenantId: broken._id, slug: 'a-broken', error: expect.stringMatching(/^ChangeLogBrokenError: .*entry 2 \(hash-mismatch\)/) }] },
+    });
+    expect(await count(broken)).toBe(before);
+    const oldest = (await idp.services.changeLog.list(intact._id, {}, { limit: 500 })).items.at(-1)!;
+    expect(oldest.at.getTime()).toBeGreaterThan(daysAgo(730).getTime());
+    expect(await idp.services.changeLog.verify(intact._id)).toMatchObject({ ok: true });
+    const skipped = logged.filter((line) => line.msg === 'change-log retention: tenant skipped');
+    expect(skipped).toEqual([expect.objectContaining({ tenantId: broken._id, err: expect.objectContaining({ type: 'ChangeLogBrokenError' }) })]);
   });
 });

@@ -275,6 +275,8 @@ export const da: Catalogue = {
   'changeLog.reason.hash-mismatch': 'dens indhold er ændret',
   'changeLog.reason.prev-hash-mismatch': 'den linker ikke til posten før den',
   'changeLog.reason.gap': 'poster før den mangler',
+  'changeLog.reason.truncated': 'den og posterne efter den er slettet, selv om et kontrolpunkt uden for databasen registrerer dem',
+  'changeLog.reason.rewritten': 'den er ikke den post, et kontrolpunkt uden for databasen registrerer: loggen er skrevet om',
   'changeLog.exportTitle': 'Eksport',
   'changeLog.exportIntro': 'Henter de poster, der passer til filteret.',
   'changeLog.exportCsv': 'Eksportér CSV',

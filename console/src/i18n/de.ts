@@ -275,6 +275,8 @@ export const de: Catalogue = {
   'changeLog.reason.hash-mismatch': 'sein Inhalt wurde geändert',
   'changeLog.reason.prev-hash-mismatch': 'er verweist nicht auf den Eintrag davor',
   'changeLog.reason.gap': 'Einträge davor fehlen',
+  'changeLog.reason.truncated': 'er und die Einträge danach wurden gelöscht, obwohl ein Prüfpunkt außerhalb der Datenbank sie festhält',
+  'changeLog.reason.rewritten': 'er ist nicht der Eintrag, den ein Prüfpunkt außerhalb der Datenbank festhält: das Protokoll wurde umgeschrieben',
   'changeLog.exportTitle': 'Export',
   'changeLog.exportIntro': 'Lädt die Einträge herunter, die zum Filter passen.',
   'changeLog.exportCsv': 'CSV exportieren',

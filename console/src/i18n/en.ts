@@ -274,6 +274,8 @@ export const en = {
   'changeLog.reason.hash-mismatch': 'its content was changed',
   'changeLog.reason.prev-hash-mismatch': 'it does not link to the entry before it',
   'changeLog.reason.gap': 'entries before it are missing',
+  'changeLog.reason.truncated': 'it and the entries after it were deleted, though a checkpoint kept outside the database records them',
+  'changeLog.reason.rewritten': 'it is not the entry a checkpoint kept outside the database records: the log was rewritten',
   'changeLog.exportTitle': 'Export',
   'changeLog.exportIntro': 'Downloads the entries that match the filter.',
   'changeLog.exportCsv': 'Export CSV',

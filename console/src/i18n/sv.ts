@@ -275,6 +275,8 @@ export const sv: Catalogue = {
   'changeLog.reason.hash-mismatch': 'dess innehåll har ändrats',
   'changeLog.reason.prev-hash-mismatch': 'den länkar inte till posten före',
   'changeLog.reason.gap': 'poster före den saknas',
+  'changeLog.reason.truncated': 'den och posterna efter den har raderats, fast en kontrollpunkt utanför databasen registrerar dem',
+  'changeLog.reason.rewritten': 'den är inte posten som en kontrollpunkt utanför databasen registrerar: loggen har skrivits om',
   'changeLog.exportTitle': 'Export',
   'changeLog.exportIntro': 'Laddar ned de poster som matchar filtret.',
   'changeLog.exportCsv': 'Exportera CSV',

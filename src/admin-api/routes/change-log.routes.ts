@@ -29,11 +29,21 @@ const Entry = z.object({
   ip: z.string().optional(),
   hash: z.string(),
 });
-/** The chain's state: intact, or where it first stops continuing (later entries are not checked). */
+/**
+ * The chain's state: intact, or where it first stops continuing (later entries are not checked). `truncated`
+ * and `rewritten` come from comparing it with the newest checkpoint kept outside the database.
+ */
 const Verification = z.object({
   ok: z.boolean(),
   checked: z.number(),
-  first_broken: z.object({ seq: z.number(), id: z.string(), reason: z.enum(['hash-mismatch', 'prev-hash-mismatch', 'gap']) }).nullable(),
+  first_broken: z
+    .object({
+      seq: z.number(),
+      id: z.string().nullable().describe('null for a truncation: the entry is gone'),
+      reason: z.enum(['hash-mismatch', 'prev-hash-mismatch', 'gap', 'truncated', 'rewritten']),
+    })
+    .nullable(),
+  checkpoint: z.object({ seq: z.number(), at: z.string() }).nullable().describe('The outside checkpoint the chain was compared with'),
 });
 const READERS = ['tenant_admin', 'auditor'] as const;
 
@@ -85,7 +95,7 @@ export function changeLogRoutes(services: Services): RouteSpec[] {
       method: 'get',
       path: '/tenants/{tenant}/change-log/export',
       operationId: 'exportChangeLog',
-      summary: 'Export entries as NDJSON or CSV, streamed; the Doorway-Warning header says it holds personal data',
+      summary: 'Export entries as NDJSON or CSV, streamed, ending with a signed checkpoint of the chain; the Doorway-Warning header says it holds personal data',
       tag: 'change-log',
       access: { scope: 'tenant', roles: READERS },
       params: TenantParams,
@@ -105,14 +115,15 @@ export function changeLogRoutes(services: Services): RouteSpec[] {
       method: 'get',
       path: '/tenants/{tenant}/change-log/verify',
       operationId: 'verifyChangeLog',
-      summary: 'Verify the hash chain; names the first broken link',
+      summary: 'Verify the hash chain, and against the newest checkpoint outside the database; names the first broken link',
       tag: 'change-log',
       access: { scope: 'tenant', roles: READERS },
       params: TenantParams,
       responses: { 200: { description: 'Verification result', schema: Verification } },
       handler: async ({ tenant }) => {
         const result = await services.changeLog.verify(tenant._id);
-        return { body: { ok: result.ok, checked: result.checked, first_broken: result.firstBroken ?? null } };
+        const broken = result.firstBroken && { ...result.firstBroken, id: result.firstBroken.id ?? null };
+        return { body: { ok: result.ok, checked: result.checked, first_broken: broken ?? null, checkpoint: result.checkpoint ?? null } };
       },
     }),
   ];

@@ -7,6 +7,7 @@ import type { TerminationReport } from '../../privacy/termination.service.js';
 import type { Services } from '../../services.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { TenantParams } from '../schemas.js';
+import { PendingExportView, pendingView } from './termination-exports.routes.js';
 
 const Counts = z.record(z.string(), z.number());
 const TerminationView = z.object({
@@ -20,6 +21,7 @@ const TerminationView = z.object({
       collections: Counts,
     })
     .optional(),
+  handover: PendingExportView.optional().describe('Download it at /termination-exports/{id}/archive; deleted at delete_by, or when its receipt is confirmed'),
   deleted: Counts,
   key_destroyed: z.boolean(),
   registry_file_updated: z.boolean(),
@@ -32,6 +34,7 @@ function view(report: TerminationReport): z.infer<typeof TerminationView> {
     ...(exported
       ? { export: { file: exported.file, key: exported.key, sha256: exported.manifest.sha256, bytes: exported.manifest.bytes, collections: exported.manifest.collections } }
       : {}),
+    ...(report.handover ? { handover: pendingView(report.handover) } : {}),
     deleted: report.deleted,
     key_destroyed: report.keyDestroyed,
     registry_file_updated: report.registryFileUpdated,
@@ -58,7 +61,12 @@ export function terminationRoutes(services: Services, config: Pick<Config, 'back
         return {
           body: view(report),
           headers: { 'cache-control': 'no-store' },
-          warnings: report.export ? ['The export key is shown only in this answer: hand it to the customer with the file, by another channel.'] : [],
+          warnings: report.export
+            ? [
+                'The export key is shown only in this answer: hand it to the customer with the file, by another channel.',
+                ...(report.handover ? [`The export is deleted at ${report.handover.deleteBy}, or as soon as its receipt is confirmed.`] : []),
+              ]
+            : [],
         };
       },
     }),
