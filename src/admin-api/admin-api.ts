@@ -9,7 +9,7 @@ import { authorize } from './access.js';
 import { actsOnUser, assertMayActOn } from './admin-roles.js';
 import { authenticate, type AdminAuthDeps } from './admin-auth.js';
 import { buildOpenApi } from './openapi.js';
-import type { RouteResult, RouteSpec } from './route-spec.js';
+import { WARNING_HEADER, type RouteResult, type RouteSpec } from './route-spec.js';
 import { validate } from './validate.js';
 
 export const ADMIN_API_PREFIX = '/admin/api/v1';
@@ -56,12 +56,6 @@ export function adminApiRouter(routes: readonly RouteSpec[], deps: AdminApiDeps)
   }
   return router;
 }
-
-/**
- * Where `warnings` travel when the body cannot hold them (a streamed export, a list): a response header, one
- * per warning. The deprecated HTTP `Warning` header (RFC 9111) is not reused; this one means only ours.
- */
-export const WARNING_HEADER = 'Doorway-Warning';
 
 function respond(ctx: Context, result: RouteResult): void {
   if (result.headers) ctx.set(result.headers);

@@ -109,6 +109,19 @@ describe('admin API: the OpenAPI document', () => {
     expect(checked).toBeGreaterThan(10);
   });
 
+  it('documents `warnings` where a route gives them: in the JSON body and as the Doorway-Warning header', () => {
+    const warning = (route: RouteSpec) => Object.entries(route.responses).filter(([, r]) => r.warns);
+    expect(routes.filter((r) => warning(r).length).map((r) => r.operationId)).toEqual(expect.arrayContaining(['createUser', 'updateTenant', 'exportChangeLog', 'exportUser']));
+    for (const route of routes) {
+      for (const [status, r] of warning(route)) {
+        const response = operation(route)!.responses[status] as { headers?: Record<string, unknown>; content?: Record<string, { schema: Record<string, any> }> };
+        expect([route.operationId, Object.keys(response.headers ?? {})]).toEqual([route.operationId, ['Doorway-Warning']]);
+        const json = response.content?.['application/json']?.schema;
+        if (r.schema) expect([route.operationId, json?.properties?.warnings]).toEqual([route.operationId, expect.objectContaining({ type: 'array', items: { type: 'string' } })]);
+      }
+    }
+  });
+
   it("describes every route's problem responses as problem+json, its own error statuses among them", () => {
     const problemRef = { $ref: '#/components/schemas/Problem' };
     expect(document.components.schemas.Problem.required).toEqual(['type', 'title', 'status']);

@@ -113,7 +113,7 @@ export function clientRoutes(services: Services): RouteSpec[] {
       access: { scope: 'tenant', roles: ADMINS },
       params: TenantParams,
       body: ClientCreate,
-      responses: { 201: { description: 'Created, with the secret', schema: ClientView.extend({ client_secret: z.string().optional() }) } },
+      responses: { 201: { description: 'Created, with the secret', schema: ClientView.extend({ client_secret: z.string().optional() }), warns: true } },
       handler: async ({ tenant, body }) => {
         const { clientId, clientSecret } = await services.clients.create(tenant._id, toMetadata(body));
         const view = toView(await services.clients.get(tenant._id, clientId));
@@ -155,7 +155,7 @@ export function clientRoutes(services: Services): RouteSpec[] {
       access: { scope: 'tenant', roles: ADMINS },
       params: ClientParams,
       body: ClientUpdate,
-      responses: { 200: { description: 'The client', schema: ClientView }, 409: { description: 'Would turn a public client confidential or back' } },
+      responses: { 200: { description: 'The client; `warnings` when a service role gives access to personal data', schema: ClientView, warns: true }, 409: { description: 'Would turn a public client confidential or back; or the built-in console client, which cannot change' } },
       handler: async ({ tenant, params, body }) => {
         const current = await services.clients.get(tenant._id, params.clientId);
         const merged = validate(ClientCreate, { ...toSettings(current.metadata), ...body }, 'body');
@@ -171,7 +171,7 @@ export function clientRoutes(services: Services): RouteSpec[] {
       tag: 'clients',
       access: { scope: 'tenant', roles: ADMINS },
       params: ClientParams,
-      responses: { 200: { description: 'The new secret', schema: SecretView }, 409: { description: 'A public client has no secret' } },
+      responses: { 200: { description: 'The new secret', schema: SecretView }, 409: { description: 'A public client has no secret (the built-in console client among them)' } },
       handler: async ({ tenant, params }) => {
         const { clientId, clientSecret } = await services.clients.rotateSecret(tenant._id, params.clientId);
         return { body: { client_id: clientId, client_secret: clientSecret } };
@@ -185,7 +185,7 @@ export function clientRoutes(services: Services): RouteSpec[] {
       tag: 'clients',
       access: { scope: 'tenant', roles: ADMINS },
       params: ClientParams,
-      responses: { 204: { description: 'Deleted' } },
+      responses: { 204: { description: 'Deleted' }, 409: { description: 'The built-in console client, which cannot be deleted' } },
       handler: async ({ tenant, params }) => {
         await services.clients.delete(tenant._id, params.clientId);
         return {};

@@ -90,7 +90,7 @@ export function invitationRoutes(services: Services): RouteSpec[] {
       params: TenantParams,
       body: InvitationCreate,
       responses: {
-        202: { description: 'Created; the mail is queued; `warnings` when a role gives access to personal data', schema: InvitationView },
+        202: { description: 'Created; the mail is queued; `warnings` when a role gives access to personal data', schema: InvitationView, warns: true },
         403: { description: 'An admin role (tenant_admin, user_manager, auditor) offered by a caller who is not a tenant_admin' },
         409: { description: 'The email is a user, or invited already' },
       },

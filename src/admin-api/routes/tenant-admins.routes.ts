@@ -38,7 +38,7 @@ export function tenantAdminRoutes(services: Services): RouteSpec[] {
       params: TenantParams,
       body: AdminInvitee,
       responses: {
-        202: { description: 'Sent; recorded in the platform\'s and the tenant\'s change logs; `warnings` say what this means for the tenant\'s personal data', schema: SentInvitationView },
+        202: { description: 'Sent; recorded in the platform\'s and the tenant\'s change logs; `warnings` say what this means for the tenant\'s personal data', schema: SentInvitationView, warns: true },
         409: { description: 'The tenant still has an active tenant_admin (a user or a service account), or is not active' },
       },
       handler: async ({ tenant, body, principal }) => {

@@ -55,7 +55,7 @@ export function tenantSettingsRoutes(services: Services, publicUrl: string): Rou
       access: ACCESS,
       params: TenantParams,
       body: SettingsUpdate,
-      responses: { 200: { description: 'The settings', schema: TenantSettingsView } },
+      responses: { 200: { description: 'The settings; `warnings` when a change affects how long personal data is kept', schema: TenantSettingsView, warns: true } },
       handler: async ({ tenant, body }) => {
         const { display_name, ...settings } = body;
         checkSettings(tenant.settings, settings, 'body');

@@ -56,7 +56,7 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
       access: { scope: 'platform' },
       body: TenantCreate,
       responses: {
-        201: { description: 'Created; one invitation per admin, its mail queued (nothing of the invitees is answered)', schema: TenantView.extend({ invitations: z.array(SentInvitationView) }) },
+        201: { description: 'Created; one invitation per admin, its mail queued (nothing of the invitees is answered)', schema: TenantView.extend({ invitations: z.array(SentInvitationView) }), warns: true },
         409: { description: 'The slug is taken' },
       },
       handler: async ({ body }) => {
@@ -102,7 +102,7 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
       access: { scope: 'tenant', roles: ['tenant_admin'], operator: true },
       params: TenantParams,
       body: TenantUpdate,
-      responses: { 200: { description: 'The tenant', schema: TenantView } },
+      responses: { 200: { description: 'The tenant; `warnings` when a setting changes how long personal data is kept', schema: TenantView, warns: true } },
       handler: async ({ tenant, body }) => {
         checkSettings(tenant.settings, body.settings, 'body.settings');
         const updated = await services.tenants.update(tenant._id, { name: body.name, settings: settingsPatch(body.settings) });
