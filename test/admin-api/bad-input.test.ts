@@ -98,6 +98,35 @@ describe('admin API: bad input names the field', () => {
     });
   });
 
+  describe('an empty PATCH: nothing to change is a 400, on every PATCH route', () => {
+    it('finds the PATCH routes and refuses `{}` on each, naming the body or its one required field', async () => {
+      const patches = adminRoutes(idp.services, idp.config).filter((r) => r.method === 'patch');
+      expect(patches.map((r) => r.operationId).sort()).toEqual(['renameDoor', 'updateClient', 'updateResourceServer', 'updateRole', 'updateTenant', 'updateTenantSettings', 'updateUser']);
+      const path: Record<string, string> = {
+        renameDoor: '/tenants/tenant-a/doors/main-entrance',
+        updateClient: '/tenants/tenant-a/clients/tenant-a-app',
+        updateResourceServer: '/tenants/tenant-a/resource-servers/rsv_0000000000000000000000',
+        updateRole: '/tenants/tenant-a/roles/team_lead',
+        updateTenant: '/tenants/tenant-a',
+        updateTenantSettings: '/tenants/tenant-a/settings',
+        updateUser: `/tenants/tenant-a/users/${a.user.id}`,
+      };
+      const named: Record<string, string> = { renameDoor: 'body.name', updateRole: 'body.description' };
+      for (const route of patches) {
+        const res = await call('PATCH', path[route.operationId]!, tokens.adminA, {});
+        expect([route.operationId, res.status, res.body.type]).toEqual([route.operationId, 400, 'urn:doorway:problem:validation']);
+        expect([route.operationId, res.body.errors.map((e: { field: string }) => e.field)]).toEqual([route.operationId, [named[route.operationId] ?? 'body']]);
+      }
+    });
+
+    it('leaves the tenant as it was', async () => {
+      const before = (await call('GET', '/tenants/tenant-a', tokens.adminA)).body;
+      const res = await call('PATCH', '/tenants/tenant-a', tokens.adminA, {});
+      expect(res.body.errors).toEqual([{ field: 'body', message: expect.stringMatching(/nothing to change/) }]);
+      expect((await call('GET', '/tenants/tenant-a', tokens.adminA)).body).toEqual(before);
+    });
+  });
+
   describe('a malformed page cursor, on every list that pages', () => {
     let lists: RouteSpec[];
     beforeAll(() => {

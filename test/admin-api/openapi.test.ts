@@ -100,6 +100,10 @@ describe('admin API: the OpenAPI document', () => {
         expect([route.operationId, await send({ not_in_the_document: 1 })]).toEqual([route.operationId, expect.arrayContaining(['body'])]);
         checked += 1;
       }
+      if (schema.minProperties === 1) {
+        expect([route.operationId, await send({})]).toEqual([route.operationId, ['body']]);
+        checked += 1;
+      }
       for (const name of (schema.required ?? []) as string[]) {
         expect([route.operationId, await send({})]).toEqual([route.operationId, expect.arrayContaining([`body.${name}`])]);
         checked += 1;
@@ -107,6 +111,15 @@ describe('admin API: the OpenAPI document', () => {
     }
     // Schemas the checks above cannot read (a $ref, an allOf) would check nothing: they must have read most.
     expect(checked).toBeGreaterThan(10);
+  });
+
+  it('says of every PATCH body that it changes something: at least one property, or a required one', () => {
+    const patches = routes.filter((r) => r.method === 'patch');
+    expect(patches.length).toBeGreaterThan(5);
+    for (const route of patches) {
+      const schema = operation(route)!.requestBody!.content['application/json']!.schema;
+      expect([route.operationId, schema.minProperties === 1 || (schema.required ?? []).length > 0]).toEqual([route.operationId, true]);
+    }
   });
 
   it('documents `warnings` where a route gives them: in the JSON body and as the Doorway-Warning header', () => {

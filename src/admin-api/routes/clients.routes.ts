@@ -13,7 +13,7 @@ import type { ClientRecord } from '../../clients/client.service.js';
 import type { Services } from '../../services.js';
 import { roleWarnings } from '../admin-roles.js';
 import { defineRoute, TENANT_ROLES, type RouteSpec } from '../route-spec.js';
-import { Page, TenantParams, paged } from '../schemas.js';
+import { Page, TenantParams, paged, patchBody } from '../schemas.js';
 import { validate } from '../validate.js';
 
 const RedirectUri = z.string().max(2000).superRefine((uri, ctx) => {
@@ -67,10 +67,7 @@ const ClientCreate = z
   .superRefine((settings, ctx) => {
     for (const p of settingsProblems(settings)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
   });
-const ClientUpdate = z
-  .strictObject(Fields)
-  .partial()
-  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+const ClientUpdate = patchBody(z.strictObject(Fields).partial());
 const ClientParams = TenantParams.extend({ clientId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'not a client id') });
 const ClientView = z.object({
   client_id: z.string(),

@@ -3,7 +3,7 @@ import { SUPPORTED_LOCALES } from '../../i18n/locales.js';
 import type { Services } from '../../services.js';
 import type { TenantDoc } from '../../tenants/tenant.model.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { Page, Slug, TenantParams, paged } from '../schemas.js';
+import { Page, Slug, TenantParams, paged, patchBody } from '../schemas.js';
 import { checkSettings, SettingsFields, settingsPatch, SettingsView, settingsView, settingsWarnings } from '../tenant-settings.js';
 import { asBodyIssues } from '../validate.js';
 import { adminRoleWarnings, FirstAdmins, SentInvitationView, toSentInvitation } from './tenant-admins.routes.js';
@@ -14,7 +14,7 @@ const TenantCreate = z.strictObject({
   settings: SettingsFields.optional(),
   admins: FirstAdmins.optional().describe('The first tenant_admins, each invited by mail; operators cannot administer a tenant, so without these nobody can'),
 });
-const TenantUpdate = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), settings: SettingsFields.optional() });
+const TenantUpdate = patchBody(z.strictObject({ name: z.string().trim().min(1).max(200).optional(), settings: SettingsFields.optional() }));
 const TenantView = z.object({
   slug: z.string(),
   name: z.string(),

@@ -3,7 +3,7 @@ import type { Services } from '../../services.js';
 import type { User } from '../../users/user.service.js';
 import { assertMayChangeAdminRoles, roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { Id, Locale, Page, TenantParams, paged } from '../schemas.js';
+import { Id, Locale, Page, TenantParams, paged, patchBody } from '../schemas.js';
 
 const Name = z.string().trim().min(1).max(200);
 const Role = z.string().regex(/^[a-z][a-z0-9_:-]{0,63}$/, 'lower-case role name');
@@ -33,10 +33,7 @@ const Fields = {
 };
 const UserCreate = z.strictObject({ ...Fields, roles: Fields.roles.default([]) });
 // Not UserCreate.partial(): its default would turn a PATCH that leaves roles out into one that removes them all.
-const UserUpdate = z
-  .strictObject(Fields)
-  .partial()
-  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+const UserUpdate = patchBody(z.strictObject(Fields).partial());
 const UserParams = TenantParams.extend({ userId: Id });
 const UserQuery = Page.extend({ email: z.email().optional(), status: UserView.shape.status.optional(), role: Role.optional() });
 
