@@ -127,6 +127,36 @@ describe('admin API: bad input names the field', () => {
     });
   });
 
+  describe('email addresses: RFC 5321 bounds, the same wherever one is taken', () => {
+    const local64 = 'l'.repeat(64);
+    const tooLongLocal = `${'l'.repeat(65)}@tenant-a.test`;
+    // 254 characters in all is the most a forward path leaves an address: 255 is refused, whatever its parts.
+    const tooLong = `${local64}@${'d'.repeat(255 - 64 - '@.test'.length)}.test`;
+
+    it.each([
+      ['createUser', 'POST', '/tenants/tenant-a/users', (email: string) => ({ email }), 'body.email'],
+      ['updateUser', 'PATCH', '/tenants/tenant-a/users/{user}', (email: string) => ({ email }), 'body.email'],
+      ['createInvitation', 'POST', '/tenants/tenant-a/invitations', (email: string) => ({ email }), 'body.email'],
+      ['inviteReplacementAdmin', 'POST', '/tenants/tenant-a/admin-invitations', (email: string) => ({ email }), 'body.email'],
+      ['createTenant', 'POST', '/tenants', (email: string) => ({ slug: 'long-mail', name: 'Long', admins: [{ email }] }), 'body.admins.0.email'],
+    ] as const)('%s refuses a local part over 64 characters and an address over 254, naming %s', async (_op, method, template, body, field) => {
+      const token = template.startsWith('/tenants/tenant-a/admin') || template === '/tenants' ? tokens.operator : tokens.adminA;
+      const path = template.replace('{user}', a.user.id);
+      expect(tooLong.length).toBe(255);
+      for (const email of [tooLongLocal, tooLong]) await expectInvalid(await call(method, path, token, body(email)), field);
+      expect((await call('GET', '/tenants', tokens.operator)).body.items.map((t: { slug: string }) => t.slug)).not.toContain('long-mail');
+    });
+
+    it('refuses the same in a search by email', async () => {
+      await expectInvalid(await call('GET', `/tenants/tenant-a/users?email=${encodeURIComponent(tooLongLocal)}`, tokens.adminA), 'query.email');
+    });
+
+    it('takes a local part of exactly 64 characters', async () => {
+      const res = await call('POST', '/tenants/tenant-a/users', tokens.adminA, { email: `${local64}@tenant-a.test` });
+      expect([res.status, res.body.email]).toEqual([201, `${local64}@tenant-a.test`]);
+    });
+  });
+
   describe('a malformed page cursor, on every list that pages', () => {
     let lists: RouteSpec[];
     beforeAll(() => {

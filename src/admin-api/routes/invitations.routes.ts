@@ -6,7 +6,7 @@ import type { Services } from '../../services.js';
 import { assertMayChangeAdminRoles, roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { asBodyIssues } from '../validate.js';
-import { Id, Locale, Page, TenantParams, Timestamp, paged } from '../schemas.js';
+import { Email, Id, Locale, Page, TenantParams, Timestamp, paged } from '../schemas.js';
 
 const InvitationView = z.object({
   id: z.string(),
@@ -27,7 +27,7 @@ const InvitationView = z.object({
   created_at: z.string(),
 });
 const InvitationCreate = z.strictObject({
-  email: z.email().max(320),
+  email: Email,
   name: z.string().trim().min(1).max(200).optional(),
   locale: Locale.optional(),
   roles: z.array(z.string().regex(ROLE_NAME, 'lower-case role name')).max(50).default([]),

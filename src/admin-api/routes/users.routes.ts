@@ -3,7 +3,7 @@ import type { Services } from '../../services.js';
 import type { User } from '../../users/user.service.js';
 import { assertMayChangeAdminRoles, roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { Id, Locale, Page, TenantParams, paged, patchBody } from '../schemas.js';
+import { Email, Id, Locale, Page, TenantParams, paged, patchBody } from '../schemas.js';
 
 const Name = z.string().trim().min(1).max(200);
 const Role = z.string().regex(/^[a-z][a-z0-9_:-]{0,63}$/, 'lower-case role name');
@@ -23,7 +23,7 @@ export const UserView = z.object({
   updated_at: z.string(),
 });
 const Fields = {
-  email: z.email().max(320),
+  email: Email,
   name: Name.optional(),
   given_name: Name.optional(),
   family_name: Name.optional(),
@@ -35,7 +35,7 @@ const UserCreate = z.strictObject({ ...Fields, roles: Fields.roles.default([]) }
 // Not UserCreate.partial(): its default would turn a PATCH that leaves roles out into one that removes them all.
 const UserUpdate = patchBody(z.strictObject(Fields).partial());
 const UserParams = TenantParams.extend({ userId: Id });
-const UserQuery = Page.extend({ email: z.email().optional(), status: UserView.shape.status.optional(), role: Role.optional() });
+const UserQuery = Page.extend({ email: Email.optional(), status: UserView.shape.status.optional(), role: Role.optional() });
 
 const MANAGERS = ['tenant_admin', 'user_manager'] as const;
 
