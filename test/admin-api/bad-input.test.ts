@@ -127,6 +127,13 @@ describe('admin API: bad input names the field', () => {
     });
   });
 
+  describe('a body too large', () => {
+    it('answers a body over 1 MB with 413, which every route reading a body documents', async () => {
+      const res = await call('PATCH', '/tenants/tenant-a', tokens.adminA, { name: 'x'.repeat(1_100_000) });
+      expect([res.status, res.headers.get('content-type'), res.body.type]).toEqual([413, expect.stringMatching(/^application\/problem\+json/), 'urn:doorway:problem:bad-request']);
+    });
+  });
+
   describe('email addresses: RFC 5321 bounds, the same wherever one is taken', () => {
     const local64 = 'l'.repeat(64);
     const tooLongLocal = `${'l'.repeat(65)}@tenant-a.test`;
