@@ -124,6 +124,8 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
     pool,
     services,
     loadTenant: (slug) => services.tenants.findBySlug(slug),
+    // A cheap check of each answer against the route's own spec: caught in development and the specs, not paid in production.
+    checkResponses: config.env !== 'production',
   });
 
   const app = new Koa({ proxy: config.trustProxy, keys: cookieKeys(masterKey) });

@@ -9,7 +9,8 @@ import { authorize } from './access.js';
 import { actsOnUser, assertMayActOn } from './admin-roles.js';
 import { authenticate, type AdminAuthDeps } from './admin-auth.js';
 import { buildOpenApi } from './openapi.js';
-import type { RouteResult, RouteSpec } from './route-spec.js';
+import { checkResponse, statusOf } from './response-check.js';
+import { WARNING_HEADER, type RouteResult, type RouteSpec } from './route-spec.js';
 import { validate } from './validate.js';
 
 export const ADMIN_API_PREFIX = '/admin/api/v1';
@@ -20,6 +21,8 @@ export function adminAudience(publicUrl: string): string {
 
 export interface AdminApiDeps extends AdminAuthDeps {
   loadTenant(slug: string): Promise<TenantDoc | null>;
+  /** Hold each route's answer to its spec (response-check.ts); off in production. */
+  checkResponses?: boolean;
 }
 
 /**
@@ -51,22 +54,17 @@ export function adminApiRouter(routes: readonly RouteSpec[], deps: AdminApiDeps)
       const result = await runWithContext({ actor, requestId: ctx.state.requestId, ip: ctx.ip }, () =>
         Promise.resolve(route.handler({ params, query, body, principal, tenant, ctx })),
       );
+      if (deps.checkResponses) checkResponse(route, result);
       respond(ctx, result);
     });
   }
   return router;
 }
 
-/**
- * Where `warnings` travel when the body cannot hold them (a streamed export, a list): a response header, one
- * per warning. The deprecated HTTP `Warning` header (RFC 9111) is not reused; this one means only ours.
- */
-export const WARNING_HEADER = 'Doorway-Warning';
-
 function respond(ctx: Context, result: RouteResult): void {
   if (result.headers) ctx.set(result.headers);
   if (result.warnings?.length) ctx.set(WARNING_HEADER, result.warnings);
-  ctx.status = result.status ?? (result.body === undefined && !result.stream ? 204 : 200);
+  ctx.status = statusOf(result);
   if (result.stream) {
     ctx.type = result.stream.type;
     if (result.stream.filename) ctx.attachment(result.stream.filename);

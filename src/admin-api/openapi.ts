@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteSpec } from './route-spec.js';
+import { WARNING_HEADER, type ResponseSpec, type RouteSpec } from './route-spec.js';
 
 const PROBLEM = {
   type: 'object',
@@ -23,6 +23,15 @@ const COMMON_PROBLEMS = {
   404: 'No such resource in this tenant, or a tenant the caller does not belong to',
 };
 
+/** A body-less request cannot be too large; any other may be refused before its route sees it. */
+const BODY_TOO_LARGE = 'The body is larger than the admin API reads (1 MB)';
+
+const WARNINGS = {
+  type: 'array',
+  items: { type: 'string' },
+  description: 'GDPR consequences of what was just done, for the admin who did it; absent when there are none',
+};
+
 function problem(description: string) {
   return { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 }
@@ -30,6 +39,22 @@ function problem(description: string) {
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
+}
+
+function success(r: ResponseSpec): Record<string, unknown> {
+  const content: Record<string, { schema: Record<string, unknown> }> = {};
+  if (r.schema) {
+    const schema = jsonSchema(r.schema, 'output');
+    // The warnings go into the body beside the object's own properties (admin-api.ts, respond).
+    if (r.warns && schema.type === 'object') schema.properties = { ...(schema.properties as object), warnings: WARNINGS };
+    content['application/json'] = { schema };
+  }
+  for (const type of r.stream ?? []) content[type] = { schema: { type: 'string' } };
+  return {
+    description: r.description,
+    ...(r.warns ? { headers: { [WARNING_HEADER]: { description: `${WARNINGS.description}; one header per warning`, schema: { type: 'string' } } } } : {}),
+    ...(Object.keys(content).length ? { content } : {}),
+  };
 }
 
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
@@ -50,13 +75,10 @@ export function buildOpenApi(routes: readonly RouteSpec[], serverUrl: string): R
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(route.responses)) {
       // Every error is rendered by the one error middleware, so a route's own error statuses are problems too.
-      responses[status] = Number(status) >= 400
-        ? problem(r.description)
-        : r.schema
-          ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } }
-          : { description: r.description };
+      responses[status] = Number(status) >= 400 ? problem(r.description) : success(r);
     }
     for (const [status, description] of Object.entries(COMMON_PROBLEMS)) responses[status] ??= problem(description);
+    if (route.body) responses[413] ??= problem(BODY_TOO_LARGE);
     (paths[route.path] ??= {})[route.method] = {
       operationId: route.operationId,
       summary: route.summary,

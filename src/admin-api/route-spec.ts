@@ -33,6 +33,22 @@ export interface RouteResult {
   stream?: { type: string; data: AsyncIterable<string> | NodeJS.ReadableStream; filename?: string };
 }
 
+/**
+ * Where `warnings` travel: in a JSON object body, and always in this header, one per warning. The deprecated
+ * HTTP `Warning` header (RFC 9111) is not reused; this one means only ours.
+ */
+export const WARNING_HEADER = 'Doorway-Warning';
+
+export interface ResponseSpec {
+  description: string;
+  /** The JSON body. */
+  schema?: z.ZodType;
+  /** The route may give `warnings` with this answer: documented in the body's schema and as WARNING_HEADER. */
+  warns?: boolean;
+  /** A streamed body's media types (exports), instead of a JSON `schema`. */
+  stream?: readonly string[];
+}
+
 /** One route: its validation schemas are also its OpenAPI description, so the two cannot disagree. */
 export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -45,7 +61,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Every status the route itself may answer; openapi.ts adds the problems any route may answer. */
+  responses: Record<number, ResponseSpec>;
   handler(input: RouteInput<P, Q, B>): Promise<RouteResult> | RouteResult;
 }
 

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ChangeLogService } from '../audit/change-log.service.js';
 import type { ClientService } from '../clients/client.service.js';
 import { normalizeEmail } from '../crypto/field-cipher.js';
@@ -6,6 +5,7 @@ import { ConflictError, ValidationError, type FieldIssue } from '../errors/http-
 import type { Locale } from '../i18n/locales.js';
 import { OPERATOR_ROLE } from '../admin-api/principal.js';
 import type { InvitationService } from '../invitations/invitation.service.js';
+import { EmailAddress } from '../users/email-address.js';
 import type { UserModel } from '../users/user.model.js';
 import type { CreateTenantInput, TenantService } from './tenant.service.js';
 import { DEFAULT_LOCALES, type TenantDoc } from './tenant.model.js';
@@ -25,8 +25,6 @@ export interface SentInvitation {
   id: string;
   expiresAt: Date;
 }
-
-const EMAIL = z.email().max(320);
 
 /**
  * Gives a tenant its admins, which operators cannot be: invitations holding `tenant_admin`, sent by the same
@@ -104,7 +102,7 @@ function checkInvitees(admins: AdminInvitee[], locales: readonly string[]): Fiel
   const seen = new Set<string>();
   return admins.flatMap((admin, i) => {
     const issues: FieldIssue[] = [];
-    if (!EMAIL.safeParse(admin.email).success) issues.push({ field: `admins.${i}.email`, message: 'not an email address' });
+    if (!EmailAddress.safeParse(admin.email).success) issues.push({ field: `admins.${i}.email`, message: 'not an email address' });
     else if (seen.has(normalizeEmail(admin.email))) issues.push({ field: `admins.${i}.email`, message: 'listed twice' });
     else seen.add(normalizeEmail(admin.email));
     if (admin.locale && !locales.includes(admin.locale)) issues.push({ field: `admins.${i}.locale`, message: "not one of the tenant's languages" });

@@ -98,6 +98,72 @@ describe('admin API: bad input names the field', () => {
     });
   });
 
+  describe('an empty PATCH: nothing to change is a 400, on every PATCH route', () => {
+    it('finds the PATCH routes and refuses `{}` on each, naming the body or its one required field', async () => {
+      const patches = adminRoutes(idp.services, idp.config).filter((r) => r.method === 'patch');
+      expect(patches.map((r) => r.operationId).sort()).toEqual(['renameDoor', 'updateClient', 'updateResourceServer', 'updateRole', 'updateTenant', 'updateTenantSettings', 'updateUser']);
+      const path: Record<string, string> = {
+        renameDoor: '/tenants/tenant-a/doors/main-entrance',
+        updateClient: '/tenants/tenant-a/clients/tenant-a-app',
+        updateResourceServer: '/tenants/tenant-a/resource-servers/rsv_0000000000000000000000',
+        updateRole: '/tenants/tenant-a/roles/team_lead',
+        updateTenant: '/tenants/tenant-a',
+        updateTenantSettings: '/tenants/tenant-a/settings',
+        updateUser: `/tenants/tenant-a/users/${a.user.id}`,
+      };
+      const named: Record<string, string> = { renameDoor: 'body.name', updateRole: 'body.description' };
+      for (const route of patches) {
+        const res = await call('PATCH', path[route.operationId]!, tokens.adminA, {});
+        expect([route.operationId, res.status, res.body.type]).toEqual([route.operationId, 400, 'urn:doorway:problem:validation']);
+        expect([route.operationId, res.body.errors.map((e: { field: string }) => e.field)]).toEqual([route.operationId, [named[route.operationId] ?? 'body']]);
+      }
+    });
+
+    it('leaves the tenant as it was', async () => {
+      const before = (await call('GET', '/tenants/tenant-a', tokens.adminA)).body;
+      const res = await call('PATCH', '/tenants/tenant-a', tokens.adminA, {});
+      expect(res.body.errors).toEqual([{ field: 'body', message: expect.stringMatching(/nothing to change/) }]);
+      expect((await call('GET', '/tenants/tenant-a', tokens.adminA)).body).toEqual(before);
+    });
+  });
+
+  describe('a body too large', () => {
+    it('answers a body over 1 MB with 413, which every route reading a body documents', async () => {
+      const res = await call('PATCH', '/tenants/tenant-a', tokens.adminA, { name: 'x'.repeat(1_100_000) });
+      expect([res.status, res.headers.get('content-type'), res.body.type]).toEqual([413, expect.stringMatching(/^application\/problem\+json/), 'urn:doorway:problem:bad-request']);
+    });
+  });
+
+  describe('email addresses: RFC 5321 bounds, the same wherever one is taken', () => {
+    const local64 = 'l'.repeat(64);
+    const tooLongLocal = `${'l'.repeat(65)}@tenant-a.test`;
+    // 254 characters in all is the most a forward path leaves an address: 255 is refused, whatever its parts.
+    const tooLong = `${local64}@${'d'.repeat(255 - 64 - '@.test'.length)}.test`;
+
+    it.each([
+      ['createUser', 'POST', '/tenants/tenant-a/users', (email: string) => ({ email }), 'body.email'],
+      ['updateUser', 'PATCH', '/tenants/tenant-a/users/{user}', (email: string) => ({ email }), 'body.email'],
+      ['createInvitation', 'POST', '/tenants/tenant-a/invitations', (email: string) => ({ email }), 'body.email'],
+      ['inviteReplacementAdmin', 'POST', '/tenants/tenant-a/admin-invitations', (email: string) => ({ email }), 'body.email'],
+      ['createTenant', 'POST', '/tenants', (email: string) => ({ slug: 'long-mail', name: 'Long', admins: [{ email }] }), 'body.admins.0.email'],
+    ] as const)('%s refuses a local part over 64 characters and an address over 254, naming %s', async (_op, method, template, body, field) => {
+      const token = template.startsWith('/tenants/tenant-a/admin') || template === '/tenants' ? tokens.operator : tokens.adminA;
+      const path = template.replace('{user}', a.user.id);
+      expect(tooLong.length).toBe(255);
+      for (const email of [tooLongLocal, tooLong]) await expectInvalid(await call(method, path, token, body(email)), field);
+      expect((await call('GET', '/tenants', tokens.operator)).body.items.map((t: { slug: string }) => t.slug)).not.toContain('long-mail');
+    });
+
+    it('refuses the same in a search by email', async () => {
+      await expectInvalid(await call('GET', `/tenants/tenant-a/users?email=${encodeURIComponent(tooLongLocal)}`, tokens.adminA), 'query.email');
+    });
+
+    it('takes a local part of exactly 64 characters', async () => {
+      const res = await call('POST', '/tenants/tenant-a/users', tokens.adminA, { email: `${local64}@tenant-a.test` });
+      expect([res.status, res.body.email]).toEqual([201, `${local64}@tenant-a.test`]);
+    });
+  });
+
   describe('a malformed page cursor, on every list that pages', () => {
     let lists: RouteSpec[];
     beforeAll(() => {

@@ -101,6 +101,10 @@ describe('admin API: the OpenAPI document', () => {
         expect([route.operationId, await send({ not_in_the_document: 1 })]).toEqual([route.operationId, expect.arrayContaining(['body'])]);
         checked += 1;
       }
+      if (schema.minProperties === 1) {
+        expect([route.operationId, await send({})]).toEqual([route.operationId, ['body']]);
+        checked += 1;
+      }
       for (const name of (schema.required ?? []) as string[]) {
         expect([route.operationId, await send({})]).toEqual([route.operationId, expect.arrayContaining([`body.${name}`])]);
         checked += 1;
@@ -108,6 +112,28 @@ describe('admin API: the OpenAPI document', () => {
     }
     // Schemas the checks above cannot read (a $ref, an allOf) would check nothing: they must have read most.
     expect(checked).toBeGreaterThan(10);
+  });
+
+  it('says of every PATCH body that it changes something: at least one property, or a required one', () => {
+    const patches = routes.filter((r) => r.method === 'patch');
+    expect(patches.length).toBeGreaterThan(5);
+    for (const route of patches) {
+      const schema = operation(route)!.requestBody!.content['application/json']!.schema;
+      expect([route.operationId, schema.minProperties === 1 || (schema.required ?? []).length > 0]).toEqual([route.operationId, true]);
+    }
+  });
+
+  it('documents `warnings` where a route gives them: in the JSON body and as the Doorway-Warning header', () => {
+    const warning = (route: RouteSpec) => Object.entries(route.responses).filter(([, r]) => r.warns);
+    expect(routes.filter((r) => warning(r).length).map((r) => r.operationId)).toEqual(expect.arrayContaining(['createUser', 'updateTenant', 'exportChangeLog', 'exportUser']));
+    for (const route of routes) {
+      for (const [status, r] of warning(route)) {
+        const response = operation(route)!.responses[status] as { headers?: Record<string, unknown>; content?: Record<string, { schema: Record<string, any> }> };
+        expect([route.operationId, Object.keys(response.headers ?? {})]).toEqual([route.operationId, ['Doorway-Warning']]);
+        const json = response.content?.['application/json']?.schema;
+        if (r.schema) expect([route.operationId, json?.properties?.warnings]).toEqual([route.operationId, expect.objectContaining({ type: 'array', items: { type: 'string' } })]);
+      }
+    }
   });
 
   it("describes every route's problem responses as problem+json, its own error statuses among them", () => {

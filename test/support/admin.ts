@@ -5,6 +5,7 @@ import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { asSetup, createTenantFixture, type TenantFixture } from './fixtures.js';
 import { authorize } from './sign-in.js';
 import { CONSOLE_CLIENT_ID, consoleRedirectUri } from '../../src/clients/console-client.js';
+import { contractChecker, type OpenApiDocument } from './openapi-contract.js';
 import { startTestIdp, type TestIdp, type TestIdpOptions } from './test-idp.js';
 
 /**
@@ -52,8 +53,25 @@ export async function operatorToken(idp: TestIdp): Promise<string> {
   return serviceToken(idp, await platformTenant(idp), [OPERATOR_ROLE]);
 }
 
-/** A thin client for the admin API: JSON in, the response out, problems and all. */
-export function adminClient(idp: TestIdp) {
+/** The document a server serves, fetched once per server: every answer of its admin API is checked against it. */
+const contracts = new WeakMap<TestIdp, Promise<ReturnType<typeof contractChecker>>>();
+
+function contractOf(idp: TestIdp, document?: OpenApiDocument) {
+  if (document) return Promise.resolve(contractChecker(document));
+  let contract = contracts.get(idp);
+  if (!contract) {
+    contract = fetch(`${idp.baseUrl}${ADMIN_API_PREFIX}/openapi.json`).then(async (res) => contractChecker((await res.json()) as OpenApiDocument));
+    contracts.set(idp, contract);
+  }
+  return contract;
+}
+
+/**
+ * A thin client for the admin API: JSON in, the response out, problems and all. Every answer is held to the
+ * OpenAPI document (its status, content type and body schema), so a spec that meets an answer the document
+ * does not describe fails there, whatever it asserts itself. `document` replaces the served one.
+ */
+export function adminClient(idp: TestIdp, options: { document?: OpenApiDocument } = {}) {
   return async function call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
     const res = await fetch(`${idp.baseUrl}${ADMIN_API_PREFIX}${path}`, {
       method,
@@ -70,8 +88,19 @@ export function adminClient(idp: TestIdp) {
     } catch {
       // not JSON (exports): the text itself
     }
+    const check = await contractOf(idp, options.document);
+    const violations = check({ method, path, status: res.status, contentType: res.headers.get('content-type'), body: parsed });
+    if (violations.length) throw new ContractViolation(violations);
     return { status: res.status, body: parsed, headers: res.headers };
   };
+}
+
+/** An answer of the admin API that its OpenAPI document does not describe. */
+export class ContractViolation extends Error {
+  constructor(readonly violations: string[]) {
+    super(`The admin API answered outside its OpenAPI document:\n${violations.map((v) => `  - ${v}`).join('\n')}`);
+    this.name = 'ContractViolation';
+  }
 }
 
 export type AdminCall = ReturnType<typeof adminClient>;

@@ -100,7 +100,7 @@ export function changeLogRoutes(services: Services): RouteSpec[] {
       access: { scope: 'tenant', roles: READERS },
       params: TenantParams,
       query: ExportQuery,
-      responses: { 200: { description: 'NDJSON or CSV, with a `Doorway-Warning` header' } },
+      responses: { 200: { description: 'NDJSON or CSV, with a `Doorway-Warning` header', stream: ['application/x-ndjson', 'text/csv'], warns: true } },
       handler: ({ tenant, query }) => ({
         warnings: [CHANGE_LOG_EXPORT_WARNING],
         headers: { 'cache-control': 'no-store' },

@@ -14,7 +14,7 @@ import type { ClientRecord } from '../../clients/client.service.js';
 import type { Services } from '../../services.js';
 import { roleWarnings } from '../admin-roles.js';
 import { defineRoute, TENANT_ROLES, type RouteSpec } from '../route-spec.js';
-import { Page, TenantParams, paged } from '../schemas.js';
+import { Page, TenantParams, paged, patchBody } from '../schemas.js';
 import { validate } from '../validate.js';
 
 const RedirectUri = z.string().max(2000).superRefine((uri, ctx) => {
@@ -78,10 +78,7 @@ const ClientCreate = z
   .superRefine((settings, ctx) => {
     for (const p of settingsProblems(settings)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
   });
-const ClientUpdate = z
-  .strictObject(Fields)
-  .partial()
-  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+const ClientUpdate = patchBody(z.strictObject(Fields).partial());
 const ClientParams = TenantParams.extend({ clientId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'not a client id') });
 const ClientView = z.object({
   client_id: z.string(),
@@ -126,7 +123,7 @@ export function clientRoutes(services: Services): RouteSpec[] {
       access: { scope: 'tenant', roles: ADMINS },
       params: TenantParams,
       body: ClientCreate,
-      responses: { 201: { description: 'Created, with the secret', schema: ClientView.extend({ client_secret: z.string().optional() }) } },
+      responses: { 201: { description: 'Created, with the secret', schema: ClientView.extend({ client_secret: z.string().optional() }), warns: true } },
       handler: async ({ tenant, body }) => {
         const { clientId, clientSecret } = await services.clients.create(tenant._id, toMetadata(body));
         const view = toView(await services.clients.get(tenant._id, clientId));
@@ -168,7 +165,7 @@ export function clientRoutes(services: Services): RouteSpec[] {
       access: { scope: 'tenant', roles: ADMINS },
       params: ClientParams,
       body: ClientUpdate,
-      responses: { 200: { description: 'The client', schema: ClientView }, 409: { description: 'Would turn a public client confidential or back' } },
+      responses: { 200: { description: 'The client; `warnings` when a service role gives access to personal data', schema: ClientView, warns: true }, 409: { description: 'Would turn a public client confidential or back; or the built-in console client, which cannot change' } },
       handler: async ({ tenant, params, body }) => {
         const current = await services.clients.get(tenant._id, params.clientId);
         const merged = validate(ClientCreate, { ...toSettings(current.metadata), ...body }, 'body');
@@ -184,7 +181,7 @@ export function clientRoutes(services: Services): RouteSpec[] {
       tag: 'clients',
       access: { scope: 'tenant', roles: ADMINS },
       params: ClientParams,
-      responses: { 200: { description: 'The new secret', schema: SecretView }, 409: { description: 'A public client has no secret' } },
+      responses: { 200: { description: 'The new secret', schema: SecretView }, 409: { description: 'A public client has no secret (the built-in console client among them)' } },
       handler: async ({ tenant, params }) => {
         const { clientId, clientSecret } = await services.clients.rotateSecret(tenant._id, params.clientId);
         return { body: { client_id: clientId, client_secret: clientSecret } };
@@ -198,7 +195,7 @@ export function clientRoutes(services: Services): RouteSpec[] {
       tag: 'clients',
       access: { scope: 'tenant', roles: ADMINS },
       params: ClientParams,
-      responses: { 204: { description: 'Deleted' } },
+      responses: { 204: { description: 'Deleted' }, 409: { description: 'The built-in console client, which cannot be deleted' } },
       handler: async ({ tenant, params }) => {
         await services.clients.delete(tenant._id, params.clientId);
         return {};

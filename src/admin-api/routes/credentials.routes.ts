@@ -5,7 +5,7 @@ import { PasswordRefusedError } from '../../security/password-policy.js';
 import type { Services } from '../../services.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Id, TenantParams } from '../schemas.js';
-import { toUserView } from './users.routes.js';
+import { toUserView, UserView } from './users.routes.js';
 
 const UserParams = TenantParams.extend({ userId: Id });
 // The policy's own maximum is lower; this only bounds what is parsed. Length and strength are the policy's.
@@ -24,7 +24,7 @@ export function credentialRoutes(services: Services): RouteSpec[] {
       params: UserParams,
       body: TemporaryPassword,
       responses: {
-        200: { description: 'The user (never the password)' },
+        200: { description: 'The user (never the password)', schema: UserView.extend({ must_change_password: z.literal(true) }) },
         400: { description: 'The password policy refuses the password: one issue per reason, in the Accept-Language' },
         403: { description: 'The user holds an admin role and the caller is not a tenant_admin' },
         409: { description: 'The user cannot sign in with a password (invited or anonymized)' },

@@ -6,7 +6,7 @@ import type { Services } from '../../services.js';
 import { assertMayChangeAdminRoles, roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { asBodyIssues } from '../validate.js';
-import { Id, Locale, Page, TenantParams, Timestamp, paged } from '../schemas.js';
+import { Email, Id, Locale, Page, TenantParams, Timestamp, paged } from '../schemas.js';
 
 const InvitationView = z.object({
   id: z.string(),
@@ -27,7 +27,7 @@ const InvitationView = z.object({
   created_at: z.string(),
 });
 const InvitationCreate = z.strictObject({
-  email: z.email().max(320),
+  email: Email,
   name: z.string().trim().min(1).max(200).optional(),
   locale: Locale.optional(),
   roles: z.array(z.string().regex(ROLE_NAME, 'lower-case role name')).max(50).default([]),
@@ -100,7 +100,7 @@ export function invitationRoutes(services: Services): RouteSpec[] {
       params: TenantParams,
       body: InvitationCreate,
       responses: {
-        202: { description: 'Created; the mail is queued; `warnings` when a role gives access to personal data', schema: InvitationView },
+        202: { description: 'Created; the mail is queued; `warnings` when a role gives access to personal data', schema: InvitationView, warns: true },
         403: { description: 'An admin role (tenant_admin, user_manager, auditor) offered by a caller who is not a tenant_admin' },
         409: { description: 'The email is a user, or invited already' },
       },

@@ -4,6 +4,8 @@ import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Id, TenantParams } from '../schemas.js';
 
 const UserParams = TenantParams.extend({ userId: Id });
+/** Who and when; then one property per kind of data held (profile, roles, doors, sessions…), as the registry of subject data lists them. */
+const SubjectExportView = z.looseObject({ subject_id: z.string(), tenant: z.string(), exported_at: z.string() });
 
 /** Access and portability are requests of the person; whoever manages people answers them for the controller. */
 const MANAGERS = ['tenant_admin', 'user_manager'] as const;
@@ -22,7 +24,7 @@ export function privacyRoutes(services: Services): RouteSpec[] {
       tag: 'privacy',
       access: { scope: 'tenant', roles: MANAGERS },
       params: UserParams,
-      responses: { 200: { description: 'The export, with `warnings`' } },
+      responses: { 200: { description: 'The export, with `warnings`', schema: SubjectExportView, warns: true } },
       handler: async ({ tenant, params }) => {
         const body = await services.subjectExport.export(tenant, params.userId);
         return { body, warnings: [EXPORT_WARNING], headers: { 'cache-control': 'no-store' } };

@@ -6,7 +6,7 @@ import { claimsOf, resourceId } from '../../tenants/resource-server.service.js';
 import { RESOURCE_CLAIMS, type ResourceServer } from '../../tenants/tenant.model.js';
 import { adminAudience } from '../admin-api.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { TenantParams } from '../schemas.js';
+import { TenantParams, patchBody } from '../schemas.js';
 
 /** RFC 8707: an absolute URI without a fragment; we accept the two forms lock back-ends use. */
 const Identifier = z
@@ -37,10 +37,7 @@ const ResourceCreate = z.strictObject({
   // Data minimisation: a resource receives the person's roles or door permissions only when it asks.
   claims: Fields.claims.default([]),
 });
-const ResourceUpdate = z
-  .strictObject(Fields)
-  .partial()
-  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+const ResourceUpdate = patchBody(z.strictObject(Fields).partial());
 const ResourceParams = TenantParams.extend({ resourceId: z.string().regex(/^rsv_[A-Za-z0-9_-]{22}$/, 'not a resource server id') });
 const ResourceView = z.object({
   id: z.string(),

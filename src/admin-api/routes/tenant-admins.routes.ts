@@ -3,12 +3,12 @@ import type { Services } from '../../services.js';
 import { ADMIN_ROLE, MAX_FIRST_ADMINS, type SentInvitation } from '../../tenants/tenant-onboarding.service.js';
 import { roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { Locale, TenantParams } from '../schemas.js';
+import { Email, Locale, TenantParams } from '../schemas.js';
 import { asBodyIssues } from '../validate.js';
 
 /** A person an operator asks to become a tenant's admin: all an operator ever hands over of them. */
 export const AdminInvitee = z.strictObject({
-  email: z.email().max(320),
+  email: Email,
   name: z.string().trim().min(1).max(200).optional(),
   locale: Locale.optional().describe("The mail's and the pages' language; without it the tenant's first language"),
 });
@@ -38,7 +38,7 @@ export function tenantAdminRoutes(services: Services): RouteSpec[] {
       params: TenantParams,
       body: AdminInvitee,
       responses: {
-        202: { description: 'Sent; recorded in the platform\'s and the tenant\'s change logs; `warnings` say what this means for the tenant\'s personal data', schema: SentInvitationView },
+        202: { description: 'Sent; recorded in the platform\'s and the tenant\'s change logs; `warnings` say what this means for the tenant\'s personal data', schema: SentInvitationView, warns: true },
         409: { description: 'The tenant still has an active tenant_admin (a user or a service account), or is not active' },
       },
       handler: async ({ tenant, body, principal }) => {

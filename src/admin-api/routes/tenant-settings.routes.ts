@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { detectImageType, LOGO_MAX_BYTES, LOGO_TYPES } from '../../tenants/branding.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { TenantParams } from '../schemas.js';
+import { TenantParams, patchBody } from '../schemas.js';
 import { checkSettings, SettingsFields, settingsPatch, SettingsView, settingsView, settingsWarnings } from '../tenant-settings.js';
 
-const SettingsUpdate = SettingsFields.extend({ display_name: z.string().trim().min(1).max(200).optional() }).refine((v) => Object.keys(v).length > 0, 'nothing to change');
+const SettingsUpdate = patchBody(SettingsFields.extend({ display_name: z.string().trim().min(1).max(200).optional() }));
 const TenantSettingsView = SettingsView.extend({ display_name: z.string() });
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -55,7 +55,7 @@ export function tenantSettingsRoutes(services: Services, publicUrl: string): Rou
       access: ACCESS,
       params: TenantParams,
       body: SettingsUpdate,
-      responses: { 200: { description: 'The settings', schema: TenantSettingsView } },
+      responses: { 200: { description: 'The settings; `warnings` when a change affects how long personal data is kept', schema: TenantSettingsView, warns: true } },
       handler: async ({ tenant, body }) => {
         const { display_name, ...settings } = body;
         checkSettings(tenant.settings, settings, 'body');

@@ -3,7 +3,7 @@ import { SUPPORTED_LOCALES } from '../../i18n/locales.js';
 import type { Services } from '../../services.js';
 import type { TenantDoc } from '../../tenants/tenant.model.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { Page, Slug, TenantParams, paged } from '../schemas.js';
+import { Page, Slug, TenantParams, paged, patchBody } from '../schemas.js';
 import { checkSettings, SettingsFields, settingsPatch, SettingsView, settingsView, settingsWarnings } from '../tenant-settings.js';
 import { asBodyIssues } from '../validate.js';
 import { adminRoleWarnings, FirstAdmins, SentInvitationView, toSentInvitation } from './tenant-admins.routes.js';
@@ -14,7 +14,7 @@ const TenantCreate = z.strictObject({
   settings: SettingsFields.optional(),
   admins: FirstAdmins.optional().describe('The first tenant_admins, each invited by mail; operators cannot administer a tenant, so without these nobody can'),
 });
-const TenantUpdate = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), settings: SettingsFields.optional() });
+const TenantUpdate = patchBody(z.strictObject({ name: z.string().trim().min(1).max(200).optional(), settings: SettingsFields.optional() }));
 const TenantView = z.object({
   slug: z.string(),
   name: z.string(),
@@ -56,7 +56,7 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
       access: { scope: 'platform' },
       body: TenantCreate,
       responses: {
-        201: { description: 'Created; one invitation per admin, its mail queued (nothing of the invitees is answered)', schema: TenantView.extend({ invitations: z.array(SentInvitationView) }) },
+        201: { description: 'Created; one invitation per admin, its mail queued (nothing of the invitees is answered)', schema: TenantView.extend({ invitations: z.array(SentInvitationView) }), warns: true },
         409: { description: 'The slug is taken' },
       },
       handler: async ({ body }) => {
@@ -102,7 +102,7 @@ export function tenantRoutes(services: Services, publicUrl: string): RouteSpec[]
       access: { scope: 'tenant', roles: ['tenant_admin'], operator: true },
       params: TenantParams,
       body: TenantUpdate,
-      responses: { 200: { description: 'The tenant', schema: TenantView } },
+      responses: { 200: { description: 'The tenant; `warnings` when a setting changes how long personal data is kept', schema: TenantView, warns: true } },
       handler: async ({ tenant, body }) => {
         checkSettings(tenant.settings, body.settings, 'body.settings');
         const updated = await services.tenants.update(tenant._id, { name: body.name, settings: settingsPatch(body.settings) });

@@ -52,7 +52,7 @@ export function terminationRoutes(services: Services, config: Pick<Config, 'back
       tag: 'tenants',
       access: { scope: 'platform' },
       params: TenantParams,
-      responses: { 200: { description: 'What was exported and destroyed', schema: TerminationView }, 409: { description: 'The platform tenant' } },
+      responses: { 200: { description: 'What was exported and destroyed; `warnings` when the answer holds the export key', schema: TerminationView, warns: true }, 409: { description: 'The platform tenant' } },
       handler: async ({ tenant }) => {
         const dir = backupDirectory(config);
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -3,11 +3,11 @@ import type { Services } from '../../services.js';
 import type { User } from '../../users/user.service.js';
 import { assertMayChangeAdminRoles, roleWarnings } from '../admin-roles.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { Id, Locale, Page, TenantParams, paged } from '../schemas.js';
+import { Email, Id, Locale, Page, TenantParams, paged, patchBody } from '../schemas.js';
 
 const Name = z.string().trim().min(1).max(200);
 const Role = z.string().regex(/^[a-z][a-z0-9_:-]{0,63}$/, 'lower-case role name');
-const UserView = z.object({
+export const UserView = z.object({
   id: z.string(),
   email: z.string().optional(),
   email_verified: z.boolean(),
@@ -23,7 +23,7 @@ const UserView = z.object({
   updated_at: z.string(),
 });
 const Fields = {
-  email: z.email().max(320),
+  email: Email,
   name: Name.optional(),
   given_name: Name.optional(),
   family_name: Name.optional(),
@@ -33,12 +33,9 @@ const Fields = {
 };
 const UserCreate = z.strictObject({ ...Fields, roles: Fields.roles.default([]) });
 // Not UserCreate.partial(): its default would turn a PATCH that leaves roles out into one that removes them all.
-const UserUpdate = z
-  .strictObject(Fields)
-  .partial()
-  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+const UserUpdate = patchBody(z.strictObject(Fields).partial());
 const UserParams = TenantParams.extend({ userId: Id });
-const UserQuery = Page.extend({ email: z.email().optional(), status: UserView.shape.status.optional(), role: Role.optional() });
+const UserQuery = Page.extend({ email: Email.optional(), status: UserView.shape.status.optional(), role: Role.optional() });
 
 const MANAGERS = ['tenant_admin', 'user_manager'] as const;
 
@@ -90,8 +87,9 @@ export function userRoutes(services: Services): RouteSpec[] {
       params: TenantParams,
       body: UserCreate,
       responses: {
-        201: { description: 'Created; `warnings` when a role gives access to personal data', schema: UserView },
+        201: { description: 'Created; `warnings` when a role gives access to personal data', schema: UserView, warns: true },
         403: { description: 'An admin role (tenant_admin, user_manager, auditor) given by a caller who is not a tenant_admin' },
+        409: { description: 'A user of the tenant already has this email' },
       },
       handler: async ({ tenant, body, principal }) => {
         assertMayChangeAdminRoles(principal, [], body.roles);
@@ -135,9 +133,9 @@ export function userRoutes(services: Services): RouteSpec[] {
       params: UserParams,
       body: UserUpdate,
       responses: {
-        200: { description: 'The user; `warnings` when a role given now gives access to personal data', schema: UserView },
+        200: { description: 'The user; `warnings` when a role given now gives access to personal data', schema: UserView, warns: true },
         403: { description: 'An admin role given or taken away, or a user holding one changed, by a caller who is not a tenant_admin' },
-        409: { description: '`urn:doorway:problem:processing-restricted`: the roles of a user whose processing is restricted; lift the restriction first' },
+        409: { description: 'Another user of the tenant has this email; or `urn:doorway:problem:processing-restricted`: the roles of a user whose processing is restricted, lift the restriction first' },
       },
       handler: async ({ tenant, params, body, principal }) => {
         const current = await services.users.getById(tenant, params.userId);
