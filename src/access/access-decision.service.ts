@@ -72,8 +72,9 @@ export class AccessDecisionService {
       const viaRole = granting.holderType === 'role' ? granting.holderId : null;
       return { ...base, result: 'granted', reason: null, validUntil: granting.validUntil ?? null, permission: { id: granting._id, viaRole } };
     }
-    const unrevoked = onDoor.filter((g) => !(g.revokedAt && g.revokedAt <= at));
-    return deny(unrevoked.some((g) => !windowOpen(g, at)) ? 'outside_window' : 'no_permission');
+    // A grant that existed then, unrevoked, whose window did not hold `at`: the time was wrong, not the person.
+    const existing = onDoor.filter((g) => g.grantedAt <= at && !(g.revokedAt && g.revokedAt <= at));
+    return deny(existing.some((g) => !windowOpen(g, at)) ? 'outside_window' : 'no_permission');
   }
 
   /** The access event, with its change-log entry when it is about a person. */
