@@ -119,6 +119,16 @@ describe('access decisions', () => {
       expect(log.map((e: { action: string }) => e.action)).toContain('access_event.recorded');
     });
 
+    it("puts a user's access events in their export, and erasing the user erases them", async () => {
+      const fay = await newUser('fay');
+      await grant(fay, 'lab');
+      await decide('lab', { user_id: fay });
+      const exported = await call('GET', `/tenants/tenant-a/users/${fay}/export`, tokens.adminA);
+      expect(exported.body.access_events).toEqual([expect.objectContaining({ door: 'lab', result: 'granted', reason: null, method: 'decision' })]);
+      expect((await call('DELETE', `/tenants/tenant-a/users/${fay}`, tokens.adminA)).status).toBe(204);
+      expect(await idp.db.models.accessEvents.countDocuments({ tenantId: a.tenant._id, subjectId: fay })).toBe(0);
+    });
+
     it('answers bad requests with problems, never a 500', async () => {
       for (const body of [{}, { door: 'lab' }, { door: 'lab', subject: {} }, { door: 'lab', subject: { user_id: 'x' }, time: 'soon' }, { door: 'lab', subject: { user_id: 'x', access_token: 'y' } }, '{', []]) {
         const res = await accessCall(issuerA, '/decisions', token, body);
