@@ -105,6 +105,7 @@ describe('locks', () => {
     const atB = await accessCall(issuerB, '/status', token, { battery: 50 });
     expect(atB.status).toBe(401);
     expect(atB.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(atB.headers.get('www-authenticate')).toMatch(/^Bearer /);
     // A token without the status scope.
     const decideOnly = await lock.token(issuerA, 'access:decide');
     expect((await accessCall(issuerA, '/status', decideOnly, { battery: 50 })).status).toBe(403);
