@@ -7,6 +7,7 @@ import type { MasterKey } from './crypto/master-key.js';
 import type { Database } from './db/database.js';
 import { adminApiRouter, adminAudience } from './admin-api/admin-api.js';
 import { adminRoutes } from './admin-api/routes/index.js';
+import { accessApiRouter } from './access/access-api.router.js';
 import { accountPagesRouter } from './account/account-pages.router.js';
 import { passwordChangeRouter } from './account/password-change.router.js';
 import { sessionsRouter } from './account/sessions.router.js';
@@ -113,6 +114,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   brandingRouter(tenantRouter, { logos: services.tenantLogos });
   invitationPagesRouter(tenantRouter, { acceptance: services.invitationAcceptance, views, csrf });
   accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf, logger });
+  accessApiRouter(tenantRouter, { publicUrl: config.publicUrl, locks: services.locks, decisions: services.accessDecisions });
   consoleRouter(tenantRouter, { dir: join(projectRoot(), 'dist', 'console') });
 
   const root = new Router();

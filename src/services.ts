@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { createAccessServices } from './access/access-services.js';
 import { createAccountServices } from './account/account-services.js';
 import { AccountSessions } from './account/sessions.service.js';
 import { changeLogIpHash } from './audit/change-log-input.js';
@@ -96,5 +97,6 @@ export function createServices(
   const backups = new BackupService({ db, masterKey, tenants: core.tenants, tenantKeys, changeLog });
   const account = createAccountServices({ ...core, models, publicUrl: config.publicUrl });
   const onboarding = new TenantOnboarding(core.tenants, account.invitations, models.users, core.clients, changeLog);
-  return { ...core, tenantLogos, lockout, subjectExport, termination, exportHandover, backups, ...account, onboarding };
+  const access = createAccessServices({ models, clients: core.clients, doorPermissions, changeLog });
+  return { ...core, tenantLogos, lockout, subjectExport, termination, exportHandover, backups, ...account, onboarding, ...access };
 }

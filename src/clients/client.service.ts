@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { LOCK_CLIENT_PROPERTY } from '../access/access-audience.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError } from '../errors/http-errors.js';
@@ -14,7 +15,7 @@ export interface ClientRegistration {
   post_logout_redirect_uris?: string[];
   grant_types?: string[];
   response_types?: string[];
-  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt';
   scope?: string;
   [metadata: string]: unknown;
 }
@@ -67,7 +68,7 @@ export class ClientService {
     const clientId = client_id ?? newId('cli');
     refuseBuiltIn(clientId);
     if (await this.clients.exists({ tenantId, clientId })) throw new ConflictError(`Client ${clientId} already exists`);
-    const clientSecret = isPublic(metadata) ? undefined : (secret ?? newSecret());
+    const clientSecret = isPublic(metadata) || metadata.token_endpoint_auth_method === 'private_key_jwt' ? undefined : (secret ?? newSecret());
     await this.clients.insertMany([
       { _id: newId('cld'), tenantId, clientId, metadata, sealedSecret: clientSecret ? this.seal(tenantId, clientId, clientSecret) : undefined },
     ]);
@@ -114,6 +115,7 @@ export class ClientService {
   async update(tenantId: string, clientId: string, registration: Omit<ClientRegistration, 'client_id'>): Promise<ClientRecord> {
     refuseBuiltIn(clientId);
     const current = await this.get(tenantId, clientId);
+    refuseLockClient(current.metadata);
     if (isPublic(current.metadata) !== isPublic(registration)) {
       throw new ConflictError('A client cannot change between public (none) and confidential authentication; register a new client');
     }
@@ -127,6 +129,7 @@ export class ClientService {
   async rotateSecret(tenantId: string, clientId: string): Promise<{ clientId: string; clientSecret: string }> {
     refuseBuiltIn(clientId);
     const current = await this.get(tenantId, clientId);
+    refuseLockClient(current.metadata);
     if (isPublic(current.metadata)) throw new ConflictError('A public client has no secret to rotate');
     const clientSecret = newSecret();
     await this.clients.updateOne({ tenantId, clientId }, { $set: { sealedSecret: this.seal(tenantId, clientId, clientSecret) } });
@@ -134,11 +137,16 @@ export class ClientService {
     return { clientId, clientSecret };
   }
 
-  /** Deletes the client first, so it can obtain nothing new, then ends what it already holds. */
-  async delete(tenantId: string, clientId: string): Promise<void> {
+  /**
+   * Deletes the client first, so it can obtain nothing new, then ends what it already holds. A lock's client
+   * goes only with its lock (`asLock`, src/access/lock.service.ts), so no lock is left without its client.
+   */
+  async delete(tenantId: string, clientId: string, options: { asLock?: boolean } = {}): Promise<void> {
     refuseBuiltIn(clientId);
-    const deleted = await this.clients.findOneAndDelete({ tenantId, clientId }).lean();
+    const filter = { tenantId, clientId, [`metadata.${LOCK_CLIENT_PROPERTY}`]: options.asLock ? { $type: 'string' } : null };
+    const deleted = await this.clients.findOneAndDelete(filter).lean();
     this.forget(tenantId, clientId);
+    if (!deleted && !options.asLock && (await this.clients.exists({ tenantId, clientId }))) refuseLockClient({ [LOCK_CLIENT_PROPERTY]: true });
     if (!deleted) throw new NotFoundError('Client');
     await this.revokeClient(tenantId, clientId);
   }
@@ -160,6 +168,11 @@ export class ClientService {
  */
 function refuseBuiltIn(clientId: string): void {
   if (clientId === CONSOLE_CLIENT_ID) throw new ConflictError(`${CONSOLE_CLIENT_ID} is the built-in console client; it cannot be registered, changed or deleted`);
+}
+
+/** A lock's client is changed and retired through its lock, which holds the doors it serves. */
+function refuseLockClient(metadata: Record<string, unknown>): void {
+  if (metadata[LOCK_CLIENT_PROPERTY] !== undefined) throw new ConflictError('This client is a lock\'s; change or retire it through the lock');
 }
 
 function newSecret(): string {

@@ -1,4 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
+import { accessEventModel } from '../access/access-event.model.js';
+import { lockModel } from '../access/lock.model.js';
+import { lockStatusReportModel } from '../access/lock-status.model.js';
 import { changeLogModels } from '../audit/change-log.model.js';
 import { clientModel } from '../clients/client.model.js';
 import { doorModel } from '../doors/door.model.js';
@@ -55,6 +58,9 @@ function registerModels(connection: Connection) {
     deletedSubjects: deletedSubjectModel(connection),
     tenantKeys: tenantKeyModel(connection),
     jobLocks: jobLockModel(connection),
+    locks: lockModel(connection),
+    lockStatusReports: lockStatusReportModel(connection),
+    accessEvents: accessEventModel(connection),
     ...changeLogModels(connection),
   };
 }

@@ -1,10 +1,13 @@
 import type { RoleMembershipHistory } from '../roles/role-membership-history.js';
 import type { DoorDoc, DoorModel } from './door.model.js';
 import type { DoorPermissionDoc, DoorPermissionModel } from './door-permission.model.js';
-import { inForceAt } from './door-permission.window.js';
+import { inForce } from './door-permission.window.js';
 
 /** A grant with the key of its door, which is how the door is named outside. */
 export type DoorPermission = DoorPermissionDoc & { doorKey: string };
+
+/** A grant with the door it opens. */
+export type GrantWithDoor = DoorPermission & { door: DoorDoc };
 
 /** Who could open a door at a date: its grants in force then, and who held each granted role then. */
 export interface DoorOpeners {
@@ -26,33 +29,36 @@ export class DoorPermissionHistory {
   ) {}
 
   /**
-   * The grants a user held at `at`: their own, and those of the roles they held at `at` (not the roles they
-   * hold now), with those roles. A door archived by then opens nothing.
+   * Every grant a user could have held at `at`, in force or not: their own, and those of the roles they held at
+   * `at` (not the roles they hold now), with those roles and each grant's door. `inForce` says which count.
    */
-  async heldAt(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date): Promise<{ roles: string[]; grants: DoorPermission[] }> {
+  async grantsOf(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date): Promise<{ roles: string[]; grants: GrantWithDoor[] }> {
     const roles = await this.memberships.rolesAt(tenantId, user, at);
     const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }];
     if (roles.length) holders.push({ holderType: 'role', holderId: { $in: roles } });
-    const found: DoorPermissionDoc[] = await this.permissions.find({ tenantId, $or: holders, ...inForceAt(at) }).sort({ _id: 1 }).lean();
+    const found: DoorPermissionDoc[] = await this.permissions.find({ tenantId, $or: holders }).sort({ _id: 1 }).lean();
     const doors = await doorsOf(this.doors, tenantId, found);
+    // Doors are archived, never deleted, so every grant finds its door.
     const grants = found.flatMap((g) => {
       const door = doors.get(g.doorId);
-      return door && !archivedBy(door, at) ? [{ ...g, doorKey: door.key }] : [];
+      return door ? [{ ...g, doorKey: door.key, door }] : [];
     });
     return { roles, grants };
   }
 
+  /** The grants a user held at `at` (see `grantsOf`), by the one rule of `inForce`. */
+  async heldAt(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date): Promise<{ roles: string[]; grants: GrantWithDoor[] }> {
+    const { roles, grants } = await this.grantsOf(tenantId, user, at);
+    return { roles, grants: grants.filter((g) => inForce(g, g.door, at)) };
+  }
+
   /** The grants that opened `door` at `at`, and the holders of its granted roles then; none once it was archived. */
   async openersAt(tenantId: string, door: DoorDoc, at: Date): Promise<DoorOpeners> {
-    if (archivedBy(door, at)) return { grants: [], roleHolders: new Map() };
-    const found: DoorPermissionDoc[] = await this.permissions.find({ tenantId, doorId: door._id, ...inForceAt(at) }).sort({ _id: 1 }).lean();
+    const all: DoorPermissionDoc[] = await this.permissions.find({ tenantId, doorId: door._id }).sort({ _id: 1 }).lean();
+    const found = all.filter((g) => inForce(g, door, at));
     const roles = [...new Set(found.filter((g) => g.holderType === 'role').map((g) => g.holderId))];
     return { grants: found.map((g) => ({ ...g, doorKey: door.key })), roleHolders: await this.memberships.holdersAt(tenantId, roles, at) };
   }
-}
-
-function archivedBy(door: DoorDoc, at: Date): boolean {
-  return Boolean(door.archivedAt && door.archivedAt <= at);
 }
 
 async function doorsOf(doors: DoorModel, tenantId: string, grants: DoorPermissionDoc[]): Promise<Map<string, DoorDoc>> {

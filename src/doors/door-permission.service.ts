@@ -120,29 +120,22 @@ export class DoorPermissionService {
   }
 
   /**
-   * The permissions in force at `at` for a user, held directly or through one of its roles, one entry per
-   * door and window. Archived doors open nothing. Only an active user holds any: a restricted user's grants
-   * are kept but not used (nor are a locked or anonymized user's), whoever asks for the claims.
-   * `knownActive`: the caller read the user as active for this very request (src/oidc/account.ts), so the
-   * status is not read again; a user object held any longer is checked.
+   * The permissions in force at `at` for a user, held directly or through a role they held then, one entry per
+   * door and window: the history's answer (`heldAt`, one rule for claims, history and access decisions). Only
+   * an active user holds any: a restricted user's grants are kept but not used (nor are a locked or anonymized
+   * user's), whoever asks for the claims. `known`: the caller read this user as active for this very request
+   * (src/oidc/account.ts), so status and roles are not read again; a user object held any longer is read anew.
    */
-  async claimsFor(tenantId: string, user: { id: string; roles: string[] }, at = new Date(), { knownActive = false } = {}): Promise<DoorPermissionClaim[]> {
-    if (!knownActive && !(await this.users.exists({ tenantId, _id: user.id, status: 'active' }))) return [];
-    const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }];
-    if (user.roles.length) holders.push({ holderType: 'role', holderId: { $in: user.roles } });
-    const grants: DoorPermissionDoc[] = await this.permissions.find({ tenantId, revokedAt: null, $or: holders }).lean();
-    const inForce = grants.filter((g) => (!g.validFrom || g.validFrom <= at) && (!g.validUntil || g.validUntil > at));
-    if (!inForce.length) return [];
-    const doors = await this.doors.find({ tenantId, _id: { $in: [...new Set(inForce.map((g) => g.doorId))] }, archivedAt: null }).lean();
-    const byId = new Map(doors.map((d) => [d._id, d]));
+  async claimsFor(tenantId: string, user: { id: string }, at = new Date(), known?: { roles: string[]; createdAt: Date }): Promise<DoorPermissionClaim[]> {
+    const current = known ?? (await this.users.findOne({ tenantId, _id: user.id, status: 'active' }, { roles: 1, createdAt: 1 }).lean());
+    if (!current) return [];
+    const { grants } = await this.history.heldAt(tenantId, { id: user.id, roles: current.roles ?? [], createdAt: current.createdAt }, at);
     const seen = new Set<string>();
     const claims: DoorPermissionClaim[] = [];
-    for (const g of inForce) {
-      const door = byId.get(g.doorId);
-      if (!door) continue;
+    for (const g of grants) {
       const claim = {
-        door_id: door.key,
-        door_name: door.name,
+        door_id: g.door.key,
+        door_name: g.door.name,
         valid_from: g.validFrom?.toISOString() ?? null,
         valid_until: g.validUntil?.toISOString() ?? null,
       };

@@ -42,7 +42,7 @@ export function accountFinder(tenant: TenantDoc, users: UserService, doorPermiss
           email_verified: user.emailVerified,
           // Under the `openid` scope's claims (provider.factory.ts): given only for the scope that grants them.
           roles: scopes.has('roles') ? user.roles : undefined,
-          door_permissions: scopes.has('doors') ? await (doors ??= doorPermissions.claimsFor(tenant._id, user, new Date(), { knownActive: true })) : undefined,
+          door_permissions: scopes.has('doors') ? await (doors ??= doorPermissions.claimsFor(tenant._id, user, new Date(), user)) : undefined,
         };
       },
     };

@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { LOCK_CLIENT_PROPERTY } from '../access/access-audience.js';
 import type { ClientService } from '../clients/client.service.js';
 import { CONSOLE_CLIENT_ID, consoleClientMetadata } from '../clients/console-client.js';
 import { requiresPkce } from '../clients/pkce.js';
@@ -101,7 +102,8 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     acrValues: [...ACR_VALUES],
     scopes: [...OIDC_SCOPES],
     responseTypes: ['code'],
-    clientAuthMethods: [...OIDC_CLIENT_AUTH_METHODS],
+    // Locks authenticate with a key pair of their own (private_key_jwt, src/access); apps with a secret or none.
+    clientAuthMethods: [...OIDC_CLIENT_AUTH_METHODS, 'private_key_jwt'],
     // Data minimisation: profile and email claims go to userinfo, and into the ID token only when the app asks
     // for them there with the `claims` parameter (or gets no access token for userinfo). Only the `openid`
     // scope's claims stay in the ID token, which is why roles and door permissions (read offline by lock apps)
@@ -157,9 +159,10 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     },
     // Roles a service account (client credentials) holds at the admin API.
     extraClientMetadata: {
-      properties: ['service_roles', 'require_pkce'],
+      properties: ['service_roles', 'require_pkce', LOCK_CLIENT_PROPERTY],
       validator(_ctx, key, value) {
         if (key === 'require_pkce' && value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('require_pkce must be a boolean');
+        if (key === LOCK_CLIENT_PROPERTY && value !== undefined && typeof value !== 'string') throw new errors.InvalidClientMetadata(`${LOCK_CLIENT_PROPERTY} must be a string`);
         if (key === 'service_roles' && value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
           throw new errors.InvalidClientMetadata('service_roles must be an array of strings');
         }

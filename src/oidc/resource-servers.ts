@@ -1,4 +1,5 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
+import { ACCESS_AUDIENCE, ACCESS_SCOPES, ACCESS_TOKEN_TTL, LOCK_CLIENT_PROPERTY } from '../access/access-audience.js';
 import { mayRequestAdminAudience } from '../clients/console-client.js';
 import { claimsOf } from '../tenants/resource-server.service.js';
 import type { ResourceClaim, TenantDoc } from '../tenants/tenant.model.js';
@@ -26,6 +27,11 @@ export function resourceIndicators(tenant: TenantDoc, adminAudience: string) {
           throw new errors.InvalidTarget('this client may not request the admin API audience');
         }
         return { scope: 'admin', audience: adminAudience, accessTokenTTL: ADMIN_ACCESS_TOKEN_TTL, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+      }
+      if (indicator === ACCESS_AUDIENCE) {
+        // The access API speaks with locks: no other client gets its tokens.
+        if (!client || typeof client.metadata()[LOCK_CLIENT_PROPERTY] !== 'string') throw new errors.InvalidTarget('only a lock may request the access API audience');
+        return { scope: ACCESS_SCOPES.join(' '), audience: ACCESS_AUDIENCE, accessTokenTTL: ACCESS_TOKEN_TTL, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
       }
       const resource = tenant.settings.resources.find((r) => r.indicator === indicator);
       if (!resource) throw new errors.InvalidTarget();

@@ -106,6 +106,12 @@ export const SUBJECT_DATA = {
     erasure: 'retain',
     holds: 'entries about the subject: action, field names and actor, never values (accountability evidence)',
   },
+  accessEvents: {
+    about: (s) => ({ subjectId: ids(s) }),
+    subjectOf: (doc) => str(doc.subjectId),
+    erasure: 'delete',
+    holds: 'access decisions about the subject: lock, door, time, result and reason (src/access)',
+  },
   deletedSubjects: {
     about: (s) => ({ subjectId: ids(s) }),
     subjectOf: (doc) => str(doc.subjectId),
@@ -126,6 +132,8 @@ export const NO_SUBJECT_DATA = {
   changeLogAnchors: 'where a pruned chain continues: a seq and a hash',
   tenantKeys: "tenants' wrapped data keys",
   jobLocks: 'which process runs a scheduled job, and until when',
+  locks: 'locks of the tenant: name, doors served, model, firmware, the latest status',
+  lockStatusReports: "a lock's status reports: battery, firmware, error codes, times",
 } satisfies Partial<Record<ModelName, string>>;
 
 export type SubjectDataModel = keyof typeof SUBJECT_DATA;

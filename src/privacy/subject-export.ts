@@ -48,6 +48,12 @@ export class SubjectExport {
         return { role_history: changes.map((c) => ({ role: c.role, change: c.change, at: c.at.toISOString(), by: c.by })) };
       },
       changeLog: (tenant, user) => this.changeLogSection(tenant, user),
+      accessEvents: async (tenant, user) => {
+        const events = await models.accessEvents.find({ tenantId: tenant._id, subjectId: user.id }).sort({ at: 1, _id: 1 }).lean();
+        const doors = await models.doors.find({ tenantId: tenant._id, _id: { $in: [...new Set(events.map((e) => e.doorId))] } }).lean();
+        const keyOf = new Map(doors.map((d) => [d._id, d.key]));
+        return { access_events: events.map((e) => ({ at: e.at.toISOString(), door: keyOf.get(e.doorId) ?? e.doorId, lock_id: e.lockId, result: e.result, reason: e.reason, method: e.method })) };
+      },
     };
   }
 

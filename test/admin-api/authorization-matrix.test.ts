@@ -32,6 +32,9 @@ function expectedFor(access: Access, caller: Caller): Expected {
 /** Past authorization: whatever the route then answers (a 409 for a state it refuses is fine), never a refusal or a crash. */
 const outcome = (status: number): Expected | number => (status === 401 || status === 403 || status === 404 || status >= 500 ? status : 'allowed');
 
+/** A lock's public key (EC P-256), as a lock registers it. */
+const LOCK_KEY = { kty: 'EC', crv: 'P-256', x: 'YLJTWY2a63yunmfVMWLQ8hLQl4eqavYxdwhM8f5pRyk', y: 'GWs2Imz65Zx0yLpBOeHADMfL4vonLoKhhgz2Yr5tpic' };
+
 describe('admin API: the authorization matrix of every route', () => {
   let idp: TestIdp;
   let a: TenantFixture;
@@ -58,6 +61,7 @@ describe('admin API: the authorization matrix of every route', () => {
       const manifest = { sha256: '0'.repeat(64), bytes: 10 } as TenantExport['manifest'];
       return (await idp.services.exportHandover!.register({ id: 'ten_matrixterminated', slug: 'gone' }, { file, key: '', manifest })).id;
     },
+    lockId: async (fresh) => (fresh || !shared.lockId ? (shared.lockId = (await idp.services.locks.create(a.tenant._id, { name: 'A lock', doors: ['main-entrance'], jwk: LOCK_KEY }))._id) : shared.lockId),
     resourceId: async (fresh) => {
       const identifier = fresh ? `urn:test:matrix-${next()}` : RESOURCE;
       if (fresh) await idp.services.resourceServers.create(a.tenant._id, { indicator: identifier, name: 'A lock API', scopes: [], accessTokenTtl: 300, claims: [] });
@@ -91,6 +95,8 @@ describe('admin API: the authorization matrix of every route', () => {
     updateClient: () => ({ client_name: 'Renamed client' }),
     createResourceServer: () => ({ identifier: `https://locks-${next()}.tenant-a.test/api`, name: 'Lock API', scopes: ['locks:open'] }),
     updateResourceServer: () => ({ access_token_ttl: 900 }),
+    createLock: () => ({ name: 'A lock', doors: ['main-entrance'], jwk: LOCK_KEY }),
+    updateLock: () => ({ name: 'Renamed lock' }),
   };
 
   /**

@@ -59,10 +59,12 @@ describe('authorization code flow with PKCE, driven by openid-client over HTTP',
     expect(userinfo).not.toHaveProperty('door_permissions');
   });
 
-  it('advertises only the client authentication methods a client can be registered with', () => {
+  it('advertises only the client authentication methods a client can be registered with (private_key_jwt: locks)', () => {
     const metadata = config.serverMetadata();
-    expect([...(metadata.token_endpoint_auth_methods_supported ?? [])].sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
-    expect(metadata.token_endpoint_auth_signing_alg_values_supported).toBeUndefined();
+    expect([...(metadata.token_endpoint_auth_methods_supported ?? [])].sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt']);
+    // Assertions are signed with a lock's own key: no symmetric algorithm, since no client signs with its secret.
+    expect(metadata.token_endpoint_auth_signing_alg_values_supported).toContain('ES256');
+    expect(metadata.token_endpoint_auth_signing_alg_values_supported?.filter((alg) => alg.startsWith('HS'))).toEqual([]);
   });
 
   it('issues a refresh token for offline_access only when the request has prompt=consent', async () => {

@@ -8,6 +8,7 @@ import { doorPermissionRoutes } from './door-permissions.routes.js';
 import { doorRoutes } from './doors.routes.js';
 import { invitationRoutes } from './invitations.routes.js';
 import { keyRoutes } from './keys.routes.js';
+import { lockRoutes } from './locks.routes.js';
 import { mfaRoutes } from './mfa.routes.js';
 import { privacyRoutes } from './privacy.routes.js';
 import { resourceServerRoutes } from './resource-servers.routes.js';
@@ -22,5 +23,5 @@ import { userRoutes } from './users.routes.js';
 
 /** Every admin route, in the order the OpenAPI document lists them. */
 export function adminRoutes(services: Services, config: Pick<Config, 'publicUrl' | 'backupDir'>): RouteSpec[] {
-  return [...tenantRoutes(services, config.publicUrl), ...tenantAdminRoutes(services), ...tenantSettingsRoutes(services, config.publicUrl), ...terminationRoutes(services, config), ...terminationExportRoutes(services), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...resourceServerRoutes(services, config.publicUrl), ...keyRoutes(services)];
+  return [...tenantRoutes(services, config.publicUrl), ...tenantAdminRoutes(services), ...tenantSettingsRoutes(services, config.publicUrl), ...terminationRoutes(services, config), ...terminationExportRoutes(services), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...lockRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...resourceServerRoutes(services, config.publicUrl), ...keyRoutes(services)];
 }
