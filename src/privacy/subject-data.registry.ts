@@ -126,6 +126,7 @@ export const NO_SUBJECT_DATA = {
   changeLogAnchors: 'where a pruned chain continues: a seq and a hash',
   tenantKeys: "tenants' wrapped data keys",
   jobLocks: 'which process runs a scheduled job, and until when',
+  migrations: 'which schema migrations the database has had, and when',
 } satisfies Partial<Record<ModelName, string>>;
 
 export type SubjectDataModel = keyof typeof SUBJECT_DATA;
