@@ -8,11 +8,12 @@ import type { Command } from './command.js';
 import { anonymizeInactiveCommand } from './anonymize-inactive.command.js';
 import { backupCommand } from './backup.command.js';
 import { initCommand } from './init.command.js';
+import { migrateCommand, refuseNewerSchema } from './migrate.command.js';
 import { rotateMasterKeyCommand } from './rotate-master-key.command.js';
 import { rotateOperatorSecretCommand } from './rotate-operator-secret.command.js';
 import { tenantCommand } from './tenant.command.js';
 
-const COMMANDS: readonly Command[] = [initCommand, rotateOperatorSecretCommand, rotateMasterKeyCommand, anonymizeInactiveCommand, backupCommand, tenantCommand];
+const COMMANDS: readonly Command[] = [initCommand, rotateOperatorSecretCommand, rotateMasterKeyCommand, anonymizeInactiveCommand, backupCommand, tenantCommand, migrateCommand];
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -62,6 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 1;
   }
   try {
+    if (command !== migrateCommand) await refuseNewerSchema(runtime.db);
     const services = createServices(runtime.db, runtime.masterKey, config);
     const actor = { type: 'job', id: `cli-${command.name}` } as const;
     await runWithContext({ actor }, () => command.run({ services, config, db: runtime.db, masterKey: runtime.masterKey, env: io.env, out: io.stdout }, args));
