@@ -48,7 +48,7 @@ export interface TenantSettings {
   maxFailedLogins?: number;
   /**
    * The tenant's resource servers. Kept in their own collection, not in the stored document: TenantService
-   * attaches them to every tenant it returns, and moves any an old document still lists.
+   * attaches them to every tenant it returns (migration 0002 moved those old documents listed).
    */
   resources: ResourceServer[];
   /** Token and session lifetimes in seconds; absent means the default (src/oidc/token-lifetimes.ts). */
@@ -102,8 +102,6 @@ const TenantSchema = new Schema<TenantDoc>(
       sessionTtl: Number,
       mfa: { requiredForRoles: { type: [String], default: [] } },
     },
-    // Only in documents of tenants made before the key registry, until TenantService moves the key there.
-    wrappedDataKey: String,
   },
   { collection: 'tenants', timestamps: true, versionKey: false },
 );
