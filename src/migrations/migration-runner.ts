@@ -21,8 +21,8 @@ export interface MigrationRunnerDeps {
   changeLog: ChangeLogService;
   lock: MigrationLock;
   migrations: readonly Migration[];
-  /** Progress of the migration running now, for a progress bar or a log line. */
-  onProgress?(label: string, done: number, total?: number): void;
+  /** Progress of the migration running now, for a progress bar or a log line; the migration waits for it. */
+  onProgress?(label: string, done: number, total?: number): void | Promise<void>;
   log?(message: string): void;
 }
 
@@ -109,7 +109,7 @@ export class MigrationRunner {
       resumed,
       progress: async (done: number, total?: number) => {
         held.check();
-        this.deps.onProgress?.(label, done, total);
+        await this.deps.onProgress?.(label, done, total);
       },
     };
     try {

@@ -16,7 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [tenantDataKeysToRegistry, resou
 
 export interface RunnerOptions {
   log?(message: string): void;
-  onProgress?(label: string, done: number, total?: number): void;
+  onProgress?(label: string, done: number, total?: number): void | Promise<void>;
   /** The lock's lease; tests shorten it to see a killed holder's lease expire. */
   lockLeaseMs?: number;
   /** Another release's list (tests: an older or a newer one); this release's by default. */
