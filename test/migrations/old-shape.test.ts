@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Db } from 'mongodb';
 import * as client from 'openid-client';
@@ -20,11 +23,12 @@ describe('a database of an earlier release, migrated', () => {
   let acme: TenantFixture;
   let bobId: string;
   let idp: TestIdp | undefined;
+  let backupDir: string;
 
   async function command(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
-    const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', MONGODB_URI: database.uri, IDP_MASTER_KEY: masterKey.toString('base64') };
+    const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', MONGODB_URI: database.uri, IDP_MASTER_KEY: masterKey.toString('base64'), BACKUP_DIR: backupDir };
     const code = await runCli(argv, { env, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
     return { code, stdout, stderr };
   }
@@ -43,6 +47,7 @@ describe('a database of an earlier release, migrated', () => {
 
   beforeAll(async () => {
     database = await connectTestDatabase();
+    backupDir = await mkdtemp(join(tmpdir(), 'idp-migrate-backups-'));
     const earlier = await startTestIdp({ database, masterKey });
     acme = await createTenantFixture(earlier.services, 'acme');
     const bob = await asSetup(() => earlier.services.users.create(acme.tenant, { email: 'bob@acme.test', password: PASSWORD, name: 'Bob Berg', roles: [], emailVerified: true }));
@@ -54,10 +59,15 @@ describe('a database of an earlier release, migrated', () => {
   afterAll(async () => {
     await idp?.close();
     await database.drop();
+    await rm(backupDir, { recursive: true, force: true });
   });
 
   it('is migrated by `migrate up`, and then served: sign-in, tokens for its resource, its users as they were', async () => {
     expect((await command('migrate', 'status')).stdout).toMatch(/schema version 0;[\s\S]*pending\s+0003-user-lock-origin/);
+    // A backup would copy the data keys the tenant documents still hold, and crypto-shredding would not reach them.
+    const backup = await command('backup', 'create');
+    expect(backup.code).toBe(1);
+    expect(backup.stderr).toContain('Tenant documents still hold their data keys: run `npm run idp -- migrate up` before taking a backup');
     const up = await command('migrate', 'up');
     expect(up).toMatchObject({ code: 0, stdout: 'Applied: 0001-tenant-data-keys-to-registry, 0002-resource-servers-to-collection, 0003-user-lock-origin\n' });
 
