@@ -96,4 +96,20 @@ describe('a database of an earlier release, migrated', () => {
     expect(await idp!.db.models.changeLog.countDocuments({ tenantId: acme.tenant._id })).toBe(before);
     expect([...(await entriesPerSubject(idp!.db.connection.db!, acme.tenant._id, LOCK_ORIGIN_RECORDED)).values()]).toEqual([1]);
   });
+
+  it('is migrated again when a one-tenant backup taken before the upgrade is restored into it', async () => {
+    // Bob's lock as the earlier release stored it, in a backup of that time; the migration records stay applied.
+    await idp!.db.connection.db!.collection('users').updateOne({ _id: bobId as never }, { $unset: { lockedBy: '' } });
+    const backup = await command('backup', 'create', '--tenant', 'acme');
+    expect(backup.code).toBe(0);
+    const file = /Backup written: (\S+)/.exec(backup.stdout)![1]!;
+    await idp!.db.connection.db!.collection('users').updateOne({ _id: bobId as never }, { $set: { lockedBy: 'admin' } });
+
+    const restore = await command('backup', 'restore', file, '--force');
+    expect(restore.code).toBe(0);
+    expect(restore.stdout).toContain('Migrations applied again to the restored data: 0001-tenant-data-keys-to-registry, 0002-resource-servers-to-collection, 0003-user-lock-origin');
+    const tenant = await idp!.services.tenants.getBySlug('acme');
+    expect(await idp!.services.users.getById(tenant, bobId)).toMatchObject({ email: 'bob@acme.test', status: 'locked', lockedBy: 'admin' });
+    expect(await idp!.services.changeLog.verify(acme.tenant._id)).toMatchObject({ ok: true });
+  });
 });
