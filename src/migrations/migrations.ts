@@ -1,6 +1,7 @@
 import { tenantDataKeysToRegistry } from './0001-tenant-data-keys-to-registry.migration.js';
 import { resourceServersToCollection } from './0002-resource-servers-to-collection.migration.js';
 import { userLockOrigin } from './0003-user-lock-origin.migration.js';
+import { tenantSettingsDefaults } from './0004-tenant-settings-defaults.migration.js';
 import { ChangeLogService } from '../audit/change-log.service.js';
 import type { Database } from '../db/database.js';
 import { JobLocks } from '../jobs/job-locks.js';
@@ -12,7 +13,7 @@ import { MigrationRunner } from './migration-runner.js';
  * Every migration of this release, in order. A new one gets the next number and its own file; a released
  * one is never renumbered or edited, since databases record it as applied by number.
  */
-export const MIGRATIONS: readonly Migration[] = [tenantDataKeysToRegistry, resourceServersToCollection, userLockOrigin];
+export const MIGRATIONS: readonly Migration[] = [tenantDataKeysToRegistry, resourceServersToCollection, userLockOrigin, tenantSettingsDefaults];
 
 export interface RunnerOptions {
   log?(message: string): void;

@@ -41,11 +41,11 @@ export interface TenantSettings {
   inactivityDays: number;
   invitationTtlHours: number;
   /** Days an expired, revoked or undeliverable invitation is kept before it is purged (src/privacy/invitation-retention.ts). */
-  invitationRetentionDays?: number;
+  invitationRetentionDays: number;
   /** The password policy's minimum length for this tenant's users (never below 8, see password-policy.ts). */
   passwordMinLength: number;
   /** Failed sign-ins of one account before it is locked (see src/security/login-lockout.ts); default 5. */
-  maxFailedLogins?: number;
+  maxFailedLogins: number;
   /**
    * The tenant's resource servers. Kept in their own collection, not in the stored document: TenantService
    * attaches them to every tenant it returns (migration 0002 moved those old documents listed).
@@ -57,7 +57,7 @@ export interface TenantSettings {
   refreshTokenTtl?: number;
   sessionTtl?: number;
   /** Second factors: required of users holding any of these roles, optional for everyone else. */
-  mfa?: { requiredForRoles: string[] };
+  mfa: { requiredForRoles: string[] };
 }
 
 export interface TenantDoc {

@@ -9,7 +9,7 @@ import { projectRoot } from '../../src/project-root.js';
 import { connectTestDatabase, type TestDatabase } from '../support/database.js';
 import { entriesPerSubject, insertOldLockedUsers } from './support/old-shape.js';
 
-const LABELS = ['0001-tenant-data-keys-to-registry', '0002-resource-servers-to-collection', '0003-user-lock-origin'];
+const LABELS = ['0001-tenant-data-keys-to-registry', '0002-resource-servers-to-collection', '0003-user-lock-origin', '0004-tenant-settings-defaults'];
 /** Short, so a killed holder's lease ends within the spec; renewed every third of it while held. */
 const LEASE_MS = '1500';
 
@@ -90,8 +90,8 @@ describe('migrations across processes', () => {
     const { code, output } = await rerun.exited;
     expect(code).toBe(0);
     expect(output).toContain('Resuming migration 0003-user-lock-origin');
-    expect(output).toContain(`ran ${JSON.stringify(['0003-user-lock-origin'])}`);
-    expect((await raw.collection('migrations').find({}).sort({ _id: 1 }).toArray()).map((r) => [r._id, r.state, r.attempts])).toEqual([[1, 'applied', 1], [2, 'applied', 1], [3, 'applied', 2]]);
+    expect(output).toContain(`ran ${JSON.stringify(['0003-user-lock-origin', '0004-tenant-settings-defaults'])}`);
+    expect((await raw.collection('migrations').find({}).sort({ _id: 1 }).toArray()).map((r) => [r._id, r.state, r.attempts])).toEqual([[1, 'applied', 1], [2, 'applied', 1], [3, 'applied', 2], [4, 'applied', 1]]);
     expect(await raw.collection('users').countDocuments({ lockedBy: 'admin' })).toBe(30);
     expect([...(await entriesPerSubject(raw, 'ten_crash', LOCK_ORIGIN_RECORDED)).entries()].sort()).toEqual(ids.map((id) => [id, 1]));
     expect(await raw.collection('change_log').countDocuments({ tenantId: 'ten_crash', action: { $regex: /\.failed$/ } })).toBe(0);
@@ -102,9 +102,9 @@ describe('migrations across processes', () => {
     const env = { NODE_ENV: 'test', PORT: '0', PUBLIC_URL: 'http://127.0.0.1', IDP_MASTER_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'info', SEED_DEMO: 'false', SCHEDULER_INTERVAL_MS: '0' };
     const servers = [start('main.mjs', env), start('main.mjs', env)];
     const outputs = await Promise.all(servers.map((s) => s.printed(/Identity provider listening/)));
-    const migrated = outputs.filter((o) => o.includes('Migrated the database: 0001-tenant-data-keys-to-registry, 0002-resource-servers-to-collection, 0003-user-lock-origin'));
+    const migrated = outputs.filter((o) => o.includes('Migrated the database: 0001-tenant-data-keys-to-registry, 0002-resource-servers-to-collection, 0003-user-lock-origin, 0004-tenant-settings-defaults'));
     expect(migrated).toHaveLength(1);
-    expect((await raw.collection('migrations').find({}).sort({ _id: 1 }).toArray()).map((r) => [r._id, r.state, r.attempts])).toEqual([[1, 'applied', 1], [2, 'applied', 1], [3, 'applied', 1]]);
+    expect((await raw.collection('migrations').find({}).sort({ _id: 1 }).toArray()).map((r) => [r._id, r.state, r.attempts])).toEqual([[1, 'applied', 1], [2, 'applied', 1], [3, 'applied', 1], [4, 'applied', 1]]);
     expect([...(await entriesPerSubject(raw, 'ten_rush', LOCK_ORIGIN_RECORDED)).values()]).toEqual(ids.map(() => 1));
     for (const s of servers) s.child.kill('SIGTERM');
     expect((await Promise.all(servers.map((s) => s.exited))).map((e) => e.code)).toEqual([0, 0]);
@@ -115,7 +115,7 @@ describe('migrations across processes', () => {
     const env = { NODE_ENV: 'test', PORT: '0', PUBLIC_URL: 'http://127.0.0.1', IDP_MASTER_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent', SEED_DEMO: 'false' };
     const { code, output } = await start('main.mjs', env).exited;
     expect(code).toBe(1);
-    expect(output).toContain("The database's schema is version 9, newer than this release's 3 (migrations it does not know: 0009-device-keys).");
+    expect(output).toContain("The database's schema is version 9, newer than this release's 4 (migrations it does not know: 0009-device-keys).");
     expect(await raw.collection('tenants').countDocuments()).toBe(0);
   }, 60_000);
 });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { connectTestDatabase, type TestDatabase } from '../support/database.js';
 import { entriesPerSubject, insertOldLockedUsers } from './support/old-shape.js';
 
-const LABELS = ['0001-tenant-data-keys-to-registry', '0002-resource-servers-to-collection', '0003-user-lock-origin'];
+const LABELS = ['0001-tenant-data-keys-to-registry', '0002-resource-servers-to-collection', '0003-user-lock-origin', '0004-tenant-settings-defaults'];
 
 describe('migration runner', () => {
   let testDb: TestDatabase;
@@ -37,7 +37,7 @@ describe('migration runner', () => {
     expect((await createMigrationRunner(db).status()).map((s) => [s.label, s.state])).toEqual(LABELS.map((l) => [l, 'pending']));
     expect(await createMigrationRunner(db).up()).toEqual(LABELS);
     const records = await db.models.migrations.find({}).sort({ _id: 1 }).lean();
-    expect(records.map((r) => [r._id, r.state, r.attempts])).toEqual([[1, 'applied', 1], [2, 'applied', 1], [3, 'applied', 1]]);
+    expect(records.map((r) => [r._id, r.state, r.attempts])).toEqual([[1, 'applied', 1], [2, 'applied', 1], [3, 'applied', 1], [4, 'applied', 1]]);
     expect(await createMigrationRunner(db).up()).toEqual([]);
     const users = await db.connection.db!.collection('users').find({}).toArray();
     expect(users.map((u) => [u._id, u.lockedBy])).toEqual(ids.map((id) => [id, 'admin']));
@@ -56,7 +56,7 @@ describe('migration runner', () => {
       await other.close();
     }
     expect([...(await entriesPerSubject(db.connection.db!, 'ten_two', LOCK_ORIGIN_RECORDED)).values()]).toEqual(ids.map(() => 1));
-    expect((await db.models.migrations.find({}).lean()).map((r) => r.attempts)).toEqual([1, 1, 1]);
+    expect((await db.models.migrations.find({}).lean()).map((r) => r.attempts)).toEqual([1, 1, 1, 1]);
   });
 
   it('refuses a database a newer release migrated, at start and in every command, and says which versions', async () => {
@@ -69,13 +69,13 @@ describe('migration runner', () => {
 
     const up = await idp('migrate', 'up');
     expect(up.code).toBe(1);
-    expect(up.stderr).toContain("The database's schema is version 7, newer than this release's 3");
+    expect(up.stderr).toContain("The database's schema is version 7, newer than this release's 4");
     const other = await idp('anonymize-inactive', '--dry-run');
     expect(other.code).toBe(1);
-    expect(other.stderr).toContain("The database's schema is version 7, newer than this release's 3");
+    expect(other.stderr).toContain("The database's schema is version 7, newer than this release's 4");
     const status = await idp('migrate', 'status');
     expect(status.code).toBe(0);
-    expect(status.stdout).toContain('Database schema version 7; this release: 3.');
+    expect(status.stdout).toContain('Database schema version 7; this release: 4.');
     expect(status.stdout).toMatch(/unknown\s+0007-webhook-endpoints/);
   });
 
@@ -87,16 +87,16 @@ describe('migration runner', () => {
   });
 
   it('`migrate` shows, applies and undoes migrations for operators', async () => {
-    expect((await idp('migrate', 'status')).stdout).toMatch(/Database schema version 0; this release: 3\.\n\s+pending\s+0001-tenant-data-keys-to-registry/);
+    expect((await idp('migrate', 'status')).stdout).toMatch(/Database schema version 0; this release: 4\.\n\s+pending\s+0001-tenant-data-keys-to-registry/);
     const up = await idp('migrate', 'up');
     expect(up).toMatchObject({ code: 0, stdout: `Applied: ${LABELS.join(', ')}\n` });
-    expect((await idp('migrate', 'status')).stdout).toMatch(/Database schema version 3; this release: 3\.\n\s+applied\s+0001-tenant-data-keys-to-registry  \d{4}-/);
+    expect((await idp('migrate', 'status')).stdout).toMatch(/Database schema version 4; this release: 4\.\n\s+applied\s+0001-tenant-data-keys-to-registry  \d{4}-/);
     const down = await idp('migrate', 'down', '1');
-    expect(down).toMatchObject({ code: 0, stdout: 'Undone: 0003-user-lock-origin, 0002-resource-servers-to-collection\n' });
+    expect(down).toMatchObject({ code: 0, stdout: 'Undone: 0004-tenant-settings-defaults, 0003-user-lock-origin, 0002-resource-servers-to-collection\n' });
     expect((await db.models.migrations.find({}).lean()).map((r) => r._id)).toEqual([1]);
-    const wrong = await idp('migrate', 'down', '3');
+    const wrong = await idp('migrate', 'down', '4');
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain("below this release's 3");
+    expect(wrong.stderr).toContain("below this release's 4");
     expect((await idp('migrate', 'sideways')).code).toBe(2);
   });
 

@@ -14,8 +14,9 @@ import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { entriesPerSubject } from './support/old-shape.js';
 
 /**
- * A database as releases before the key registry, the resource_servers collection and lock origins left it,
- * upgraded the way the README tells operators to: `migrate up`, then processes of this release serve it.
+ * A database as releases before the key registry, the resource_servers collection, lock origins and the
+ * later tenant settings left it, upgraded the way the README tells operators to: `migrate up`, then
+ * processes of this release serve it.
  */
 describe('a database of an earlier release, migrated', () => {
   const masterKey = randomBytes(32);
@@ -43,6 +44,8 @@ describe('a database of an earlier release, migrated', () => {
     const resources = listed.map((r) => ({ indicator: r.indicator, scopes: r.scopes, accessTokenTtl: r.accessTokenTtl }));
     await raw.collection('tenants').updateOne({ _id: tenantId as never }, { $set: { 'settings.resources': resources } });
     await raw.collection('users').updateOne({ _id: lockedUserId as never }, { $unset: { lockedBy: '' } });
+    const added = { 'settings.invitationRetentionDays': '', 'settings.maxFailedLogins': '', 'settings.mfa': '' };
+    await raw.collection('tenants').updateOne({ _id: tenantId as never }, { $unset: added });
   }
 
   beforeAll(async () => {
@@ -69,7 +72,7 @@ describe('a database of an earlier release, migrated', () => {
     expect(backup.code).toBe(1);
     expect(backup.stderr).toContain('Tenant documents still hold their data keys: run `npm run idp -- migrate up` before taking a backup');
     const up = await command('migrate', 'up');
-    expect(up).toMatchObject({ code: 0, stdout: 'Applied: 0001-tenant-data-keys-to-registry, 0002-resource-servers-to-collection, 0003-user-lock-origin\n' });
+    expect(up).toMatchObject({ code: 0, stdout: 'Applied: 0001-tenant-data-keys-to-registry, 0002-resource-servers-to-collection, 0003-user-lock-origin, 0004-tenant-settings-defaults\n' });
 
     idp = await startTestIdp({ database, masterKey });
     const config = await discoverClient(idp.baseUrl, acme);
@@ -82,6 +85,8 @@ describe('a database of an earlier release, migrated', () => {
     const bob = await idp.services.users.getById(await idp.services.tenants.getBySlug('acme'), bobId);
     expect(bob).toMatchObject({ email: 'bob@acme.test', name: 'Bob Berg', status: 'locked', lockedBy: 'admin' });
 
+    // The settings the tenant lacked hold the defaults its readers assumed.
+    expect((await idp.services.tenants.getBySlug('acme')).settings).toMatchObject({ invitationRetentionDays: 30, maxFailedLogins: 5, mfa: { requiredForRoles: [] } });
     const stored = await idp.db.connection.db!.collection('tenants').findOne({ _id: acme.tenant._id as never });
     expect(stored).not.toHaveProperty('wrappedDataKey');
     expect(stored!.settings).not.toHaveProperty('resources');
@@ -107,7 +112,7 @@ describe('a database of an earlier release, migrated', () => {
 
     const restore = await command('backup', 'restore', file, '--force');
     expect(restore.code).toBe(0);
-    expect(restore.stdout).toContain('Migrations applied again to the restored data: 0001-tenant-data-keys-to-registry, 0002-resource-servers-to-collection, 0003-user-lock-origin');
+    expect(restore.stdout).toContain('Migrations applied again to the restored data: 0001-tenant-data-keys-to-registry, 0002-resource-servers-to-collection, 0003-user-lock-origin, 0004-tenant-settings-defaults');
     const tenant = await idp!.services.tenants.getBySlug('acme');
     expect(await idp!.services.users.getById(tenant, bobId)).toMatchObject({ email: 'bob@acme.test', status: 'locked', lockedBy: 'admin' });
     expect(await idp!.services.changeLog.verify(acme.tenant._id)).toMatchObject({ ok: true });
