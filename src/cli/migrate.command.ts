@@ -30,6 +30,7 @@ export const migrateCommand: Command = {
   async run({ db, out }, [action, version]) {
     const bar = progressBar();
     let current: string | undefined;
+    let drawn = 0;
     const runner = createMigrationRunner(db, {
       log: (m) => process.stderr.write(`${m}\n`),
       onProgress(label, done, total) {
@@ -37,8 +38,11 @@ export const migrateCommand: Command = {
           bar.stop();
           bar.start(label, total ?? 0);
           current = label;
+          drawn = 0;
         }
-        bar.advance(1);
+        // Migrations report how many are done in all; the bar is advanced by what is new.
+        bar.advance(done - drawn);
+        drawn = done;
       },
     });
     try {

@@ -1,6 +1,6 @@
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { migrateAtStart } from '../../src/migrations/migrate-at-start.js';
-import { IrreversibleMigrationError, PendingMigrationsError, SchemaTooNewError } from '../../src/migrations/migration.errors.js';
+import { IrreversibleMigrationError, MigrationFailedError, PendingMigrationsError, SchemaTooNewError } from '../../src/migrations/migration.errors.js';
 import { LOCK_ORIGIN_RECORDED } from '../../src/migrations/0003-user-lock-origin.migration.js';
 import { createMigrationRunner, MIGRATIONS } from '../../src/migrations/migrations.js';
 import { runCli } from '../../src/cli/cli.js';
@@ -110,4 +110,35 @@ describe('migration runner', () => {
     expect(refusal).toMatchObject({ status: 409 });
     expect((await db.models.migrations.find({}).lean()).map((r) => r._id)).toEqual([1, 2]);
   });
+
+  it('leaves a failed migration interrupted, runs nothing after it, and resumes it on the next run', async () => {
+    let fail = true;
+    const seen: boolean[] = [];
+    const flaky = { id: 1, name: 'flaky', summary: 'fails once', safeWithOldProcesses: true, up: async (ctx: { resumed: boolean }) => {
+      seen.push(ctx.resumed);
+      if (fail) throw new Error('disk full');
+    } };
+    const after = { id: 2, name: 'after', summary: 'runs after it', safeWithOldProcesses: true, up: async () => void seen.push(false) };
+    const failure = await createMigrationRunner(db, { migrations: [flaky, after] }).up().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(MigrationFailedError);
+    expect(failure).toMatchObject({ status: 500 });
+    expect((failure as Error).message).toContain('Migration 0001-flaky failed: disk full. Nothing after it ran');
+    expect((await createMigrationRunner(db, { migrations: [flaky, after] }).status()).map((s) => [s.label, s.state])).toEqual([['0001-flaky', 'interrupted'], ['0002-after', 'pending']]);
+    fail = false;
+    expect(await createMigrationRunner(db, { migrations: [flaky, after] }).up()).toEqual(['0001-flaky', '0002-after']);
+    expect(seen).toEqual([false, true, false]);
+    expect((await db.models.migrations.find({}).sort({ _id: 1 }).lean()).map((r) => [r._id, r.state, r.attempts])).toEqual([[1, 'applied', 2], [2, 'applied', 1]]);
+  });
+
+  it('migrates users page after page (520: past the first page of 500), reporting each as it goes', async () => {
+    const ids = await insertOldLockedUsers(db.connection.db!, 'ten_many', 520);
+    const reported: number[] = [];
+    const runner = createMigrationRunner(db, { onProgress: (label, done, total) => void (label === '0003-user-lock-origin' && reported.push(done, total!)) });
+    await runner.up();
+    expect(await db.connection.db!.collection('users').countDocuments({ tenantId: 'ten_many', lockedBy: 'admin' })).toBe(ids.length);
+    expect(reported.slice(-2)).toEqual([ids.length, ids.length]);
+    expect(reported.filter((_, i) => i % 2 === 0)).toEqual(ids.map((_, i) => i + 1));
+    expect([...(await entriesPerSubject(db.connection.db!, 'ten_many', LOCK_ORIGIN_RECORDED)).values()].every((n) => n === 1)).toBe(true);
+    expect(await db.models.changeLog.countDocuments({ tenantId: 'ten_many', action: LOCK_ORIGIN_RECORDED })).toBe(ids.length);
+  }, 120_000);
 });
