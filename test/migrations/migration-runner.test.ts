@@ -1,3 +1,5 @@
+import { runWithContext } from '../../src/audit/request-context.js';
+import { ChangeLogService } from '../../src/audit/change-log.service.js';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { migrateAtStart } from '../../src/migrations/migrate-at-start.js';
 import { IrreversibleMigrationError, MigrationFailedError, PendingMigrationsError, SchemaTooNewError } from '../../src/migrations/migration.errors.js';
@@ -141,4 +143,20 @@ describe('migration runner', () => {
     expect([...(await entriesPerSubject(db.connection.db!, 'ten_many', LOCK_ORIGIN_RECORDED)).values()].every((n) => n === 1)).toBe(true);
     expect(await db.models.changeLog.countDocuments({ tenantId: 'ten_many', action: LOCK_ORIGIN_RECORDED })).toBe(ids.length);
   }, 120_000);
+
+  it('does not log a change twice when the killed run wrote its entry but not the change', async () => {
+    const [first, second] = await insertOldLockedUsers(db.connection.db!, 'ten_gap', 2);
+    const now = new Date();
+    const record = (id: number, name: string, state: 'applied' | 'running') => ({ _id: id, name, state, attempts: 1, startedAt: now, by: 'killed' });
+    await db.models.migrations.insertMany([record(1, 'tenant-data-keys-to-registry', 'applied'), record(2, 'resource-servers-to-collection', 'applied'), record(3, 'user-lock-origin', 'running')]);
+    // What the killed run left: the entry of the first user's change, and the change not made.
+    const changeLog = new ChangeLogService(db.models.changeLog, db.models.changeLogAnchors);
+    await runWithContext({ actor: { type: 'job', id: 'migration-0003-user-lock-origin' } }, () =>
+      changeLog.append('ten_gap', { action: LOCK_ORIGIN_RECORDED, subjectType: 'user', subjectId: first!, fields: ['lockedBy'] }),
+    );
+    expect(await createMigrationRunner(db).up()).toEqual(['0003-user-lock-origin', '0004-tenant-settings-defaults']);
+    expect(await db.connection.db!.collection('users').countDocuments({ tenantId: 'ten_gap', lockedBy: 'admin' })).toBe(2);
+    expect([...(await entriesPerSubject(db.connection.db!, 'ten_gap', LOCK_ORIGIN_RECORDED)).entries()].sort()).toEqual([[first, 1], [second, 1]]);
+    expect(await changeLog.verify('ten_gap')).toMatchObject({ ok: true, checked: 2 });
+  });
 });
