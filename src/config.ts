@@ -66,6 +66,8 @@ const EnvSchema = z.object({
   SHUTDOWN_GRACE_MS: int(0, 120000).default(10000),
   /** How often a process looks for due scheduled jobs (anonymization, retention); 0: this process runs none. */
   SCHEDULER_INTERVAL_MS: int(0, 86_400_000).default(60_000),
+  /** Run pending migrations at start (one process at a time, under a lock); false: refuse to start until `migrate up` ran. */
+  MIGRATE_ON_START: bool.default(true),
   /** Failed sign-ins from one IP address per window, across tenants; generous, as offices share one address. */
   SIGNIN_FAILURES_PER_IP: int(1, 1_000_000).default(100),
   SIGNIN_FAILURES_WINDOW_S: int(1, 86_400).default(900),
@@ -124,6 +126,7 @@ export interface Config {
   tenantRefreshMs: number;
   shutdownGraceMs: number;
   schedulerIntervalMs: number;
+  migrateOnStart: boolean;
   rateLimits: {
     signInFailuresPerIp: { points: number; durationSeconds: number };
     tokenPerClient: { points: number; durationSeconds: number };
@@ -198,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tenantRefreshMs: e.TENANT_REFRESH_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
+    migrateOnStart: e.MIGRATE_ON_START,
     rateLimits: {
       signInFailuresPerIp: { points: e.SIGNIN_FAILURES_PER_IP, durationSeconds: e.SIGNIN_FAILURES_WINDOW_S },
       tokenPerClient: { points: e.TOKEN_REQUESTS_PER_CLIENT, durationSeconds: e.TOKEN_REQUESTS_WINDOW_S },

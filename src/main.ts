@@ -3,6 +3,8 @@ import { createApp } from './app.js';
 import { consoleUrl } from './clients/console-client.js';
 import { runWithContext } from './audit/request-context.js';
 import { ConfigError, loadConfig, processEnvironment } from './config.js';
+import { HttpError } from './errors/http-errors.js';
+import { migrateAtStart } from './migrations/migrate-at-start.js';
 import { createLogger } from './observability/logger.js';
 import { startExpiredEntriesSweeper } from './oidc/expired-entries.sweeper.js';
 import { issuerFor } from './oidc/provider.factory.js';
@@ -17,6 +19,11 @@ async function main(): Promise<void> {
   const runtime = await connectLikeServer(config, { log: (m) => logger.info(m) });
   const { db, masterKey } = runtime;
   logger.info({ server: db.capabilities.server, version: db.capabilities.version }, 'database connected');
+  // Before anything reads a document: the code below knows only this release's shapes.
+  await migrateAtStart(db, { migrate: config.migrateOnStart, log: (m) => logger.info(m) }).catch(async (err: unknown) => {
+    await runtime.close();
+    throw err;
+  });
 
   const { app, services, scheduler } = createApp({ config, db, masterKey, logger });
   await runWithContext({ actor: { type: 'system', id: 'startup' } }, () => ensurePlatformTenant(services));
@@ -79,7 +86,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) {
+  // A refused configuration or database (newer schema, pending migrations) is told as it is, without a stack.
+  if (err instanceof ConfigError || err instanceof HttpError) {
     process.stderr.write(`${err.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors/http-errors.js';
 import { lifetimeOf, REFRESH_TOKEN_REUSE_INTERVAL, refreshTokenReuseIntervalOf, TOKEN_LIFETIMES, type TokenLifetime } from '../oidc/token-lifetimes.js';
-import { DEFAULT_INVITATION_RETENTION_DAYS } from '../privacy/invitation-retention.js';
-import { DEFAULT_MAX_FAILED_LOGINS } from '../security/login-lockout.js';
 import { DEFAULT_MIN_LENGTH } from '../security/password-policy.js';
 import { contrastWithWhite, HEX_COLOR, logoPath, MIN_CONTRAST_WITH_WHITE } from '../tenants/branding.js';
 import type { TenantDoc, TenantSettings } from '../tenants/tenant.model.js';
@@ -77,15 +75,15 @@ export function settingsView(tenant: Pick<TenantDoc, 'slug' | 'settings'>, publi
       logo: s.logo ? { url: `${publicUrl}${logoPath(tenant.slug)}?v=${s.logo.sha256}`, content_type: s.logo.contentType, size: s.logo.size, updated_at: new Date(s.logo.updatedAt).toISOString() } : null,
     },
     password_min_length: s.passwordMinLength ?? DEFAULT_MIN_LENGTH,
-    max_failed_logins: s.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS,
-    mfa: { required_for_roles: s.mfa?.requiredForRoles ?? [] },
+    max_failed_logins: s.maxFailedLogins,
+    mfa: { required_for_roles: s.mfa.requiredForRoles },
     access_token_ttl: lifetimeOf(s, 'accessTokenTtl'),
     id_token_ttl: lifetimeOf(s, 'idTokenTtl'),
     refresh_token_ttl: lifetimeOf(s, 'refreshTokenTtl'),
     refresh_token_reuse_interval: refreshTokenReuseIntervalOf(s),
     session_ttl: lifetimeOf(s, 'sessionTtl'),
     invitation_ttl_hours: s.invitationTtlHours,
-    invitation_retention_days: s.invitationRetentionDays ?? DEFAULT_INVITATION_RETENTION_DAYS,
+    invitation_retention_days: s.invitationRetentionDays,
     change_log_retention_days: s.changeLogRetentionDays,
     inactivity_days: s.inactivityDays,
   };
@@ -149,7 +147,7 @@ export function settingsWarnings(s: SettingsInput | undefined, current?: TenantS
   if (sooner(s.inactivity_days, current.inactivityDays)) {
     warnings.push(`Users inactive for ${s.inactivity_days} days will be anonymized at the next run, earlier than after the ${current.inactivityDays} days until now: people inactive between those periods lose their accounts and personal data.`);
   }
-  const invitationsBefore = current.invitationRetentionDays ?? DEFAULT_INVITATION_RETENTION_DAYS;
+  const invitationsBefore = current.invitationRetentionDays;
   if (sooner(s.invitation_retention_days, invitationsBefore)) {
     warnings.push(`Expired, revoked and undeliverable invitations (with the invitee's email address) will be purged after ${s.invitation_retention_days} days, earlier than the ${invitationsBefore} days until now; older ones go at the next run.`);
   }

@@ -4,7 +4,7 @@ import { BSON } from 'mongodb';
 import type { ChangeLogService } from '../audit/change-log.service.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { Database } from '../db/database.js';
-import { NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, NotFoundError } from '../errors/http-errors.js';
 import type { TenantKeyRegistry } from '../privacy/tenant-key-registry.js';
 import { eachTenant } from '../tenants/each-tenant.js';
 import type { TenantService } from '../tenants/tenant.service.js';
@@ -61,8 +61,11 @@ export function backupFileName(createdAt: Date, scope: ArchiveScope): string {
  * backup does not hold, and a restore of it still reaches that checkpoint.
  */
 export async function createBackup(deps: BackupDeps, options: CreateBackupOptions): Promise<CreatedBackup> {
-  // Tenants made before the key registry still carry their key in their document, which a backup would copy.
-  await deps.tenants.moveDataKeysToRegistry();
+  // A tenant document of before the key registry holds its key, which a backup must never copy; migration 0001
+  // moves it. The server runs migrations at start; a CLI on a database not yet migrated is told to.
+  if (await rawDb(deps.db).collection('tenants').countDocuments({ wrappedDataKey: { $exists: true } }, { limit: 1 })) {
+    throw new ConflictError('Tenant documents still hold their data keys: run `npm run idp -- migrate up` before taking a backup');
+  }
   const scope: ArchiveScope = options.tenantSlug ? await tenantScope(deps.tenants, options.tenantSlug) : { type: 'all' };
   const tenantId = scope.type === 'tenant' ? scope.tenantId : undefined;
   const collections = archivedCollections(deps.db.models).filter((c) => scopeFilter(c, tenantId) !== null);

@@ -4,6 +4,7 @@ import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BSON } from 'mongodb';
+import { createMigrationRunner } from '../migrations/migrations.js';
 import { ArchiveError } from '../backup/archive-format.js';
 import { ArchiveReader } from '../backup/archive-reader.js';
 import { backupDirectory } from '../backup/backup-dir.js';
@@ -91,7 +92,9 @@ async function run(ctx: CommandContext, args: readonly string[]): Promise<string
     case 'restore': {
       const file = await archivePath(positionals[0]!, dir);
       const report = await backups.restore({ file, registryFile: registryPath(dir), force: values.force === true, progress: progressBar() });
-      return formatRestore(report);
+      // Restored documents may predate migrations this database has had; pending ones run at the next start.
+      const reapplied = await createMigrationRunner(ctx.db).reapply();
+      return formatRestore(report) + (reapplied.length ? `Migrations applied again to the restored data: ${reapplied.join(', ')}\n` : '');
     }
     case 'prune': {
       const days = values['keep-days'] === undefined ? DEFAULT_KEEP_DAYS : Number(values['keep-days']);

@@ -9,11 +9,12 @@ import { anonymizeInactiveCommand } from './anonymize-inactive.command.js';
 import { backupCommand } from './backup.command.js';
 import { changeLogCommand } from './change-log.command.js';
 import { initCommand } from './init.command.js';
+import { migrateCommand, refuseNewerSchema } from './migrate.command.js';
 import { rotateMasterKeyCommand } from './rotate-master-key.command.js';
 import { rotateOperatorSecretCommand } from './rotate-operator-secret.command.js';
 import { tenantCommand } from './tenant.command.js';
 
-const COMMANDS: readonly Command[] = [initCommand, rotateOperatorSecretCommand, rotateMasterKeyCommand, anonymizeInactiveCommand, backupCommand, changeLogCommand, tenantCommand];
+const COMMANDS: readonly Command[] = [initCommand, rotateOperatorSecretCommand, rotateMasterKeyCommand, anonymizeInactiveCommand, backupCommand, changeLogCommand, tenantCommand, migrateCommand];
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -63,6 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 1;
   }
   try {
+    if (command !== migrateCommand) await refuseNewerSchema(runtime.db);
     const services = createServices(runtime.db, runtime.masterKey, config);
     const actor = { type: 'job', id: `cli-${command.name}` } as const;
     await runWithContext({ actor }, () => command.run({ services, config, db: runtime.db, masterKey: runtime.masterKey, env: io.env, out: io.stdout }, args));

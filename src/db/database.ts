@@ -9,6 +9,7 @@ import { doorPermissionModel } from '../doors/door-permission.model.js';
 import { accountTokenModel } from '../account/account-token.model.js';
 import { invitationModel } from '../invitations/invitation.model.js';
 import { jobLockModel } from '../jobs/job-lock.model.js';
+import { migrationModel } from '../migrations/migration.model.js';
 import { outboxJobModel } from '../outbox/outbox.model.js';
 import { signingKeyModel } from '../keys/signing-key.model.js';
 import { mfaChallengeModel } from '../mfa/mfa-challenge.model.js';
@@ -61,6 +62,7 @@ function registerModels(connection: Connection) {
     locks: lockModel(connection),
     lockStatusReports: lockStatusReportModel(connection),
     accessEvents: accessEventModel(connection),
+    migrations: migrationModel(connection),
     ...changeLogModels(connection),
   };
 }

@@ -44,7 +44,7 @@ export class MfaService {
 
   /** The tenant requires a second factor of users holding any of the listed roles. */
   requiredFor(tenant: Pick<TenantDoc, 'settings'>, user: Pick<User, 'roles'>): boolean {
-    const roles = tenant.settings.mfa?.requiredForRoles ?? [];
+    const roles = tenant.settings.mfa.requiredForRoles;
     return user.roles.some((role) => roles.includes(role));
   }
 

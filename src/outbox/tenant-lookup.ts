@@ -13,6 +13,6 @@ export function tenantLookup(tenants: TenantModel, keys: Pick<TenantKeyRegistry,
     if (!ids.length) return new Map();
     const docs = await tenants.find({ _id: { $in: ids } }).lean();
     const wrapped = await keys.wrappedKeysOf(ids);
-    return new Map(docs.map((doc) => [doc._id, { ...doc, wrappedDataKey: doc.wrappedDataKey ?? (wrapped.get(doc._id) as string) }]));
+    return new Map(docs.map((doc) => [doc._id, { ...doc, wrappedDataKey: wrapped.get(doc._id) as string }]));
   };
 }

@@ -47,7 +47,7 @@ export async function purgeStaleInvitations(deps: InvitationRetentionDeps, now =
 }
 
 async function staleInvitations(models: InvitationRetentionDeps['models'], tenant: TenantDoc, now: Date): Promise<InvitationDoc[]> {
-  const days = tenant.settings.invitationRetentionDays ?? DEFAULT_INVITATION_RETENTION_DAYS;
+  const days = tenant.settings.invitationRetentionDays;
   if (!(days > 0)) return [];
   const cutoff = new Date(now.getTime() - days * DAY_MS);
   const tenantId = tenant._id;

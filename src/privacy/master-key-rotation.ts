@@ -12,7 +12,8 @@ import { dataKeyAad } from '../tenants/tenant-keyring.js';
  */
 const WRAPPED: readonly { model: keyof Models; field: string; aad(doc: Document): string }[] = [
   { model: 'tenantKeys', field: 'wrappedDataKey', aad: (d) => dataKeyAad(String(d.tenantId)) },
-  // Tenants created before the key registry still carry their key until TenantService moves it.
+  // Tenants created before the key registry carry their key until migration 0001 moves it; a rotation run on
+  // a database not yet migrated must re-wrap it there, or the migration would move a key nothing unwraps.
   { model: 'tenants', field: 'wrappedDataKey', aad: (d) => dataKeyAad(String(d._id)) },
   { model: 'signingKeys', field: 'sealedPrivateJwk', aad: (d) => `signing-key:${d.tenantId}:${d.kid}` },
   { model: 'clients', field: 'sealedSecret', aad: (d) => `client-secret:${d.tenantId}:${d.clientId}` },

@@ -134,6 +134,7 @@ export const NO_SUBJECT_DATA = {
   jobLocks: 'which process runs a scheduled job, and until when',
   locks: 'locks of the tenant: name, doors served, model, firmware, the latest status',
   lockStatusReports: "a lock's status reports: battery, firmware, error codes, times",
+  migrations: 'which schema migrations the database has had, and when',
 } satisfies Partial<Record<ModelName, string>>;
 
 export type SubjectDataModel = keyof typeof SUBJECT_DATA;

@@ -4,7 +4,7 @@ import { ConflictError } from '../errors/http-errors.js';
 import type { TenantKeyring } from '../tenants/tenant-keyring.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { UserService } from '../users/user.service.js';
-import { DEFAULT_MAX_FAILED_LOGINS, type LoginLockout } from './login-lockout.js';
+import type { LoginLockout } from './login-lockout.js';
 import type { LeasedLimit } from './leased-limit.js';
 import { ignoreLimited, isLimited, retryAfterSeconds, type RateLimit, type RateLimitStore } from './rate-limit.store.js';
 
@@ -95,7 +95,7 @@ export class SignInGuard {
   }
 
   private maxFailures(tenant: TenantDoc): number {
-    return tenant.settings.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS;
+    return tenant.settings.maxFailedLogins;
   }
 
   private accountKey(tenant: TenantDoc, email: string): string {

@@ -41,14 +41,14 @@ export interface TenantSettings {
   inactivityDays: number;
   invitationTtlHours: number;
   /** Days an expired, revoked or undeliverable invitation is kept before it is purged (src/privacy/invitation-retention.ts). */
-  invitationRetentionDays?: number;
+  invitationRetentionDays: number;
   /** The password policy's minimum length for this tenant's users (never below 8, see password-policy.ts). */
   passwordMinLength: number;
   /** Failed sign-ins of one account before it is locked (see src/security/login-lockout.ts); default 5. */
-  maxFailedLogins?: number;
+  maxFailedLogins: number;
   /**
    * The tenant's resource servers. Kept in their own collection, not in the stored document: TenantService
-   * attaches them to every tenant it returns, and moves any an old document still lists.
+   * attaches them to every tenant it returns (migration 0002 moved those old documents listed).
    */
   resources: ResourceServer[];
   /** Token and session lifetimes in seconds; absent means the default (src/oidc/token-lifetimes.ts). */
@@ -59,7 +59,7 @@ export interface TenantSettings {
   /** Seconds a rotated refresh token is still honoured (a retried refresh); absent means 0 (token-lifetimes.ts). */
   refreshTokenReuseInterval?: number;
   /** Second factors: required of users holding any of these roles, optional for everyone else. */
-  mfa?: { requiredForRoles: string[] };
+  mfa: { requiredForRoles: string[] };
 }
 
 export interface TenantDoc {
@@ -110,8 +110,6 @@ const TenantSchema = new Schema<TenantDoc>(
       refreshTokenReuseInterval: Number,
       mfa: { requiredForRoles: { type: [String], default: [] } },
     },
-    // Only in documents of tenants made before the key registry, until TenantService moves the key there.
-    wrappedDataKey: String,
     signingKeyIds: { type: [String], default: undefined },
   },
   { collection: 'tenants', timestamps: true, versionKey: false },

@@ -78,13 +78,6 @@ export class TenantService {
     return { items, nextCursor: docs.length > page.limit ? Buffer.from(items[items.length - 1]!.slug).toString('base64url') : null };
   }
 
-  /** Moves data keys still kept in tenant documents (tenants made before the key registry) into the registry. */
-  async moveDataKeysToRegistry(): Promise<number> {
-    const legacy = await this.tenants.find({ wrappedDataKey: { $exists: true } }).lean();
-    await this.withDataKeys(legacy);
-    return legacy.length;
-  }
-
   async rotateSigningKeys(tenantId: string, retainSeconds: number): Promise<void> {
     const signingKeyIds = await this.signingKeys.rotate(tenantId, retainSeconds);
     await this.tenants.updateOne({ _id: tenantId }, { $set: { signingKeyIds }, $inc: { configVersion: 1 } });
@@ -96,22 +89,9 @@ export class TenantService {
    * refuses such a tenant. Their resource servers are attached too, from their own collection.
    */
   private async withDataKeys(docs: TenantDoc[]): Promise<TenantDoc[]> {
-    for (const doc of docs.filter((d) => d.wrappedDataKey)) {
-      await this.tenantKeys.adopt({ tenantId: doc._id, wrappedDataKey: doc.wrappedDataKey });
-      await this.tenants.updateOne({ _id: doc._id }, { $unset: { wrappedDataKey: '' } });
-    }
-    await this.moveResourcesToCollection(docs);
+    // Reads only: keys and resources that old documents held were moved by migrations 0001 and 0002.
     const keys = await this.tenantKeys.wrappedKeysOf(docs.map((d) => d._id));
     const resources = await this.resourceServers.listOf(docs.map((d) => d._id));
     return docs.map((doc) => ({ ...doc, settings: { ...doc.settings, resources: resources.get(doc._id) ?? [] }, wrappedDataKey: keys.get(doc._id) as string }));
-  }
-
-  /** Resource servers an old tenant document still lists move to their collection (resource-server.model.ts). */
-  private async moveResourcesToCollection(docs: TenantDoc[]): Promise<void> {
-    for (const doc of docs.filter((d) => d.settings?.resources?.length)) {
-      await this.resourceServers.adopt(doc._id, doc.settings.resources);
-      // The raw collection: the schema no longer knows the path, so a model update would drop the $unset.
-      await this.tenants.collection.updateOne({ _id: doc._id as never }, { $unset: { 'settings.resources': '' } });
-    }
   }
 }

@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { tenantScopePlugin } from '../db/tenant-scope.plugin.js';
 
 export type UserStatus = 'invited' | 'active' | 'locked' | 'restricted' | 'anonymized';
-/** Who locked a `locked` user: the lockout after failed sign-ins, or an admin (also every lock of unknown origin). */
+/** Who locked a `locked` user: the lockout after failed sign-ins, or an admin (migration 0003 gave locks of unknown origin to admins). */
 export type LockOrigin = 'lockout' | 'admin';
 
 /** What is stored. Personal fields hold sealed boxes (see FieldCipher); `emailHash` is the blind index. */

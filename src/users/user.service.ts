@@ -343,7 +343,7 @@ export class UserService {
       locale: doc.locale,
       roles: doc.roles,
       status: doc.status,
-      lockedBy: doc.status === 'locked' ? (doc.lockedBy ?? 'admin') : undefined,
+      lockedBy: doc.status === 'locked' ? doc.lockedBy : undefined,
       mustChangePassword: doc.mustChangePassword ?? false,
       lastActiveAt: doc.lastActiveAt,
       createdAt: doc.createdAt,

@@ -1,4 +1,5 @@
 import { adminAudience } from '../../src/admin-api/admin-api.js';
+import { createMigrationRunner } from '../../src/migrations/migrations.js';
 import { resourceId } from '../../src/tenants/resource-server.service.js';
 import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
 import { RESOURCE } from '../support/fixtures.js';
@@ -59,10 +60,11 @@ describe('admin API: resource servers', () => {
     expect(await idp.services.tenants.configVersion('tenant-a')).toBe(before + 2);
   });
 
-  it('moves resources an old tenant document still lists into the collection, once', async () => {
+  it('serves resources an old tenant document listed once migration 0002 moved them into the collection, once', async () => {
     const tenantB = await idp.services.tenants.getBySlug('tenant-b');
     const legacy = { indicator: 'urn:tenant-b:legacy', scopes: ['old:scope'], accessTokenTtl: 700 };
     await idp.db.models.tenants.collection.updateOne({ _id: tenantB._id as never }, { $set: { 'settings.resources': [legacy] } });
+    expect(await createMigrationRunner(idp.db).up()).toContain('0002-resource-servers-to-collection');
     const listed = await call('GET', '/tenants/tenant-b/resource-servers', tokens.adminB);
     expect(listed.body.items).toContainEqual({ id: resourceId(legacy.indicator), identifier: legacy.indicator, name: legacy.indicator, scopes: ['old:scope'], access_token_ttl: 700, claims: ['roles', 'door_permissions'] });
     const stored = await idp.db.models.tenants.collection.findOne({ _id: tenantB._id as never });
