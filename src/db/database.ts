@@ -22,6 +22,7 @@ import { tenantLogoModel } from '../tenants/tenant-logo.model.js';
 import { tenantModel } from '../tenants/tenant.model.js';
 import { userModel } from '../users/user.model.js';
 import { ensureUserEmailIndex } from '../users/user-email-index.js';
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '../config.js';
 import { detectCapabilities, type DatabaseCapabilities } from './capabilities.js';
 
 export type Models = ReturnType<typeof registerModels>;
@@ -62,9 +63,19 @@ function registerModels(connection: Connection) {
 /** Documents with an `expiresAt` that the server removes itself where it can (TTL), else the sweeper does. */
 const EXPIRING_COLLECTIONS = ['oidcEntries', 'pendingLogins', 'mfaChallenges'] as const satisfies readonly (keyof Models)[];
 
-export async function connectDatabase(uri: string): Promise<Database> {
+export async function connectDatabase(uri: string, timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS): Promise<Database> {
   // Indexes are created here, explicitly, because some must differ by server (TTL or not).
-  const connection = mongoose.createConnection(uri, { autoIndex: false, autoCreate: true, serverSelectionTimeoutMS: 10000 });
+  const connection = mongoose.createConnection(uri, {
+    autoIndex: false,
+    autoCreate: true,
+    // Every operation is bounded by the driver's own timeouts: selection (no server), connect (a new
+    // connection's handshake to a frozen server) and socket (a reply that never comes). No buffering in
+    // Mongoose besides: it would wait for a reconnect on a timer of its own and fail with an error of its own.
+    bufferCommands: false,
+    serverSelectionTimeoutMS: timeouts.serverSelectionTimeoutMs,
+    connectTimeoutMS: timeouts.serverSelectionTimeoutMs,
+    socketTimeoutMS: timeouts.socketTimeoutMs,
+  });
   await connection.asPromise();
   const models = registerModels(connection);
   const capabilities = await detectCapabilities(connection);

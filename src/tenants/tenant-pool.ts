@@ -48,6 +48,22 @@ export class TenantPool<R> {
     return this.loadOnce(slug);
   }
 
+  /**
+   * A runtime already built is answered at once, however long ago its tenant was checked, and the check runs
+   * behind it. For what the provider serves from memory alone (discovery, keys): a database that is down or
+   * frozen does not stop them, and a change to the tenant still reaches them by the next request.
+   */
+  async getBuilt(slug: string): Promise<R | null> {
+    const entry = SLUG_PATTERN.test(slug) ? this.entries.get(slug) : undefined;
+    if (!entry) return this.get(slug);
+    if (Date.now() - entry.checkedAt >= this.options.refreshMs && !entry.checking) {
+      entry.checking = this.revalidate(slug, entry).finally(() => delete entry.checking);
+      // Nobody waits for this check; whoever asks next gets its outcome, or its failure, through get().
+      entry.checking.catch(() => undefined);
+    }
+    return entry.runtime;
+  }
+
   /** Forget a tenant now (it changed in this process): the next request rebuilds it. */
   invalidate(slug: string): void {
     this.entries.delete(slug);

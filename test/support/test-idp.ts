@@ -60,7 +60,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     ...options.env,
   });
   const masterKey = new MasterKey(options.masterKey ?? randomBytes(32));
-  const db = await connectDatabase(testDatabase.uri);
+  const db = await connectDatabase(testDatabase.uri, config.database);
   const logger = options.logger ?? createLogger(config.logLevel);
   const idp = createApp({ config, db, masterKey, logger });
   server.on('request', idp.app.callback());
