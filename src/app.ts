@@ -67,7 +67,7 @@ export interface IdpApp {
 
 /** The whole HTTP surface, built from explicit dependencies so tests bring their own database and keys. */
 export function createApp({ config, db, masterKey, logger, metrics = new AppMetrics() }: AppDeps): IdpApp {
-  const services = createServices(db, masterKey, config);
+  const services = createServices(db, masterKey, config, logger);
   const views = createViewRenderer({ viewsDir: join(projectRoot(), 'views') });
   const pool = new TenantPool<TenantRuntime>({
     max: config.tenantCacheSize,

@@ -26,6 +26,9 @@ async function main(): Promise<void> {
   }
   const stopSweeper = db.capabilities.ttlIndexes ? () => {} : startExpiredEntriesSweeper(db.models.oidcEntries, logger);
   scheduler.start();
+  // What this process learnt and could not write to the change log (the database was away) is written as soon
+  // as it takes writes again; the scheduled job covers what no process learnt.
+  const settleOwed = setInterval(() => void services.changeLog.settleOwed().catch(() => undefined), 15_000).unref();
   const mailWorker = startOutboxWorker({ config, db, services, logger });
 
   const server = createServer(app.callback());
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
     await services.passwordReset.settled();
     // A job in progress finishes and releases its lease, so another process need not wait for it to expire.
     await scheduler.stop();
+    clearInterval(settleOwed);
+    await services.changeLog.settleOwed().catch((err: unknown) => logger.error({ err }, 'change log: .failed entries still unwritten at shutdown'));
     // The mail in hand is finished and marked, so a restart never sends it a second time.
     await mailWorker?.stop();
     await runtime.close();

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { createAccountServices } from './account/account-services.js';
 import { AccountSessions } from './account/sessions.service.js';
 import { changeLogIpHash } from './audit/change-log-input.js';
+import type { ChangeLogLogger } from './audit/change-log-pending.js';
 import { ChangeLogService } from './audit/change-log.service.js';
 import { revokeAccount } from './oidc/account-sessions.js';
 import { revokeClient } from './clients/client-revocation.js';
@@ -36,15 +37,21 @@ export type Services = ReturnType<typeof createServices>;
 
 /**
  * The domain services, wired once from the database, the master key and the configuration. Without a
- * `backupDir` (benchmarks, specs that keep no backups) erasures are recorded in the database alone.
+ * `backupDir` (benchmarks, specs that keep no backups) erasures are recorded in the database alone. The
+ * logger hears what must not go unheard, a change log that overstates (see ChangeLogService).
  */
-export function createServices(db: Database, masterKey: MasterKey, config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir'>>) {
+export function createServices(
+  db: Database,
+  masterKey: MasterKey,
+  config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir'>>,
+  logger: ChangeLogLogger,
+) {
   const { models } = db;
   const keyring = new TenantKeyring(masterKey);
   const hasher = new PasswordHasher(config.argon2);
   const signingKeys = new SigningKeyService(models.signingKeys, masterKey);
   const tenantKeys = new TenantKeyRegistry(models.tenantKeys, masterKey);
-  const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors, { ipHash: changeLogIpHash(masterKey) });
+  const changeLog = new ChangeLogService(models, { ipHash: changeLogIpHash(masterKey), logger });
   const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
   const memberships = new RoleMembershipHistory(models.roleMembershipChanges, models.users, models.deletedSubjects);
   const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog, memberships);

@@ -5,7 +5,7 @@ export type ExportFormat = 'ndjson' | 'csv';
 
 const CSV_COLUMNS = [
   'seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'counts', 'requestId', 'ipHash',
-  'ip', 'id', 'prevHash', 'hash',
+  'ip', 'id', 'refersTo', 'prevHash', 'hash',
 ] as const;
 
 /**
@@ -33,6 +33,7 @@ export async function* formatExport(docs: AsyncIterable<ChangeLogDoc>, format: E
         ipHash: entry.ipHash ?? '',
         ip: entry.ip ?? '',
         id: entry.id,
+        refersTo: entry.refersTo ?? '',
         prevHash: entry.prevHash,
         hash: entry.hash,
       };

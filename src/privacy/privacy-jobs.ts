@@ -10,6 +10,7 @@ const DAY_MS = 24 * 3600 * 1000;
 export const ANONYMIZE_INACTIVE = 'anonymize-inactive';
 export const CHANGE_LOG_RETENTION = 'change-log-retention';
 export const INVITATION_RETENTION = 'invitation-retention';
+export const CHANGE_LOG_SETTLE = 'change-log-settle';
 
 type JobServices = Pick<Services, 'tenants' | 'users' | 'changeLog' | 'subjects'>;
 
@@ -18,14 +19,16 @@ export function inactivityAnonymizer(services: JobServices, users: UserModel, no
 }
 
 /**
- * The privacy promises kept by the clock: anonymization after inactivity, the change log's retention, and
- * invitations that can no longer be accepted purged after theirs.
+ * The privacy promises kept by the clock: anonymization after inactivity, the change log's retention,
+ * invitations that can no longer be accepted purged after theirs, and a change log that says what became of
+ * every change it announced (see ChangeLogService.settle).
  */
 export function privacyJobs(services: JobServices, models: Pick<Models, 'users' | 'invitations' | 'mailOutbox'>): ScheduledJob[] {
   return [
     { name: ANONYMIZE_INACTIVE, everyMs: DAY_MS, run: () => inactivityAnonymizer(services, models.users).run() },
     { name: CHANGE_LOG_RETENTION, everyMs: DAY_MS, run: () => pruneChangeLogs(services) },
     { name: INVITATION_RETENTION, everyMs: DAY_MS, run: () => purgeStaleInvitations({ ...services, models }) },
+    { name: CHANGE_LOG_SETTLE, everyMs: 5 * 60_000, run: () => services.changeLog.settle() },
   ];
 }
 

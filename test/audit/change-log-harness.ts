@@ -1,3 +1,4 @@
+import { createLogger } from '../../src/observability/logger.js';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
 import { randomBytes } from 'node:crypto';
@@ -24,7 +25,7 @@ export async function openChangeLog(): Promise<ChangeLogHarness> {
   const clock = { now: new Date('2025-03-01T12:00:00.000Z') };
   const ipHash = changeLogIpHash(new MasterKey(randomBytes(32)));
   const service = (database: Database) =>
-    new ChangeLogService(database.models.changeLog, database.models.changeLogAnchors, { now: () => clock.now, ipHash });
+    new ChangeLogService(database.models, { now: () => clock.now, ipHash, logger: createLogger('silent') });
   const others: Database[] = [];
   return {
     testDb,

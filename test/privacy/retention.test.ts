@@ -1,3 +1,4 @@
+import { createLogger } from '../../src/observability/logger.js';
 import { ChangeLogService } from '../../src/audit/change-log.service.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { adminClient, serviceToken } from '../support/admin.js';
@@ -17,7 +18,7 @@ describe('change-log retention', () => {
 
   /** Entries written as if in the past: a log whose clock says `days` ago. */
   async function appendAt(tenant: TenantDoc, days: number, count: number): Promise<void> {
-    const log = new ChangeLogService(idp.db.models.changeLog, idp.db.models.changeLogAnchors, { now: () => daysAgo(days) });
+    const log = new ChangeLogService(idp.db.models, { now: () => daysAgo(days), logger: createLogger('silent') });
     for (let i = 0; i < count; i++) {
       await asSetup(() => log.append(tenant._id, { action: 'user.updated', subjectType: 'user', subjectId: `usr_old${days}x${i}`, fields: ['name'] }));
     }
