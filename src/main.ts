@@ -8,6 +8,7 @@ import { startExpiredEntriesSweeper } from './oidc/expired-entries.sweeper.js';
 import { issuerFor } from './oidc/provider.factory.js';
 import { startOutboxWorker } from './outbox/start-worker.js';
 import { connectLikeServer } from './runtime/boot.js';
+import { checkMasterKeyAtStart, MasterKeyMismatchError } from './runtime/master-key-check.js';
 import { seedDemo } from './seed/demo.seed.js';
 import { ensurePlatformTenant } from './tenants/platform.js';
 
@@ -18,7 +19,23 @@ async function main(): Promise<void> {
   const { db, masterKey } = runtime;
   logger.info({ server: db.capabilities.server, version: db.capabilities.version }, 'database connected');
 
-  const { app, services, scheduler } = createApp({ config, db, masterKey, logger });
+  const { app, services, scheduler, readiness } = createApp({ config, db, masterKey, logger });
+  // Before anything is written or served: a process with the wrong master key must not start at all.
+  try {
+    await checkMasterKeyAtStart({
+      db,
+      masterKey,
+      readiness,
+      logger,
+      onMismatch(err) {
+        logger.fatal({ problem: err.message }, 'wrong master key: stopping');
+        process.exit(1);
+      },
+    });
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
   await runWithContext({ actor: { type: 'system', id: 'startup' } }, () => ensurePlatformTenant(services));
   if (config.seedDemo) {
     const seeded = await seedDemo(services, config.demo);
@@ -86,6 +103,8 @@ async function main(): Promise<void> {
 main().catch((err) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
+  } else if (err instanceof MasterKeyMismatchError) {
+    process.stderr.write(`Refusing to start: ${err.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   }
