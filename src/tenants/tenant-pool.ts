@@ -14,6 +14,10 @@ export interface TenantPoolOptions<R> {
   build(tenant: TenantDoc): Promise<R>;
 }
 
+/** A healthy database answers a configVersion read in milliseconds; past this, serving what is built is better than waiting. */
+const CHECK_BUDGET_MS = 250;
+const BUILT = Symbol('built');
+
 interface Entry<R> {
   runtime: Promise<R>;
   version: number;
@@ -49,19 +53,22 @@ export class TenantPool<R> {
   }
 
   /**
-   * A runtime already built is answered at once, however long ago its tenant was checked, and the check runs
-   * behind it. For what the provider serves from memory alone (discovery, keys): a database that is down or
-   * frozen does not stop them, and a change to the tenant still reaches them by the next request.
+   * For what the provider serves from memory alone (discovery, keys): the tenant is checked as by get(), but a
+   * check that fails or takes longer than CHECK_BUDGET_MS (the database is down or frozen) does not hold the
+   * answer: the runtime already built is served, and the check goes on behind it.
    */
   async getBuilt(slug: string): Promise<R | null> {
     const entry = SLUG_PATTERN.test(slug) ? this.entries.get(slug) : undefined;
-    if (!entry) return this.get(slug);
-    if (Date.now() - entry.checkedAt >= this.options.refreshMs && !entry.checking) {
-      entry.checking = this.revalidate(slug, entry).finally(() => delete entry.checking);
-      // Nobody waits for this check; whoever asks next gets its outcome, or its failure, through get().
-      entry.checking.catch(() => undefined);
+    if (!entry || Date.now() - entry.checkedAt < this.options.refreshMs) return this.get(slug);
+    const checking = (entry.checking ??= this.revalidate(slug, entry).finally(() => delete entry.checking));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof BUILT>((resolve) => (timer = setTimeout(resolve, CHECK_BUDGET_MS, BUILT)));
+    try {
+      const outcome = await Promise.race([checking.catch((): typeof BUILT => BUILT), late]);
+      return outcome === BUILT ? entry.runtime : outcome;
+    } finally {
+      clearTimeout(timer);
     }
-    return entry.runtime;
   }
 
   /** Forget a tenant now (it changed in this process): the next request rebuilds it. */
