@@ -33,10 +33,13 @@ interface Entry<R> {
 export class TenantPool<R> {
   private readonly entries: LRUCache<string, Entry<R>>;
   private readonly unknown: LRUCache<string, true>;
+  /** The runtime last built for each slug, kept through a failed rebuild: what getBuilt falls back on. */
+  private readonly built: LRUCache<string, { runtime: R }>;
   private readonly loading = new Map<string, Promise<R | null>>();
 
   constructor(private readonly options: TenantPoolOptions<R>) {
     this.entries = new LRUCache({ max: options.max });
+    this.built = new LRUCache({ max: options.max });
     this.unknown = new LRUCache({ max: 10_000, ttl: options.unknownTtlMs ?? 5000 });
   }
 
@@ -53,19 +56,19 @@ export class TenantPool<R> {
   }
 
   /**
-   * For what the provider serves from memory alone (discovery, keys): the tenant is checked as by get(), but a
-   * check that fails or takes longer than CHECK_BUDGET_MS (the database is down or frozen) does not hold the
-   * answer: the runtime already built is served, and the check goes on behind it.
+   * For what the provider serves from memory alone (discovery, keys): the tenant is looked up as by get(), but
+   * a lookup that fails or takes longer than CHECK_BUDGET_MS (the database is down or frozen) does not hold
+   * the answer: the runtime last built for the slug is served, and the lookup goes on behind it.
    */
   async getBuilt(slug: string): Promise<R | null> {
-    const entry = SLUG_PATTERN.test(slug) ? this.entries.get(slug) : undefined;
-    if (!entry || Date.now() - entry.checkedAt < this.options.refreshMs) return this.get(slug);
-    const checking = (entry.checking ??= this.revalidate(slug, entry).finally(() => delete entry.checking));
+    const lastBuilt = this.built.get(slug);
+    if (!lastBuilt) return this.get(slug);
+    const current = this.get(slug);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<typeof BUILT>((resolve) => (timer = setTimeout(resolve, CHECK_BUDGET_MS, BUILT)));
     try {
-      const outcome = await Promise.race([checking.catch((): typeof BUILT => BUILT), late]);
-      return outcome === BUILT ? entry.runtime : outcome;
+      const outcome = await Promise.race([current.catch((): typeof BUILT => BUILT), late]);
+      return outcome === BUILT ? lastBuilt.runtime : outcome;
     } finally {
       clearTimeout(timer);
     }
@@ -74,6 +77,7 @@ export class TenantPool<R> {
   /** Forget a tenant now (it changed in this process): the next request rebuilds it. */
   invalidate(slug: string): void {
     this.entries.delete(slug);
+    this.built.delete(slug);
     this.unknown.delete(slug);
   }
 
@@ -109,12 +113,16 @@ export class TenantPool<R> {
     const entry: Entry<R> = { runtime, version: tenant.configVersion, checkedAt: Date.now() };
     this.entries.set(slug, entry);
     // A failed build must not stay cached: the next request tries again.
-    runtime.catch(() => this.entries.get(slug) === entry && this.entries.delete(slug));
+    runtime.then(
+      (built) => this.built.set(slug, { runtime: built }),
+      () => this.entries.get(slug) === entry && this.entries.delete(slug),
+    );
     return runtime;
   }
 
   private forgetUnknown(slug: string): void {
     this.entries.delete(slug);
+    this.built.delete(slug);
     this.unknown.set(slug, true);
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { translate } from '../../src/i18n/messages.js';
 import { adminClient, operatorToken } from '../support/admin.js';
 import { startFaultyDatabase, type FaultyDatabase } from '../support/faulty-database.js';
@@ -19,10 +20,12 @@ describe('a database outage', () => {
   let idp: TestIdp;
   let fixture: TenantFixture;
   let operator: string;
+  /** Shared by every process on this database, as in a deployment. */
+  const masterKey = randomBytes(32);
 
   beforeAll(async () => {
     faulty = await startFaultyDatabase();
-    idp = await startTestIdp({ database: faulty.database, env: { DB_SERVER_SELECTION_TIMEOUT_MS: '2000', DB_SOCKET_TIMEOUT_MS: '2000' } });
+    idp = await startTestIdp({ database: faulty.database, masterKey, env: { DB_SERVER_SELECTION_TIMEOUT_MS: '2000', DB_SOCKET_TIMEOUT_MS: '2000' } });
     fixture = await createTenantFixture(idp.services, 'acme');
     operator = await operatorToken(idp);
     expect((await discovery()).status).toBe(200);
@@ -122,5 +125,32 @@ describe('a database outage', () => {
     await readyAgain();
     expect((await tokenRequest()).status).toBe(200);
     expect((await adminCall()).status).toBe(200);
+  }, 120_000);
+
+  it('answers 503 temporarily_unavailable from inside the provider too, where its own storage is what fails', async () => {
+    // A process that trusts its tenant for long passes straight to the provider, whose client lookup needs the database.
+    const steady = await startTestIdp({ database: faulty.database, masterKey, env: { DB_SERVER_SELECTION_TIMEOUT_MS: '2000', DB_SOCKET_TIMEOUT_MS: '2000', TENANT_REFRESH_MS: '60000' } });
+    try {
+      expect((await fetch(`${steady.baseUrl}/t/acme/.well-known/openid-configuration`)).status).toBe(200);
+      faulty.freeze();
+      try {
+        const introspection = await timed(() =>
+          fetch(`${steady.baseUrl}/t/acme/token/introspection`, {
+            method: 'POST',
+            headers: { authorization: `Basic ${Buffer.from(`${fixture.clientId}:${fixture.clientSecret}`).toString('base64')}` },
+            body: new URLSearchParams({ token: 'any-token' }),
+          }),
+        );
+        expect(introspection.res.status).toBe(503);
+        expect(introspection.res.headers.get('retry-after')).toBe('5');
+        expect(await introspection.res.json()).toMatchObject({ error: 'temporarily_unavailable' });
+        expect(introspection.ms).toBeLessThan(10_000);
+      } finally {
+        faulty.thaw();
+      }
+    } finally {
+      await steady.close();
+    }
+    await readyAgain();
   }, 120_000);
 });
