@@ -105,7 +105,7 @@ describe('a database outage', () => {
   }
 
   it('answers 503 with Retry-After everywhere, within bounds, while the database process is frozen, and recovers when it thaws', async () => {
-    faulty.freeze();
+    await faulty.freeze();
     try {
       await expectOutageAnswers();
     } finally {
@@ -132,7 +132,7 @@ describe('a database outage', () => {
     const steady = await startTestIdp({ database: faulty.database, masterKey, env: { DB_SERVER_SELECTION_TIMEOUT_MS: '2000', DB_SOCKET_TIMEOUT_MS: '2000', TENANT_REFRESH_MS: '60000' } });
     try {
       expect((await fetch(`${steady.baseUrl}/t/acme/.well-known/openid-configuration`)).status).toBe(200);
-      faulty.freeze();
+      await faulty.freeze();
       try {
         const introspection = await timed(() =>
           fetch(`${steady.baseUrl}/t/acme/token/introspection`, {

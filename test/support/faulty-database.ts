@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -15,7 +15,8 @@ import { withDatabaseName, type TestDatabase } from './database.js';
 export interface FaultyDatabase {
   /** This spec's database on the server; the same URI before and after a restart. */
   database: TestDatabase;
-  freeze(): void;
+  /** Resolves once the kernel reports the process stopped: a signal is delivered, not acted on, at once. */
+  freeze(): Promise<void>;
   thaw(): void;
   kill(): Promise<void>;
   restart(): Promise<void>;
@@ -43,9 +44,13 @@ export async function startFaultyDatabase(): Promise<FaultyDatabase> {
   };
   return {
     database,
-    freeze() {
+    async freeze() {
       process.kill(server.pid, 'SIGSTOP');
       frozen = true;
+      for (let waited = 0; !(await stopped(server.pid)); waited += 10) {
+        if (waited > 5000) throw new Error(`database process ${server.pid} did not stop`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     },
     thaw() {
       process.kill(server.pid, 'SIGCONT');
@@ -64,4 +69,11 @@ export async function startFaultyDatabase(): Promise<FaultyDatabase> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every thread of the process in state `T` (/proc/<pid>/task/<tid>/stat): stopped by a signal. */
+async function stopped(pid: number): Promise<boolean> {
+  const threads = await readdir(`/proc/${pid}/task`);
+  const states = await Promise.all(threads.map(async (tid) => /\) (\w)/.exec(await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8'))?.[1]));
+  return states.every((state) => state === 'T');
 }
