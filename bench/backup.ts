@@ -15,8 +15,12 @@ import { connectDatabase, type Database } from '../src/db/database.js';
 import { newId } from '../src/db/ids.js';
 import { startLocalDatabase } from '../src/db/local-database.js';
 import { projectRoot } from '../src/project-root.js';
+import { createLogger } from '../src/observability/logger.js';
 import { createServices, type Services } from '../src/services.js';
 import type { TenantDoc } from '../src/tenants/tenant.model.js';
+
+/** A failure the benchmark's change logs could not record is worth seeing in its output. */
+const benchLogger = createLogger('warn');
 
 const sizesArg = process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length);
 const SIZES = (sizesArg ?? '10000,100000').split(',').map(Number);
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
     const uri = `${local.uri}/bench_backup`;
     const masterKey = new MasterKey(randomBytes(32));
     database = await connectDatabase(uri);
-    let services = createServices(database, masterKey, ARGON2);
+    let services = createServices(database, masterKey, ARGON2, benchLogger);
     // Backups and restores are recorded in each tenant's change log, under the job that made them.
     const asBench = <T>(work: () => Promise<T>) => runWithContext({ actor: { type: 'job', id: 'bench' } }, work);
     const tenant = await asBench(() => services.tenants.create({ slug: 'bench', name: 'Bench' }));
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
       await database.connection.dropDatabase();
       await database.close();
       database = await connectDatabase(uri);
-      const target = createServices(database, masterKey, ARGON2);
+      const target = createServices(database, masterKey, ARGON2, benchLogger);
       const restore = await measured(() => asBench(() => target.backups.restore({ file: backup.result.file, registryFile: registryPath(backupDir) })));
       services = target;
       lines.push(row('restore', size, restore, `${restore.result.restored.users} users back`));

@@ -16,6 +16,7 @@ import { connectDatabase } from '../src/db/database.js';
 import { freePort } from '../src/db/launcher/server-process.js';
 import { startLocalDatabase } from '../src/db/local-database.js';
 import { projectRoot } from '../src/project-root.js';
+import { createLogger } from '../src/observability/logger.js';
 import { createServices } from '../src/services.js';
 import { measureCryptoBounds } from './crypto-bounds.js';
 import { Meter, type Measured } from './measure.js';
@@ -30,6 +31,9 @@ import { formatNumber } from './stats.js';
 import { evaluateTargets } from './targets.js';
 import { tenantFigures, type TenantFigures } from './tenant-memory.js';
 import { HttpClient } from './user-agent.js';
+
+/** A failure the benchmark's change logs could not record is worth seeing in its output. */
+const benchLogger = createLogger('warn');
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
     const masterKey = randomBytes(32);
     const db = await connectDatabase(local.uri);
     cleanups.push(() => db.close());
-    const services = createServices(db, new MasterKey(masterKey), { argon2 });
+    const services = createServices(db, new MasterKey(masterKey), { argon2 }, benchLogger);
     const seed = await seedBenchTenant(services, 8);
 
     const [port, probePort, baselinePort] = [await freePort(), await freePort(), await freePort()];

@@ -22,6 +22,7 @@ import { securityHeaders } from './http/security-headers.middleware.js';
 import { healthRouter } from './observability/health.router.js';
 import { httpObserver } from './observability/http-observer.middleware.js';
 import { AppMetrics } from './observability/metrics.js';
+import { Readiness } from './observability/readiness.js';
 import { createScheduler } from './jobs/jobs.js';
 import type { Scheduler } from './jobs/scheduler.js';
 import { interactionsRouter } from './oidc/interactions.router.js';
@@ -61,11 +62,13 @@ export interface IdpApp {
   metrics: AppMetrics;
   /** Scheduled jobs (anonymization, retention); main.ts starts it, tests run its jobs one at a time. */
   scheduler: Scheduler;
+  /** What /readyz answers; main.ts holds it back until the start-up checks have passed. */
+  readiness: Readiness;
 }
 
 /** The whole HTTP surface, built from explicit dependencies so tests bring their own database and keys. */
 export function createApp({ config, db, masterKey, logger, metrics = new AppMetrics() }: AppDeps): IdpApp {
-  const services = createServices(db, masterKey, config);
+  const services = createServices(db, masterKey, config, logger);
   const views = createViewRenderer({ viewsDir: join(projectRoot(), 'views') });
   const pool = new TenantPool<TenantRuntime>({
     max: config.tenantCacheSize,
@@ -118,7 +121,8 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   consoleRouter(tenantRouter, { dir: join(projectRoot(), 'dist', 'console') });
 
   const root = new Router();
-  healthRouter(root, { db, metrics, metricsToken: config.metricsToken });
+  const readiness = new Readiness(() => db.connection.db!);
+  healthRouter(root, { readiness, metrics, metricsToken: config.metricsToken });
   if (config.localMailbox) mailboxRouter(root, { jobs: db.models.mailOutbox, tenants: tenantLookup(db.models.tenants, services.tenantKeys), outbox: services.outbox, views });
   const admin = adminApiRouter(adminRoutes(services, config), {
     publicUrl: config.publicUrl,
@@ -145,5 +149,5 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   });
   // Errors are logged by the error middleware; Koa's default handler would print them a second time.
   app.silent = true;
-  return { app, services, pool, metrics, scheduler: createScheduler(db, services, config, logger) };
+  return { app, services, pool, metrics, readiness, scheduler: createScheduler(db, services, config, logger) };
 }

@@ -21,6 +21,16 @@ const EnvSchema = z.object({
   /** Unset: a local MongoDB-compatible server is started under DATA_DIR (development only). */
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  /**
+   * How long an operation waits for a reachable database server (and a new connection for its handshake)
+   * before it fails as unavailable (503). The driver's default, 30 s, holds every request that long.
+   */
+  DB_SERVER_SELECTION_TIMEOUT_MS: int(100, 120_000).default(5000),
+  /**
+   * How long an operation sent to the server waits for its reply. A frozen server keeps its connections open
+   * and never answers: without this bound, a request waits until the driver's monitor gives up (35–55 s).
+   */
+  DB_SOCKET_TIMEOUT_MS: int(100, 600_000).default(10_000),
   /** Where `backup create` writes and `backup restore` and `backup prune` look; default DATA_DIR/backups. */
   BACKUP_DIR: z.string().min(1).optional(),
   /** Hours between the scheduled backups of every tenant (0: none, backups are taken from cron instead). */
@@ -103,6 +113,7 @@ export interface Config {
   metricsToken: string | undefined;
   mongodbUri: string | undefined;
   dataDir: string;
+  database: DatabaseTimeouts;
   /** Relative paths are taken from the project root, like dataDir. */
   backupDir: string;
   backupIntervalHours: number;
@@ -149,6 +160,15 @@ export interface Config {
   };
 }
 
+/** Bounds on every database operation, so that an unreachable or frozen server fails requests, not holds them. */
+export interface DatabaseTimeouts {
+  serverSelectionTimeoutMs: number;
+  socketTimeoutMs: number;
+}
+
+/** The defaults of DB_SERVER_SELECTION_TIMEOUT_MS and DB_SOCKET_TIMEOUT_MS, for connections made outside the server (specs, benchmarks). */
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { serverSelectionTimeoutMs: 5000, socketTimeoutMs: 10_000 };
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -180,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metricsToken: e.METRICS_TOKEN,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
+    database: { serverSelectionTimeoutMs: e.DB_SERVER_SELECTION_TIMEOUT_MS, socketTimeoutMs: e.DB_SOCKET_TIMEOUT_MS },
     backupDir: e.BACKUP_DIR ?? `${e.DATA_DIR}/backups`,
     backupIntervalHours: e.BACKUP_INTERVAL_HOURS,
     backupKeepDays: e.BACKUP_KEEP_DAYS,

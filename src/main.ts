@@ -10,6 +10,7 @@ import { startExpiredEntriesSweeper } from './oidc/expired-entries.sweeper.js';
 import { issuerFor } from './oidc/provider.factory.js';
 import { startOutboxWorker } from './outbox/start-worker.js';
 import { connectLikeServer } from './runtime/boot.js';
+import { checkMasterKeyAtStart, MasterKeyMismatchError } from './runtime/master-key-check.js';
 import { seedDemo } from './seed/demo.seed.js';
 import { ensurePlatformTenant } from './tenants/platform.js';
 
@@ -25,7 +26,23 @@ async function main(): Promise<void> {
     throw err;
   });
 
-  const { app, services, scheduler } = createApp({ config, db, masterKey, logger });
+  const { app, services, scheduler, readiness } = createApp({ config, db, masterKey, logger });
+  // Before anything is written or served: a process with the wrong master key must not start at all.
+  try {
+    await checkMasterKeyAtStart({
+      db,
+      masterKey,
+      readiness,
+      logger,
+      onMismatch(err) {
+        logger.fatal({ problem: err.message }, 'wrong master key: stopping');
+        process.exit(1);
+      },
+    });
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
   await runWithContext({ actor: { type: 'system', id: 'startup' } }, () => ensurePlatformTenant(services));
   if (config.seedDemo) {
     const seeded = await seedDemo(services, config.demo);
@@ -33,6 +50,9 @@ async function main(): Promise<void> {
   }
   const stopSweeper = db.capabilities.ttlIndexes ? () => {} : startExpiredEntriesSweeper(db.models.oidcEntries, logger);
   scheduler.start();
+  // What this process learnt and could not write to the change log (the database was away) is written as soon
+  // as it takes writes again; the scheduled job covers what no process learnt.
+  const settleOwed = setInterval(() => void services.changeLog.settleOwed().catch(() => undefined), 15_000).unref();
   const mailWorker = startOutboxWorker({ config, db, services, logger });
 
   const server = createServer(app.callback());
@@ -55,6 +75,8 @@ async function main(): Promise<void> {
     await services.passwordReset.settled();
     // A job in progress finishes and releases its lease, so another process need not wait for it to expire.
     await scheduler.stop();
+    clearInterval(settleOwed);
+    await services.changeLog.settleOwed().catch((err: unknown) => logger.error({ err }, 'change log: .failed entries still unwritten at shutdown'));
     // The mail in hand is finished and marked, so a restart never sends it a second time.
     await mailWorker?.stop();
     await runtime.close();
@@ -89,6 +111,8 @@ main().catch((err) => {
   // A refused configuration or database (newer schema, pending migrations) is told as it is, without a stack.
   if (err instanceof ConfigError || err instanceof HttpError) {
     process.stderr.write(`${err.message}\n`);
+  } else if (err instanceof MasterKeyMismatchError) {
+    process.stderr.write(`Refusing to start: ${err.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   }

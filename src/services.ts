@@ -5,6 +5,7 @@ import { AccountSessions } from './account/sessions.service.js';
 import { changeLogIpHash } from './audit/change-log-input.js';
 import { CheckpointFile, checkpointDir } from './audit/change-log-checkpoint-file.js';
 import { CheckpointSigner } from './audit/change-log-checkpoint.js';
+import type { ChangeLogLogger } from './audit/change-log-pending.js';
 import { ChangeLogService } from './audit/change-log.service.js';
 import { revokeAccount } from './oidc/account-sessions.js';
 import { revokeClient } from './clients/client-revocation.js';
@@ -40,12 +41,14 @@ export type Services = ReturnType<typeof createServices>;
 
 /**
  * The domain services, wired once from the database, the master key and the configuration. Without a
- * `backupDir` (benchmarks, specs that keep no backups) erasures are recorded in the database alone.
+ * `backupDir` (benchmarks, specs that keep no backups) erasures are recorded in the database alone. The
+ * logger hears what must not go unheard, a change log that overstates (see ChangeLogService).
  */
 export function createServices(
   db: Database,
   masterKey: MasterKey,
   config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir' | 'tenantRefreshMs' | 'terminationExportKeepDays'>>,
+  logger: ChangeLogLogger,
 ) {
   const { models } = db;
   const keyring = new TenantKeyring(masterKey);
@@ -55,7 +58,7 @@ export function createServices(
   const backupDir = config.backupDir === undefined ? undefined : backupDirectory({ backupDir: config.backupDir });
   const signer = new CheckpointSigner(masterKey);
   const checkpoints = { signer, ...(backupDir === undefined ? {} : { file: new CheckpointFile(checkpointDir(backupDir), signer) }) };
-  const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors, { ipHash: changeLogIpHash(masterKey), checkpoints });
+  const changeLog = new ChangeLogService(models, { ipHash: changeLogIpHash(masterKey), logger, checkpoints });
   const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
   const memberships = new RoleMembershipHistory(models.roleMembershipChanges, models.users, models.deletedSubjects);
   const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog, memberships);

@@ -6,7 +6,7 @@ export type ExportFormat = 'ndjson' | 'csv';
 
 const CSV_COLUMNS = [
   'seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'counts', 'requestId', 'ipHash',
-  'ip', 'id', 'prevHash', 'hash', 'kid', 'mac',
+  'ip', 'id', 'refersTo', 'prevHash', 'hash', 'kid', 'mac',
 ] as const;
 
 /** The action of the CSV row that carries the checkpoint: no entry is ever written with it. */
@@ -54,6 +54,7 @@ async function* entryLines(docs: AsyncIterable<ChangeLogDoc>, format: ExportForm
         ipHash: entry.ipHash ?? '',
         ip: entry.ip ?? '',
         id: entry.id,
+        refersTo: entry.refersTo ?? '',
         prevHash: entry.prevHash,
         hash: entry.hash,
         kid: '',

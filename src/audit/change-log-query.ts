@@ -19,6 +19,8 @@ export interface ChangeLogEntry {
   ipHash?: string;
   /** Entries written before addresses were hashed only. */
   ip?: string;
+  /** On a `.failed` or `.unconfirmed` entry: the entry whose change it reports on. */
+  refersTo?: string;
   prevHash: string;
   hash: string;
 }

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { tenantScopePlugin } from '../db/tenant-scope.plugin.js';
 import { changeLogAnchorModel } from './change-log-anchor.model.js';
+import { changeLogPendingModel } from './change-log-pending.model.js';
 import type { ActorType } from './request-context.js';
 
 /**
@@ -29,6 +30,8 @@ export interface ChangeLogDoc {
   ipHash?: string;
   /** Only on entries written before addresses were hashed: kept, as the chain covers them, until retention prunes them. */
   ip?: string;
+  /** On a `.failed` or `.unconfirmed` entry: the id of the entry whose change it reports on. */
+  refersTo?: string;
   prevHash: string;
   hash: string;
 }
@@ -36,7 +39,7 @@ export interface ChangeLogDoc {
 /** The keys a stored entry may have; anything else in a document was not written by us. */
 export const CHANGE_LOG_KEYS = [
   '_id', 'tenantId', 'seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'counts',
-  'requestId', 'ipHash', 'ip', 'prevHash', 'hash',
+  'requestId', 'ipHash', 'ip', 'refersTo', 'prevHash', 'hash',
 ] as const;
 
 const ChangeLogSchema = new Schema<ChangeLogDoc>(
@@ -55,6 +58,7 @@ const ChangeLogSchema = new Schema<ChangeLogDoc>(
     requestId: { type: String, immutable: true },
     ipHash: { type: String, immutable: true },
     ip: { type: String, immutable: true },
+    refersTo: { type: String, immutable: true },
     prevHash: { type: String, required: true, immutable: true },
     hash: { type: String, required: true, immutable: true },
   },
@@ -66,6 +70,7 @@ ChangeLogSchema.index({ tenantId: 1, seq: 1 }, { unique: true });
 ChangeLogSchema.index({ tenantId: 1, at: 1 });
 ChangeLogSchema.index({ tenantId: 1, subjectId: 1, seq: 1 });
 ChangeLogSchema.index({ tenantId: 1, actor: 1, seq: 1 });
+ChangeLogSchema.index({ tenantId: 1, refersTo: 1 });
 
 export type ChangeLogModel = Model<ChangeLogDoc>;
 
@@ -73,7 +78,9 @@ export function changeLogModel(connection: Connection): ChangeLogModel {
   return connection.model<ChangeLogDoc>('ChangeLog', ChangeLogSchema);
 }
 
-/** Both collections of the change log, registered together so the chain and its anchor always coexist. */
+/** The collections of the change log, registered together so the chain, its anchor and its pending changes always coexist. */
 export function changeLogModels(connection: Connection) {
-  return { changeLog: changeLogModel(connection), changeLogAnchors: changeLogAnchorModel(connection) };
+  return { changeLog: changeLogModel(connection), changeLogAnchors: changeLogAnchorModel(connection), changeLogPending: changeLogPendingModel(connection) };
 }
+
+export type ChangeLogModels = ReturnType<typeof changeLogModels>;

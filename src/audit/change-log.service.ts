@@ -1,24 +1,28 @@
 import { newId } from '../db/ids.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import { ValidationError } from '../errors/http-errors.js';
-import type { ChangeLogAnchorModel } from './change-log-anchor.model.js';
 import { entryHash, walkChain, type VerifyResult } from './change-log-chain.js';
 import type { CheckpointFile } from './change-log-checkpoint-file.js';
 import type { CheckpointSigner, SignedCheckpoint } from './change-log-checkpoint.js';
 import { formatExport, type ExportFormat } from './change-log-export.js';
 import { verifyChain } from './change-log-verify.js';
 import { provenanceFromContext, validateChange, type ChangeInput, type IpHash } from './change-log-input.js';
+import type { StoredProvenance } from './change-log-pending.model.js';
+import { PendingChanges, type ChangeLogLogger, type Settled } from './change-log-pending.js';
 import * as q from './change-log-query.js';
 import { ChangeLogStore } from './change-log-store.js';
 import { ChangeLogBrokenError, ChangeLogBusyError, CheckpointInvalidError } from './change-log.errors.js';
-import type { ChangeLogDoc, ChangeLogModel } from './change-log.model.js';
-import { isDuplicateKey } from '../db/duplicate-key.js';
+import type { ChangeLogDoc, ChangeLogModels } from './change-log.model.js';
 
 export interface ChangeLogOptions {
   now?: () => Date;
   /** Stores the caller's address as this keyed hash (changeLogIpHash); without it no address is stored at all. */
   ipHash?: IpHash;
-  /** Told when a `.failed` entry could not be written after a change failed: the log then overstates. */
-  logger?: { error(obj: object, msg: string): void };
+  /**
+   * Told, at error level and with the entry's id, when a change failed and its `.failed` entry could not be
+   * written: the log overstates until the entry is written. Required, so that this is never unheard.
+   */
+  logger: ChangeLogLogger;
   /**
    * Checkpoints outside the database (change-log-checkpoint.ts): signed into every export, and kept in `file`
    * (beside the backups) when the deployment has one. Without them the chain only shows edits in its middle.
@@ -34,30 +38,75 @@ const MAX_ATTEMPTS = 40;
  * entries of a tenant form a verifiable hash chain, and retention cuts the chain only at its old end.
  *
  * Transactions would let an entry and its change commit together where the server has them; this service does
- * not depend on them (FerretDB has none): the entry is written first and a failed change is answered by a
- * compensating `.failed` entry, which is correct on every server.
+ * not depend on them (FerretDB has none): the entry is written first, under a pending marker, and what became
+ * of the change is written after it: nothing when it was done, a `.failed` entry when it failed (at once, or
+ * once the database is back), an `.unconfirmed` one when nobody learnt (see change-log-pending.ts). Correct
+ * on every server, and the chain only ever grows.
  */
 export class ChangeLogService {
   private readonly store: ChangeLogStore;
+  private readonly pending: PendingChanges;
   private readonly now: () => Date;
   /** Appends of one tenant in this process run one at a time, so they do not race each other for a seq. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(entries: ChangeLogModel, anchors: ChangeLogAnchorModel, private readonly options: ChangeLogOptions = {}) {
-    this.store = new ChangeLogStore(entries, anchors);
+  constructor(models: Pick<ChangeLogModels, 'changeLog' | 'changeLogAnchors' | 'changeLogPending'>, private readonly options: ChangeLogOptions) {
+    this.store = new ChangeLogStore(models.changeLog, models.changeLogAnchors);
     this.now = options.now ?? (() => new Date());
+    const append = (tenantId: string, change: ChangeInput, provenance: StoredProvenance, extra: { id?: string; refersTo?: string }) =>
+      this.appendAs(tenantId, change, provenance, extra);
+    this.pending = new PendingChanges(models.changeLogPending, models.changeLog, { now: this.now, logger: options.logger, append });
   }
 
   async append(tenantId: string, change: ChangeInput): Promise<q.ChangeLogEntry> {
+    const valid = validateChange(change);
+    return this.appendAs(tenantId, valid, this.provenance(tenantId), {});
+  }
+
+  /** No change without its entry: if the entry cannot be written, `apply` never runs. */
+  async record<T>(tenantId: string, change: ChangeInput, apply: () => Promise<T>): Promise<T> {
+    const valid = validateChange(change);
+    const provenance = this.provenance(tenantId);
+    const entry = await this.pending.announce(tenantId, valid, provenance);
+    let result: T;
+    try {
+      result = await apply();
+    } catch (err) {
+      // The entry already claims the change; a second one says it did not happen. Nothing is ever deleted.
+      await this.pending.failed(tenantId, entry, valid, provenance);
+      throw err;
+    }
+    await this.pending.done(tenantId, entry, valid, provenance);
+    return result;
+  }
+
+  /**
+   * Writes the `.failed` entries this process could not write when their changes failed, then reports the
+   * changes nobody learnt the outcome of as `.unconfirmed`. Run by a scheduled job, and as soon as the
+   * database takes writes again.
+   */
+  settle(): Promise<Settled> {
+    return this.pending.settle();
+  }
+
+  /** Only what this process owes the log (see settle): cheap, for every process's own timer. */
+  settleOwed(): Promise<void> {
+    return this.pending.settleOwed();
+  }
+
+  private provenance(tenantId: string): StoredProvenance {
     const { ip, ...provenance } = provenanceFromContext();
     // An address is personal data: never stored as it came, only as a keyed hash.
-    const where = ip && this.options.ipHash ? { ipHash: this.options.ipHash(tenantId, ip) } : {};
-    const valid = validateChange(change);
+    return ip && this.options.ipHash ? { ...provenance, ipHash: this.options.ipHash(tenantId, ip) } : provenance;
+  }
+
+  private appendAs(tenantId: string, valid: ChangeInput, provenance: StoredProvenance, extra: { id?: string; refersTo?: string }): Promise<q.ChangeLogEntry> {
     return this.serialized(tenantId, async () => {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
         const tail = await this.store.tail(tenantId);
-        const draft = { tenantId, seq: tail.seq + 1, at: this.now(), ...provenance, ...where, ...valid, prevHash: tail.hash };
-        const doc: ChangeLogDoc = { _id: newId('chg'), ...draft, hash: entryHash(draft) };
+        const refersTo = extra.refersTo ? { refersTo: extra.refersTo } : {};
+        const draft = { tenantId, seq: tail.seq + 1, at: this.now(), ...provenance, ...valid, ...refersTo, prevHash: tail.hash };
+        const doc: ChangeLogDoc = { _id: extra.id ?? newId('chg'), ...draft, hash: entryHash(draft) };
         try {
           await this.store.entries.insertMany([doc]);
           return q.toEntry(doc);
@@ -65,24 +114,13 @@ export class ChangeLogService {
           // Another process took this seq (unique index): chain onto its entry instead. No pause before the
           // retry: one appender wins every round, and waiting would only hand the next round to the winner.
           if (!isDuplicateKey(err)) throw err;
+          // Or our own insert went through and its reply was lost: the entry is there under its id.
+          const ours = extra.id && (await this.store.entries.findOne({ tenantId, _id: extra.id }).lean<ChangeLogDoc>());
+          if (ours) return q.toEntry(ours);
         }
       }
       throw new ChangeLogBusyError();
     });
-  }
-
-  /** No change without its entry: if the entry cannot be written, `apply` never runs. */
-  async record<T>(tenantId: string, change: ChangeInput, apply: () => Promise<T>): Promise<T> {
-    const entry = await this.append(tenantId, change);
-    try {
-      return await apply();
-    } catch (err) {
-      // The entry already claims the change; a second one says it did not happen. Nothing is ever deleted.
-      await this.append(tenantId, { ...change, action: `${change.action}.failed` }).catch((compensation: unknown) => {
-        this.options.logger?.error({ err: compensation, tenantId, seq: entry.seq }, 'change log: .failed entry not written');
-      });
-      throw err;
-    }
   }
 
   /** Newest first; pass `nextCursor` back for the next (older) page. */

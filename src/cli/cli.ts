@@ -65,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   try {
     if (command !== migrateCommand) await refuseNewerSchema(runtime.db);
-    const services = createServices(runtime.db, runtime.masterKey, config);
+    const services = createServices(runtime.db, runtime.masterKey, config, stderrLogger(io.stderr));
     const actor = { type: 'job', id: `cli-${command.name}` } as const;
     await runWithContext({ actor }, () => command.run({ services, config, db: runtime.db, masterKey: runtime.masterKey, env: io.env, out: io.stdout }, args));
     return 0;
@@ -88,4 +88,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function usageError(io: CliIo, message: string): number {
   io.stderr(`${message}\n\n${helpText()}`);
   return 2;
+}
+
+/** A command's warnings go to stderr with the ids they name, apart from its output on stdout. */
+function stderrLogger(write: (text: string) => void) {
+  const line = (level: string) => (obj: object, msg: string) => {
+    const { err, ...ids } = obj as { err?: unknown };
+    const reason = err instanceof Error ? `: ${err.message}` : '';
+    write(`${level}: ${msg} ${JSON.stringify(ids)}${reason}\n`);
+  };
+  return { error: line('error'), warn: line('warning') };
 }

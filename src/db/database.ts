@@ -26,6 +26,7 @@ import { tenantLogoModel } from '../tenants/tenant-logo.model.js';
 import { tenantModel } from '../tenants/tenant.model.js';
 import { userModel } from '../users/user.model.js';
 import { ensureUserEmailIndex } from '../users/user-email-index.js';
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '../config.js';
 import { detectCapabilities, type DatabaseCapabilities } from './capabilities.js';
 
 export type Models = ReturnType<typeof registerModels>;
@@ -73,14 +74,22 @@ const EXPIRING_COLLECTIONS = ['oidcEntries', 'pendingLogins', 'mfaChallenges'] a
 export interface ConnectOptions {
   /** The driver reports every command (see observability/command-monitor.ts): specs count them per flow. */
   monitorCommands?: boolean;
+  timeouts?: DatabaseTimeouts;
 }
 
 export async function connectDatabase(uri: string, options: ConnectOptions = {}): Promise<Database> {
+  const timeouts = options.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
   // Indexes are created here, explicitly, because some must differ by server (TTL or not).
   const connection = mongoose.createConnection(uri, {
     autoIndex: false,
     autoCreate: true,
-    serverSelectionTimeoutMS: 10000,
+    // Every operation is bounded by the driver's own timeouts: selection (no server), connect (a new
+    // connection's handshake to a frozen server) and socket (a reply that never comes). No buffering in
+    // Mongoose besides: it would wait for a reconnect on a timer of its own and fail with an error of its own.
+    bufferCommands: false,
+    serverSelectionTimeoutMS: timeouts.serverSelectionTimeoutMs,
+    connectTimeoutMS: timeouts.serverSelectionTimeoutMs,
+    socketTimeoutMS: timeouts.socketTimeoutMs,
     monitorCommands: options.monitorCommands ?? false,
   });
   await connection.asPromise();

@@ -8,6 +8,8 @@ import { freePort, PortInUseError, startServerProcess, type ServerProcess } from
 export interface LocalDatabase {
   uri: string;
   kind: 'mongod' | 'memory-server' | 'ferretdb';
+  /** The server process, for operators (and fault specs) who signal it directly. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ export async function startLocalDatabase(opts: LocalDatabaseOptions): Promise<Lo
   return {
     uri,
     kind,
+    pid: server.child.pid ?? 0,
     stop: () =>
       (stopping ??= (async () => {
         process.off('exit', cleanUpOnExit);

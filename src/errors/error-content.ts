@@ -2,7 +2,7 @@ import type { Locale } from '../i18n/locales.js';
 import { translate, type MessageKey } from '../i18n/messages.js';
 
 /** What went wrong, as far as the person reading the page needs to know. */
-export type ErrorKind = 'unknown_tenant' | 'not_found' | 'rate_limited' | 'server_error' | 'oauth' | 'request';
+export type ErrorKind = 'unknown_tenant' | 'not_found' | 'rate_limited' | 'unavailable' | 'server_error' | 'oauth' | 'request';
 
 /** The words of an error page: what happened, then what to do about it. */
 export interface ErrorContent {
@@ -33,6 +33,8 @@ export function errorContent(locale: Locale, kind: ErrorKind, detail: { code?: s
       return { title: t('title.notFound'), heading: t('title.notFound'), texts: [t('notFound.text'), t('notFound.advice')] };
     case 'rate_limited':
       return { title: t('title.rateLimited'), heading: t('rateLimited.heading'), texts: [t('rateLimited.text'), t('rateLimited.advice')] };
+    case 'unavailable':
+      return { title: t('title.unavailable'), heading: t('unavailable.heading'), texts: [t('unavailable.text'), t('unavailable.advice')] };
     case 'server_error':
       return {
         title: t('title.serverError'),

@@ -22,6 +22,7 @@ export function errorKindOf(status: number, unknownTenant: boolean): ErrorKind {
   if (unknownTenant) return 'unknown_tenant';
   if (status === 404) return 'not_found';
   if (status === 429) return 'rate_limited';
+  if (status === 503) return 'unavailable';
   if (status >= 500) return 'server_error';
   return 'request';
 }

@@ -97,6 +97,20 @@ export function isStorageFull(err: unknown): boolean {
   return STORAGE_FULL.has(String((err as NodeJS.ErrnoException)?.code));
 }
 
+/** How long a caller is asked to wait (Retry-After) before trying again after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The database cannot be reached or does not answer in time: nothing is wrong with the request, and the same
+ * request is likely to succeed shortly, hence 503 with Retry-After rather than a 500.
+ */
+export class ServiceUnavailableError extends HttpError {
+  readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
+  constructor(message = 'The service is temporarily unavailable; retry after the time in Retry-After') {
+    super(503, 'unavailable', message);
+  }
+}
+
 /** A query on a tenant collection without a tenantId filter: always a bug, never user input. */
 export class UnscopedQueryError extends Error {
   constructor(model: string, op: string) {

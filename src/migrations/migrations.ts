@@ -31,7 +31,9 @@ export function createMigrationRunner(db: Database, options: RunnerOptions = {})
     leaseMs: options.lockLeaseMs,
     onWait: () => options.log?.('Another process is migrating the database; waiting for it to finish'),
   });
-  // No address is ever in a migration's context, so the change log needs no key to hash one.
-  const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors);
+  // No address is ever in a migration's context, so the change log needs no key to hash one. What it must
+  // report (a change whose outcome it could not record) goes to the operator's output with the rest.
+  const report = (obj: object, msg: string) => options.log?.(`${msg} ${JSON.stringify(obj)}`);
+  const changeLog = new ChangeLogService(models, { logger: { error: report, warn: report } });
   return new MigrationRunner({ models, changeLog, lock, migrations: options.migrations ?? MIGRATIONS, onProgress: options.onProgress, log: options.log });
 }

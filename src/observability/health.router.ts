@@ -1,22 +1,23 @@
 import type Router from '@koa/router';
-import type { Database } from '../db/database.js';
 import { assertMayReadMetrics } from './metrics-access.js';
 import type { AppMetrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
 
-/** Liveness, readiness (the database answers) and Prometheus metrics, for the token's holder or this machine. */
-export function healthRouter(router: Router, deps: { db: Database; metrics: AppMetrics; metricsToken: string | undefined }): void {
+/** Liveness, readiness (see readiness.ts) and Prometheus metrics, for the token's holder or this machine. */
+export function healthRouter(router: Router, deps: { readiness: Readiness; metrics: AppMetrics; metricsToken: string | undefined }): void {
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
 
   router.get('/readyz', async (ctx) => {
-    try {
-      await deps.db.connection.db!.admin().command({ ping: 1 });
+    const { ready, reason } = await deps.readiness.state();
+    ctx.set('Cache-Control', 'no-store');
+    if (ready) {
       ctx.body = { status: 'ready' };
-    } catch {
-      ctx.status = 503;
-      ctx.body = { status: 'unavailable', reason: 'database unreachable' };
+      return;
     }
+    ctx.status = 503;
+    ctx.body = { status: 'unavailable', reason };
   });
 
   router.get('/metrics', async (ctx) => {

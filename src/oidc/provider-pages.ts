@@ -1,6 +1,8 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Context } from 'koa';
-import { errorContent } from '../errors/error-content.js';
+import { isDatabaseUnavailable } from '../db/database-unavailable.js';
+import { errorContent, type ErrorKind } from '../errors/error-content.js';
+import { RETRY_AFTER_SECONDS } from '../errors/http-errors.js';
 import { negotiateLocale, type Locale } from '../i18n/locales.js';
 import { brandOf, type Brand } from '../tenants/branding.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
@@ -29,9 +31,14 @@ export function providerPages(tenant: TenantDoc, views: ViewRenderer) {
      * person learns what it means and what to do, and sees the code to quote. The provider's description is
      * written for developers and is not shown; a server error shows the request id instead.
      */
-    renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): void {
+    renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, err?: unknown): void {
       const page = pageContext(ctx, tenant, uiLocales(ctx));
-      const kind = out.error === 'server_error' ? 'server_error' : 'oauth';
+      const kind: ErrorKind = isDatabaseUnavailable(err) ? 'unavailable' : out.error === 'server_error' ? 'server_error' : 'oauth';
+      if (kind === 'unavailable') {
+        // The provider would answer 500; the database being out of reach is a 503 with Retry-After everywhere.
+        ctx.status = 503;
+        ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      }
       const content = errorContent(page.locale, kind, { code: out.error, reference: ctx.state.requestId, tenantName: tenant.name });
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');

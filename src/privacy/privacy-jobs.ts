@@ -14,6 +14,7 @@ export const ANONYMIZE_INACTIVE = 'anonymize-inactive';
 export const CHANGE_LOG_RETENTION = 'change-log-retention';
 export const INVITATION_RETENTION = 'invitation-retention';
 export const TERMINATION_EXPORT_EXPIRY = 'termination-export-expiry';
+export const CHANGE_LOG_SETTLE = 'change-log-settle';
 
 type JobServices = Pick<Services, 'tenants' | 'users' | 'changeLog' | 'subjects'> & Partial<Pick<Services, 'exportHandover'>>;
 
@@ -28,8 +29,9 @@ export function inactivityAnonymizer(services: JobServices, users: UserModel, no
 
 /**
  * The privacy promises kept by the clock: anonymization after inactivity, the change log's retention,
- * invitations that can no longer be accepted purged after theirs, and terminated tenants' exports deleted when
- * their handover period is over (hourly, so none outlives its period by more than an hour).
+ * invitations that can no longer be accepted purged after theirs, terminated tenants' exports deleted when
+ * their handover period is over (hourly, so none outlives its period by more than an hour), and a change log
+ * that says what became of every change it announced (see ChangeLogService.settle).
  */
 export function privacyJobs(services: JobServices, models: Pick<Models, 'users' | 'invitations' | 'mailOutbox'>, logger?: JobLogger): ScheduledJob[] {
   return [
@@ -37,6 +39,7 @@ export function privacyJobs(services: JobServices, models: Pick<Models, 'users' 
     { name: CHANGE_LOG_RETENTION, everyMs: DAY_MS, run: () => pruneChangeLogs(services, new Date(), logger) },
     { name: INVITATION_RETENTION, everyMs: DAY_MS, run: () => purgeStaleInvitations({ ...services, models }) },
     ...(services.exportHandover ? [exportExpiry(services.exportHandover)] : []),
+    { name: CHANGE_LOG_SETTLE, everyMs: 5 * 60_000, run: () => services.changeLog.settle() },
   ];
 }
 

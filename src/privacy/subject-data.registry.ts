@@ -112,6 +112,12 @@ export const SUBJECT_DATA = {
     erasure: 'delete',
     holds: 'access decisions about the subject: lock, door, time, result and reason (src/access)',
   },
+  changeLogPending: {
+    about: (s) => ({ 'change.subjectId': ids(s) }),
+    subjectOf: (doc) => str((doc.change as Record<string, unknown> | undefined)?.subjectId),
+    erasure: 'retain',
+    holds: 'a change announced in the change log whose outcome is not written yet: action, field names and actor, never values; gone once settled',
+  },
   deletedSubjects: {
     about: (s) => ({ subjectId: ids(s) }),
     subjectOf: (doc) => str(doc.subjectId),

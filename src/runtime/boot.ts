@@ -45,7 +45,7 @@ export async function connectLikeServer(config: Config, options: BootOptions): P
   }
   try {
     const masterKey = new MasterKey(config.masterKey ?? (await loadOrCreateDevMasterKey(join(dataDir, 'master.key'))));
-    const db = await connectDatabase(uri);
+    const db = await connectDatabase(uri, { timeouts: config.database });
     return {
       db,
       masterKey,

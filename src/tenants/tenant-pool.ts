@@ -14,6 +14,10 @@ export interface TenantPoolOptions<R> {
   build(tenant: TenantDoc): Promise<R>;
 }
 
+/** A healthy database answers a configVersion read in milliseconds; past this, serving what is built is better than waiting. */
+const CHECK_BUDGET_MS = 250;
+const BUILT = Symbol('built');
+
 interface Entry<R> {
   runtime: Promise<R>;
   version: number;
@@ -29,10 +33,13 @@ interface Entry<R> {
 export class TenantPool<R> {
   private readonly entries: LRUCache<string, Entry<R>>;
   private readonly unknown: LRUCache<string, true>;
+  /** The runtime last built for each slug, kept through a failed rebuild: what getBuilt falls back on. */
+  private readonly built: LRUCache<string, { runtime: R }>;
   private readonly loading = new Map<string, Promise<R | null>>();
 
   constructor(private readonly options: TenantPoolOptions<R>) {
     this.entries = new LRUCache({ max: options.max });
+    this.built = new LRUCache({ max: options.max });
     this.unknown = new LRUCache({ max: 10_000, ttl: options.unknownTtlMs ?? 5000 });
   }
 
@@ -48,9 +55,29 @@ export class TenantPool<R> {
     return this.loadOnce(slug);
   }
 
+  /**
+   * For what the provider serves from memory alone (discovery, keys): the tenant is looked up as by get(), but
+   * a lookup that fails or takes longer than CHECK_BUDGET_MS (the database is down or frozen) does not hold
+   * the answer: the runtime last built for the slug is served, and the lookup goes on behind it.
+   */
+  async getBuilt(slug: string): Promise<R | null> {
+    const lastBuilt = this.built.get(slug);
+    if (!lastBuilt) return this.get(slug);
+    const current = this.get(slug);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof BUILT>((resolve) => (timer = setTimeout(resolve, CHECK_BUDGET_MS, BUILT)));
+    try {
+      const outcome = await Promise.race([current.catch((): typeof BUILT => BUILT), late]);
+      return outcome === BUILT ? lastBuilt.runtime : outcome;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Forget a tenant now (it changed in this process): the next request rebuilds it. */
   invalidate(slug: string): void {
     this.entries.delete(slug);
+    this.built.delete(slug);
     this.unknown.delete(slug);
   }
 
@@ -86,12 +113,16 @@ export class TenantPool<R> {
     const entry: Entry<R> = { runtime, version: tenant.configVersion, checkedAt: Date.now() };
     this.entries.set(slug, entry);
     // A failed build must not stay cached: the next request tries again.
-    runtime.catch(() => this.entries.get(slug) === entry && this.entries.delete(slug));
+    runtime.then(
+      (built) => this.built.set(slug, { runtime: built }),
+      () => this.entries.get(slug) === entry && this.entries.delete(slug),
+    );
     return runtime;
   }
 
   private forgetUnknown(slug: string): void {
     this.entries.delete(slug);
+    this.built.delete(slug);
     this.unknown.set(slug, true);
   }
 }

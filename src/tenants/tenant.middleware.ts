@@ -5,6 +5,8 @@ import type { TenantPool } from './tenant-pool.js';
 import type { TenantRuntime } from './tenant-runtime.js';
 
 const TENANT_PATH = /^\/t\/([^/]+)(?:\/|$)/;
+/** What the built provider answers from memory: no database read needs to come before it. */
+const FROM_MEMORY = /^\/t\/[^/]+\/(?:\.well-known\/openid-configuration|jwks)$/;
 
 /**
  * Routes /t/<slug>/... to the tenant: our own tenant routes first (sign-in pages and the like), then the
@@ -15,7 +17,7 @@ export function tenantMiddleware(pool: TenantPool<TenantRuntime>, tenantRouter: 
   return async function routeToTenant(ctx: Context, next: Next): Promise<void> {
     const match = TENANT_PATH.exec(ctx.path);
     if (!match) return next();
-    const runtime = await pool.get(match[1]!);
+    const runtime = FROM_MEMORY.test(ctx.path) ? await pool.getBuilt(match[1]!) : await pool.get(match[1]!);
     if (!runtime) throw new UnknownTenantError();
     ctx.state.runtime = runtime;
     await routes(ctx as Parameters<typeof routes>[0], () => runtime.oidc(ctx, next));

@@ -1,3 +1,4 @@
+import { createLogger } from '../../src/observability/logger.js';
 import { randomBytes } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -75,7 +76,7 @@ describe('change log checkpoints kept outside the database', () => {
     await rewriteConsistently(tenantId, 3, { actor: 'user:usr_someone_else@acme' });
 
     // The chain alone cannot tell: a log without the outside checkpoint finds nothing wrong.
-    const unguarded = new ChangeLogService(h.db.models.changeLog, h.db.models.changeLogAnchors);
+    const unguarded = new ChangeLogService(h.db.models, { logger: createLogger('silent') });
     expect(await unguarded.verify(tenantId)).toEqual({ ok: true, checked: 8 });
     const rewritten = await raw().findOne({ tenantId, seq: 8 });
     expect(await h.log.verify(tenantId)).toMatchObject({ ok: false, checked: 8, firstBroken: { seq: 8, id: rewritten!._id, reason: 'rewritten' } });
@@ -121,7 +122,7 @@ describe('change log checkpoints kept outside the database', () => {
     const before = (await h.log.checkpoint(tenantId))!;
     const newKey = new MasterKey(randomBytes(32));
     const signer = new CheckpointSigner(newKey);
-    const rotated = new ChangeLogService(h.db.models.changeLog, h.db.models.changeLogAnchors, { checkpoints: { signer, file: new CheckpointFile(h.checkpoints.dir, signer) } });
+    const rotated = new ChangeLogService(h.db.models, { logger: createLogger('silent'), checkpoints: { signer, file: new CheckpointFile(h.checkpoints.dir, signer) } });
     expect(await rotated.verify(tenantId)).toEqual({ ok: true, checked: 4 });
 
     expect(await carryCheckpointsOver(h.checkpoints.dir, h.masterKey, newKey)).toBeGreaterThanOrEqual(1);

@@ -1,3 +1,4 @@
+import { createLogger } from '../../src/observability/logger.js';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { newId } from '../../src/db/ids.js';
 import { randomBytes } from 'node:crypto';
@@ -37,7 +38,7 @@ export async function openChangeLog(): Promise<ChangeLogHarness> {
   const signer = new CheckpointSigner(masterKey);
   const checkpoints = new CheckpointFile(join(await mkdtemp(join(tmpdir(), 'idp-checkpoints-')), 'change-log.checkpoints'), signer);
   const service = (database: Database) =>
-    new ChangeLogService(database.models.changeLog, database.models.changeLogAnchors, { now: () => clock.now, ipHash, checkpoints: { signer, file: checkpoints } });
+    new ChangeLogService(database.models, { now: () => clock.now, ipHash, logger: createLogger('silent'), checkpoints: { signer, file: checkpoints } });
   const others: Database[] = [];
   return {
     testDb,

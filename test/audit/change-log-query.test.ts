@@ -101,7 +101,7 @@ describe('change log reading', () => {
 
     it('writes RFC 4180 CSV with a header that reads back to the same entries', async () => {
       const [header, ...rows] = parseCsv(await collect(h.log.export(tenantId, {}, 'csv')));
-      expect(header).toEqual(['seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'counts', 'requestId', 'ipHash', 'ip', 'id', 'prevHash', 'hash', 'kid', 'mac']);
+      expect(header).toEqual(['seq', 'at', 'actor', 'actorType', 'action', 'subjectType', 'subjectId', 'fields', 'counts', 'requestId', 'ipHash', 'ip', 'id', 'refersTo', 'prevHash', 'hash', 'kid', 'mac']);
       expect(rows.pop()![header!.indexOf('action')]).toBe(CHECKPOINT_ROW_ACTION);
       expect(rows).toHaveLength(14);
       const column = (name: string) => rows.map((r) => r[header!.indexOf(name)]);

@@ -1,3 +1,4 @@
+import { UNCONFIRMED_AFTER_MS } from '../../src/audit/change-log-pending.js';
 import { ChangeLogService } from '../../src/audit/change-log.service.js';
 import { ValidationError } from '../../src/errors/http-errors.js';
 import { alice, as, newTenant, openChangeLog, userUpdated, type ChangeLogHarness } from './change-log-harness.js';
@@ -66,8 +67,8 @@ describe('recording a change', () => {
     const other = await h.openInstance();
     other.db.connection.set('bufferCommands', false);
     const reports: string[] = [];
-    const logger = { error: (_obj: object, msg: string) => void reports.push(msg) };
-    const log = new ChangeLogService(other.db.models.changeLog, other.db.models.changeLogAnchors, { logger });
+    const logger = { error: (_obj: object, msg: string) => void reports.push(msg), warn: () => undefined };
+    const log = new ChangeLogService(other.db.models, { logger });
     const boom = new Error('lost the database mid-change');
     const change = async () => {
       await other.db.close();
@@ -76,5 +77,33 @@ describe('recording a change', () => {
     await expect(as(alice, () => log.record(tenantId, userUpdated(), change))).rejects.toBe(boom);
     expect(reports).toEqual(['change log: .failed entry not written']);
     expect((await stored(tenantId)).map((d) => d.action)).toEqual(['user.updated']);
+  });
+
+  it('reports a change whose outcome no process learnt as .unconfirmed, once no change could still be running', async () => {
+    const tenantId = newTenant();
+    const crashed = await h.openInstance();
+    // A process that wrote the entry and stopped before its change finished: nobody ever learns the outcome.
+    void as(alice, () => crashed.log.record(tenantId, userUpdated('usr_carol', ['name']), () => new Promise<never>(() => undefined)));
+    for (let waited = 0; (await stored(tenantId)).length === 0; waited += 50) {
+      if (waited > 10_000) throw new Error('the entry was never written');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const started = h.clock.now;
+    try {
+      // Too young: the change may still be running in that process.
+      await h.log.settle();
+      expect((await stored(tenantId)).map((d) => d.action)).toEqual(['user.updated']);
+
+      h.clock.now = new Date(started.getTime() + UNCONFIRMED_AFTER_MS + 1000);
+      expect((await h.log.settle()).unconfirmed).toBeGreaterThanOrEqual(1);
+      const docs = await stored(tenantId);
+      expect(docs.map((d) => [d.action, d.refersTo, d.actor, d.fields])).toEqual([
+        ['user.updated', undefined, 'user:usr_alice@acme', ['name']],
+        ['user.updated.unconfirmed', docs[0]!._id, 'user:usr_alice@acme', ['name']],
+      ]);
+      expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 2 });
+    } finally {
+      h.clock.now = started;
+    }
   });
 });

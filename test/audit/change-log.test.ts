@@ -1,3 +1,4 @@
+import { createLogger } from '../../src/observability/logger.js';
 import { CHANGE_LOG_KEYS } from '../../src/audit/change-log.model.js';
 import type { ChangeInput } from '../../src/audit/change-log-input.js';
 import { MissingActorError } from '../../src/audit/change-log.errors.js';
@@ -45,7 +46,7 @@ describe('change log entries', () => {
 
     it('stores no address at all when it has no key to hash one with', async () => {
       const tenantId = newTenant();
-      const keyless = new ChangeLogService(h.db.models.changeLog, h.db.models.changeLogAnchors);
+      const keyless = new ChangeLogService(h.db.models, { logger: createLogger('silent') });
       await as(alice, () => keyless.append(tenantId, userUpdated()), { ip: '192.0.2.7' });
       const [doc] = await stored(tenantId);
       expect(doc).not.toHaveProperty('ip');

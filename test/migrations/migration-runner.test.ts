@@ -1,3 +1,4 @@
+import { createLogger } from '../../src/observability/logger.js';
 import { runWithContext } from '../../src/audit/request-context.js';
 import { ChangeLogService } from '../../src/audit/change-log.service.js';
 import { connectDatabase, type Database } from '../../src/db/database.js';
@@ -150,7 +151,7 @@ describe('migration runner', () => {
     const record = (id: number, name: string, state: 'applied' | 'running') => ({ _id: id, name, state, attempts: 1, startedAt: now, by: 'killed' });
     await db.models.migrations.insertMany([record(1, 'tenant-data-keys-to-registry', 'applied'), record(2, 'resource-servers-to-collection', 'applied'), record(3, 'user-lock-origin', 'running')]);
     // What the killed run left: the entry of the first user's change, and the change not made.
-    const changeLog = new ChangeLogService(db.models.changeLog, db.models.changeLogAnchors);
+    const changeLog = new ChangeLogService(db.models, { logger: createLogger('silent') });
     await runWithContext({ actor: { type: 'job', id: 'migration-0003-user-lock-origin' } }, () =>
       changeLog.append('ten_gap', { action: LOCK_ORIGIN_RECORDED, subjectType: 'user', subjectId: first!, fields: ['lockedBy'] }),
     );

@@ -18,7 +18,7 @@ describe('change-log retention', () => {
 
   /** Entries written as if in the past: a log whose clock says `days` ago. */
   async function appendAt(tenant: TenantDoc, days: number, count: number): Promise<void> {
-    const log = new ChangeLogService(idp.db.models.changeLog, idp.db.models.changeLogAnchors, { now: () => daysAgo(days) });
+    const log = new ChangeLogService(idp.db.models, { now: () => daysAgo(days), logger: createLogger('silent') });
     for (let i = 0; i < count; i++) {
       await asSetup(() => log.append(tenant._id, { action: 'user.updated', subjectType: 'user', subjectId: `usr_old${days}x${i}`, fields: ['name'] }));
     }
@@ -79,7 +79,7 @@ describe('change-log retention past a broken chain', () => {
     const broken = await asSetup(() => idp.services.tenants.create({ slug: 'a-broken', name: 'Broken' }));
     const intact = await asSetup(() => idp.services.tenants.create({ slug: 'b-intact', name: 'Intact' }));
     for (const tenant of [broken, intact]) {
-      const log = new ChangeLogService(idp.db.models.changeLog, idp.db.models.changeLogAnchors, { now: () => daysAgo(800) });
+      const log = new ChangeLogService(idp.db.models, { now: () => daysAgo(800), logger: createLogger('silent') });
       for (let i = 0; i < 3; i++) await asSetup(() => log.append(tenant._id, { action: 'user.updated', subjectType: 'user', subjectId: `usr_${i}`, fields: ['name'] }));
       await asSetup(() => idp.services.users.create(tenant, { email: `new@${tenant.slug}.test` }));
     }

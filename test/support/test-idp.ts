@@ -61,7 +61,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   });
   const masterKey = new MasterKey(options.masterKey ?? randomBytes(32));
   // Commands are reported so specs can count what a flow costs (test/support/db-commands.ts).
-  const db = await connectDatabase(testDatabase.uri, { monitorCommands: true });
+  const db = await connectDatabase(testDatabase.uri, { monitorCommands: true, timeouts: config.database });
   const logger = options.logger ?? createLogger(config.logLevel);
   const idp = createApp({ config, db, masterKey, logger });
   server.on('request', idp.app.callback());

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as client from 'openid-client';
 import { MasterKey } from '../../src/crypto/master-key.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { createServices, type Services } from '../../src/services.js';
 import { TenantPool, type TenantPoolOptions } from '../../src/tenants/tenant-pool.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
@@ -37,7 +38,7 @@ describe('tenant pool', () => {
 
   beforeAll(async () => {
     db = await openTestDatabase();
-    services = createServices(db, new MasterKey(randomBytes(32)), { argon2: { memoryCost: 8192, timeCost: 1, parallelism: 1 } });
+    services = createServices(db, new MasterKey(randomBytes(32)), { argon2: { memoryCost: 8192, timeCost: 1, parallelism: 1 } }, createLogger('silent'));
   });
   afterAll(async () => {
     await db.drop();
