@@ -101,10 +101,11 @@ describe('admin API: bad input names the field', () => {
   describe('an empty PATCH: nothing to change is a 400, on every PATCH route', () => {
     it('finds the PATCH routes and refuses `{}` on each, naming the body or its one required field', async () => {
       const patches = adminRoutes(idp.services, idp.config).filter((r) => r.method === 'patch');
-      expect(patches.map((r) => r.operationId).sort()).toEqual(['renameDoor', 'updateClient', 'updateResourceServer', 'updateRole', 'updateTenant', 'updateTenantSettings', 'updateUser']);
+      expect(patches.map((r) => r.operationId).sort()).toEqual(['renameDoor', 'updateClient', 'updateLock', 'updateResourceServer', 'updateRole', 'updateTenant', 'updateTenantSettings', 'updateUser']);
       const path: Record<string, string> = {
         renameDoor: '/tenants/tenant-a/doors/main-entrance',
         updateClient: '/tenants/tenant-a/clients/tenant-a-app',
+        updateLock: '/tenants/tenant-a/locks/lck_0000000000',
         updateResourceServer: '/tenants/tenant-a/resource-servers/rsv_0000000000000000000000',
         updateRole: '/tenants/tenant-a/roles/team_lead',
         updateTenant: '/tenants/tenant-a',

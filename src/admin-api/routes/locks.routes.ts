@@ -4,7 +4,7 @@ import type { LockStatusDoc } from '../../access/lock-status.model.js';
 import { STATUS_HISTORY_SIZE } from '../../access/lock-status.model.js';
 import type { Services } from '../../services.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
-import { Id, Page, TenantParams, paged } from '../schemas.js';
+import { Id, Page, TenantParams, paged, patchBody } from '../schemas.js';
 import { DoorKey } from './doors.routes.js';
 
 const LockName = z.string().trim().min(1).max(200);
@@ -35,7 +35,7 @@ const LockCreate = z.strictObject({
   firmware_version: Text.optional(),
   jwk: z.record(z.string(), z.unknown()).describe('the public key (EC P-256, Ed25519 or RSA) the lock signs its client assertions with; never the private key'),
 });
-const LockUpdate = z.strictObject({ name: LockName.optional(), doors: z.array(DoorKey).max(500).optional(), model: Text.optional(), firmware_version: Text.optional() });
+const LockUpdate = patchBody(z.strictObject({ name: LockName.optional(), doors: z.array(DoorKey).max(500).optional(), model: Text.optional(), firmware_version: Text.optional() }));
 const LockParams = TenantParams.extend({ lockId: Id });
 const LockQuery = Page.extend({ include_retired: z.stringbool().default(false) });
 const HistoryQuery = z.object({ limit: z.coerce.number().int().min(1).max(STATUS_HISTORY_SIZE).default(STATUS_HISTORY_SIZE) });
