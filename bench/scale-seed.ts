@@ -22,9 +22,8 @@ const DAY = 86_400;
  * Every user shares one argon2 hash of the bench password: 100,000 hashes would take an hour and change nothing.
  */
 export class ScaleSeeder {
-  /** Counted at the first growth: the tenant already holds the bench's own users and entries. */
-  private users = Number.NaN;
-  private entries = Number.NaN;
+  private users = 0;
+  private entries = 0;
   private hash?: string;
 
   constructor(
@@ -38,10 +37,9 @@ export class ScaleSeeder {
     this.hash ??= await this.services.hasher.hash(PASSWORD);
     const cipher = this.services.keyring.cipherFor(this.tenant);
     const { users: userModel, oidcEntries } = this.db.models;
-    if (Number.isNaN(this.users)) {
-      this.users = await userModel.countDocuments({ tenantId: this.tenant._id });
-      this.entries = await oidcEntries.countDocuments({ tenantId: this.tenant._id });
-    }
+    // Counted each time: the tenant holds the bench's own users, and the entries its flows have left since.
+    this.users = await userModel.countDocuments({ tenantId: this.tenant._id });
+    this.entries = await oidcEntries.countDocuments({ tenantId: this.tenant._id });
     while (this.users < users) {
       const docs = [];
       for (const end = Math.min(users, this.users + BATCH); this.users < end; this.users++) {
