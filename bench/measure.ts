@@ -2,7 +2,7 @@ import type { ProbeSnapshot } from './db-probe.js';
 import { CpuMeter } from './process-cpu.js';
 import type { ScenarioResult } from './stats.js';
 
-/** Where one scenario's time went: the cores each process kept busy and the server's database commands. */
+/** Where one scenario's time went: the cores each process kept busy and the database commands of the server loaded. */
 export interface Attribution {
   cores: Record<string, number>;
   /**
