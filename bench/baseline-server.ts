@@ -1,6 +1,8 @@
-// The baseline: bare oidc-provider (the version this project uses) with its in-memory adapter, configured like
-// a tenant of ours (same client, key types, features, lifetimes and claims), with a minimal sign-in of its own
-// that verifies an argon2id hash at the same parameters. Started as a child process by bench/run.ts.
+// The baselines: oidc-provider (the version this project uses) configured like a tenant of ours (same client,
+// key types, features, lifetimes and claims), with a minimal sign-in of its own that verifies an argon2id hash
+// at the same parameters. Bare, it keeps everything in its in-memory adapter; with `adapter: 'mongodb'` (the
+// fair baseline) it stores what oidc-provider stores with the project's own example MongoDB adapter
+// (bench/mongodb-example-adapter.ts), on a database server of its own. Started as child processes by bench/run.ts.
 //   BENCH_BASELINE='<BaselineSettings as JSON>' node dist/bench/baseline-server.js
 import argon2 from 'argon2';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
@@ -10,6 +12,7 @@ import { grantConsent } from '../src/oidc/grant-consent.js';
 import { SCOPE_CLAIMS } from '../src/oidc/provider.factory.js';
 import { providerTtl } from '../src/oidc/token-lifetimes.js';
 import type { Argon2Params } from '../src/users/password-hasher.js';
+import { MongoExampleAdapter } from './mongodb-example-adapter.js';
 
 export interface BaselineSettings {
   port: number;
@@ -19,6 +22,8 @@ export interface BaselineSettings {
   redirectUri: string;
   resource: string;
   users: { email: string; password: string }[];
+  /** Where oidc-provider keeps its entries: its in-memory adapter when absent. */
+  mongodb?: { uri: string };
 }
 
 const DOORS = [
@@ -48,7 +53,9 @@ async function main(): Promise<void> {
       claims: async () => ({ sub: user.id, name: 'Bench User', email: user.email, email_verified: true, roles: ['employee'], door_permissions: DOORS }),
     };
   };
+  if (settings.mongodb) await MongoExampleAdapter.connect(settings.mongodb.uri);
   const configuration: Configuration = {
+    ...(settings.mongodb ? { adapter: MongoExampleAdapter } : {}),
     clients: [
       {
         client_id: settings.clientId,

@@ -1,7 +1,9 @@
-// Preloaded into the benchmarked server (node --import ./dist/bench/db-probe.js dist/src/main.js) so the bench
+// Preloaded into the benchmarked server (node --import ./dist/bench/db-probe.js dist/src/main.js), and into the
+// fair baseline (bench/baseline-server.ts with its MongoDB adapter), so the bench
 // can say how much of a request is spent waiting on the database: it turns on the MongoDB driver's command
 // monitoring for every connection the server opens and counts commands and their round-trip times by name.
 // The figures are served as JSON on BENCH_PROBE_PORT (loopback only). The server's own code is unchanged.
+import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -33,6 +35,14 @@ mongoose.createConnection = ((uri: string, options: mongoose.ConnectOptions = {}
   connection.once('connected', () => monitorCommands(connection.getClient(), record));
   return connection;
 }) as typeof mongoose.createConnection;
+
+// The fair baseline's adapter connects with the driver alone (MongoClient.connect), as oidc-provider's example does.
+const connect = MongoClient.connect.bind(MongoClient);
+MongoClient.connect = (async (uri: string, options: ConstructorParameters<typeof MongoClient>[1] = {}) => {
+  const client = await connect(uri, { ...options, monitorCommands: true });
+  monitorCommands(client, record);
+  return client;
+}) as typeof MongoClient.connect;
 
 const port = Number(process.env.BENCH_PROBE_PORT);
 if (port) {

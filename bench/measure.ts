@@ -2,7 +2,7 @@ import type { ProbeSnapshot } from './db-probe.js';
 import { CpuMeter } from './process-cpu.js';
 import type { ScenarioResult } from './stats.js';
 
-/** Where one scenario's time went: the cores each process kept busy and the server's database commands. */
+/** Where one scenario's time went: the cores each process kept busy and the database commands of the server loaded. */
 export interface Attribution {
   cores: Record<string, number>;
   /**
@@ -31,24 +31,26 @@ export type Measured = ScenarioResult & { attribution: Attribution };
 export class Meter {
   constructor(
     private readonly cpu: CpuMeter,
-    private readonly probeUrl: string | undefined,
+    /** The database probes (bench/db-probe.ts) of the servers that use a database, by name: ours, the fair baseline. */
+    private readonly probes: Record<string, string>,
     private readonly context?: () => Promise<Record<string, number>>,
   ) {}
 
-  async probe(): Promise<ProbeSnapshot | undefined> {
-    if (!this.probeUrl) return undefined;
-    const res = await fetch(this.probeUrl);
+  async probe(name: string | undefined): Promise<ProbeSnapshot | undefined> {
+    const url = name ? this.probes[name] : undefined;
+    if (!url) return undefined;
+    const res = await fetch(url);
     return (await res.json()) as ProbeSnapshot;
   }
 
-  /** Runs a scenario and attributes its time; `db` figures only when the scenario loads our server. */
-  async around<R extends ScenarioResult>(loadsOurServer: boolean, scenario: () => Promise<R>): Promise<R & { attribution: Attribution }> {
+  /** Runs a scenario and attributes its time; `db` figures from the probe named, of the server the scenario loads. */
+  async around<R extends ScenarioResult>(probe: string | undefined, scenario: () => Promise<R>): Promise<R & { attribution: Attribution }> {
     const context = await this.context?.();
-    const probeBefore = loadsOurServer ? await this.probe() : undefined;
+    const probeBefore = await this.probe(probe);
     const cpuBefore = this.cpu.sample();
     const result = await scenario();
     const cpuAfter = this.cpu.sample();
-    const probeAfter = loadsOurServer ? await this.probe() : undefined;
+    const probeAfter = await this.probe(probe);
     const cpuMsPerOp = Object.fromEntries(
       Object.keys(cpuAfter).map((k) => [k, Math.round(((cpuAfter[k]! - (cpuBefore[k] ?? 0)) * 1000 * 100) / Math.max(result.count, 1)) / 100]),
     );

@@ -11,6 +11,8 @@ export interface OidcTarget {
   /** A registered API that gets JWT access tokens (RFC 8707). */
   resource: string;
   users: { email: string; password: string }[];
+  /** The name of the database probe of the server behind this issuer, for the attribution; none for bare oidc-provider. */
+  probe?: string;
   endpoints: { authorization: string; token: string; introspection: string; userinfo: string; jwks: string };
 }
 

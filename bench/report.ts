@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
+import { renderComparisons, type Comparison } from './comparison.js';
 import type { CryptoBounds } from './crypto-bounds.js';
 import type { RoundTrip } from './db-figures.js';
 import type { Measured } from './measure.js';
 import { formatNumber, formatTable, scenarioTable } from './stats.js';
+import { flatness, type ScaleFigures } from './scale-figures.js';
 import type { TenantFigures } from './tenant-memory.js';
 
 export interface Machine {
@@ -18,6 +20,8 @@ export interface Target {
   name: string;
   value: string;
   met: boolean;
+  /** For a missed target: where the operation's time and commands went (see whereTheTimeGoes). */
+  where?: string;
 }
 
 export interface BenchReport {
@@ -28,6 +32,10 @@ export interface BenchReport {
   dbRoundTrips: RoundTrip[];
   scenarios: Measured[];
   tenants?: TenantFigures;
+  /** Ours against the fair and the bare baseline, flow by flow. */
+  comparisons: Comparison[];
+  /** The flows measured with the bench tenant small, then grown (--scale). */
+  scale?: ScaleFigures;
   targets: Target[];
 }
 
@@ -72,26 +80,55 @@ export function renderReport(report: BenchReport): string {
       ],
     ),
     '',
+    ...(report.comparisons.length ? [renderComparisons(report.comparisons), ''] : []),
+    ...(report.scale ? [renderScale(report.scale), ''] : []),
     formatTable(
       ['target', 'value', 'met'],
       report.targets.map((t) => [t.name, t.value, t.met ? 'yes' : 'NO']),
     ),
+    ...report.targets.filter((t) => t.where).map((t) => `\n${t.name}, missed: ${t.where}`),
   ];
   return lines.join('\n');
+}
+
+/** Commands and database CPU per operation with the tenant small and large, and how much each grew. */
+export function renderScale(scale: ScaleFigures): string {
+  const size = (p: ScaleFigures['small']) => `${p.users.toLocaleString('en-US')} users, ${p.oidcEntries.toLocaleString('en-US')} entries`;
+  return formatTable(
+    ['flow', `commands per op: ${size(scale.small)} / ${size(scale.large)}`, 'db CPU ms per op: small / large', 'growth: commands / db CPU'],
+    flatness(scale).map((row) => {
+      const small = scale.small.runs[row.flow]!.attribution;
+      const large = row.large.attribution;
+      return [
+        row.flow,
+        `${formatNumber(small.db?.commandsPerOp ?? Number.NaN)} / ${formatNumber(large.db?.commandsPerOp ?? Number.NaN)}`,
+        `${formatNumber(small.cpuMsPerOp.database ?? Number.NaN)} / ${formatNumber(large.cpuMsPerOp.database ?? Number.NaN)}`,
+        `${formatNumber(row.commandsRatio)} x / ${formatNumber(row.dbCpuRatio)} x`,
+      ];
+    }),
+  );
 }
 
 /** Where each scenario's time went: cores per process and database commands per operation. */
 export function renderAttribution(scenarios: readonly Measured[]): string {
   return formatTable(
-    ['scenario', 'cores: server / database / load generator / baseline / other', 'CPU ms per op: server / database / baseline', 'db commands per op', 'db wait ms per op', 'db in flight', 'oidc entries at start'],
+    [
+      'scenario',
+      'cores: server / database / load generator / bare baseline / fair baseline / its database / other',
+      'CPU ms per op: server / database / bare baseline / fair baseline / its database',
+      'db commands per op',
+      'db wait ms per op',
+      'db in flight',
+      'oidc entries at start',
+    ],
     scenarios.map((s) => {
       const c = s.attribution.cores;
       const m = s.attribution.cpuMsPerOp;
       const db = s.attribution.db;
       return [
         s.name,
-        [c.server, c.database, c.generator, c.baseline, c.other].map((v) => formatNumber(v ?? Number.NaN)).join(' / '),
-        [m.server, m.database, m.baseline].map((v) => formatNumber(v ?? Number.NaN)).join(' / '),
+        [c.server, c.database, c.generator, c.baseline, c.fairBaseline, c.fairDatabase, c.other].map((v) => formatNumber(v ?? Number.NaN)).join(' / '),
+        [m.server, m.database, m.baseline, m.fairBaseline, m.fairDatabase].map((v) => formatNumber(v ?? Number.NaN)).join(' / '),
         db ? formatNumber(db.commandsPerOp) : '',
         db ? formatNumber(db.waitMsPerOp) : '',
         db ? formatNumber(db.inFlight) : '',

@@ -1,9 +1,13 @@
-// npm run bench [-- --quick] [-- --profile]
-// Starts a local database and our server in production mode (child process), seeds a bench tenant, starts bare
-// oidc-provider as the baseline (another child process), drives load from this process over loopback, and
-// writes bench/results/<date>-<machine>.json. --quick: short runs and 100 tenants, for trying the bench
-// itself; --profile: the server writes a V8 CPU profile (kept with the run's data under .data/bench-*);
-// --wait-quiet: first wait for the machine's load to settle; --only=cc,signin,...: just those scenarios (keys in SCENARIO_KEYS), for profiling one of them.
+// npm run bench [-- --quick] [-- --profile] [-- --scale]
+// Starts a local database and our server in production mode (child process), seeds a bench tenant, starts two
+// baselines (child processes): bare oidc-provider with its in-memory adapter, and the fair one, oidc-provider
+// with its example MongoDB adapter on a local database server of its own. Drives load from this process over
+// loopback and writes bench/results/<date>-<machine>.json. --quick: short runs and 100 tenants, for trying the
+// bench itself; --seconds=N: each measured run lasts N seconds (sign-ins too), for a smoke run; --profile: the
+// server writes a V8 CPU profile (kept with the run's data under .data/bench-*); --wait-quiet: first wait for
+// the machine's load to settle; --only=cc,signin,...: just those scenarios (keys in SCENARIO_KEYS), for
+// profiling one of them; --scale: sign-in, refresh and client credentials again with the bench tenant at 1,000
+// users, then at 100,000 users and 200,000 oidc entries (--scale-users=N: at N instead).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,14 +25,16 @@ import { createServices } from '../src/services.js';
 import { measureCryptoBounds } from './crypto-bounds.js';
 import { Meter, type Measured } from './measure.js';
 import { roundTrip } from './db-figures.js';
-import { discover } from './oidc-flows.js';
+import { compare } from './comparison.js';
+import { discover, type OidcTarget } from './oidc-flows.js';
 import { CpuMeter } from './process-cpu.js';
 import { startBaseline, startServer } from './stack.js';
 import { describeMachine, renderAttribution, renderReport, resultFileName, type BenchReport } from './report.js';
 import * as s from './scenarios.js';
 import { BENCH_TENANT, REDIRECT_URI, RESOURCE, seedBenchTenant } from './seed.js';
 import { formatNumber } from './stats.js';
-import { evaluateTargets } from './targets.js';
+import { measureScale } from './scale.js';
+import { CPU_OF, evaluateTargets, type Trio } from './targets.js';
 import { tenantFigures, type TenantFigures } from './tenant-memory.js';
 import { HttpClient } from './user-agent.js';
 
@@ -39,12 +45,16 @@ const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const profile = args.has('--profile');
 const SCENARIO_KEYS = ['discovery', 'jwks', 'cc', 'signin', 'refresh', 'introspection', 'userinfo', 'admin', 'tenants'] as const;
-const onlyArg = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const option = (name: string) => [...args].find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const onlyArg = option('only');
 const only = new Set(onlyArg ? onlyArg.split(',') : SCENARIO_KEYS);
 const wanted = (key: (typeof SCENARIO_KEYS)[number]) => only.has(key);
+const seconds = Number(option('seconds') ?? Number.NaN);
 const load: s.Load = quick
   ? { connections: 16, durationS: 3, warmupS: 1, signInUsers: 8, signInS: 5, refreshUsers: 16 }
   : { connections: 16, durationS: 10, warmupS: 2, signInUsers: 8, signInS: 20, refreshUsers: 16 };
+if (seconds > 0) Object.assign(load, { durationS: seconds, signInS: seconds, warmupS: Math.min(load.warmupS, seconds) });
+const scale = args.has('--scale') ? { smallUsers: 1000, largeUsers: Number(option('scale-users') ?? 100_000) } : undefined;
 const TENANTS = quick ? 100 : 999;
 const say = (line: string) => process.stdout.write(`bench: ${line}\n`);
 /** What to stop and close, newest first, whether the run ends, fails or is interrupted. */
@@ -76,39 +86,46 @@ async function main(): Promise<void> {
     const dbDir = join(workDir, 'db');
     const local = await startLocalDatabase({ dataDir: dbDir, toolsDir: join(root, '.tools'), ephemeral: true, log: say });
     cleanups.push(() => local.stop());
+    // The fair baseline's own server, so neither side's data or load reaches the other's database.
+    const fairDbDir = join(workDir, 'db-fair');
+    const fairDb = await startLocalDatabase({ dataDir: fairDbDir, toolsDir: join(root, '.tools'), ephemeral: true, log: say });
+    cleanups.push(() => fairDb.stop());
     const masterKey = randomBytes(32);
     const db = await connectDatabase(local.uri);
     cleanups.push(() => db.close());
     const services = createServices(db, new MasterKey(masterKey), { argon2 }, benchLogger);
     const seed = await seedBenchTenant(services, 8);
 
-    const [port, probePort, baselinePort] = [await freePort(), await freePort(), await freePort()];
+    const [port, probePort, baselinePort, fairPort, fairProbePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const publicUrl = `http://127.0.0.1:${port}`;
     const server = await startServer({ root, workDir, port, probePort, mongodbUri: local.uri, masterKey, argon2, profile });
     cleanups.push(() => server.stop());
-    const baselineChild = await startBaseline(root, workDir, {
-      port: baselinePort,
-      argon2,
-      clientId: seed.app.clientId,
-      clientSecret: seed.app.clientSecret,
-      redirectUri: REDIRECT_URI,
-      resource: RESOURCE,
-      users: seed.users,
-    });
+    const baselineSettings = { argon2, clientId: seed.app.clientId, clientSecret: seed.app.clientSecret, redirectUri: REDIRECT_URI, resource: RESOURCE, users: seed.users };
+    const baselineChild = await startBaseline(root, workDir, { ...baselineSettings, port: baselinePort });
     cleanups.push(() => baselineChild.stop());
+    const fairChild = await startBaseline(root, workDir, { ...baselineSettings, port: fairPort, mongodb: { uri: fairDb.uri } }, fairProbePort);
+    cleanups.push(() => fairChild.stop());
 
     const http = new HttpClient();
     cleanups.push(async () => http.close());
     const common = { clientId: seed.app.clientId, clientSecret: seed.app.clientSecret, redirectUri: REDIRECT_URI, resource: RESOURCE, users: seed.users };
-    const ours = await discover(http, { label: 'ours', issuer: `${publicUrl}/t/${BENCH_TENANT}`, ...common });
-    const baseline = await discover(http, { label: 'baseline', issuer: `http://127.0.0.1:${baselinePort}`, ...common });
+    const ours = await discover(http, { label: 'ours', issuer: `${publicUrl}/t/${BENCH_TENANT}`, probe: 'ours', ...common });
+    const baseline = await discover(http, { label: 'bare baseline', issuer: `http://127.0.0.1:${baselinePort}`, ...common });
+    const fair = await discover(http, { label: 'fair baseline', issuer: `http://127.0.0.1:${fairPort}`, probe: 'fair', ...common });
 
-    const dbPid = (JSON.parse(readFileSync(join(dbDir, 'launcher.json'), 'utf8')) as { server: number }).server;
-    const cpu = new CpuMeter({ server: server.pid, database: dbPid, generator: process.pid, baseline: baselineChild.pid });
+    const dbPid = (dir: string) => (JSON.parse(readFileSync(join(dir, 'launcher.json'), 'utf8')) as { server: number }).server;
+    const cpu = new CpuMeter({
+      [CPU_OF.ours]: server.pid,
+      [CPU_OF.oursDb]: dbPid(dbDir),
+      generator: process.pid,
+      [CPU_OF.bare]: baselineChild.pid,
+      [CPU_OF.fair]: fairChild.pid,
+      [CPU_OF.fairDb]: dbPid(fairDbDir),
+    });
     const entries = db.models.oidcEntries;
     // On a server that scans (FerretDB v1 uses an index for a lookup by _id alone), each query's cost grows with this.
     const context = async () => ({ oidcEntries: await entries.estimatedDocumentCount() });
-    const deps: s.ScenarioDeps = { http, meter: new Meter(cpu, `http://127.0.0.1:${probePort}/`, context), load };
+    const deps: s.ScenarioDeps = { http, meter: new Meter(cpu, { ours: `http://127.0.0.1:${probePort}/`, fair: `http://127.0.0.1:${fairProbePort}/` }, context), load };
 
     const users = db.models.users;
     const someUser = (await users.findOne({ tenantId: seed.tenant._id }).lean())!;
@@ -121,22 +138,24 @@ async function main(): Promise<void> {
       say(`${r.name}: ${formatNumber(r.perSecond)} ${r.unit}/s, p50 ${formatNumber(r.p50Ms)} ms, p99 ${formatNumber(r.p99Ms)} ms, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`);
       return r;
     };
-    const ratio = (a: Measured | undefined, b: Measured | undefined) => (a && b ? a.perSecond / b.perSecond : Number.NaN);
-    if (wanted('discovery')) await step(s.discovery(deps, ours, true));
-    if (wanted('jwks')) await step(s.jwks(deps, ours, true));
-    const cc = wanted('cc') ? { ours: await step(s.clientCredentialsLoad(deps, ours, true)), baseline: await step(s.clientCredentialsLoad(deps, baseline, false)) } : undefined;
-    if (cc) cc.ours.note = `${formatNumber(ratio(cc.ours, cc.baseline))} x baseline`;
-    const signIn = wanted('signin') ? { ours: await step(s.signIns(deps, ours, true)), baseline: await step(s.signIns(deps, baseline, false)) } : undefined;
+    // Each flow against ours, the fair baseline and the bare one, one after the other.
+    const trio = async (flow: (deps: s.ScenarioDeps, target: OidcTarget) => Promise<Measured>): Promise<Trio> => {
+      const t: Trio = { ours: await step(flow(deps, ours)), fair: await step(flow(deps, fair)), bare: await step(flow(deps, baseline)) };
+      t.ours.note = `${formatNumber(t.ours.perSecond / t.fair!.perSecond)} x fair, ${formatNumber(t.ours.perSecond / t.bare!.perSecond)} x bare`;
+      return t;
+    };
+    if (wanted('discovery')) await step(s.discovery(deps, ours));
+    if (wanted('jwks')) await step(s.jwks(deps, ours));
+    const cc = wanted('cc') ? await trio(s.clientCredentialsLoad) : undefined;
+    const signIn = wanted('signin') ? await trio(s.signIns) : undefined;
     if (signIn) {
       const bound = (describeMachine(local.kind).cores * 1000) / crypto.argon2.medianMs;
-      signIn.ours.note = `${formatNumber(ratio(signIn.ours, signIn.baseline))} x baseline; ${formatNumber((signIn.ours.perSecond / bound) * 100)}% of argon2 bound`;
-      signIn.baseline.note = `${formatNumber((signIn.baseline.perSecond / bound) * 100)}% of argon2 bound`;
+      for (const m of [signIn.ours, signIn.fair!, signIn.bare!]) m.note = `${m.note ? `${m.note}; ` : ''}${formatNumber((m.perSecond / bound) * 100)}% of argon2 bound`;
     }
-    const refresh = wanted('refresh') ? { ours: await step(s.refreshes(deps, ours, true)), baseline: await step(s.refreshes(deps, baseline, false)) } : undefined;
-    if (refresh) refresh.ours.note = `${formatNumber(ratio(refresh.ours, refresh.baseline))} x baseline`;
+    const refresh = wanted('refresh') ? await trio(s.refreshes) : undefined;
     const tokens = wanted('introspection') || wanted('userinfo') ? await s.tokensFor(deps, ours, 16) : [];
     if (wanted('introspection')) await step(s.introspection(deps, ours, tokens));
-    if (wanted('userinfo')) await step(s.userinfo(deps, ours, tokens));
+    const userinfo = wanted('userinfo') ? await step(s.userinfo(deps, ours, tokens)) : undefined;
     if (wanted('admin')) {
       const adminToken = await s.adminToken(http, ours.endpoints.token, seed.admin, adminAudience(publicUrl));
       await step(s.adminCreateUser(deps, publicUrl, BENCH_TENANT, adminToken));
@@ -150,6 +169,7 @@ async function main(): Promise<void> {
         await roundTrip('the same entry by tenantId, kind, id (no _id)', count, () => entries.findOne({ tenantId: entry.tenantId, kind: entry.kind, id: entry.id }).lean()),
       );
     }
+    const scaleFigures = scale ? await measureScale({ db, services, tenant: seed.tenant, deps, ours, ...scale, say, step }) : undefined;
     let tenants: TenantFigures | undefined;
     if (wanted('tenants')) {
       say(`creating ${TENANTS} tenants and building each one's provider`);
@@ -161,22 +181,16 @@ async function main(): Promise<void> {
     const report: BenchReport = {
       takenAt,
       machine,
-      settings: { ...load, tenants: TENANTS, argon2, quick, profile, only: [...only], loadAverageAtStart: loadAverage },
+      settings: { ...load, tenants: TENANTS, argon2, quick, profile, only: [...only], scale, loadAverageAtStart: loadAverage },
       crypto,
       dbRoundTrips: roundTrips,
       scenarios,
       tenants,
-      targets: evaluateTargets({
-        cores: machine.cores,
-        crypto,
-        scenarios,
-        tenants,
-        clientCredentials: cc,
-        signIn,
-        refresh: refresh?.ours,
-      }),
+      comparisons: [cc && compare('client credentials', cc), signIn && compare('whole sign-in', signIn), refresh && compare('refresh', refresh)].filter((c) => c !== undefined),
+      scale: scaleFigures,
+      targets: evaluateTargets({ scenarios, tenants, clientCredentials: cc, signIn, refresh, userinfo, scale: scaleFigures }),
     };
-    const file = join(root, 'bench', 'results', resultFileName(takenAt, machine).replace(/\.json$/, quick || onlyArg ? '-partial.json' : '.json'));
+    const file = join(root, 'bench', 'results', resultFileName(takenAt, machine).replace(/\.json$/, quick || onlyArg || seconds > 0 || (scale && scale.largeUsers < 100_000) ? '-partial.json' : '.json'));
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     process.stdout.write(`\n${renderReport(report)}\n\nWhere the time went:\n\n${renderAttribution(scenarios)}\n\nwritten ${file}\n`);

@@ -24,23 +24,23 @@ export interface ScenarioDeps {
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /** Single requests with autocannon: warm-up, then the measured run with its attribution. */
-async function requests(deps: ScenarioDeps, ours: boolean, options: Omit<LoadOptions, 'connections' | 'durationS'>): Promise<Measured> {
+async function requests(deps: ScenarioDeps, probe: string | undefined, options: Omit<LoadOptions, 'connections' | 'durationS'>): Promise<Measured> {
   const full = { ...options, connections: deps.load.connections, durationS: deps.load.durationS };
   await warmUp(full, deps.load.warmupS);
-  return deps.meter.around(ours, () => loadTest(full));
+  return deps.meter.around(probe, () => loadTest(full));
 }
 
-export function discovery(deps: ScenarioDeps, target: OidcTarget, ours: boolean): Promise<Measured> {
-  return requests(deps, ours, { name: `discovery (${target.label})`, url: `${target.issuer}/.well-known/openid-configuration` });
+export function discovery(deps: ScenarioDeps, target: OidcTarget): Promise<Measured> {
+  return requests(deps, target.probe, { name: `discovery (${target.label})`, url: `${target.issuer}/.well-known/openid-configuration` });
 }
 
-export function jwks(deps: ScenarioDeps, target: OidcTarget, ours: boolean): Promise<Measured> {
-  return requests(deps, ours, { name: `JWKS (${target.label})`, url: target.endpoints.jwks });
+export function jwks(deps: ScenarioDeps, target: OidcTarget): Promise<Measured> {
+  return requests(deps, target.probe, { name: `JWKS (${target.label})`, url: target.endpoints.jwks });
 }
 
-export async function clientCredentialsLoad(deps: ScenarioDeps, target: OidcTarget, ours: boolean): Promise<Measured> {
+export async function clientCredentialsLoad(deps: ScenarioDeps, target: OidcTarget): Promise<Measured> {
   await clientCredentials(deps.http, target); // fails loudly here rather than as a run of errors
-  return requests(deps, ours, {
+  return requests(deps, target.probe, {
     name: `client credentials (${target.label})`,
     url: target.endpoints.token,
     method: 'POST',
@@ -50,7 +50,7 @@ export async function clientCredentialsLoad(deps: ScenarioDeps, target: OidcTarg
 }
 
 /** Whole sign-ins by `signInUsers` people at once, each with a fresh browser every time. */
-export async function signIns(deps: ScenarioDeps, target: OidcTarget, ours: boolean): Promise<Measured> {
+export async function signIns(deps: ScenarioDeps, target: OidcTarget): Promise<Measured> {
   const { signInUsers, signInS } = deps.load;
   const loop = (durationMs: number) =>
     runVirtualUsers({ concurrency: signInUsers, durationMs, maxIterations: 100_000 }, (i) => i, async (i) => {
@@ -58,7 +58,7 @@ export async function signIns(deps: ScenarioDeps, target: OidcTarget, ours: bool
       return i;
     });
   await loop(deps.load.warmupS * 1000);
-  return deps.meter.around(ours, async () => {
+  return deps.meter.around(target.probe, async () => {
     const out = await loop(signInS * 1000);
     return { ...summarize(`whole sign-in (${target.label})`, 'sign-in', out.latenciesMs, out.errors, out.durationS), firstError: out.firstError };
   });
@@ -72,7 +72,7 @@ export async function tokensFor(deps: ScenarioDeps, target: OidcTarget, count: n
 }
 
 /** Refresh tokens rotate, so each of `refreshUsers` apps carries its newest refresh token forward. */
-export async function refreshes(deps: ScenarioDeps, target: OidcTarget, ours: boolean): Promise<Measured> {
+export async function refreshes(deps: ScenarioDeps, target: OidcTarget): Promise<Measured> {
   const { refreshUsers, durationS, warmupS } = deps.load;
   const current = (await tokensFor(deps, target, refreshUsers)).map((t) => t.refresh_token!);
   const loop = (durationMs: number) =>
@@ -81,7 +81,7 @@ export async function refreshes(deps: ScenarioDeps, target: OidcTarget, ours: bo
       return i;
     });
   await loop(warmupS * 1000);
-  return deps.meter.around(ours, async () => {
+  return deps.meter.around(target.probe, async () => {
     const out = await loop(durationS * 1000);
     return { ...summarize(`refresh (${target.label})`, 'req', out.latenciesMs, out.errors, out.durationS), firstError: out.firstError };
   });
@@ -92,7 +92,7 @@ export async function introspection(deps: ScenarioDeps, target: OidcTarget, toke
   const check = await deps.http.send(target.endpoints.introspection, { headers: basicAuth(target.clientId, target.clientSecret), form: { token: tokens[0]!.access_token } });
   if (!(JSON.parse(check.body) as { active?: boolean }).active) throw new Error(`introspection: the access token is not active (${check.body})`);
   let n = 0;
-  return requests(deps, true, {
+  return requests(deps, target.probe, {
     name: `introspection (${target.label})`,
     url: target.endpoints.introspection,
     method: 'POST',
@@ -103,7 +103,7 @@ export async function introspection(deps: ScenarioDeps, target: OidcTarget, toke
 
 export function userinfo(deps: ScenarioDeps, target: OidcTarget, tokens: Tokens[]): Promise<Measured> {
   let n = 0;
-  return requests(deps, true, {
+  return requests(deps, target.probe, {
     name: `userinfo (${target.label})`,
     url: target.endpoints.userinfo,
     setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[n++ % tokens.length]!.access_token}` } }),
@@ -123,7 +123,7 @@ export async function adminToken(http: HttpClient, tokenEndpoint: string, accoun
 export function adminCreateUser(deps: ScenarioDeps, baseUrl: string, tenant: string, token: string): Promise<Measured> {
   let n = 0;
   const run = Date.now().toString(36);
-  return requests(deps, true, {
+  return requests(deps, 'ours', {
     name: 'admin API: create user',
     url: `${baseUrl}${ADMIN_API_PREFIX}/tenants/${tenant}/users`,
     method: 'POST',
@@ -133,7 +133,7 @@ export function adminCreateUser(deps: ScenarioDeps, baseUrl: string, tenant: str
 }
 
 export function adminListUsers(deps: ScenarioDeps, baseUrl: string, tenant: string, token: string): Promise<Measured> {
-  return requests(deps, true, {
+  return requests(deps, 'ours', {
     name: 'admin API: list users (50)',
     url: `${baseUrl}${ADMIN_API_PREFIX}/tenants/${tenant}/users?limit=50`,
     headers: { authorization: `Bearer ${token}` },

@@ -48,13 +48,17 @@ export function startServer(o: ServerOptions): Promise<Child> {
   });
 }
 
-/** Bare oidc-provider (bench/baseline-server.ts), also in production mode. */
-export function startBaseline(root: string, workDir: string, settings: BaselineSettings): Promise<Child> {
+/**
+ * oidc-provider alone (bench/baseline-server.ts), also in production mode: bare, or the fair baseline when
+ * `settings.mongodb` is given, with the same database probe as our server on `probePort`.
+ */
+export function startBaseline(root: string, workDir: string, settings: BaselineSettings, probePort?: number): Promise<Child> {
+  const name = settings.mongodb ? 'fair-baseline' : 'baseline';
   return startChild({
-    name: 'baseline',
-    args: ['--enable-source-maps', join(root, 'dist/bench/baseline-server.js')],
-    env: { NODE_ENV: 'production', BENCH_BASELINE: JSON.stringify(settings) },
-    logFile: join(workDir, 'baseline.log'),
+    name,
+    args: ['--enable-source-maps', ...(probePort ? ['--import', join(root, 'dist/bench/db-probe.js')] : []), join(root, 'dist/bench/baseline-server.js')],
+    env: { NODE_ENV: 'production', BENCH_BASELINE: JSON.stringify(settings), ...(probePort ? { BENCH_PROBE_PORT: String(probePort) } : {}) },
+    logFile: join(workDir, `${name}.log`),
     readyUrl: `http://127.0.0.1:${settings.port}/.well-known/openid-configuration`,
   });
 }
