@@ -50,7 +50,7 @@ export function terminationExportRoutes(services: Services): RouteSpec[] {
       tag: 'tenants',
       access: { scope: 'platform' },
       params: ExportParams,
-      responses: { 200: { description: 'The archive (application/octet-stream)' }, 404: { description: 'No such export, or already deleted' } },
+      responses: { 200: { description: 'The archive', stream: ['application/octet-stream'] }, 404: { description: 'No such export, or already deleted' } },
       handler: async ({ params }) => {
         const { data, filename } = await handoverOf(services).download(params.export);
         return { headers: { 'cache-control': 'no-store' }, stream: { type: 'application/octet-stream', data, filename } };
