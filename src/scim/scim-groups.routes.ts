@@ -43,6 +43,15 @@ export function scimGroupRoutes(router: Router, handle: Handle, services: ScimSe
   const show = async (req: ScimRequest, role: RoleDoc) => toScimGroup(role, await holders(req, role.name), req.base);
 
   /** Gives the role to `wanted` and takes it from every other holder; answers the warnings of what it gave. */
+  /** Checks every member to be before anything is written, so that a refused request leaves nothing behind. */
+  const checkNewMembers = async (req: ScimRequest, role: string, ids: string[]): Promise<void> => {
+    for (const id of ids) {
+      const user = await users.findById(req.tenant, id);
+      if (!user) throw badRequest('invalidValue', `No user ${id} in this tenant`);
+      assertMayActOn(req.principal, user);
+      assertMayChangeAdminRoles(req.principal, user.roles, [...user.roles, role]);
+    }
+  };
   const setMembers = async (req: ScimRequest, role: string, wanted: string[]): Promise<string[]> => {
     const current = await holders(req, role);
     const warnings: string[] = [];
@@ -79,6 +88,7 @@ export function scimGroupRoutes(router: Router, handle: Handle, services: ScimSe
   handle(router, '/Groups', 'post', async (req) => {
     const { displayName, memberIds } = fromScimGroup(req.ctx.request.body);
     if (!ROLE_NAME.test(displayName)) throw badRequest('invalidValue', 'displayName is the role name: lower-case letters, digits, _ : -, starting with a letter');
+    await checkNewMembers(req, displayName, memberIds);
     const role = await roles.create(req.tenant._id, { name: displayName });
     await respond(req, role, await setMembers(req, role.name, memberIds), 201);
   });
@@ -91,6 +101,7 @@ export function scimGroupRoutes(router: Router, handle: Handle, services: ScimSe
     checkIfMatch(req.ctx, shown.meta.version);
     const { displayName, memberIds } = fromScimGroup(next(shown));
     if (displayName !== role.name) throw new ScimError(400, 'A role is never renamed: its name is in tokens and on users', 'mutability');
+    await checkNewMembers(req, role.name, memberIds.filter((id) => !shown.members.some((m) => m.value === id)));
     await respond(req, role, await setMembers(req, role.name, memberIds));
   };
   handle(router, '/Groups/:id', 'put', (req) => replace(req, () => req.ctx.request.body));
