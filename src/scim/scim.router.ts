@@ -7,7 +7,7 @@ import { UnknownTenantError } from '../errors/http-errors.js';
 import { scimPrincipal } from './scim-auth.js';
 import type { ScimRequest, ScimServices } from './scim-context.js';
 import { scimDiscoveryRoutes } from './scim-discovery.routes.js';
-import { SCIM_CONTENT_TYPE, scimErrors } from './scim-errors.js';
+import { badRequest, SCIM_CONTENT_TYPE, scimErrors } from './scim-errors.js';
 import { scimGroupRoutes } from './scim-groups.routes.js';
 import { scimUserRoutes } from './scim-users.routes.js';
 
@@ -25,7 +25,7 @@ export interface ScimDeps extends Omit<AdminAuthDeps, 'services'> {
  * account, so the change log says who provisioned what, as it does for the admin API.
  */
 export function scimRouter(tenantRouter: Router, deps: ScimDeps): void {
-  const json = bodyParser({ enableTypes: ['json'], extendTypes: { json: [SCIM_CONTENT_TYPE] }, jsonLimit: '1mb', encoding: 'utf-8' });
+  const json = bodyParser({ enableTypes: ['json'], extendTypes: { json: ['application/json', SCIM_CONTENT_TYPE] }, jsonLimit: '1mb', encoding: 'utf-8' });
   const handle: Handle = (router, path, method, fn) => {
     router[method](`${SCIM_PATH}${path}`, scimErrors, async (ctx: Context, next) => {
       const slug = String(ctx.params.slug);
@@ -34,7 +34,10 @@ export function scimRouter(tenantRouter: Router, deps: ScimDeps): void {
       if (!tenant || tenant.state !== 'active') throw new UnknownTenantError();
       ctx.state.scim = { ctx, tenant, principal, base: `${deps.publicUrl}/t/${slug}${SCIM_PATH}` } satisfies ScimRequest;
       await next();
-    }, json, async (ctx: Context) => {
+    }, json, async (ctx: Context, next) => {
+      if (['post', 'put', 'patch'].includes(method) && !ctx.is('application/json', SCIM_CONTENT_TYPE)) throw badRequest('invalidSyntax', `The body must be ${SCIM_CONTENT_TYPE}`);
+      await next();
+    }, async (ctx: Context) => {
       const req = ctx.state.scim as ScimRequest;
       const actor = { type: principal(req), id: req.principal.id, tenant: req.principal.tenantSlug } as const;
       await runWithContext({ actor, requestId: ctx.state.requestId, ip: ctx.ip }, () => fn(req));

@@ -58,6 +58,12 @@ describe('SCIM: Users', () => {
     expect(res.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '400', scimType });
   });
 
+  it('answers 400 invalidSyntax to a body that is not JSON by its content type', async () => {
+    const res = await fetch(`${w.idp.baseUrl}/t/tenant-a/scim/v2/Users`, { method: 'POST', headers: { authorization: `Bearer ${w.tokenA}`, 'content-type': 'text/plain' }, body: 'userName=x' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidSyntax' });
+  });
+
   it('finds users with eq on userName and emails.value through the keyed hash, case-insensitively', async () => {
     for (const filter of [`userName eq "${w.a.user.email}"`, `emails.value eq "ALICE@tenant-a.test"`, `emails[value eq "${w.a.user.email}"]`]) {
       const res = await w.scimA('GET', `/Users?filter=${encodeURIComponent(filter)}`);
