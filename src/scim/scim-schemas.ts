@@ -15,6 +15,8 @@ const attr = (name: string, type: string, extra: Record<string, unknown> = {}) =
 });
 const multi = (name: string, subs: object[], extra: Record<string, unknown> = {}) => attr(name, 'complex', { multiValued: true, subAttributes: subs, ...extra });
 
+const ref = (to: string, mutability: string) => attr('$ref', 'reference', { referenceTypes: [to], mutability });
+
 /** The attributes this server keeps (RFC 7643 §7); anything else a client sends is ignored. */
 export function schemaDocuments(base: string) {
   const user = {
@@ -29,7 +31,7 @@ export function schemaDocuments(base: string) {
       multi('phoneNumbers', [attr('value', 'string'), attr('type', 'string')]),
       attr('locale', 'string'),
       attr('active', 'boolean'),
-      multi('groups', [attr('value', 'string', { mutability: 'readOnly' }), attr('display', 'string', { mutability: 'readOnly' })], { mutability: 'readOnly' }),
+      multi('groups', [attr('value', 'string', { mutability: 'readOnly' }), attr('display', 'string', { mutability: 'readOnly' }), ref('Group', 'readOnly')], { mutability: 'readOnly' }),
     ],
   };
   const group = {
@@ -38,7 +40,7 @@ export function schemaDocuments(base: string) {
     description: "A role of the tenant; members hold it, and it is in their tokens' roles claim",
     attributes: [
       attr('displayName', 'string', { required: true, uniqueness: 'server', mutability: 'immutable' }),
-      multi('members', [attr('value', 'string', { mutability: 'immutable' }), attr('display', 'string', { mutability: 'readOnly' })]),
+      multi('members', [attr('value', 'string', { mutability: 'immutable' }), attr('display', 'string', { mutability: 'readOnly' }), ref('User', 'immutable')]),
     ],
   };
   return [user, group].map((s) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], ...s, meta: { resourceType: 'Schema', location: `${base}/Schemas/${s.id}` } }));
