@@ -4,7 +4,7 @@ import { Locale } from '../admin-api/schemas.js';
 import type { User } from '../users/user.service.js';
 import type { ScimDeprovisioning } from '../tenants/tenant.model.js';
 import { listResponse, pageOf, type ScimRequest, type ScimServices } from './scim-context.js';
-import { badRequest } from './scim-errors.js';
+import { badRequest, ScimError } from './scim-errors.js';
 import { parseEqualityFilter } from './scim-filter.js';
 import { patchResource } from './scim-patch.js';
 import { fromScimUser, toScimUser, type UserFields } from './scim-user-mapping.js';
@@ -69,7 +69,14 @@ export function scimUserRoutes(router: Router, handle: Handle, services: ScimSer
   };
 
   handle(router, '/Users/:id', 'put', (req) => replace(req, () => fromScimUser(req.ctx.request.body)));
-  handle(router, '/Users/:id', 'patch', (req) => replace(req, (shown) => fromScimUser(patchResource(shown, req.ctx.request.body))));
+  handle(router, '/Users/:id', 'patch', (req) =>
+    replace(req, (shown) => {
+      const patched = patchResource(shown, req.ctx.request.body);
+      // A user's groups are changed through /Groups (RFC 7643 §4.1.2): a PATCH of them here changes nothing, so it is refused.
+      if (patched.id !== shown.id || JSON.stringify(patched.groups) !== JSON.stringify(shown.groups)) throw new ScimError(400, 'id and groups are read-only here; change membership through /Groups', 'mutability');
+      return fromScimUser(patched);
+    }),
+  );
 
   handle(router, '/Users/:id', 'delete', async ({ ctx, tenant, base, principal }) => {
     const current = await users.getById(tenant, ctx.params.id!);

@@ -137,11 +137,13 @@ describe('SCIM: Users', () => {
     ['no PatchOp schema', { Operations: [{ op: 'replace', path: 'active', value: false }] }],
     ['no operations', { schemas: [PATCH_OP], Operations: [] }],
     ['a value of the wrong type', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: 'no' }] }],
+    ['a change of the read-only groups', { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'groups', value: [{ value: 'tenant_admin' }] }] }],
   ])('answers 400 to a PATCH with %s', async (_case, body) => {
     const res = await w.scimA('PATCH', `/Users/${w.a.user.id}`, { body });
     expect(res.status).toBe(400);
     expect(res.body.schemas).toEqual([ERROR_SCHEMA]);
     expect(typeof res.body.scimType).toBe('string');
+    expect((await w.scimA('GET', `/Users/${w.a.user.id}`)).body).toMatchObject({ active: true, groups: [{ value: 'employee' }, { value: 'team_lead' }] });
   });
 
   it('answers 404 as a SCIM error for an unknown user', async () => {
