@@ -13,6 +13,7 @@ import { passwordChangeRouter } from './account/password-change.router.js';
 import { sessionsRouter } from './account/sessions.router.js';
 import { invitationPagesRouter } from './invitations/invitation-pages.router.js';
 import { brandingRouter } from './tenants/branding.router.js';
+import { scimRouter } from './scim/scim.router.js';
 import { mailboxRouter } from './mail/mailbox.router.js';
 import { tenantLookup } from './outbox/tenant-lookup.js';
 import { consoleRouter } from './console/console.router.js';
@@ -114,6 +115,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   sessionsRouter(tenantRouter, { sessions: services.sessions, users: services.users, views, csrf });
   passwordChangeRouter(tenantRouter, { sessions: services.sessions, users: services.users, views, csrf, guard });
 
+  scimRouter(tenantRouter, { publicUrl: config.publicUrl, audience: adminAudience(config.publicUrl), pool, services });
   brandingRouter(tenantRouter, { logos: services.tenantLogos });
   invitationPagesRouter(tenantRouter, { acceptance: services.invitationAcceptance, views, csrf });
   accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf, logger });

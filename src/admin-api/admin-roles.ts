@@ -41,6 +41,8 @@ type Holder = 'user' | 'service account';
 const ROLE_WARNINGS: Record<string, (holder: Holder) => string> = {
   auditor: (holder) =>
     `The auditor role lets this ${holder} read the complete personal-data change log of the tenant (who changed whose data, when). ${holder === 'user' ? 'Give it only to a person whose task needs it, and record why.' : 'Grant it only to a system that needs it, and keep its secret as safe as an administrator password.'}`,
+  scim_provisioner: (holder) =>
+    `The scim_provisioner role lets this ${holder} create, change, deactivate${holder === 'user' ? '' : ' or erase'} every user of the tenant through SCIM and give them roles, except the admin roles. Grant it only to the directory that is the source of your users, and keep its secret as safe as an administrator password.`,
   tenant_admin: (holder) =>
     `The tenant_admin role gives this ${holder} full access to the personal data of every user of the tenant, including changing and erasing it. ${holder === 'user' ? 'Record this processing, and give it only to a person whose task needs it.' : 'Record this processing, and keep its secret as safe as an administrator password.'}`,
 };

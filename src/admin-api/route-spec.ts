@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { Principal } from './principal.js';
 
-export type TenantRole = 'tenant_admin' | 'user_manager' | 'auditor';
-export const TENANT_ROLES: readonly TenantRole[] = ['tenant_admin', 'user_manager', 'auditor'];
+/** `scim_provisioner` opens no admin route: it lets a service account provision through SCIM (src/scim). */
+export type TenantRole = 'tenant_admin' | 'user_manager' | 'auditor' | 'scim_provisioner';
+export const TENANT_ROLES: readonly TenantRole[] = ['tenant_admin', 'user_manager', 'auditor', 'scim_provisioner'];
 
 /**
  * Who may call a route. `platform` routes are for operators only. `tenant` routes live under

@@ -34,6 +34,7 @@ export const SettingsFields = z.strictObject({
   invitation_retention_days: z.number().int().min(1).max(3650).optional(),
   change_log_retention_days: z.number().int().min(30).max(3650).optional(),
   inactivity_days: z.number().int().min(30).max(3650).optional(),
+  scim_deprovisioning: z.enum(['deactivate', 'erase']).optional(),
 });
 export type SettingsInput = z.infer<typeof SettingsFields>;
 
@@ -58,6 +59,7 @@ export const SettingsView = z.object({
   invitation_retention_days: z.number(),
   change_log_retention_days: z.number(),
   inactivity_days: z.number(),
+  scim_deprovisioning: z.enum(['deactivate', 'erase']).describe('what a SCIM DELETE of a user does: lock them (deactivate, the default) or erase them'),
 });
 
 /** The language pages fall back to: the chosen one, else English if enabled, else the first enabled. */
@@ -86,6 +88,7 @@ export function settingsView(tenant: Pick<TenantDoc, 'slug' | 'settings'>, publi
     invitation_retention_days: s.invitationRetentionDays,
     change_log_retention_days: s.changeLogRetentionDays,
     inactivity_days: s.inactivityDays,
+    scim_deprovisioning: s.scimDeprovisioning ?? 'deactivate',
   };
 }
 
@@ -108,6 +111,7 @@ export function settingsPatch(s: SettingsInput | undefined): Partial<Omit<Tenant
     invitationRetentionDays: s.invitation_retention_days,
     changeLogRetentionDays: s.change_log_retention_days,
     inactivityDays: s.inactivity_days,
+    scimDeprovisioning: s.scim_deprovisioning,
   };
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
 }
@@ -138,6 +142,9 @@ export function settingsWarnings(s: SettingsInput | undefined, current?: TenantS
   }
   if (s?.inactivity_days && s.inactivity_days > LONG_RETENTION_DAYS) {
     warnings.push(`Inactive users will be anonymized only after ${s.inactivity_days} days, later than the 2 years promised by default; personal data of people who left is kept longer.`);
+  }
+  if (s?.scim_deprovisioning === 'erase' && current?.scimDeprovisioning !== 'erase') {
+    warnings.push('A SCIM DELETE will now erase the user at once (record, sessions, grants, second factors), irreversibly, instead of locking them: the directory, not an admin, decides each erasure.');
   }
   if (!current || !s) return warnings;
   const sooner = (next: number | undefined, before: number) => next !== undefined && next < before;

@@ -60,7 +60,11 @@ export interface TenantSettings {
   refreshTokenReuseInterval?: number;
   /** Second factors: required of users holding any of these roles, optional for everyone else. */
   mfa: { requiredForRoles: string[] };
+  /** What a SCIM DELETE of a user does: lock them (the default) or erase them (src/scim). */
+  scimDeprovisioning?: ScimDeprovisioning;
 }
+
+export type ScimDeprovisioning = 'deactivate' | 'erase';
 
 export interface TenantDoc {
   _id: string;
@@ -109,6 +113,7 @@ const TenantSchema = new Schema<TenantDoc>(
       sessionTtl: Number,
       refreshTokenReuseInterval: Number,
       mfa: { requiredForRoles: { type: [String], default: [] } },
+      scimDeprovisioning: { type: String, enum: ['deactivate', 'erase'] },
     },
     signingKeyIds: { type: [String], default: undefined },
   },

@@ -142,6 +142,15 @@ export class UserService {
     };
   }
 
+  /** How many users `list` would go through with the same filters, cursor aside (SCIM's totalResults). */
+  async count(tenant: TenantRef, query: Omit<UserListQuery, 'cursor' | 'limit'>): Promise<number> {
+    const filter: Record<string, unknown> = { tenantId: tenant._id };
+    if (query.email) filter.emailHash = this.keyring.cipherFor(tenant).blindIndex(normalizeEmail(query.email), 'email');
+    if (query.status) filter.status = query.status;
+    if (query.role) filter.roles = query.role;
+    return this.users.countDocuments(filter);
+  }
+
   async update(tenant: TenantRef, id: string, patch: UserPatch): Promise<User> {
     const current = await this.getById(tenant, id);
     const cipher = this.keyring.cipherFor(tenant);

@@ -67,6 +67,7 @@ describe('admin API: tenant settings', () => {
       invitation_retention_days: 30,
       change_log_retention_days: 730,
       inactivity_days: 730,
+      scim_deprovisioning: 'deactivate',
     });
   });
 
@@ -88,13 +89,14 @@ describe('admin API: tenant settings', () => {
       invitation_retention_days: 60,
       change_log_retention_days: 800,
       inactivity_days: 900,
+      scim_deprovisioning: 'erase',
     };
     const res = await patch(body, 'operator');
     expect(res.status).toBe(200);
     const expected = { ...body, branding: { primary_color: '#0b5394', logo: null } };
     const { warnings, ...settings } = res.body;
     expect(settings).toEqual(expected);
-    expect(warnings).toHaveLength(2);
+    expect(warnings).toHaveLength(3);
     expect((await call('GET', '/tenants/tenant-a/settings', tokens.adminA)).body).toEqual(expected);
     const { display_name, ...rest } = expected;
     expect((await call('GET', '/tenants/tenant-a', tokens.adminA)).body).toMatchObject({ name: display_name, settings: rest });
@@ -127,6 +129,7 @@ describe('admin API: tenant settings', () => {
       [{ invitation_retention_days: 0 }, 'body.invitation_retention_days'],
       [{ change_log_retention_days: 29 }, 'body.change_log_retention_days'],
       [{ inactivity_days: 4000 }, 'body.inactivity_days'],
+      [{ scim_deprovisioning: 'delete' }, 'body.scim_deprovisioning'],
       [{ theme: 'dark' }, 'body'],
     ])('%j -> 400 naming %s', async (body, field) => {
       const res = await patch(body);
