@@ -7,6 +7,7 @@ import { createLogger } from './observability/logger.js';
 import { startExpiredEntriesSweeper } from './oidc/expired-entries.sweeper.js';
 import { issuerFor } from './oidc/provider.factory.js';
 import { startOutboxWorker } from './outbox/start-worker.js';
+import { startWebhookWorker } from './webhooks/start-webhook-worker.js';
 import { connectLikeServer } from './runtime/boot.js';
 import { seedDemo } from './seed/demo.seed.js';
 import { ensurePlatformTenant } from './tenants/platform.js';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const stopSweeper = db.capabilities.ttlIndexes ? () => {} : startExpiredEntriesSweeper(db.models.oidcEntries, logger);
   scheduler.start();
   const mailWorker = startOutboxWorker({ config, db, services, logger });
+  const webhookWorker = startWebhookWorker({ config, db, webhooks: services.webhooks, logger });
 
   const server = createServer(app.callback());
   server.listen(config.port, config.host);
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     await scheduler.stop();
     // The mail in hand is finished and marked, so a restart never sends it a second time.
     await mailWorker?.stop();
+    await webhookWorker.stop();
     await runtime.close();
     logger.info('stopped');
     process.exit(0);

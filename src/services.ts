@@ -34,6 +34,8 @@ import { backupDirectory } from './backup/backup-dir.js';
 import { registryPath } from './backup/registry-file.js';
 import { journalDir, TombstoneJournal } from './backup/registry-journal.js';
 import { UserService } from './users/user.service.js';
+import { eventsOfEntry } from './webhooks/webhook-events.js';
+import { WebhookService } from './webhooks/webhook.service.js';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -44,7 +46,7 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(
   db: Database,
   masterKey: MasterKey,
-  config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir' | 'tenantRefreshMs' | 'terminationExportKeepDays'>>,
+  config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir' | 'tenantRefreshMs' | 'terminationExportKeepDays' | 'webhooks'>>,
 ) {
   const { models } = db;
   const keyring = new TenantKeyring(masterKey);
@@ -55,6 +57,11 @@ export function createServices(
   const signer = new CheckpointSigner(masterKey);
   const checkpoints = { signer, ...(backupDir === undefined ? {} : { file: new CheckpointFile(checkpointDir(backupDir), signer) }) };
   const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors, { ipHash: changeLogIpHash(masterKey), checkpoints });
+  const webhooks = new WebhookService(models.webhookSubscriptions, models.webhookOutbox, masterKey, { allowPrivate: config.webhooks?.allowPrivateUrls ?? false });
+  // Every path that changes personal data (admin API, sign-in, SCIM, jobs) goes through the change log.
+  changeLog.onRecorded = async (entry) => {
+    for (const event of eventsOfEntry(entry)) await webhooks.emit(entry.tenantId, event, entry.at);
+  };
   const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
   const memberships = new RoleMembershipHistory(models.roleMembershipChanges, models.users, models.deletedSubjects);
   const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog, memberships);
@@ -70,6 +77,7 @@ export function createServices(
     tenants: new TenantService(models.tenants, signingKeys, tenantKeys, resourceServers),
     resourceServers,
     changeLog,
+    webhooks,
     users: new UserService(models.users, keyring, hasher, changeLog, revoke, subjects, memberships),
     subjects,
     doors: new DoorService(models.doors),

@@ -42,6 +42,12 @@ export class ChangeLogService {
   private readonly now: () => Date;
   /** Appends of one tenant in this process run one at a time, so they do not race each other for a seq. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * Told of each change `record` has made, once it succeeded (src/webhooks turns entries into events), before
+   * `record` returns: whoever asked for the change is answered only after this has run. Its failure is logged,
+   * not thrown: the change has happened.
+   */
+  onRecorded: ((entry: q.ChangeLogEntry) => Promise<unknown>) | undefined;
 
   constructor(entries: ChangeLogModel, anchors: ChangeLogAnchorModel, private readonly options: ChangeLogOptions = {}) {
     this.store = new ChangeLogStore(entries, anchors);
@@ -74,8 +80,9 @@ export class ChangeLogService {
   /** No change without its entry: if the entry cannot be written, `apply` never runs. */
   async record<T>(tenantId: string, change: ChangeInput, apply: () => Promise<T>): Promise<T> {
     const entry = await this.append(tenantId, change);
+    let result: T;
     try {
-      return await apply();
+      result = await apply();
     } catch (err) {
       // The entry already claims the change; a second one says it did not happen. Nothing is ever deleted.
       await this.append(tenantId, { ...change, action: `${change.action}.failed` }).catch((compensation: unknown) => {
@@ -83,6 +90,8 @@ export class ChangeLogService {
       });
       throw err;
     }
+    await this.onRecorded?.(entry).catch((err: unknown) => this.options.logger?.error({ err, tenantId, seq: entry.seq }, 'change log: subscriber failed'));
+    return result;
   }
 
   /** Newest first; pass `nextCursor` back for the next (older) page. */
