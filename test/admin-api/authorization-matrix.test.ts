@@ -58,6 +58,8 @@ describe('admin API: the authorization matrix of every route', () => {
       const manifest = { sha256: '0'.repeat(64), bytes: 10 } as TenantExport['manifest'];
       return (await idp.services.exportHandover!.register({ id: 'ten_matrixterminated', slug: 'gone' }, { file, key: '', manifest })).id;
     },
+    // A public address literal: valid without local mode, and nothing is ever sent to it here.
+    webhookId: async () => (await idp.services.webhooks.create(a.tenant._id, { url: 'https://93.184.215.14/hooks', eventTypes: ['user.locked'] })).subscription._id,
     resourceId: async (fresh) => {
       const identifier = fresh ? `urn:test:matrix-${next()}` : RESOURCE;
       if (fresh) await idp.services.resourceServers.create(a.tenant._id, { indicator: identifier, name: 'A lock API', scopes: [], accessTokenTtl: 300, claims: [] });
@@ -91,6 +93,7 @@ describe('admin API: the authorization matrix of every route', () => {
     updateClient: () => ({ client_name: 'Renamed client' }),
     createResourceServer: () => ({ identifier: `https://locks-${next()}.tenant-a.test/api`, name: 'Lock API', scopes: ['locks:open'] }),
     updateResourceServer: () => ({ access_token_ttl: 900 }),
+    createWebhook: () => ({ url: 'https://93.184.215.14/hooks', event_types: ['user.locked'] }),
   };
 
   /**
