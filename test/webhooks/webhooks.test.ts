@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { runWithContext } from '../../src/audit/request-context.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { type AdminCall, type AdminWorld, adminClient, serviceToken, setUpAdminWorld } from '../support/admin.js';
 import { connectTestDatabase } from '../support/database.js';
 import { createTenantFixture, type TenantFixture } from '../support/fixtures.js';
@@ -200,6 +201,23 @@ describe('webhooks across a restart', () => {
       await database.drop();
       await receiver.stop();
     }
+  });
+});
+
+describe('webhook local mode', () => {
+  const production = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.internal/doorway', IDP_MASTER_KEY: Buffer.alloc(32, 1).toString('base64') };
+
+  it('is off unless asked for, and production refuses to start with it', () => {
+    expect(loadConfig(production).webhooks.allowPrivateUrls).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', ...LOCAL }).webhooks.allowPrivateUrls).toBe(true);
+    let refused: unknown;
+    try {
+      loadConfig({ ...production, WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' });
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect((refused as ConfigError).problems).toEqual(['WEBHOOKS_ALLOW_PRIVATE_URLS: not allowed in production']);
   });
 });
 
