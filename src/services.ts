@@ -36,6 +36,8 @@ import { journalDir, TombstoneJournal } from './backup/registry-journal.js';
 import { UserService } from './users/user.service.js';
 import { eventsOfEntry } from './webhooks/webhook-events.js';
 import { WebhookService } from './webhooks/webhook.service.js';
+import { WebhookPersonalData } from './webhooks/webhook-personal-data.js';
+import { tenantLookup } from './outbox/tenant-lookup.js';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -57,11 +59,6 @@ export function createServices(
   const signer = new CheckpointSigner(masterKey);
   const checkpoints = { signer, ...(backupDir === undefined ? {} : { file: new CheckpointFile(checkpointDir(backupDir), signer) }) };
   const changeLog = new ChangeLogService(models.changeLog, models.changeLogAnchors, { ipHash: changeLogIpHash(masterKey), checkpoints });
-  const webhooks = new WebhookService(models.webhookSubscriptions, models.webhookOutbox, masterKey, { allowPrivate: config.webhooks?.allowPrivateUrls ?? false });
-  // Every path that changes personal data (admin API, sign-in, SCIM, jobs) goes through the change log.
-  changeLog.onRecorded = async (entry) => {
-    for (const event of eventsOfEntry(entry)) await webhooks.emit(entry.tenantId, event, entry.at);
-  };
   const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
   const memberships = new RoleMembershipHistory(models.roleMembershipChanges, models.users, models.deletedSubjects);
   const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog, memberships);
@@ -69,6 +66,13 @@ export function createServices(
   const journal = backupDir === undefined ? undefined : new TombstoneJournal(journalDir(registryPath(backupDir)), masterKey);
   const subjects = new SubjectErasure(models, revoke, journal);
   const resourceServers = new ResourceServerService(models.resourceServers, models.tenants);
+  const webhookUsers: Pick<UserService, 'findById'> = { findById: (tenant, id) => core.users.findById(tenant, id) };
+  const webhookPersonalData = new WebhookPersonalData(tenantLookup(models.tenants, tenantKeys), keyring, webhookUsers);
+  const webhooks = new WebhookService(models.webhookSubscriptions, models.webhookOutbox, masterKey, { allowPrivate: config.webhooks?.allowPrivateUrls ?? false }, webhookPersonalData);
+  // Every path that changes personal data (admin API, sign-in, SCIM, jobs) goes through the change log.
+  changeLog.onRecorded = async (entry) => {
+    for (const event of eventsOfEntry(entry)) await webhooks.emit(entry.tenantId, event, entry.at);
+  };
   const core = {
     keyring,
     hasher,

@@ -17,6 +17,8 @@ export interface WebhookDeliveryDoc {
   subjectId?: string;
   eventType: string;
   body: string;
+  /** The body holds a name or an address, so it is sealed with the tenant's data key (see WebhookService). */
+  sealed?: boolean;
   state: WebhookDeliveryState;
   attempts: number;
   nextAttemptAt: Date;
@@ -38,6 +40,7 @@ const WebhookDeliverySchema = new Schema<WebhookDeliveryDoc>(
     subjectId: { type: String, immutable: true },
     eventType: { type: String, required: true, immutable: true },
     body: { type: String, required: true, immutable: true },
+    sealed: { type: Boolean, immutable: true },
     state: { type: String, enum: ['queued', 'sending', 'sent', 'delivery_failed'], required: true },
     attempts: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, required: true },

@@ -3,6 +3,7 @@ import { newId } from '../db/ids.js';
 import { NotFoundError } from '../errors/http-errors.js';
 import type { WebhookDeliveryDoc, WebhookDeliveryModel } from './webhook-delivery.model.js';
 import type { WebhookEvent } from './webhook-events.js';
+import type { WebhookPersonalData } from './webhook-personal-data.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import type { WebhookSubscriptionDoc, WebhookSubscriptionModel } from './webhook-subscription.model.js';
 import { checkWebhookUrl, type TargetPolicy } from './webhook-target.js';
@@ -10,7 +11,12 @@ import { checkWebhookUrl, type TargetPolicy } from './webhook-target.js';
 export interface SubscriptionInput {
   url: string;
   eventTypes: string[];
+  /** Names and email addresses in events about users too; the admin API warns when it is asked for. */
+  includePersonalData?: boolean;
 }
+
+/** Events that may carry the user's name and address for a subscription that opted in: not once they are gone. */
+const WITH_PERSONAL_DATA = new Set(['user.created', 'user.updated', 'user.roles_changed', 'user.restricted', 'user.unrestricted', 'user.locked', 'user.unlocked', 'door_permission.granted', 'door_permission.revoked', 'sign_in.succeeded']);
 
 /** The sealed secret's binding: a box moved to another subscription or tenant does not open. */
 const aad = (tenantId: string, id: string) => `webhook-secret:${tenantId}:${id}`;
@@ -27,6 +33,7 @@ export class WebhookService {
     private readonly deliveries: WebhookDeliveryModel,
     private readonly masterKey: MasterKey,
     private readonly policy: TargetPolicy,
+    private readonly personalData: WebhookPersonalData,
   ) {}
 
   /** The secret comes back here and never again: only its sealed form is stored. */
@@ -35,7 +42,7 @@ export class WebhookService {
     const _id = newId('whk');
     const secret = newWebhookSecret();
     const sealedSecret = this.masterKey.wrap(Buffer.from(secret), aad(tenantId, _id));
-    const [doc] = await this.subscriptions.insertMany([{ _id, tenantId, url, eventTypes: [...new Set(input.eventTypes)], sealedSecret }]);
+    const [doc] = await this.subscriptions.insertMany([{ _id, tenantId, url, eventTypes: [...new Set(input.eventTypes)], sealedSecret, includePersonalData: input.includePersonalData === true }]);
     return { subscription: doc!.toObject(), secret };
   }
 
@@ -61,15 +68,28 @@ export class WebhookService {
   }
 
   async emit(tenantId: string, event: WebhookEvent, at = new Date()): Promise<number> {
-    const targets = await this.subscriptions.find({ tenantId, eventTypes: event.type }, { _id: 1 }).lean();
+    const targets = await this.subscriptions.find({ tenantId, eventTypes: event.type }, { _id: 1, includePersonalData: 1 }).lean();
     if (!targets.length) return 0;
-    const body = JSON.stringify({ type: event.type, timestamp: at.toISOString(), data: event.data });
-    const jobs = targets.map((s) => ({
-      _id: newId('msg'), tenantId, subscriptionId: s._id, subjectId: event.subjectId, eventType: event.type, body, state: 'queued' as const, attempts: 0, nextAttemptAt: at,
-    }));
+    const envelope = { type: event.type, timestamp: at.toISOString(), data: event.data };
+    const opted = event.subjectId && WITH_PERSONAL_DATA.has(event.type) && targets.some((s) => s.includePersonalData);
+    const person = opted ? await this.personalData.of(tenantId, event.subjectId!) : undefined;
+    const jobs = await Promise.all(
+      targets.map(async (s) => {
+        const _id = newId('msg');
+        const personal = s.includePersonalData && person;
+        const json = JSON.stringify(personal ? { ...envelope, data: { ...event.data, user: person } } : envelope);
+        const body = personal ? await this.personalData.seal(tenantId, _id, json) : json;
+        return { _id, tenantId, subscriptionId: s._id, subjectId: event.subjectId, eventType: event.type, body, sealed: Boolean(personal), state: 'queued' as const, attempts: 0, nextAttemptAt: at };
+      }),
+    );
     await this.deliveries.insertMany(jobs);
     for (const wake of this.listeners) wake();
     return jobs.length;
+  }
+
+  /** The exact bytes to send; undefined when a sealed body can no longer be opened (the tenant is gone). */
+  bodyOf(job: Pick<WebhookDeliveryDoc, '_id' | 'tenantId' | 'body' | 'sealed'>): Promise<string | undefined> {
+    return job.sealed ? this.personalData.open(job.tenantId, job._id, job.body) : Promise.resolve(job.body);
   }
 
   /** The newest `limit` deliveries of a subscription, newest first. */

@@ -89,8 +89,10 @@ export class WebhookWorker {
   private async deliver(job: WebhookDeliveryDoc): Promise<void> {
     const subscription = await this.options.subscriptions.findOne({ tenantId: job.tenantId, _id: job.subscriptionId }).lean();
     if (!subscription) return this.finish(job, { state: 'delivery_failed', lastError: 'NO_SUBSCRIPTION' });
-    const headers = webhookHeaders(this.options.webhooks.secretOf(subscription), job._id, job.body, new Date());
-    const outcome = await postWebhook({ url: subscription.url, headers, body: job.body }, this.options.policy);
+    const body = await this.options.webhooks.bodyOf(job);
+    if (body === undefined) return this.finish(job, { state: 'delivery_failed', lastError: 'NO_MESSAGE' });
+    const headers = webhookHeaders(this.options.webhooks.secretOf(subscription), job._id, body, new Date());
+    const outcome = await postWebhook({ url: subscription.url, headers, body }, this.options.policy);
     if (outcome.ok) return this.finish(job, { state: 'sent', sentAt: new Date(), lastStatus: outcome.status }, ['lastError']);
     this.options.logger.warn({ job: job._id, tenantId: job.tenantId, attempt: job.attempts, error: outcome.code }, 'webhook delivery failed');
     return this.retryOrFail(job, outcome);

@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
+  /** The path and query it was sent to. */
+  url: string;
   headers: IncomingHttpHeaders;
   body: string;
 }
@@ -34,7 +36,7 @@ export class WebhookReceiver {
           res.writeHead(503).end();
           return;
         }
-        this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        this.received.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
         res.writeHead(204).end();
         this.waiters = this.waiters.filter((w) => (w.until(this.received) ? (w.resolve(), false) : true));
       });

@@ -82,7 +82,7 @@ describe('webhooks', () => {
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const listed = await call('GET', '/tenants/tenant-a/webhooks', tokens.adminA);
     const mine = (listed.body.items as Record<string, unknown>[]).find((s) => s.id === created.id);
-    expect(mine).toEqual({ id: created.id, url: receiver.url, event_types: ['user.locked'], created_at: expect.any(String) });
+    expect(mine).toEqual({ id: created.id, url: receiver.url, event_types: ['user.locked'], include_personal_data: false, created_at: expect.any(String) });
     expect(JSON.stringify(listed.body)).not.toContain(created.secret.slice(6));
   });
 
@@ -120,6 +120,28 @@ describe('webhooks', () => {
     }
     // The delivery history keeps no events about an erased person but the one that says they were erased.
     expect(await deliveries(id)).toMatchObject([{ event_type: 'user.erased', state: 'sent', attempts: 1, last_status: 204 }]);
+  });
+
+  it('adds names and addresses only for a subscription that opted in, with a warning, and keeps them sealed at rest', async () => {
+    const receiver = await ownReceiver();
+    const ids = await subscribe(`${receiver.url}?ids`, ['user.created']);
+    const opting = await call('POST', '/tenants/tenant-a/webhooks', tokens.adminA, { url: `${receiver.url}?personal`, event_types: ['user.created'], include_personal_data: true });
+    expect(opting.status).toBe(201);
+    expect(opting.body).toMatchObject({ include_personal_data: true, warnings: [expect.stringMatching(/personal data/)] });
+    expect(ids).not.toHaveProperty('warnings');
+    const created = await call('POST', '/tenants/tenant-a/users', tokens.adminA, { email: 'opted.in@tenant-a.test', name: 'Otto Optin' });
+    const userId = created.body.id as string;
+    await receiver.waitFor((all) => all.filter((r) => r.body.includes(userId)).length === 2);
+    const stored = await idp.db.models.webhookOutbox.find({ tenantId: a.tenant._id, subjectId: userId }).lean();
+    expect(stored.map((d) => d.body).join()).not.toContain('opted.in@tenant-a.test');
+
+    const sentTo = (query: string) => receiver.received.find((r) => r.url.endsWith(query) && r.body.includes(userId))!;
+    expect(verified(opting.body.secret, sentTo('?personal')).data).toEqual({
+      user_id: userId, fields: expect.any(Array), actor_type: 'service', change_log_entry_id: expect.any(String), user: { name: 'Otto Optin', email: 'opted.in@tenant-a.test' },
+    });
+    const plain = sentTo('?ids');
+    expect(verified(ids.secret, plain).data).not.toHaveProperty('user');
+    expect(plain.body).not.toContain('opted.in');
   });
 
   it('refuses a signature made with another secret (the reference check is a real check)', async () => {

@@ -7,8 +7,12 @@ import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Id, TenantParams } from '../schemas.js';
 
 const EventType = z.enum(WEBHOOK_EVENT_TYPES);
-const WebhookCreate = z.strictObject({ url: z.string().min(1).max(2048), event_types: z.array(EventType).min(1).max(WEBHOOK_EVENT_TYPES.length) });
-const WebhookView = z.object({ id: z.string(), url: z.string(), event_types: z.array(z.string()), created_at: z.string() });
+const WebhookCreate = z.strictObject({
+  url: z.string().min(1).max(2048),
+  event_types: z.array(EventType).min(1).max(WEBHOOK_EVENT_TYPES.length),
+  include_personal_data: z.boolean().default(false).describe("events about a user carry `data.user` with the user's name and email address too"),
+});
+const WebhookView = z.object({ id: z.string(), url: z.string(), event_types: z.array(z.string()), include_personal_data: z.boolean(), created_at: z.string() });
 const WebhookCreated = WebhookView.extend({ secret: z.string().describe('whsec_<base64>: shown here once, never again') });
 const WebhookParams = TenantParams.extend({ webhookId: Id });
 const DeliveryView = z.object({
@@ -26,8 +30,12 @@ const HistoryQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).d
 
 const ADMINS = ['tenant_admin'] as const;
 
+/** Said whenever a subscription asks for names and addresses: the receiver becomes a recipient of personal data. */
+export const PERSONAL_DATA_WARNING =
+  "Events to this URL will carry users' names and email addresses. Its operator receives personal data: make sure there is a legal basis and a processing agreement for it (GDPR Art. 28), or subscribe without them and read users through the admin API when needed.";
+
 function toView(s: WebhookSubscriptionDoc): z.infer<typeof WebhookView> {
-  return { id: s._id, url: s.url, event_types: s.eventTypes, created_at: s.createdAt.toISOString() };
+  return { id: s._id, url: s.url, event_types: s.eventTypes, include_personal_data: s.includePersonalData === true, created_at: s.createdAt.toISOString() };
 }
 
 function toDeliveryView(d: Omit<WebhookDeliveryDoc, 'body'>): z.infer<typeof DeliveryView> {
@@ -55,10 +63,11 @@ export function webhookRoutes(services: Services): RouteSpec[] {
       summary: 'Subscribe an https URL to event types; the signing secret is in this answer only',
       params: TenantParams,
       body: WebhookCreate,
-      responses: { 201: { description: 'Created, with its secret', schema: WebhookCreated } },
+      responses: { 201: { description: 'Created, with its secret; `warnings` when it asked for personal data', schema: WebhookCreated } },
       handler: async ({ tenant, body }) => {
-        const { subscription, secret } = await services.webhooks.create(tenant._id, { url: body.url, eventTypes: body.event_types });
-        return { status: 201, body: { ...toView(subscription), secret } };
+        const input = { url: body.url, eventTypes: body.event_types, includePersonalData: body.include_personal_data };
+        const { subscription, secret } = await services.webhooks.create(tenant._id, input);
+        return { status: 201, body: { ...toView(subscription), secret }, warnings: body.include_personal_data ? [PERSONAL_DATA_WARNING] : [] };
       },
     }),
     defineRoute<z.infer<typeof TenantParams>>({
