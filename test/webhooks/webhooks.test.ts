@@ -226,6 +226,36 @@ describe('webhooks across a restart', () => {
   });
 });
 
+describe('webhooks with two processes on one database', () => {
+  it('sends each event once: every attempt belongs to one worker of the set', async () => {
+    const database = await connectTestDatabase();
+    const masterKey = Buffer.alloc(32, 9);
+    const receiver = await new WebhookReceiver().start();
+    const one = await startTestIdp({ database, masterKey, env: LOCAL, webhookWorker: true });
+    const two = await startTestIdp({ database, masterKey, env: LOCAL, webhookWorker: true });
+    try {
+      const a = await createTenantFixture(one.services, 'pair-a');
+      const { secret, id } = (await adminClient(one)('POST', '/tenants/pair-a/webhooks', await serviceToken(one, a.tenant, ['tenant_admin']), { url: receiver.url, event_types: ['user.updated'] })).body;
+      // Alternate processes, so each one's worker is woken by its own events and polls for the other's.
+      for (let i = 0; i < 20; i += 1) {
+        const idp = i % 2 ? two : one;
+        await runWithContext({ actor: { type: 'job', id: 'test-setup' } }, () => idp.services.users.update(a.tenant, a.user.id, { name: `Name ${i}` }));
+      }
+      const history = await eventually(() => one.services.webhooks.history(a.tenant._id, id, 50), (items) => items.length === 20 && items.every((d) => d.state === 'sent'));
+      expect(history.map((d) => d.attempts)).toEqual(Array(20).fill(1));
+      const ids = receiver.received.map((r) => r.headers['webhook-id']);
+      expect(ids).toHaveLength(20);
+      expect(new Set(ids).size).toBe(20);
+      for (const r of receiver.received) expect(verified(secret, r).type).toBe('user.updated');
+    } finally {
+      await one.close();
+      await two.close();
+      await database.drop();
+      await receiver.stop();
+    }
+  });
+});
+
 describe('webhook local mode', () => {
   const production = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.internal/doorway', IDP_MASTER_KEY: Buffer.alloc(32, 1).toString('base64') };
 
