@@ -73,6 +73,8 @@ export function createServices(
   changeLog.onRecorded = async (entry) => {
     for (const event of eventsOfEntry(entry)) await webhooks.emit(entry.tenantId, event, entry.at);
   };
+  doorPermissions.onRoleGrantChanged = (tenantId, c) =>
+    webhooks.emit(tenantId, { type: `door_permission.${c.action}`, data: { role: c.role, door: c.doorKey, permission_id: c.permissionId } });
   const core = {
     keyring,
     hasher,

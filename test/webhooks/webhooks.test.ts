@@ -144,6 +144,18 @@ describe('webhooks', () => {
     expect(plain.body).not.toContain('opted.in');
   });
 
+  it('sends grants of a door to a role and their revocation, naming the role, the door and the grant', async () => {
+    const receiver = await ownReceiver();
+    const { secret } = await subscribe(receiver.url, ['door_permission.granted', 'door_permission.revoked']);
+    const granted = await call('POST', '/tenants/tenant-a/door-permissions', tokens.adminA, { door: 'main-entrance', holder: { type: 'role', id: 'team_lead' } });
+    expect(granted.status).toBe(201);
+    expect((await call('DELETE', `/tenants/tenant-a/door-permissions/${granted.body.id}`, tokens.adminA)).status).toBe(200);
+    await receiver.waitFor((all) => all.length === 2);
+    const events = receiver.received.map((r) => verified(secret, r));
+    const data = { role: 'team_lead', door: 'main-entrance', permission_id: granted.body.id };
+    expect(events.map((e) => [e.type, e.data]).sort()).toEqual([['door_permission.granted', data], ['door_permission.revoked', data]]);
+  });
+
   it('refuses a signature made with another secret (the reference check is a real check)', async () => {
     const receiver = await ownReceiver();
     const { secret } = await subscribe(receiver.url, ['user.unlocked']);
