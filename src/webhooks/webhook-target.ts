@@ -12,7 +12,9 @@ for (const [net, bits] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3],
 ] as const) INTERNAL.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 127], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const) {
+// ::/96 holds the unspecified and loopback addresses and the deprecated IPv4-compatible ones (::127.0.0.1);
+// BlockList itself judges IPv4-mapped addresses (::ffff:10.0.0.1) by the IPv4 rules above.
+for (const [net, bits] of [['::', 96], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const) {
   INTERNAL.addSubnet(net, bits, 'ipv6');
 }
 
@@ -31,13 +33,7 @@ export class RefusedTargetError extends Error {
 export function isInternalAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  if (family === 6) {
-    // An IPv4 address written as IPv6 (::ffff:127.0.0.1) is judged as the IPv4 address it is.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return INTERNAL.check(mapped[1]!, 'ipv4');
-    return INTERNAL.check(address, 'ipv6');
-  }
-  return INTERNAL.check(address, 'ipv4');
+  return INTERNAL.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** Every address the host resolves to must be public: one internal answer refuses the whole name. */

@@ -56,11 +56,11 @@ export class WebhookService {
     return doc;
   }
 
-  /** Deliveries still waiting for it are dropped with it. */
+  /** Its deliveries go with it, waiting or done: nothing could read or send them any more. */
   async delete(tenantId: string, id: string): Promise<void> {
     const { deletedCount } = await this.subscriptions.deleteOne({ tenantId, _id: id });
     if (!deletedCount) throw new NotFoundError('Webhook subscription');
-    await this.deliveries.deleteMany({ tenantId, subscriptionId: id, state: 'queued' });
+    await this.deliveries.deleteMany({ tenantId, subscriptionId: id });
   }
 
   secretOf(subscription: Pick<WebhookSubscriptionDoc, '_id' | 'tenantId' | 'sealedSecret'>): string {

@@ -86,6 +86,17 @@ describe('webhooks', () => {
     expect(JSON.stringify(listed.body)).not.toContain(created.secret.slice(6));
   });
 
+  it('removes a subscription for its own tenant only, and its history can no longer be read', async () => {
+    const receiver = await ownReceiver();
+    const { id } = await subscribe(receiver.url, ['user.locked']);
+    expect((await call('DELETE', `/tenants/tenant-b/webhooks/${id}`, tokens.adminB)).status).toBe(404);
+    expect((await call('DELETE', `/tenants/tenant-a/webhooks/${id}`, tokens.adminA)).status).toBe(204);
+    const history = await call('GET', `/tenants/tenant-a/webhooks/${id}/deliveries`, tokens.adminA);
+    expect([history.status, history.headers.get('content-type')]).toEqual([404, expect.stringMatching(/problem\+json/)]);
+    const listed = await call('GET', '/tenants/tenant-a/webhooks', tokens.adminA);
+    expect((listed.body.items as { id: string }[]).map((s) => s.id)).not.toContain(id);
+  });
+
   it('answers bad input with problem+json naming the field', async () => {
     const unknownType = await call('POST', '/tenants/tenant-a/webhooks', tokens.adminA, { url: receiver.url, event_types: ['user.teleported'] });
     const notUrl = await call('POST', '/tenants/tenant-a/webhooks', tokens.adminA, { url: 'not a url', event_types: ['user.created'] });

@@ -85,7 +85,7 @@ export function webhookRoutes(services: Services): RouteSpec[] {
       method: 'delete',
       path: '/tenants/{tenant}/webhooks/{webhookId}',
       operationId: 'deleteWebhook',
-      summary: 'Remove a subscription; its deliveries not yet attempted are dropped',
+      summary: 'Remove a subscription with its deliveries, waiting or done',
       params: WebhookParams,
       responses: { 204: { description: 'Removed' } },
       handler: async ({ tenant, params }) => {
