@@ -44,8 +44,8 @@ export class ChangeLogService {
   private readonly queues = new Map<string, Promise<unknown>>();
   /**
    * Told of each change `record` has made, once it succeeded (src/webhooks turns entries into events), before
-   * `record` returns: whoever asked for the change is answered only after this has run. Its failure is logged,
-   * not thrown: the change has happened.
+   * `record` returns: whoever asked for the change is answered only after this has run. Its failure is thrown
+   * to that caller rather than swallowed: the change has happened (its entry says so), what followed it did not.
    */
   onRecorded: ((entry: q.ChangeLogEntry) => Promise<unknown>) | undefined;
 
@@ -90,7 +90,7 @@ export class ChangeLogService {
       });
       throw err;
     }
-    await this.onRecorded?.(entry).catch((err: unknown) => this.options.logger?.error({ err, tenantId, seq: entry.seq }, 'change log: subscriber failed'));
+    await this.onRecorded?.(entry);
     return result;
   }
 
