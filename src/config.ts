@@ -65,6 +65,8 @@ const EnvSchema = z.object({
   /** Delay before a webhook's first retry; it doubles with each failed attempt, up to WEBHOOK_RETRY_MAX_MS. */
   WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000).default(30_000),
   WEBHOOK_RETRY_MAX_MS: int(10, 86_400_000).default(3_600_000),
+  /** Days a finished delivery (sent or delivery_failed) stays in the delivery history. */
+  WEBHOOK_HISTORY_DAYS: int(1, 3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OWASP's argon2id baseline: m=19 MiB, t=2, p=1.
   ARGON2_MEMORY_KIB: int(8192, 1048576).default(19456),
@@ -129,7 +131,7 @@ export interface Config {
   /** No SMTP_URL outside production: mail is captured locally and readable at /dev/mailbox. */
   localMailbox: boolean;
   /** Webhook delivery (src/webhooks); `allowPrivateUrls` is local mode, never on in production. */
-  webhooks: { allowPrivateUrls: boolean; maxAttempts: number; retryBaseMs: number; retryMaxMs: number };
+  webhooks: { allowPrivateUrls: boolean; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; historyDays: number };
   logLevel: Env['LOG_LEVEL'];
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   tenantCacheSize: number;
@@ -211,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      historyDays: e.WEBHOOK_HISTORY_DAYS,
     },
     logLevel: e.LOG_LEVEL,
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },

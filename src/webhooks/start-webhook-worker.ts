@@ -18,6 +18,7 @@ export function startWebhookWorker(deps: { config: Config; db: Database; webhook
     retryMaxMs: config.webhooks.retryMaxMs,
     pollMs: config.outboxPollMs,
     leaseMs: config.outboxLeaseMs,
+    historyDays: config.webhooks.historyDays,
   });
   worker.start();
   return worker;

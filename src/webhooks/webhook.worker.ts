@@ -23,6 +23,8 @@ export interface WebhookWorkerOptions {
   pollMs: number;
   /** Longer than one POST may take (its timeout is 10 s); how long a delivery waits when its worker died. */
   leaseMs: number;
+  /** Days a finished delivery stays in the history; removed by whichever worker prunes first, hourly. */
+  historyDays: number;
 }
 
 /**
@@ -39,10 +41,13 @@ export class WebhookWorker {
   private unsubscribe: (() => void) | undefined;
   private readonly jobs: Collection<WebhookDeliveryDoc>;
   private readonly claims: OutboxClaims<WebhookDeliveryDoc>;
+  private readonly once: SingleUse;
+  private prunedAt = 0;
 
   constructor(private readonly options: WebhookWorkerOptions) {
     this.jobs = options.deliveries.collection as unknown as Collection<WebhookDeliveryDoc>;
-    this.claims = new OutboxClaims(this.jobs, SingleUse.on(options.deliveries.db), this.id, options.leaseMs, 'webhook');
+    this.once = SingleUse.on(options.deliveries.db);
+    this.claims = new OutboxClaims(this.jobs, this.once, this.id, options.leaseMs, 'webhook');
   }
 
   start(): void {
@@ -74,6 +79,7 @@ export class WebhookWorker {
     while (!this.stopping) {
       try {
         await this.drain();
+        if (Date.now() - this.prunedAt > 3_600_000) await this.prune().then(() => (this.prunedAt = Date.now()));
       } catch (err) {
         this.options.logger.warn({ err, worker: this.id }, 'webhook outbox: pass failed');
       }
@@ -84,6 +90,17 @@ export class WebhookWorker {
       });
       this.wake = undefined;
     }
+  }
+
+  /**
+   * Removes finished deliveries older than the history keeps, across tenants (hence the driver), and the
+   * attempts' keys that have served their purpose. Answers how many deliveries went.
+   */
+  async prune(now = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - this.options.historyDays * 86_400_000);
+    const { deletedCount } = await this.jobs.deleteMany({ state: { $in: ['sent', 'delivery_failed'] }, updatedAt: { $lt: before } });
+    await this.once.sweep();
+    return deletedCount;
   }
 
   private async deliver(job: WebhookDeliveryDoc): Promise<void> {

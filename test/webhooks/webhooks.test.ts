@@ -130,7 +130,9 @@ describe('webhooks', () => {
       expect(r.body).not.toContain('Wanda');
     }
     // The delivery history keeps no events about an erased person but the one that says they were erased.
-    expect(await deliveries(id)).toMatchObject([{ event_type: 'user.erased', state: 'sent', attempts: 1, last_status: 204 }]);
+    // The receiver has it; the worker marks it sent right after the answer.
+    const history = await eventually(() => deliveries(id), (items) => items.every((d) => d.state !== 'sending'));
+    expect(history).toMatchObject([{ event_type: 'user.erased', state: 'sent', attempts: 1, last_status: 204 }]);
   });
 
   it('adds names and addresses only for a subscription that opted in, with a warning, and keeps them sealed at rest', async () => {
@@ -205,6 +207,17 @@ describe('webhooks', () => {
     const message = receiver.received.find((r) => r.body.includes(created.body.id))!;
     expect(message.headers['webhook-id']).toBe(history[0]!.id);
     expect(verified(secret, message).type).toBe('user.created');
+  });
+
+  it('keeps finished deliveries in the history for WEBHOOK_HISTORY_DAYS (30), then prunes them', async () => {
+    const receiver = await ownReceiver();
+    const { id } = await subscribe(receiver.url, ['user.created']);
+    for (const name of ['old', 'recent']) await call('POST', '/tenants/tenant-a/users', tokens.adminA, { email: `${name}.history@tenant-a.test` });
+    const sent = await eventually(() => deliveries(id), (items) => items.length === 2 && items.every((d) => d.state === 'sent'));
+    const aged = new Date(Date.now() - 31 * 86_400_000);
+    await idp.db.models.webhookOutbox.collection.updateOne({ _id: sent[1]!.id as never }, { $set: { updatedAt: aged } });
+    expect(await idp.webhookWorker!.prune()).toBe(1);
+    expect((await deliveries(id)).map((d) => d.id)).toEqual([sent[0]!.id]);
   });
 
   it('gives a delivery up as delivery_failed after the attempt limit', async () => {
