@@ -20,11 +20,14 @@ export class WebhookPersonalData {
     private readonly users: Pick<UserService, 'findById'>,
   ) {}
 
-  /** The user's name and address now; nothing once the user is gone or anonymized. */
+  /**
+   * The user's name and address now; nothing once the user is gone or anonymized, nor while their processing
+   * is restricted (GDPR Art. 18: the data is kept, not passed on).
+   */
   async of(tenantId: string, userId: string): Promise<PersonalFields | undefined> {
     const tenant = await this.tenant(tenantId);
     const user = tenant && (await this.users.findById(tenant, userId));
-    if (!user || user.status === 'anonymized') return undefined;
+    if (!user || user.status === 'anonymized' || user.status === 'restricted') return undefined;
     return { ...(user.name ? { name: user.name } : {}), ...(user.email ? { email: user.email } : {}) };
   }
 

@@ -138,7 +138,7 @@ describe('webhooks', () => {
   it('adds names and addresses only for a subscription that opted in, with a warning, and keeps them sealed at rest', async () => {
     const receiver = await ownReceiver();
     const ids = await subscribe(`${receiver.url}?ids`, ['user.created']);
-    const opting = await call('POST', '/tenants/tenant-a/webhooks', tokens.adminA, { url: `${receiver.url}?personal`, event_types: ['user.created'], include_personal_data: true });
+    const opting = await call('POST', '/tenants/tenant-a/webhooks', tokens.adminA, { url: `${receiver.url}?personal`, event_types: ['user.created', 'user.restricted'], include_personal_data: true });
     expect(opting.status).toBe(201);
     expect(opting.body).toMatchObject({ include_personal_data: true, warnings: [expect.stringMatching(/personal data/)] });
     expect(ids).not.toHaveProperty('warnings');
@@ -155,6 +155,12 @@ describe('webhooks', () => {
     const plain = sentTo('?ids');
     expect(verified(ids.secret, plain).data).not.toHaveProperty('user');
     expect(plain.body).not.toContain('opted.in');
+
+    // A restricted person's data is kept, not passed on: from then on their events carry ids only.
+    expect((await call('POST', `/tenants/tenant-a/users/${userId}/restrict`, tokens.adminA)).status).toBe(200);
+    await receiver.waitFor((all) => all.some((r) => r.body.includes('"user.restricted"') && r.body.includes(userId)));
+    const restricted = receiver.received.find((r) => r.body.includes('"user.restricted"') && r.body.includes(userId))!;
+    expect(verified(opting.body.secret, restricted).data).not.toHaveProperty('user');
   });
 
   it('sends grants of a door to a role and their revocation, naming the role, the door and the grant', async () => {
