@@ -47,6 +47,7 @@ import { TenantPool } from './tenants/tenant-pool.js';
 import { buildTenantRuntime, type TenantRuntime } from './tenants/tenant-runtime.js';
 import { tenantMiddleware } from './tenants/tenant.middleware.js';
 import { createViewRenderer } from './views/view-renderer.js';
+import { SignInEvents } from './webhooks/sign-in-events.js';
 
 export interface AppDeps {
   config: Config;
@@ -107,8 +108,10 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   const guard = new SignInGuard(services.lockout, services.rateLimits, services.users, services.keyring, { failuresPerIp: config.rateLimits.signInFailuresPerIp });
   const mfaSteps = { enrol: mfaEnrolStep(services.mfa), verify: mfaStep(services.mfa) };
   const loginFlow = new LoginFlow([mfaSteps.enrol, mfaSteps.verify, changePasswordStep], db.models.pendingLogins, services.users);
+  const signInEvents = new SignInEvents(services.webhooks, logger);
+  loginFlow.onSignedIn = (tenantId, userId, amr) => signInEvents.succeeded(tenantId, userId, amr);
   const passkeyLogin = new PasskeyLogin(services.mfa, services.users, config.publicUrl, masterKey.derive('passkey-login-challenge'));
-  interactionsRouter(tenantRouter, { users: services.users, views, metrics, loginFlow, passkeyLogin, csrf, guard });
+  interactionsRouter(tenantRouter, { users: services.users, views, metrics, loginFlow, passkeyLogin, csrf, guard, signInEvents });
   mfaSignInRouter(tenantRouter, { mfa: services.mfa, loginFlow, views, publicUrl: config.publicUrl, steps: mfaSteps, csrf });
   accountMfaRouter(tenantRouter, { mfa: services.mfa, users: services.users, views, publicUrl: config.publicUrl, csrf });
   changePasswordRouter(tenantRouter, { users: services.users, views, loginFlow, csrf });

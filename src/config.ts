@@ -65,6 +65,18 @@ const EnvSchema = z.object({
    * and how long a mail waits for another worker when the one holding it died.
    */
   OUTBOX_LEASE_MS: int(1000, 3_600_000).default(120_000),
+  /**
+   * Local mode for webhooks: http:// URLs and loopback or private addresses allowed (a receiver on this
+   * machine). Refused in production, where every target must be https on a public address.
+   */
+  WEBHOOKS_ALLOW_PRIVATE_URLS: bool.default(false),
+  /** Delivery attempts of one webhook before it is given up as `delivery_failed`. */
+  WEBHOOK_MAX_ATTEMPTS: int(1, 100).default(8),
+  /** Delay before a webhook's first retry; it doubles with each failed attempt, up to WEBHOOK_RETRY_MAX_MS. */
+  WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000).default(30_000),
+  WEBHOOK_RETRY_MAX_MS: int(10, 86_400_000).default(3_600_000),
+  /** Days a finished delivery (sent or delivery_failed) stays in the delivery history. */
+  WEBHOOK_HISTORY_DAYS: int(1, 3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OWASP's argon2id baseline: m=19 MiB, t=2, p=1.
   ARGON2_MEMORY_KIB: int(8192, 1048576).default(19456),
@@ -131,6 +143,8 @@ export interface Config {
   outboxLeaseMs: number;
   /** No SMTP_URL outside production: mail is captured locally and readable at /dev/mailbox. */
   localMailbox: boolean;
+  /** Webhook delivery (src/webhooks); `allowPrivateUrls` is local mode, never on in production. */
+  webhooks: { allowPrivateUrls: boolean; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; historyDays: number };
   logLevel: Env['LOG_LEVEL'];
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   tenantCacheSize: number;
@@ -187,6 +201,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = [];
   if (e.NODE_ENV === 'production' && !e.IDP_MASTER_KEY) problems.push('IDP_MASTER_KEY: required in production');
   if (e.NODE_ENV === 'production' && !e.MONGODB_URI) problems.push('MONGODB_URI: required in production');
+  if (e.NODE_ENV === 'production' && e.WEBHOOKS_ALLOW_PRIVATE_URLS) problems.push('WEBHOOKS_ALLOW_PRIVATE_URLS: not allowed in production');
+  if (e.WEBHOOK_RETRY_MAX_MS < e.WEBHOOK_RETRY_BASE_MS) problems.push('WEBHOOK_RETRY_MAX_MS: must not be below WEBHOOK_RETRY_BASE_MS');
   if (e.MAIL_RETRY_MAX_MS < e.MAIL_RETRY_BASE_MS) problems.push('MAIL_RETRY_MAX_MS: must not be below MAIL_RETRY_BASE_MS');
   if (problems.length) throw new ConfigError(problems);
 
@@ -216,6 +232,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     outboxPollMs: e.OUTBOX_POLL_MS,
     outboxLeaseMs: e.OUTBOX_LEASE_MS,
     localMailbox: !e.SMTP_URL && e.NODE_ENV !== 'production',
+    webhooks: {
+      allowPrivateUrls: e.WEBHOOKS_ALLOW_PRIVATE_URLS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      historyDays: e.WEBHOOK_HISTORY_DAYS,
+    },
     logLevel: e.LOG_LEVEL,
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     tenantCacheSize: e.TENANT_CACHE_SIZE,

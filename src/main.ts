@@ -9,6 +9,7 @@ import { createLogger } from './observability/logger.js';
 import { startExpiredEntriesSweeper } from './oidc/expired-entries.sweeper.js';
 import { issuerFor } from './oidc/provider.factory.js';
 import { startOutboxWorker } from './outbox/start-worker.js';
+import { startWebhookWorker } from './webhooks/start-webhook-worker.js';
 import { connectLikeServer } from './runtime/boot.js';
 import { checkMasterKeyAtStart, MasterKeyMismatchError } from './runtime/master-key-check.js';
 import { seedDemo } from './seed/demo.seed.js';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   // as it takes writes again; the scheduled job covers what no process learnt.
   const settleOwed = setInterval(() => void services.changeLog.settleOwed().catch(() => undefined), 15_000).unref();
   const mailWorker = startOutboxWorker({ config, db, services, logger });
+  const webhookWorker = startWebhookWorker({ config, db, webhooks: services.webhooks, logger });
 
   const server = createServer(app.callback());
   server.listen(config.port, config.host);
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     await services.changeLog.settleOwed().catch((err: unknown) => logger.error({ err }, 'change log: .failed entries still unwritten at shutdown'));
     // The mail in hand is finished and marked, so a restart never sends it a second time.
     await mailWorker?.stop();
+    await webhookWorker.stop();
     await runtime.close();
     logger.info('stopped');
     process.exit(0);

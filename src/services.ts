@@ -36,6 +36,10 @@ import { backupDirectory } from './backup/backup-dir.js';
 import { registryPath } from './backup/registry-file.js';
 import { journalDir, TombstoneJournal } from './backup/registry-journal.js';
 import { UserService } from './users/user.service.js';
+import { eventsOfEntry } from './webhooks/webhook-events.js';
+import { WebhookService } from './webhooks/webhook.service.js';
+import { WebhookPersonalData } from './webhooks/webhook-personal-data.js';
+import { tenantLookup } from './outbox/tenant-lookup.js';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -47,7 +51,7 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(
   db: Database,
   masterKey: MasterKey,
-  config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir' | 'tenantRefreshMs' | 'terminationExportKeepDays'>>,
+  config: Pick<Config, 'argon2'> & Partial<Pick<Config, 'publicUrl' | 'backupDir' | 'tenantRefreshMs' | 'terminationExportKeepDays' | 'webhooks'>>,
   logger: ChangeLogLogger,
 ) {
   const { models } = db;
@@ -66,6 +70,15 @@ export function createServices(
   const journal = backupDir === undefined ? undefined : new TombstoneJournal(journalDir(registryPath(backupDir)), masterKey);
   const subjects = new SubjectErasure(models, revoke, journal);
   const resourceServers = new ResourceServerService(models.resourceServers, models.tenants);
+  const webhookUsers: Pick<UserService, 'findById'> = { findById: (tenant, id) => core.users.findById(tenant, id) };
+  const webhookPersonalData = new WebhookPersonalData(tenantLookup(models.tenants, tenantKeys), keyring, webhookUsers);
+  const webhooks = new WebhookService(models.webhookSubscriptions, models.webhookOutbox, masterKey, { allowPrivate: config.webhooks?.allowPrivateUrls ?? false }, webhookPersonalData);
+  // Every path that changes personal data (admin API, sign-in, SCIM, jobs) goes through the change log.
+  changeLog.onRecorded = async (entry) => {
+    for (const event of eventsOfEntry(entry)) await webhooks.emit(entry.tenantId, event, entry.at);
+  };
+  doorPermissions.onRoleGrantChanged = (tenantId, c) =>
+    webhooks.emit(tenantId, { type: `door_permission.${c.action}`, data: { role: c.role, door: c.doorKey, permission_id: c.permissionId } });
   const core = {
     keyring,
     hasher,
@@ -74,6 +87,7 @@ export function createServices(
     tenants: new TenantService(models.tenants, signingKeys, tenantKeys, resourceServers),
     resourceServers,
     changeLog,
+    webhooks,
     users: new UserService(models.users, keyring, hasher, changeLog, revoke, subjects, memberships),
     subjects,
     doors: new DoorService(models.doors),

@@ -49,6 +49,12 @@ export class ChangeLogService {
   private readonly now: () => Date;
   /** Appends of one tenant in this process run one at a time, so they do not race each other for a seq. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * Told of each change `record` has made, once it succeeded (src/webhooks turns entries into events), before
+   * `record` returns: whoever asked for the change is answered only after this has run. Its failure is thrown
+   * to that caller rather than swallowed: the change has happened (its entry says so), what followed it did not.
+   */
+  onRecorded: ((entry: q.ChangeLogEntry) => Promise<unknown>) | undefined;
 
   constructor(models: Pick<ChangeLogModels, 'changeLog' | 'changeLogAnchors' | 'changeLogPending'>, private readonly options: ChangeLogOptions) {
     this.store = new ChangeLogStore(models.changeLog, models.changeLogAnchors);
@@ -77,6 +83,7 @@ export class ChangeLogService {
       throw err;
     }
     await this.pending.done(tenantId, entry, valid, provenance);
+    await this.onRecorded?.(entry);
     return result;
   }
 

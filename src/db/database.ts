@@ -11,6 +11,8 @@ import { invitationModel } from '../invitations/invitation.model.js';
 import { jobLockModel } from '../jobs/job-lock.model.js';
 import { migrationModel } from '../migrations/migration.model.js';
 import { outboxJobModel } from '../outbox/outbox.model.js';
+import { webhookDeliveryModel } from '../webhooks/webhook-delivery.model.js';
+import { webhookSubscriptionModel } from '../webhooks/webhook-subscription.model.js';
 import { signingKeyModel } from '../keys/signing-key.model.js';
 import { mfaChallengeModel } from '../mfa/mfa-challenge.model.js';
 import { mfaFactorModel } from '../mfa/mfa-factor.model.js';
@@ -54,6 +56,8 @@ function registerModels(connection: Connection) {
     invitations: invitationModel(connection),
     accountTokens: accountTokenModel(connection),
     mailOutbox: outboxJobModel(connection),
+    webhookSubscriptions: webhookSubscriptionModel(connection),
+    webhookOutbox: webhookDeliveryModel(connection),
     pendingLogins: pendingLoginModel(connection),
     mfaFactors: mfaFactorModel(connection),
     mfaChallenges: mfaChallengeModel(connection),

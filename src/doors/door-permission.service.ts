@@ -47,6 +47,8 @@ const USER_CHANGE = { subjectType: 'user', fields: ['door_permissions'] };
 export class DoorPermissionService {
   /** Who held which door when. */
   readonly history: DoorPermissionHistory;
+  /** Told of grants to a role and their revocations, which have no change-log entry (src/webhooks). */
+  onRoleGrantChanged: ((tenantId: string, change: { action: 'granted' | 'revoked'; permissionId: string; role: string; doorKey: string }) => Promise<unknown>) | undefined;
 
   constructor(
     private readonly permissions: DoorPermissionModel,
@@ -77,6 +79,7 @@ export class DoorPermissionService {
     const granted = holderType === 'user'
       ? await this.changeLog.record(tenantId, { ...USER_CHANGE, action: 'door_permission.granted', subjectId: holderId }, insert)
       : await insert();
+    if (holderType === 'role') await this.onRoleGrantChanged?.(tenantId, { action: 'granted', permissionId: granted._id, role: holderId, doorKey: door.key });
     return { ...granted, doorKey: door.key };
   }
 
@@ -96,6 +99,7 @@ export class DoorPermissionService {
       await update();
     }
     const [revoked] = await withDoorKeys(this.doors, tenantId, [{ ...grant, ...stamp }]);
+    if (grant.holderType === 'role') await this.onRoleGrantChanged?.(tenantId, { action: 'revoked', permissionId: id, role: grant.holderId, doorKey: revoked!.doorKey });
     return revoked!;
   }
 

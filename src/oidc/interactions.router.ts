@@ -16,6 +16,7 @@ import type { PasskeyLogin } from '../mfa/passkey-login.js';
 import { interactionBinding, type Csrf } from '../security/csrf.js';
 import { interactionFormTargets } from '../security/interaction-form-targets.js';
 import { refusalMessage, type SignInGuard } from '../security/sign-in-guard.js';
+import type { SignInEvents } from '../webhooks/sign-in-events.js';
 import { pageErrors } from './page-errors.middleware.js';
 import { finishInteraction, interactionOf, type Details } from './interaction-context.js';
 
@@ -30,6 +31,8 @@ export interface InteractionDeps {
   csrf: Csrf;
   /** Per-IP and per-account brakes on failed sign-ins, and the lockout. */
   guard: SignInGuard;
+  /** Failed sign-ins as webhook events. */
+  signInEvents?: SignInEvents;
 }
 
 const LoginForm = z.object({ email: z.string().trim().max(320), password: z.string().max(1024) });
@@ -107,6 +110,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
     if (parsed.success && (!user || (blocked && !suspended))) await deps.guard.failed(tenant, parsed.data.email, ctx.ip);
     if (!user || blocked) {
       deps.metrics.logins.inc({ result: 'failure' });
+      await deps.signInEvents?.failed(tenant._id, { userId: user?.id, method: 'password', reason: user ? 'account_unavailable' : 'invalid_credentials' });
       ctx.status = 400;
       const error = suspended ? 'login.error.accountUnavailable' : 'login.error.invalidCredentials';
       return renderLogin(ctx, details, { email: parsed.success ? parsed.data.email : '', error });
@@ -124,6 +128,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
     const blocked = signedIn && (signedIn.user.status !== 'active' || tenant.state !== 'active');
     if (!signedIn || blocked) {
       deps.metrics.logins.inc({ result: 'failure' });
+      await deps.signInEvents?.failed(tenant._id, { userId: signedIn?.user.id, method: 'passkey', reason: signedIn ? 'account_unavailable' : 'invalid_credentials' });
       ctx.status = 400;
       return renderLogin(ctx, details, { email: '', error: blocked ? 'login.error.accountUnavailable' : 'login.error.passkey' });
     }

@@ -30,6 +30,9 @@ const PENDING_TTL_MS = 10 * 60 * 1000;
  * with the methods actually used (amr), so relying parties learn how the user authenticated.
  */
 export class LoginFlow {
+  /** Told of every finished sign-in (src/webhooks/sign-in-events.ts). */
+  onSignedIn: ((tenantId: string, userId: string, amr: string[]) => Promise<void>) | undefined;
+
   constructor(
     private readonly steps: LoginStep[],
     private readonly pending: PendingLoginModel,
@@ -85,6 +88,7 @@ export class LoginFlow {
     if (pending.completed.length) await this.pending.deleteOne({ tenantId: runtime.tenant._id, uid: details.uid });
     await this.users.touchLastActive(runtime.tenant._id, user.id, user.lastActiveAt);
     const amr = pending.amr.length > 1 && !pending.amr.includes('mfa') ? [...pending.amr, 'mfa'] : pending.amr;
+    await this.onSignedIn?.(runtime.tenant._id, user.id, amr);
     return finishInteraction(details, { login: { accountId: user.id, amr, acr: acrFor(amr) } }, { mergeWithLastSubmission: false });
   }
 }

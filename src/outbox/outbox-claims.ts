@@ -15,16 +15,25 @@ import type { OutboxJobDoc } from './outbox.model.js';
  * Cross-tenant by design (one outbox for every tenant), so this goes through the driver: the tenant-scope guard
  * (rightly) refuses unscoped model queries.
  */
-export class OutboxClaims {
+/** What a claimable job has: mail (OutboxJobDoc) and webhook deliveries share the claim. */
+export type ClaimableJob = Pick<OutboxJobDoc, '_id' | 'attempts' | 'nextAttemptAt' | 'lockedUntil' | 'lockedBy' | 'updatedAt'> & { state: string };
+
+export class OutboxClaims<T extends ClaimableJob = OutboxJobDoc> {
+  private readonly jobs: Collection<ClaimableJob>;
+
   constructor(
-    private readonly jobs: Collection<OutboxJobDoc>,
+    jobs: Collection<T>,
     private readonly once: SingleUse,
     private readonly worker: string,
     private readonly leaseMs: number,
-  ) {}
+    /** Names the attempt's key; each kind of job has its own. */
+    private readonly keyPrefix = 'mail',
+  ) {
+    this.jobs = jobs as unknown as Collection<ClaimableJob>;
+  }
 
   /** The next due job, now leased to this worker; `passed` collects jobs other workers hold, to look past them. */
-  async next(passed: Set<string>): Promise<OutboxJobDoc | null> {
+  async next(passed: Set<string>): Promise<T | null> {
     for (;;) {
       const now = new Date();
       // A job whose worker died (mid-send, or right after claiming) is due again once its lease has ended.
@@ -34,11 +43,11 @@ export class OutboxClaims {
       const attempts = job.attempts + 1;
       const lease = { state: 'sending' as const, lockedBy: this.worker, lockedUntil: new Date(now.getTime() + this.leaseMs), attempts, updatedAt: now };
       const claimed = await this.jobs.findOneAndUpdate({ _id: job._id, attempts: job.attempts, ...due }, { $set: lease }, { returnDocument: 'after' });
-      if (!claimed || !(await this.once.take(`mail:${job._id}#${attempts}`))) {
+      if (!claimed || !(await this.once.take(`${this.keyPrefix}:${job._id}#${attempts}`))) {
         passed.add(job._id);
         continue;
       }
-      return claimed;
+      return claimed as unknown as T;
     }
   }
 }

@@ -74,6 +74,12 @@ export const SUBJECT_DATA = {
     erasure: 'delete',
     holds: 'mails to the person: the sealed rendered message (address, link) until sent, delivery state',
   },
+  webhookOutbox: {
+    about: (s) => ({ subjectId: ids(s) }),
+    subjectOf: (doc) => str(doc.subjectId),
+    erasure: 'delete',
+    holds: 'webhook events about the person: their id (names and email only where the tenant opted in), delivery state',
+  },
   mfaFactors: {
     about: (s) => ({ userId: ids(s) }),
     subjectOf: (doc) => str(doc.userId),
@@ -137,6 +143,7 @@ export const NO_SUBJECT_DATA = {
   signingKeys: 'sealed signing keys',
   changeLogAnchors: 'where a pruned chain continues: a seq and a hash',
   tenantKeys: "tenants' wrapped data keys",
+  webhookSubscriptions: "the tenant's webhook URLs, event types and sealed signing secrets",
   jobLocks: 'which process runs a scheduled job, and until when',
   locks: 'locks of the tenant: name, doors served, model, firmware, the latest status',
   lockStatusReports: "a lock's status reports: battery, firmware, error codes, times",

@@ -40,6 +40,10 @@ export class SubjectExport {
       invitations: byId(account.invitations),
       accountTokens: byId(account.accountTokens),
       mailOutbox: byId(account.mailOutbox),
+      webhookOutbox: async (tenant, user) => {
+        const events = await models.webhookOutbox.find({ tenantId: tenant._id, subjectId: user.id }, { body: 0 }).sort({ createdAt: 1 }).lean();
+        return { webhook_events: events.map((e) => ({ type: e.eventType, state: e.state, created_at: e.createdAt.toISOString(), sent_at: e.sentAt?.toISOString() ?? null })) };
+      },
       mfaFactors: byId(account.mfaFactors),
       mfaChallenges: byId(account.mfaChallenges),
       doorPermissions: (tenant, user) => this.doorSection(tenant, user),

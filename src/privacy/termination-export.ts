@@ -24,6 +24,7 @@ const LEFT_OUT: Partial<Record<ModelName, string>> = {
   mfaChallenges: 'second-factor challenges in progress',
   accountTokens: 'password-reset and verification links',
   mailOutbox: 'mails not sent yet, with live links',
+  webhookOutbox: 'webhook deliveries, sent or waiting',
 };
 
 /** Sealed fields opened for the customer: after termination no key will ever open them again. */
@@ -34,6 +35,7 @@ const DROPPED: Partial<Record<ModelName, readonly string[]>> = {
   users: ['emailHash'],
   invitations: ['emailHash', 'tokenHash'],
   clients: ['sealedSecret'],
+  webhookSubscriptions: ['sealedSecret'],
   mfaFactors: ['secret', 'codeHashes'],
   tenants: ['wrappedDataKey'],
 };

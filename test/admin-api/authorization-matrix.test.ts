@@ -62,6 +62,8 @@ describe('admin API: the authorization matrix of every route', () => {
       return (await idp.services.exportHandover!.register({ id: 'ten_matrixterminated', slug: 'gone' }, { file, key: '', manifest })).id;
     },
     lockId: async (fresh) => (fresh || !shared.lockId ? (shared.lockId = (await idp.services.locks.create(a.tenant._id, { name: 'A lock', doors: ['main-entrance'], jwk: LOCK_KEY }))._id) : shared.lockId),
+    // A public address literal: valid without local mode, and nothing is ever sent to it here.
+    webhookId: async () => (await idp.services.webhooks.create(a.tenant._id, { url: 'https://93.184.215.14/hooks', eventTypes: ['user.locked'] })).subscription._id,
     resourceId: async (fresh) => {
       const identifier = fresh ? `urn:test:matrix-${next()}` : RESOURCE;
       if (fresh) await idp.services.resourceServers.create(a.tenant._id, { indicator: identifier, name: 'A lock API', scopes: [], accessTokenTtl: 300, claims: [] });
@@ -97,6 +99,7 @@ describe('admin API: the authorization matrix of every route', () => {
     updateResourceServer: () => ({ access_token_ttl: 900 }),
     createLock: () => ({ name: 'A lock', doors: ['main-entrance'], jwk: LOCK_KEY }),
     updateLock: () => ({ name: 'Renamed lock' }),
+    createWebhook: () => ({ url: 'https://93.184.215.14/hooks', event_types: ['user.locked'] }),
   };
 
   /**

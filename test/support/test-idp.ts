@@ -12,6 +12,8 @@ import type { Logger } from 'pino';
 import { createLogger } from '../../src/observability/logger.js';
 import type { OutboxWorker } from '../../src/outbox/outbox.worker.js';
 import { startOutboxWorker } from '../../src/outbox/start-worker.js';
+import { startWebhookWorker } from '../../src/webhooks/start-webhook-worker.js';
+import type { WebhookWorker } from '../../src/webhooks/webhook.worker.js';
 import { connectTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestIdp extends IdpApp {
@@ -23,6 +25,8 @@ export interface TestIdp extends IdpApp {
   testDatabase: TestDatabase;
   /** This instance's mail worker, when `mailWorker` was asked for. */
   mailWorker?: OutboxWorker;
+  /** This instance's webhook worker, when `webhookWorker` was asked for. */
+  webhookWorker?: WebhookWorker;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,8 @@ export interface TestIdpOptions {
   logger?: Logger;
   /** Start a mail worker as main.ts does (SMTP_URL and the MAIL_* settings come in through `env`). */
   mailWorker?: boolean;
+  /** Start a webhook worker as main.ts does. */
+  webhookWorker?: boolean;
 }
 
 /**
@@ -66,6 +72,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   const idp = createApp({ config, db, masterKey, logger });
   server.on('request', idp.app.callback());
   const mailWorker = options.mailWorker ? startOutboxWorker({ config, db, services: idp.services, logger }) : undefined;
+  const webhookWorker = options.webhookWorker ? startWebhookWorker({ config, db, webhooks: idp.services.webhooks, logger }) : undefined;
   return {
     ...idp,
     baseUrl,
@@ -75,8 +82,10 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     masterKey,
     testDatabase,
     mailWorker,
+    webhookWorker,
     async close() {
       await mailWorker?.stop();
+      await webhookWorker?.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await db.close();

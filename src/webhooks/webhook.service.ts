@@ -1,0 +1,106 @@
+import type { MasterKey } from '../crypto/master-key.js';
+import { newId } from '../db/ids.js';
+import { NotFoundError } from '../errors/http-errors.js';
+import type { WebhookDeliveryDoc, WebhookDeliveryModel } from './webhook-delivery.model.js';
+import type { WebhookEvent } from './webhook-events.js';
+import type { WebhookPersonalData } from './webhook-personal-data.js';
+import { newWebhookSecret } from './webhook-signature.js';
+import type { WebhookSubscriptionDoc, WebhookSubscriptionModel } from './webhook-subscription.model.js';
+import { checkWebhookUrl, type TargetPolicy } from './webhook-target.js';
+
+export interface SubscriptionInput {
+  url: string;
+  eventTypes: string[];
+  /** Names and email addresses in events about users too; the admin API warns when it is asked for. */
+  includePersonalData?: boolean;
+}
+
+/** Events that may carry the user's name and address for a subscription that opted in: not once they are gone. */
+const WITH_PERSONAL_DATA = new Set(['user.created', 'user.updated', 'user.roles_changed', 'user.restricted', 'user.unrestricted', 'user.locked', 'user.unlocked', 'door_permission.granted', 'door_permission.revoked', 'sign_in.succeeded']);
+
+/** The sealed secret's binding: a box moved to another subscription or tenant does not open. */
+const aad = (tenantId: string, id: string) => `webhook-secret:${tenantId}:${id}`;
+
+/**
+ * A tenant's webhook subscriptions and the events queued for them. `emit` writes one delivery job per
+ * subscription that takes the event type; the worker (webhook.worker.ts) sends them.
+ */
+export class WebhookService {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly subscriptions: WebhookSubscriptionModel,
+    private readonly deliveries: WebhookDeliveryModel,
+    private readonly masterKey: MasterKey,
+    private readonly policy: TargetPolicy,
+    private readonly personalData: WebhookPersonalData,
+  ) {}
+
+  /** The secret comes back here and never again: only its sealed form is stored. */
+  async create(tenantId: string, input: SubscriptionInput): Promise<{ subscription: WebhookSubscriptionDoc; secret: string }> {
+    const url = await checkWebhookUrl(input.url, this.policy);
+    const _id = newId('whk');
+    const secret = newWebhookSecret();
+    const sealedSecret = this.masterKey.wrap(Buffer.from(secret), aad(tenantId, _id));
+    const [doc] = await this.subscriptions.insertMany([{ _id, tenantId, url, eventTypes: [...new Set(input.eventTypes)], sealedSecret, includePersonalData: input.includePersonalData === true }]);
+    return { subscription: doc!.toObject(), secret };
+  }
+
+  async list(tenantId: string): Promise<WebhookSubscriptionDoc[]> {
+    return this.subscriptions.find({ tenantId }).sort({ _id: 1 }).lean();
+  }
+
+  async get(tenantId: string, id: string): Promise<WebhookSubscriptionDoc> {
+    const doc = await this.subscriptions.findOne({ tenantId, _id: id }).lean();
+    if (!doc) throw new NotFoundError('Webhook subscription');
+    return doc;
+  }
+
+  /** Its deliveries go with it, waiting or done: nothing could read or send them any more. */
+  async delete(tenantId: string, id: string): Promise<void> {
+    const { deletedCount } = await this.subscriptions.deleteOne({ tenantId, _id: id });
+    if (!deletedCount) throw new NotFoundError('Webhook subscription');
+    await this.deliveries.deleteMany({ tenantId, subscriptionId: id });
+  }
+
+  secretOf(subscription: Pick<WebhookSubscriptionDoc, '_id' | 'tenantId' | 'sealedSecret'>): string {
+    return this.masterKey.unwrap(subscription.sealedSecret, aad(subscription.tenantId, subscription._id)).toString('utf8');
+  }
+
+  async emit(tenantId: string, event: WebhookEvent, at = new Date()): Promise<number> {
+    const targets = await this.subscriptions.find({ tenantId, eventTypes: event.type }, { _id: 1, includePersonalData: 1 }).lean();
+    if (!targets.length) return 0;
+    const envelope = { type: event.type, timestamp: at.toISOString(), data: event.data };
+    const opted = event.subjectId && WITH_PERSONAL_DATA.has(event.type) && targets.some((s) => s.includePersonalData);
+    const person = opted ? await this.personalData.of(tenantId, event.subjectId!) : undefined;
+    const jobs = await Promise.all(
+      targets.map(async (s) => {
+        const _id = newId('msg');
+        const personal = s.includePersonalData && person;
+        const json = JSON.stringify(personal ? { ...envelope, data: { ...event.data, user: person } } : envelope);
+        const body = personal ? await this.personalData.seal(tenantId, _id, json) : json;
+        return { _id, tenantId, subscriptionId: s._id, subjectId: event.subjectId, eventType: event.type, body, sealed: Boolean(personal), state: 'queued' as const, attempts: 0, nextAttemptAt: at };
+      }),
+    );
+    await this.deliveries.insertMany(jobs);
+    for (const wake of this.listeners) wake();
+    return jobs.length;
+  }
+
+  /** The exact bytes to send; undefined when a sealed body can no longer be opened (the tenant is gone). */
+  bodyOf(job: Pick<WebhookDeliveryDoc, '_id' | 'tenantId' | 'body' | 'sealed'>): Promise<string | undefined> {
+    return job.sealed ? this.personalData.open(job.tenantId, job._id, job.body) : Promise.resolve(job.body);
+  }
+
+  /** The newest `limit` deliveries of a subscription, newest first. */
+  async history(tenantId: string, subscriptionId: string, limit: number): Promise<Omit<WebhookDeliveryDoc, 'body'>[]> {
+    await this.get(tenantId, subscriptionId);
+    return this.deliveries.find({ tenantId, subscriptionId }, { body: 0 }).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<Omit<WebhookDeliveryDoc, 'body'>[]>();
+  }
+
+  /** Lets a worker in this process start on new events at once instead of at its next poll. */
+  onEmit(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
