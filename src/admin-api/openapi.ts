@@ -15,12 +15,14 @@ const PROBLEM = {
   required: ['type', 'title', 'status'],
 };
 
-/** What any route may answer: bad input, no valid token, a caller without the role, a foreign tenant or id. */
+/** What any route may answer: bad input, no valid token, a caller without the role, a foreign tenant or id, an outage. */
 const COMMON_PROBLEMS = {
   400: 'Invalid input: `errors` names each field',
   401: 'No valid access token for the admin API',
   403: 'The caller may not do this',
   404: 'No such resource in this tenant, or a tenant the caller does not belong to',
+  // Any route reads the database; an outage is answered, never hung on (src/errors, DB_*_TIMEOUT_MS).
+  503: 'The database cannot be reached or did not answer in time: nothing was changed; retry after `Retry-After` seconds',
 };
 
 /** A body-less request cannot be too large; any other may be refused before its route sees it. */

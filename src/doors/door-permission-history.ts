@@ -16,6 +16,14 @@ export interface DoorOpeners {
   roleHolders: Map<string, string[]>;
 }
 
+export interface HeldAtOptions {
+  /**
+   * `user.roles` were read at `at` itself (a token issued now, from the user read for that request): they are
+   * the roles held then, which the membership history would only repeat at the cost of two reads.
+   */
+  rolesReadAt?: boolean;
+}
+
 /**
  * The answers grants give about the past: which doors a user could open on a date, and who could open a door
  * on a date. Grants are never rewritten and role membership is recorded as it changes, so both hold for any
@@ -32,8 +40,8 @@ export class DoorPermissionHistory {
    * Every grant a user could have held at `at`, in force or not: their own, and those of the roles they held at
    * `at` (not the roles they hold now), with those roles and each grant's door. `inForce` says which count.
    */
-  async grantsOf(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date): Promise<{ roles: string[]; grants: GrantWithDoor[] }> {
-    const roles = await this.memberships.rolesAt(tenantId, user, at);
+  async grantsOf(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date, options: HeldAtOptions = {}): Promise<{ roles: string[]; grants: GrantWithDoor[] }> {
+    const roles = options.rolesReadAt ? [...user.roles].sort() : await this.memberships.rolesAt(tenantId, user, at);
     const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }];
     if (roles.length) holders.push({ holderType: 'role', holderId: { $in: roles } });
     const found: DoorPermissionDoc[] = await this.permissions.find({ tenantId, $or: holders }).sort({ _id: 1 }).lean();
@@ -47,8 +55,8 @@ export class DoorPermissionHistory {
   }
 
   /** The grants a user held at `at` (see `grantsOf`), by the one rule of `inForce`. */
-  async heldAt(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date): Promise<{ roles: string[]; grants: GrantWithDoor[] }> {
-    const { roles, grants } = await this.grantsOf(tenantId, user, at);
+  async heldAt(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date, options: HeldAtOptions = {}): Promise<{ roles: string[]; grants: GrantWithDoor[] }> {
+    const { roles, grants } = await this.grantsOf(tenantId, user, at, options);
     return { roles, grants: grants.filter((g) => inForce(g, g.door, at)) };
   }
 

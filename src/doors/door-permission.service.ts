@@ -133,7 +133,7 @@ export class DoorPermissionService {
   async claimsFor(tenantId: string, user: { id: string }, at = new Date(), known?: { roles: string[]; createdAt: Date }): Promise<DoorPermissionClaim[]> {
     const current = known ?? (await this.users.findOne({ tenantId, _id: user.id, status: 'active' }, { roles: 1, createdAt: 1 }).lean());
     if (!current) return [];
-    const { grants } = await this.history.heldAt(tenantId, { id: user.id, roles: current.roles ?? [], createdAt: current.createdAt }, at);
+    const { grants } = await this.history.heldAt(tenantId, { id: user.id, roles: current.roles ?? [], createdAt: current.createdAt }, at, { rolesReadAt: known !== undefined });
     const seen = new Set<string>();
     const claims: DoorPermissionClaim[] = [];
     for (const g of grants) {

@@ -63,7 +63,7 @@ export function webhookRoutes(services: Services): RouteSpec[] {
       summary: 'Subscribe an https URL to event types; the signing secret is in this answer only',
       params: TenantParams,
       body: WebhookCreate,
-      responses: { 201: { description: 'Created, with its secret; `warnings` when it asked for personal data', schema: WebhookCreated } },
+      responses: { 201: { description: 'Created, with its secret; `warnings` when it asked for personal data', schema: WebhookCreated, warns: true } },
       handler: async ({ tenant, body }) => {
         const input = { url: body.url, eventTypes: body.event_types, includePersonalData: body.include_personal_data };
         const { subscription, secret } = await services.webhooks.create(tenant._id, input);
