@@ -1,3 +1,4 @@
+import { pruneAccessEvents } from '../../src/access/access-event-retention.js';
 import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
 import { type TenantFixture } from '../support/fixtures.js';
 import { type TestIdp } from '../support/test-idp.js';
@@ -144,5 +145,17 @@ describe('access events from locks', () => {
     expect(aboutBob.body.items).toHaveLength(1);
     const aboutDevice = await call('GET', '/tenants/tenant-a/change-log?subject=dev-7f3a&action=access_events.exported', tokens.adminA);
     expect(aboutDevice.body.items[0]).toMatchObject({ subject_type: 'device' });
+  });
+
+  it("prunes events older than the tenant's retention (default 365 days), by the event's own time", async () => {
+    const settings = await call('GET', '/tenants/tenant-a/settings', tokens.adminA);
+    expect(settings.body.access_event_retention_days).toBe(365);
+    const shorter = await call('PATCH', '/tenants/tenant-a/settings', tokens.adminA, { access_event_retention_days: 7 });
+    expect(shorter.status).toBe(200);
+    expect(shorter.headers.get('doorway-warning')).toMatch(/Access events older than 7 days/);
+    // A week and three hours after the base time: everything before base + 3h is past the retention.
+    await pruneAccessEvents({ tenants: idp.services.tenants, models: idp.db.models }, new Date(base + 7 * DAY + 3 * HOUR));
+    const left = await call('GET', `/tenants/tenant-a/access-events?lock=${lockId}`, tokens.adminA);
+    expect(left.body.items.map((e: { event_id: string }) => e.event_id)).toEqual(['ok-1', 'e-5', 'e-4']);
   });
 });
