@@ -147,6 +147,19 @@ describe('access events from locks', () => {
     expect(aboutDevice.body.items[0]).toMatchObject({ subject_type: 'device' });
   });
 
+  it("puts uploaded events in the person's export, and stores none linked to a restricted person", async () => {
+    const exported = await call('GET', `/tenants/tenant-a/users/${a.user.id}/export`, tokens.adminA);
+    expect(exported.status).toBe(200);
+    const cards = exported.body.access_events.filter((e: { method: string }) => e.method === 'card');
+    expect(cards.map((e: { at: string }) => e.at)).toEqual([at(-30), at(2)]);
+    const cleo = (await call('POST', '/tenants/tenant-a/users', tokens.adminA, { email: 'cleo@tenant-a.test', name: 'Cleo' })).body.id;
+    expect((await call('POST', `/tenants/tenant-a/users/${cleo}/restrict`, tokens.adminA)).status).toBe(200);
+    const res = await upload([{ id: 'r-1', door: 'lab', subject: { user_id: cleo }, time: at(6), result: 'denied', reason: 'restricted', method: 'card' }]);
+    expect(res.body).toMatchObject({ accepted: 1 });
+    const stored = await call('GET', `/tenants/tenant-a/access-events?lock=${lockId}&result=denied&door=lab`, tokens.adminA);
+    expect(stored.body.items.find((e: { event_id: string }) => e.event_id === 'r-1')).toMatchObject({ user_id: null, reason: 'restricted' });
+  });
+
   it("prunes events older than the tenant's retention (default 365 days), by the event's own time", async () => {
     const settings = await call('GET', '/tenants/tenant-a/settings', tokens.adminA);
     expect(settings.body.access_event_retention_days).toBe(365);
@@ -156,6 +169,6 @@ describe('access events from locks', () => {
     // A week and three hours after the base time: everything before base + 3h is past the retention.
     await pruneAccessEvents({ tenants: idp.services.tenants, models: idp.db.models }, new Date(base + 7 * DAY + 3 * HOUR));
     const left = await call('GET', `/tenants/tenant-a/access-events?lock=${lockId}`, tokens.adminA);
-    expect(left.body.items.map((e: { event_id: string }) => e.event_id)).toEqual(['ok-1', 'e-5', 'e-4']);
+    expect(left.body.items.map((e: { event_id: string }) => e.event_id)).toEqual(['r-1', 'ok-1', 'e-5', 'e-4']);
   });
 });
