@@ -140,6 +140,8 @@ describe('access events from locks', () => {
     const ndjson = await call('GET', '/tenants/tenant-a/access-events/export?door=lab', tokens.adminA);
     expect(ndjson.headers.get('doorway-warning')).toMatch(/personal data/);
     const rows = String(ndjson.body).trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows[0]).toMatchObject({ export: { filter: { door: 'lab' } } });
+    expect(rows.at(-1)).toEqual({ complete: { events: rows.length - 2 } });
     expect(rows.find((r) => r.event_id === 'e-4')).toMatchObject({ device_id: 'dev-7f3a', user_id: null, method: 'phone' });
     const aboutBob = await call('GET', `/tenants/tenant-a/change-log?subject=${bob}&action=access_events.exported`, tokens.adminA);
     expect(aboutBob.body.items).toHaveLength(1);

@@ -51,12 +51,21 @@ function toView(e: AccessEventRow): z.infer<typeof EventView> {
 const filterOf = (q: z.infer<typeof Filter>): AccessEventFilter => q;
 const COLUMNS = ['id', 'event_id', 'lock_id', 'door', 'user_id', 'device_id', 'time', 'result', 'reason', 'method', 'received_at'] as const;
 
-async function* lines(rows: AsyncIterable<AccessEventRow>, format: 'ndjson' | 'csv'): AsyncGenerator<string> {
+/**
+ * CSV starts with its header. NDJSON starts with `{"export": {at, filter}}` (what the file holds, and as of
+ * when) and ends with `{"complete": {"events": n}}`, so a file cut short in transfer is told from an export
+ * that had fewer events.
+ */
+async function* lines(rows: AsyncIterable<AccessEventRow>, format: 'ndjson' | 'csv', filter: object): AsyncGenerator<string> {
   if (format === 'csv') yield csvLine(COLUMNS);
+  else yield `${JSON.stringify({ export: { at: new Date().toISOString(), filter } })}\n`;
+  let events = 0;
   for await (const row of rows) {
     const view = toView(row);
+    events += 1;
     yield format === 'csv' ? csvLine(COLUMNS.map((c) => String(view[c] ?? ''))) : `${JSON.stringify(view)}\n`;
   }
+  if (format === 'ndjson') yield `${JSON.stringify({ complete: { events } })}\n`;
 }
 
 export function accessEventRoutes(services: Services): RouteSpec[] {
@@ -118,7 +127,7 @@ export function accessEventRoutes(services: Services): RouteSpec[] {
         return {
           warnings: [ACCESS_EVENT_EXPORT_WARNING],
           headers: { 'cache-control': 'no-store' },
-          stream: { type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson', filename: `access-events-${tenant.slug}.${format}`, data: lines(rows, format) },
+          stream: { type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson', filename: `access-events-${tenant.slug}.${format}`, data: lines(rows, format, filter) },
         };
       },
     }),
