@@ -64,6 +64,8 @@ export function accessApiRouter(router: Router, deps: AccessApiDeps): void {
   router.post('/access/v1/events', eventsJson, async (ctx) => {
     const { runtime, issuer } = runtimeOf(ctx);
     const lock = await authenticateLock(ctx, runtime, issuer, deps.locks, 'access:events');
+    // A suspended tenant's data is not processed further, as for status reports.
+    if (runtime.tenant.state !== 'active') throw new ForbiddenError('This tenant is suspended');
     const body = validate(EventsBody, ctx.request.body, 'body');
     const result = await asLock(ctx, lock.clientId, runtime.tenant.slug, () => deps.eventIngest.upload(runtime.tenant._id, lock, body.events));
     ctx.set('Cache-Control', 'no-store');

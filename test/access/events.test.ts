@@ -16,6 +16,7 @@ describe('access events from locks', () => {
   let issuerB: string;
   let token: string;
   let lockId: string;
+  let lockClientId: string;
   let bob: string;
   // Noon UTC two days ago: every event below falls on known UTC days.
   const base = Math.floor((Date.now() - 2 * DAY) / DAY) * DAY + 12 * HOUR;
@@ -34,6 +35,7 @@ describe('access events from locks', () => {
     const registered = await call('POST', '/tenants/tenant-a/locks', tokens.adminA, { name: 'Lobby', doors: ['main-entrance', 'lab'], jwk: lock.publicJwk });
     lock.clientId = registered.body.client_id;
     lockId = registered.body.id;
+    lockClientId = registered.body.client_id;
     token = await lock.token(issuerA, 'access:events');
     // The lock was offline: its log arrives days late, out of order, with a retried part repeated in the batch.
     const alice = { user_id: a.user.id };
@@ -56,6 +58,9 @@ describe('access events from locks', () => {
     expect(retry.body).toEqual({ accepted: 0, duplicate: 1, rejected: 0, errors: [] });
     const list = await call('GET', `/tenants/tenant-a/access-events?lock=${lockId}`, tokens.adminA);
     expect(list.body.items.map((e: { event_id: string }) => e.event_id)).toEqual(['e-5', 'e-4', 'e-3', 'e-2', 'e-1']);
+    // Bob's one event was recorded once, under the lock's client, though it came twice.
+    const recorded = await call('GET', `/tenants/tenant-a/change-log?subject=${bob}&action=access_event.recorded`, tokens.adminA);
+    expect(recorded.body.items).toEqual([expect.objectContaining({ actor: expect.stringContaining(lockClientId), fields: ['access_events'], counts: { access_events: 1 } })]);
   });
 
   it('rejects bad items alone, with their index and field, and keeps the rest', async () => {
