@@ -45,7 +45,8 @@ export class AccessEventQueryService {
     const last = items.at(-1);
     await this.noteRead(tenantId, items, 'access_events.read');
     const nextCursor = docs.length > page.limit && last ? Buffer.from(`${last.at.getTime()}.${last._id}`).toString('base64url') : null;
-    return { items: await this.rows(tenantId, items), nextCursor };
+    const keys = await this.doorKeys(tenantId);
+    return { items: items.map((d) => toRow(d, keys)), nextCursor };
   }
 
   /** Lock-reported attempts per door and UTC day: `opened` is successful, `denied` and `error` are not. */
@@ -67,17 +68,21 @@ export class AccessEventQueryService {
   /** Who opened `door` between two times: each person or device once, with how often and when first and last. */
   async openers(tenantId: string, door: string, from: Date, to: Date): Promise<Opener[]> {
     const query = { ...(await this.query(tenantId, { door, from, to })), result: 'opened' as const };
-    const docs = await this.events.find(query).sort({ at: 1, _id: 1 }).lean();
     const byWho = new Map<string, Opener>();
-    for (const e of docs) {
+    // Streamed: a busy door's range may hold many openings, the answer only one row per person.
+    for await (const e of this.events.find(query, { subjectId: 1, deviceId: 1, at: 1 }).sort({ at: 1, _id: 1 }).lean().cursor()) {
       const key = e.subjectId ? `u:${e.subjectId}` : e.deviceId ? `d:${e.deviceId}` : 'none';
       const o = byWho.get(key) ?? { user_id: e.subjectId, device_id: e.subjectId ? null : (e.deviceId ?? null), openings: 0, first: e.at, last: e.at };
       o.openings += 1;
       o.last = e.at;
       byWho.set(key, o);
     }
-    await this.noteRead(tenantId, docs, 'access_events.read');
-    return [...byWho.values()];
+    const openers = [...byWho.values()];
+    for (const o of openers) {
+      const subject = o.user_id ? { subjectType: 'user', subjectId: o.user_id } : o.device_id ? { subjectType: 'device', subjectId: o.device_id } : null;
+      if (subject) await this.changeLog.append(tenantId, { action: 'access_events.read', ...subject, fields: ['access_events'], counts: { access_events: o.openings } });
+    }
+    return openers;
   }
 
   /**
@@ -123,11 +128,6 @@ export class AccessEventQueryService {
 
   private async doorKeys(tenantId: string): Promise<Map<string, string>> {
     return new Map((await this.doors.find({ tenantId }, { key: 1 }).lean()).map((d) => [d._id, d.key]));
-  }
-
-  private async rows(tenantId: string, docs: AccessEventDoc[]): Promise<AccessEventRow[]> {
-    const keys = await this.doorKeys(tenantId);
-    return docs.map((d) => toRow(d, keys));
   }
 }
 
