@@ -8,6 +8,7 @@ import { ForbiddenError } from '../errors/http-errors.js';
 import { issuerFor } from '../oidc/provider.factory.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { AccessDecisionService, Decision } from './access-decision.service.js';
+import { MAX_EVENT_BATCH, type AccessEventIngestService } from './access-event-ingest.service.js';
 import { authenticateLock, userOfToken } from './lock-auth.js';
 import type { LockService } from './lock.service.js';
 
@@ -15,6 +16,7 @@ export interface AccessApiDeps {
   publicUrl: string;
   locks: LockService;
   decisions: AccessDecisionService;
+  eventIngest: AccessEventIngestService;
 }
 
 const Time = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
@@ -23,6 +25,8 @@ const DecisionBody = z.strictObject({
   subject: z.union([z.strictObject({ user_id: z.string().min(1).max(128) }), z.strictObject({ access_token: z.string().min(1).max(16384) })]),
   time: Time.optional(),
 });
+// Items are checked one by one by the ingest (each may be rejected alone); here only the batch's shape.
+const EventsBody = z.strictObject({ events: z.array(z.unknown()).min(1).max(MAX_EVENT_BATCH) });
 const StatusBody = z.strictObject({
   battery: z.number().min(0).max(100).nullable().optional(),
   firmware_version: z.string().trim().min(1).max(100).nullable().optional(),
@@ -32,7 +36,7 @@ const StatusBody = z.strictObject({
 
 /**
  * The access API of a tenant, at /t/<slug>/access/v1, for locks and their back-ends: decisions (scope
- * access:decide) and status reports (access:status). Problems are RFC 9457 problem+json.
+ * access:decide), event uploads (access:events) and status reports (access:status). Problems are RFC 9457 problem+json.
  */
 export function accessApiRouter(router: Router, deps: AccessApiDeps): void {
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' });
@@ -53,6 +57,19 @@ export function accessApiRouter(router: Router, deps: AccessApiDeps): void {
     );
     ctx.set('Cache-Control', 'no-store');
     ctx.body = toDecisionView(decision);
+  });
+
+  // A full batch of 1,000 events is a few hundred kilobytes.
+  const eventsJson = bodyParser({ enableTypes: ['json'], jsonLimit: '2mb', encoding: 'utf-8' });
+  router.post('/access/v1/events', eventsJson, async (ctx) => {
+    const { runtime, issuer } = runtimeOf(ctx);
+    const lock = await authenticateLock(ctx, runtime, issuer, deps.locks, 'access:events');
+    // A suspended tenant's data is not processed further, as for status reports.
+    if (runtime.tenant.state !== 'active') throw new ForbiddenError('This tenant is suspended');
+    const body = validate(EventsBody, ctx.request.body, 'body');
+    const result = await asLock(ctx, lock.clientId, runtime.tenant.slug, () => deps.eventIngest.upload(runtime.tenant._id, lock, body.events));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { accepted: result.accepted, duplicate: result.duplicate, rejected: result.rejected.length, errors: result.rejected };
   });
 
   router.post('/access/v1/status', json, async (ctx) => {

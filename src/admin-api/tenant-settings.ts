@@ -5,6 +5,7 @@ import { DEFAULT_MIN_LENGTH } from '../security/password-policy.js';
 import { contrastWithWhite, HEX_COLOR, logoPath, MIN_CONTRAST_WITH_WHITE } from '../tenants/branding.js';
 import type { TenantDoc, TenantSettings } from '../tenants/tenant.model.js';
 import { Locale } from './schemas.js';
+import { ACCESS_EVENT_RETENTION_DAYS } from '../access/access-event-retention.js';
 
 /** A tenant's settings as the admin API shows and takes them: one schema for the tenant routes and /settings. */
 const lifetime = (name: TokenLifetime) => z.number().int().min(TOKEN_LIFETIMES[name].min).max(TOKEN_LIFETIMES[name].max);
@@ -33,6 +34,7 @@ export const SettingsFields = z.strictObject({
   invitation_ttl_hours: z.number().int().min(1).max(24 * 30).optional(),
   invitation_retention_days: z.number().int().min(1).max(3650).optional(),
   change_log_retention_days: z.number().int().min(30).max(3650).optional(),
+  access_event_retention_days: z.number().int().min(7).max(3650).optional(),
   inactivity_days: z.number().int().min(30).max(3650).optional(),
   scim_deprovisioning: z.enum(['deactivate', 'erase']).optional(),
 });
@@ -58,6 +60,7 @@ export const SettingsView = z.object({
   invitation_ttl_hours: z.number(),
   invitation_retention_days: z.number(),
   change_log_retention_days: z.number(),
+  access_event_retention_days: z.number().describe('days access events (and lock status reports) are kept; default 365'),
   inactivity_days: z.number(),
   scim_deprovisioning: z.enum(['deactivate', 'erase']).describe('what a SCIM DELETE of a user does: lock them (deactivate, the default) or erase them'),
 });
@@ -87,6 +90,7 @@ export function settingsView(tenant: Pick<TenantDoc, 'slug' | 'settings'>, publi
     invitation_ttl_hours: s.invitationTtlHours,
     invitation_retention_days: s.invitationRetentionDays,
     change_log_retention_days: s.changeLogRetentionDays,
+    access_event_retention_days: s.accessEventRetentionDays ?? ACCESS_EVENT_RETENTION_DAYS,
     inactivity_days: s.inactivityDays,
     scim_deprovisioning: s.scimDeprovisioning ?? 'deactivate',
   };
@@ -110,6 +114,7 @@ export function settingsPatch(s: SettingsInput | undefined): Partial<Omit<Tenant
     invitationTtlHours: s.invitation_ttl_hours,
     invitationRetentionDays: s.invitation_retention_days,
     changeLogRetentionDays: s.change_log_retention_days,
+    accessEventRetentionDays: s.access_event_retention_days,
     inactivityDays: s.inactivity_days,
     scimDeprovisioning: s.scim_deprovisioning,
   };
@@ -140,6 +145,9 @@ export function settingsWarnings(s: SettingsInput | undefined, current?: TenantS
   if (s?.change_log_retention_days && s.change_log_retention_days > LONG_RETENTION_DAYS) {
     warnings.push(`A change-log retention of ${s.change_log_retention_days} days keeps records of personal-data changes longer than the default 24 months; make sure your records of processing justify it.`);
   }
+  if (s?.access_event_retention_days && s.access_event_retention_days > ACCESS_EVENT_RETENTION_DAYS) {
+    warnings.push(`An access-event retention of ${s.access_event_retention_days} days keeps who came through which door longer than the default 12 months; make sure your records of processing justify it.`);
+  }
   if (s?.inactivity_days && s.inactivity_days > LONG_RETENTION_DAYS) {
     warnings.push(`Inactive users will be anonymized only after ${s.inactivity_days} days, later than the 2 years promised by default; personal data of people who left is kept longer.`);
   }
@@ -150,6 +158,10 @@ export function settingsWarnings(s: SettingsInput | undefined, current?: TenantS
   const sooner = (next: number | undefined, before: number) => next !== undefined && next < before;
   if (sooner(s.change_log_retention_days, current.changeLogRetentionDays)) {
     warnings.push(`Change-log entries older than ${s.change_log_retention_days} days will be deleted at the next retention run, earlier than the ${current.changeLogRetentionDays} days kept until now: the record of personal-data changes between those ages is lost.`);
+  }
+  const eventsBefore = current.accessEventRetentionDays ?? ACCESS_EVENT_RETENTION_DAYS;
+  if (sooner(s.access_event_retention_days, eventsBefore)) {
+    warnings.push(`Access events older than ${s.access_event_retention_days} days will be deleted at the next run, earlier than the ${eventsBefore} days kept until now: who came through which door between those ages is lost.`);
   }
   if (sooner(s.inactivity_days, current.inactivityDays)) {
     warnings.push(`Users inactive for ${s.inactivity_days} days will be anonymized at the next run, earlier than after the ${current.inactivityDays} days until now: people inactive between those periods lose their accounts and personal data.`);

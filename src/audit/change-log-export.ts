@@ -66,7 +66,7 @@ async function* entryLines(docs: AsyncIterable<ChangeLogDoc>, format: ExportForm
 }
 
 /** RFC 4180: CRLF line ends; a cell with a comma, quote or line break is quoted, inner quotes doubled. */
-function csvLine(cells: readonly string[]): string {
+export function csvLine(cells: readonly string[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 

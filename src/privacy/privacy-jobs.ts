@@ -1,3 +1,4 @@
+import { ACCESS_EVENT_RETENTION, pruneAccessEvents } from '../access/access-event-retention.js';
 import { failureOf, type TenantFailure } from '../audit/change-log-checkpoint.job.js';
 import type { Models } from '../db/database.js';
 import type { ScheduledJob } from '../jobs/scheduler.js';
@@ -29,15 +30,16 @@ export function inactivityAnonymizer(services: JobServices, users: UserModel, no
 
 /**
  * The privacy promises kept by the clock: anonymization after inactivity, the change log's retention,
- * invitations that can no longer be accepted purged after theirs, terminated tenants' exports deleted when
- * their handover period is over (hourly, so none outlives its period by more than an hour), and a change log
- * that says what became of every change it announced (see ChangeLogService.settle).
+ * invitations that can no longer be accepted purged after theirs, access events after theirs, terminated
+ * tenants' exports deleted when their handover period is over (hourly, so none outlives its period by more
+ * than an hour), and a change log that says what became of every change it announced (see ChangeLogService.settle).
  */
-export function privacyJobs(services: JobServices, models: Pick<Models, 'users' | 'invitations' | 'mailOutbox'>, logger?: JobLogger): ScheduledJob[] {
+export function privacyJobs(services: JobServices, models: Pick<Models, 'users' | 'invitations' | 'mailOutbox' | 'accessEvents' | 'lockStatusReports'>, logger?: JobLogger): ScheduledJob[] {
   return [
     { name: ANONYMIZE_INACTIVE, everyMs: DAY_MS, run: () => inactivityAnonymizer(services, models.users).run() },
     { name: CHANGE_LOG_RETENTION, everyMs: DAY_MS, run: () => pruneChangeLogs(services, new Date(), logger) },
     { name: INVITATION_RETENTION, everyMs: DAY_MS, run: () => purgeStaleInvitations({ ...services, models }) },
+    { name: ACCESS_EVENT_RETENTION, everyMs: DAY_MS, run: () => pruneAccessEvents({ tenants: services.tenants, models }) },
     ...(services.exportHandover ? [exportExpiry(services.exportHandover)] : []),
     { name: CHANGE_LOG_SETTLE, everyMs: 5 * 60_000, run: () => services.changeLog.settle() },
   ];

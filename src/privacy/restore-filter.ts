@@ -10,7 +10,8 @@ export const RESTORE_ACTOR = 'system:restore';
 /**
  * The form in which one document of a backup may return to the database, or null when it must not: a
  * document about an erased subject that erasure deletes never touches the database again; an anonymized
- * subject's record returns anonymized; grants of either return ended, as erasure left them. Everything else
+ * subject's record returns anonymized; grants of either return ended and access events without the subject,
+ * as erasure left them. Everything else
  * returns as it was. Pure, so a restore can apply it to each document as it streams past.
  */
 export function restoredForm(model: ModelName, doc: Record<string, unknown>, tombstones: Tombstones): Record<string, unknown> | null {
@@ -22,6 +23,8 @@ export function restoredForm(model: ModelName, doc: Record<string, unknown>, tom
   switch (place.erasure) {
     case 'delete':
       return model === 'users' && reason === 'anonymized' ? anonymizedDocument(doc) : null;
+    case 'unlink':
+      return { ...doc, ...place.unlink };
     case 'end':
       return doc.revokedAt ? doc : { ...doc, revokedAt: tombstone.deletedAt, revokedBy: RESTORE_ACTOR };
     case 'retain':

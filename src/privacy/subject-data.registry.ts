@@ -8,9 +8,11 @@ export type ModelName = keyof Models;
  * - `end`: rows of a history that name only the subject id stay, and what is still open is ended
  *   (`revokedAt`/`revokedBy` set), so the history keeps answering for past dates;
  * - `retain`: evidence holding the subject id and field names, never values (the change log);
+ * - `unlink`: the documents stay without the subject (`unlink` names the fields set to null), so what they
+ *   count still counts and nothing in them leads back to the person;
  * - `tombstone`: the list of erased ids itself.
  */
-export type ErasureRule = 'delete' | 'end' | 'retain' | 'tombstone';
+export type ErasureRule = 'delete' | 'end' | 'retain' | 'unlink' | 'tombstone';
 
 export interface SubjectDataPlace {
   /** The documents about any of these subjects; the caller adds the tenant. */
@@ -18,6 +20,8 @@ export interface SubjectDataPlace {
   /** The subject a stored document is about, read from the raw document as a backup holds it. */
   subjectOf(doc: Readonly<Record<string, unknown>>): string | undefined;
   erasure: ErasureRule;
+  /** For `unlink`: the fields that name the subject, set to null. */
+  unlink?: Record<string, null>;
   /**
    * Its documents' own ids name the same person elsewhere: an invitation's id is the invitee's subject id
    * before they become a user (change-log entries and mails about the invitation use it).
@@ -115,8 +119,11 @@ export const SUBJECT_DATA = {
   accessEvents: {
     about: (s) => ({ subjectId: ids(s) }),
     subjectOf: (doc) => str(doc.subjectId),
-    erasure: 'delete',
-    holds: 'access decisions about the subject: lock, door, time, result and reason (src/access)',
+    // The door's log keeps its counts of successful and unsuccessful attempts (a promise to the customer);
+    // only the link to the person goes.
+    erasure: 'unlink',
+    unlink: { subjectId: null },
+    holds: 'access decisions and lock-reported events about the subject: lock, door, time, result, reason or error cause, method (src/access)',
   },
   changeLogPending: {
     about: (s) => ({ 'change.subjectId': ids(s) }),

@@ -73,6 +73,7 @@ export class SubjectErasure {
       const model = placeModel(this.models, name);
       const filter = { tenantId, ...place.about(subjectIds) };
       if (place.erasure === 'delete') await model.deleteMany(filter);
+      if (place.erasure === 'unlink' && place.unlink) await model.updateMany(filter, { $set: place.unlink });
       if (place.erasure === 'end') await model.updateMany({ ...filter, revokedAt: null }, { $set: { revokedAt: at, revokedBy: actor } });
     }
   }

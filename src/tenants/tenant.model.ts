@@ -42,6 +42,11 @@ export interface TenantSettings {
   invitationTtlHours: number;
   /** Days an expired, revoked or undeliverable invitation is kept before it is purged (src/privacy/invitation-retention.ts). */
   invitationRetentionDays: number;
+  /**
+   * Days access events and lock status reports are kept (src/access/access-event-retention.ts). Absent in
+   * tenants made before it: every reader takes ACCESS_EVENT_RETENTION_DAYS then, so no migration is needed.
+   */
+  accessEventRetentionDays?: number;
   /** The password policy's minimum length for this tenant's users (never below 8, see password-policy.ts). */
   passwordMinLength: number;
   /** Failed sign-ins of one account before it is locked (see src/security/login-lockout.ts); default 5. */
@@ -105,6 +110,7 @@ const TenantSchema = new Schema<TenantDoc>(
       inactivityDays: { type: Number, default: 730 },
       invitationTtlHours: { type: Number, default: 168 },
       invitationRetentionDays: { type: Number, default: 30, min: 1 },
+      accessEventRetentionDays: { type: Number, default: 365, min: 1 },
       passwordMinLength: { type: Number, default: 12 },
       maxFailedLogins: { type: Number, default: 5, min: 1 },
       accessTokenTtl: Number,

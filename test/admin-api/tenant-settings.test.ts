@@ -66,6 +66,7 @@ describe('admin API: tenant settings', () => {
       invitation_ttl_hours: 168,
       invitation_retention_days: 30,
       change_log_retention_days: 730,
+      access_event_retention_days: 365,
       inactivity_days: 730,
       scim_deprovisioning: 'deactivate',
     });
@@ -88,6 +89,7 @@ describe('admin API: tenant settings', () => {
       invitation_ttl_hours: 72,
       invitation_retention_days: 60,
       change_log_retention_days: 800,
+      access_event_retention_days: 400,
       inactivity_days: 900,
       scim_deprovisioning: 'erase',
     };
@@ -96,7 +98,8 @@ describe('admin API: tenant settings', () => {
     const expected = { ...body, branding: { primary_color: '#0b5394', logo: null } };
     const { warnings, ...settings } = res.body;
     expect(settings).toEqual(expected);
-    expect(warnings).toHaveLength(3);
+    // Each retention longer than its default (the change log, the access events, the inactivity period), and erasure on SCIM deprovisioning.
+    expect(warnings).toHaveLength(4);
     expect((await call('GET', '/tenants/tenant-a/settings', tokens.adminA)).body).toEqual(expected);
     const { display_name, ...rest } = expected;
     expect((await call('GET', '/tenants/tenant-a', tokens.adminA)).body).toMatchObject({ name: display_name, settings: rest });

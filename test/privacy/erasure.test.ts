@@ -50,7 +50,14 @@ describe('erasure of a user', () => {
     expect((await call('GET', `/tenants/acme/users/${person.id}`, admin)).status).toBe(404);
     for (const [name, place] of subjectDataPlaces()) {
       if (place.erasure === 'delete') expect({ name, left: (await about(name)).length }).toEqual({ name, left: 0 });
+      if (place.erasure === 'unlink') expect({ name, linked: (await about(name)).length }).toEqual({ name, linked: 0 });
     }
+  });
+
+  it('keeps access events, counted, with no link to the person', async () => {
+    const ids = before.get('accessEvents')!.map((d) => String(d._id));
+    const kept = await idp.db.models.accessEvents.find({ tenantId: acme.tenant._id, _id: { $in: ids } }).lean();
+    expect(kept.map((e) => e.subjectId)).toEqual(ids.map(() => null));
   });
 
   it('ends the tokens already handed out: refresh refused, access token inactive', async () => {
@@ -108,6 +115,7 @@ describe('erasure of a user', () => {
       const restored = before.get(name)!.map((doc) => restoredForm(name, doc, tombstones));
       if (place.erasure === 'delete') expect({ name, restored: restored.filter(Boolean).length }).toEqual({ name, restored: 0 });
       if (place.erasure === 'end') for (const doc of restored) expect(doc!.revokedAt).toBeInstanceOf(Date);
+      if (place.erasure === 'unlink') for (const doc of restored) expect({ name, subject: place.subjectOf(doc!) }).toEqual({ name, subject: undefined });
     }
   });
 

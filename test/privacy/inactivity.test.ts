@@ -53,6 +53,8 @@ describe('anonymization after inactivity', () => {
     await asSetup(() => idp.services.mfa.issueRecoveryCodes(acme.tenant, people.old!.id));
     const lab = await idp.services.doors.getByKey(acme.tenant._id, 'lab');
     await asSetup(() => idp.services.doorPermissions.grant(acme.tenant._id, { doorId: lab._id, holderType: 'user', holderId: people.old!.id }));
+    // An opening their lock reported long ago (the lock itself does not matter here).
+    await idp.db.models.accessEvents.create({ _id: 'aev_inactivity-spec', tenantId: acme.tenant._id, lockId: 'lck_none', doorId: lab._id, subjectId: people.old!.id, eventId: 'e-1', at: daysAgo(300), result: 'opened', reason: null, method: 'card' });
     await person(acme.tenant, 'never-signed-in', { createdDaysAgo: 900 });
     await person(acme.tenant, 'recent', { lastActiveDaysAgo: 60, createdDaysAgo: 900 });
     await person(acme.tenant, 'restricted', { lastActiveDaysAgo: 800 });
@@ -107,6 +109,11 @@ describe('anonymization after inactivity', () => {
       expect(await idp.db.models.mfaFactors.countDocuments({ tenantId: acme.tenant._id, userId: people.old!.id })).toBe(0);
       const grants = await idp.db.models.doorPermissions.find({ tenantId: acme.tenant._id, holderType: 'user', holderId: people.old!.id }).lean();
       expect(grants).toEqual([expect.objectContaining({ revokedBy: 'job:anonymize-inactive', revokedAt: expect.any(Date) })]);
+    });
+
+    it('keeps their access events for the counts, with no link to them', async () => {
+      const event = await idp.db.models.accessEvents.findOne({ tenantId: acme.tenant._id, _id: 'aev_inactivity-spec' }).lean();
+      expect(event).toMatchObject({ subjectId: null, result: 'opened' });
     });
 
     it('records each anonymization under the job, with field names only, and keeps the history about the id', async () => {

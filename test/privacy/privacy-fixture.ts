@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { exportJWK, generateKeyPair } from 'jose';
 import { generate } from 'otplib';
 import { Browser, formAction } from '../support/browser.js';
 import { asSetup, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
@@ -60,6 +61,12 @@ export async function personWithDataEverywhere(idp: TestIdp, fixture: TenantFixt
   const lab = await services.doors.getByKey(tenant._id, 'lab');
   await asSetup(() => services.doorPermissions.grant(tenant._id, { doorId: lab._id, holderType: 'user', holderId: id, validUntil: new Date(Date.now() + 86_400_000) }));
 
+  // A door's log names the person: an event their lock reported.
+  const { publicKey } = await generateKeyPair('ES256');
+  const lockView = await asSetup(async () => services.locks.create(tenant._id, { name: 'Lab lock', doors: ['lab'], jwk: { ...(await exportJWK(publicKey)) } }));
+  const lock = (await idp.db.models.locks.findOne({ tenantId: tenant._id, _id: lockView._id }).lean())!;
+  const uploaded = await asSetup(() => services.accessEventIngest.upload(tenant._id, lock, [{ id: `${tag}-1`, door: 'lab', subject: { user_id: id }, time: new Date().toISOString(), result: 'opened', method: 'card' }]));
+  if (uploaded.accepted !== 1) throw new Error(`access event not stored: ${JSON.stringify(uploaded)}`);
   const config = await discoverClient(idp.baseUrl, fixture);
   const signedIn = await signIn(config, { email: values.email });
   // Once in the browser that is signed in (the interaction names the account), once in a fresh one (it cannot).

@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Services } from '../../services.js';
 import type { RouteSpec } from '../route-spec.js';
+import { accessEventRoutes } from './access-events.routes.js';
 import { changeLogRoutes } from './change-log.routes.js';
 import { clientRoutes } from './clients.routes.js';
 import { credentialRoutes } from './credentials.routes.js';
@@ -24,5 +25,5 @@ import { webhookRoutes } from './webhooks.routes.js';
 
 /** Every admin route, in the order the OpenAPI document lists them. */
 export function adminRoutes(services: Services, config: Pick<Config, 'publicUrl' | 'backupDir'>): RouteSpec[] {
-  return [...tenantRoutes(services, config.publicUrl), ...tenantAdminRoutes(services), ...tenantSettingsRoutes(services, config.publicUrl), ...terminationRoutes(services, config), ...terminationExportRoutes(services), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...lockRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...resourceServerRoutes(services, config.publicUrl), ...keyRoutes(services), ...webhookRoutes(services)];
+  return [...tenantRoutes(services, config.publicUrl), ...tenantAdminRoutes(services), ...tenantSettingsRoutes(services, config.publicUrl), ...terminationRoutes(services, config), ...terminationExportRoutes(services), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...lockRoutes(services), ...accessEventRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...resourceServerRoutes(services, config.publicUrl), ...keyRoutes(services), ...webhookRoutes(services)];
 }
