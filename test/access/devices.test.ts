@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createLocalJWKSet, decodeJwt, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { createLocalJWKSet, decodeJwt, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
 import * as client from 'openid-client';
 import { ACCESS_AUDIENCE } from '../../src/access/access-audience.js';
 import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
-import { type TenantFixture } from '../support/fixtures.js';
+import { asSetup, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { type TestIdp } from '../support/test-idp.js';
 import { OfflineLock } from './offline-lock.js';
@@ -163,6 +163,30 @@ describe('phone keys', () => {
     expect(await register(phone, bobToken, issuerB)).not.toBe(id);
   });
 
+  it("lets admins list and revoke a user's phones, puts them in the user's export, and erases them with the user", async () => {
+    const phone = await Phone.create();
+    const id = await register(phone);
+    const listed = await call('GET', `/tenants/tenant-a/users/${a.user.id}/devices`, tokens.managerA);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toContainEqual(expect.objectContaining({ id, label: 'My phone', revoked_at: null }));
+    expect((await call('GET', `/tenants/tenant-b/users/${a.user.id}/devices`, tokens.adminB)).status).toBe(404);
+    expect((await call('DELETE', `/tenants/tenant-b/users/${a.user.id}/devices/${id}`, tokens.adminB)).status).toBe(404);
+
+    const revoked = await call('DELETE', `/tenants/tenant-a/users/${a.user.id}/devices/${id}`, tokens.adminA);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revoked_at).toEqual(expect.any(String));
+    expect((await call('DELETE', `/tenants/tenant-a/users/${a.user.id}/devices/${id}`, tokens.adminA)).status).toBe(409);
+    expect((await doorKey(phone, id)).status).toBe(403);
+
+    const carl = (await call('POST', '/tenants/tenant-a/users', tokens.adminA, { email: 'carl@tenant-a.test', name: 'Carl' })).body.id as string;
+    const carlsPhone = await Phone.create();
+    await asSetup(() => idp.services.devices.register(a.tenant._id, carl, { label: 'Carl phone', jwk: { ...carlsPhone.jwk } }));
+    const exported = await call('GET', `/tenants/tenant-a/users/${carl}/export`, tokens.adminA);
+    expect(exported.body.devices).toEqual([expect.objectContaining({ label: 'Carl phone', revoked_at: null })]);
+    expect((await call('DELETE', `/tenants/tenant-a/users/${carl}`, tokens.adminA)).status).toBe(204);
+    expect(await idp.db.models.devices.countDocuments({ tenantId: a.tenant._id, userId: carl })).toBe(0);
+  });
+
   it('answers bad requests with problems, never a 500', async () => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const rsa = (await generateKeyPair('RS256', { extractable: true })).publicKey;
@@ -176,7 +200,7 @@ describe('phone keys', () => {
     expect((await devices(issuerA, 'GET', '', 'nonsense')).status).toBe(401);
     const res = await fetch(`${issuerA}/access/v1/revocations?since=minus`, { headers: { authorization: `Bearer ${lockToken}` } });
     expect(res.status).toBe(400);
-    const jwks = createLocalJWKSet(await (await fetch(`${issuerA}/jwks`)).json());
+    const jwks = createLocalJWKSet((await (await fetch(`${issuerA}/jwks`)).json()) as JSONWebKeySet);
     await expect(jwtVerify(aliceToken, jwks, { typ: 'door-key+jwt' })).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
   });
 });

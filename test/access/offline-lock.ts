@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, createLocalJWKSet, EmbeddedJWK, jwtVerify, type JWTPayload } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, EmbeddedJWK, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 
 interface Entry {
   type: 'device' | 'user' | 'permission';
@@ -23,14 +23,14 @@ export class OfflineLock {
 
   static async of(issuer: string): Promise<OfflineLock> {
     const res = await fetch(`${issuer}/jwks`);
-    return new OfflineLock(issuer, createLocalJWKSet(await res.json()));
+    return new OfflineLock(issuer, createLocalJWKSet((await res.json()) as JSONWebKeySet));
   }
 
   /** The revocation list's payload, verified with the JWKS alone; its entries are kept. */
   async sync(lockToken: string): Promise<JWTPayload & { version: number; since: number; entries: Entry[] }> {
     const res = await fetch(`${this.issuer}/access/v1/revocations?since=${this.version}`, { headers: { authorization: `Bearer ${lockToken}` } });
     if (res.status !== 200) throw new Error(`revocations answered ${res.status}`);
-    const { payload } = await jwtVerify<{ version: number; since: number; entries: Entry[] }>((await res.json()).revocation_list, this.jwks, {
+    const { payload } = await jwtVerify<{ version: number; since: number; entries: Entry[] }>(((await res.json()) as { revocation_list: string }).revocation_list, this.jwks, {
       issuer: this.issuer,
       typ: 'revocation-list+jwt',
       algorithms: ['ES256'],
