@@ -11,6 +11,9 @@ import { signForLocks } from './tenant-signer.js';
 export const REVOCATION_LIST_TTL = 3600;
 /** Entries in one answer; a lock further behind asks again from the version it got. */
 export const REVOCATION_PAGE = 1000;
+/** A version drawn this long ago whose entry was never written (its process died) no longer holds lists back. */
+const PENDING_TIMEOUT_MS = 60_000;
+const DRAW_ATTEMPTS = 50;
 
 /**
  * The tenant's revocation list for locks that decide offline: devices revoked, people locked, restricted or
@@ -30,21 +33,56 @@ export class RevocationListService {
 
   /** Enters (or moves on, when revoked again) one revocation under the next version. */
   async add(tenantId: string, type: RevocationType, subjectId: string, revokedAt: Date): Promise<number> {
-    const { version } = (await this.counters.findOneAndUpdate({ _id: tenantId }, { $inc: { version: 1 } }, { upsert: true, new: true }).lean())!;
-    await this.entries.updateOne(
-      { tenantId, type, subjectId },
-      { $set: { version, revokedAt }, $setOnInsert: { _id: newId('rvk'), tenantId, type, subjectId } },
-      { upsert: true },
-    );
+    const mark = await this.draw(tenantId);
+    const { version } = mark;
+    try {
+      await this.entries.updateOne(
+        { tenantId, type, subjectId },
+        { $set: { version, revokedAt }, $setOnInsert: { _id: newId('rvk'), tenantId, type, subjectId } },
+        { upsert: true },
+      );
+    } finally {
+      // The whole element, not a condition on it: FerretDB v1 pulls by equality only.
+      await this.counters.updateOne({ _id: tenantId }, { $pull: { pending: mark } });
+    }
     return version;
+  }
+
+  /**
+   * The next version, noted as pending in the same atomic update: an $inc conditioned on the version read, so
+   * the pending mark names the very version drawn and no reader sees the counter move without it.
+   */
+  private async draw(tenantId: string): Promise<{ version: number; at: Date }> {
+    for (let attempt = 0; attempt < DRAW_ATTEMPTS; attempt++) {
+      const current = (await this.counters.findOne({ _id: tenantId }).lean())?.version ?? 0;
+      const mark = { version: current + 1, at: new Date() };
+      try {
+        const drawn = await this.counters.findOneAndUpdate({ _id: tenantId, version: current }, { $inc: { version: 1 }, $push: { pending: mark } }, { upsert: current === 0, new: true }).lean();
+        if (drawn) return mark;
+      } catch (err) {
+        // Two first revocations of a tenant both upserting: one wins, the other draws again.
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+    }
+    throw new Error(`No revocation version drawn for tenant ${tenantId} in ${DRAW_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * The highest version below which every drawn version's entry is written: the counter, or just below the
+   * oldest version still being written. A drawer that died mid-way holds the list back for a minute at most.
+   */
+  private async settledVersion(tenantId: string): Promise<number> {
+    const counter = await this.counters.findOne({ _id: tenantId }).lean();
+    const live = (counter?.pending ?? []).filter((p) => p.at.getTime() > Date.now() - PENDING_TIMEOUT_MS).map((p) => p.version);
+    return live.length ? Math.min(...live) - 1 : (counter?.version ?? 0);
   }
 
   /** The signed list of entries after `since`, and the version to ask from next. */
   async listSince(tenant: TenantDoc, issuer: string, since: number): Promise<{ jwt: string; version: number; count: number }> {
     await this.catchUp(tenant._id);
-    const found = await this.entries.find({ tenantId: tenant._id, version: { $gt: since } }).sort({ version: 1 }).limit(REVOCATION_PAGE).lean();
-    const counter = await this.counters.findOne({ _id: tenant._id }).lean();
-    const version = found.length === REVOCATION_PAGE ? found.at(-1)!.version : Math.max(since, counter?.version ?? 0);
+    const settled = await this.settledVersion(tenant._id);
+    const found = await this.entries.find({ tenantId: tenant._id, version: { $gt: since, $lte: settled } }).sort({ version: 1 }).limit(REVOCATION_PAGE).lean();
+    const version = found.length === REVOCATION_PAGE ? found.at(-1)!.version : Math.max(since, settled);
     const payload = { iss: issuer, version, since, entries: found.map((e) => ({ type: e.type, id: e.subjectId, revoked_at: e.revokedAt.toISOString() })) };
     return { jwt: await signForLocks(this.signingKeys, tenant, 'revocation-list+jwt', payload, REVOCATION_LIST_TTL), version, count: found.length };
   }

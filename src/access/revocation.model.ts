@@ -33,13 +33,24 @@ RevocationSchema.plugin(tenantScopePlugin);
 RevocationSchema.index({ tenantId: 1, type: 1, subjectId: 1 }, { unique: true });
 RevocationSchema.index({ tenantId: 1, version: 1 });
 
-/** The per-tenant counter versions are drawn from (`_id` is the tenant id). */
+/**
+ * The per-tenant counter versions are drawn from (`_id` is the tenant id), with the versions drawn whose entry
+ * is not written yet (`pending`): a list never reaches past one of them, or a lock would skip it for good.
+ */
 export interface RevocationCounterDoc {
   _id: string;
   version: number;
+  pending: { version: number; at: Date }[];
 }
 
-const CounterSchema = new Schema<RevocationCounterDoc>({ _id: { type: String, required: true }, version: { type: Number, default: 0 } }, { collection: 'revocation_counters', versionKey: false });
+const CounterSchema = new Schema<RevocationCounterDoc>(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, default: 0 },
+    pending: { type: [{ _id: false, version: Number, at: Date }], default: [] },
+  },
+  { collection: 'revocation_counters', versionKey: false },
+);
 
 export type RevocationModel = Model<RevocationDoc>;
 export type RevocationCounterModel = Model<RevocationCounterDoc>;

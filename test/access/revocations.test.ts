@@ -100,6 +100,23 @@ describe('the revocation list', () => {
     expect(again).toMatchObject({ since: first.version, version: first.version, entries: [] });
   });
 
+  it('never reaches past a version whose entry is still being written, so a lock cannot skip it', async () => {
+    const lock = await OfflineLock.of(issuerA);
+    const synced = (await lock.sync(lockTokenA)).version;
+    // A revocation mid-way in another process: its version is drawn, its entry not yet written.
+    const mark = { version: synced + 1, at: new Date() };
+    const counters = idp.db.models.revocationCounters;
+    await counters.updateOne({ _id: a.tenant._id, version: synced }, { $inc: { version: 1 }, $push: { pending: mark } });
+    const tom = await newUser('tom');
+    const key = await withKey(tom);
+    await asSetup(() => idp.services.devices.revoke(a.tenant._id, tom, key.device._id));
+    expect(await lock.sync(lockTokenA)).toMatchObject({ version: synced, entries: [] });
+
+    await counters.updateOne({ _id: a.tenant._id }, { $pull: { pending: mark } });
+    const list = await lock.sync(lockTokenA);
+    expect(list.entries).toEqual([expect.objectContaining({ type: 'device', id: key.device._id })]);
+  });
+
   it("keeps tenants apart: B's list names nothing of A, and A's list does not verify with B's keys", async () => {
     const lockB = await OfflineLock.of(issuerB);
     expect((await lockB.sync(lockTokenB)).entries).toEqual([]);
