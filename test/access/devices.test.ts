@@ -197,6 +197,9 @@ describe('phone keys', () => {
     }
     expect((await devices(issuerA, 'DELETE', '/not-an-id', aliceToken)).status).toBe(400);
     expect((await devices(issuerA, 'GET', '', lockToken)).status).toBe(401);
+    // An app's token for the access API carries only access:devices: it is no lock's, and decides nothing.
+    expect(decodeJwt(aliceToken).scope).toBe('access:devices');
+    expect((await accessCall(issuerA, '/decisions', aliceToken, { door: 'lab', subject: { user_id: a.user.id } })).status).toBe(401);
     expect((await devices(issuerA, 'GET', '', 'nonsense')).status).toBe(401);
     const res = await fetch(`${issuerA}/access/v1/revocations?since=minus`, { headers: { authorization: `Bearer ${lockToken}` } });
     expect(res.status).toBe(400);
