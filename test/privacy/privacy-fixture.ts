@@ -1,3 +1,4 @@
+import { exportJWK, generateKeyPair } from 'jose';
 import * as client from 'openid-client';
 import { generate } from 'otplib';
 import { Browser, formAction } from '../support/browser.js';
@@ -59,6 +60,12 @@ export async function personWithDataEverywhere(idp: TestIdp, fixture: TenantFixt
   await asSetup(() => services.users.update(tenant, id, { givenName: values.givenName, familyName: values.familyName, phone: values.phone }));
   const lab = await services.doors.getByKey(tenant._id, 'lab');
   await asSetup(() => services.doorPermissions.grant(tenant._id, { doorId: lab._id, holderType: 'user', holderId: id, validUntil: new Date(Date.now() + 86_400_000) }));
+  // At a lock: a phone, a decision about them, and an entry of the locks' revocation list naming them.
+  const phoneKey = await exportJWK((await generateKeyPair('ES256')).publicKey);
+  await asSetup(() => services.devices.register(tenant._id, id, { label: 'Phone', jwk: { ...phoneKey } }));
+  const lock = await asSetup(async () => services.locks.create(tenant._id, { name: `Lab lock ${tag}`, doors: ['lab'], jwk: { ...(await exportJWK((await generateKeyPair('ES256')).publicKey)) } }));
+  await asSetup(() => services.accessDecisions.decide(tenant, lock, { doorKey: 'lab', userId: id, at: new Date() }));
+  await services.revocations.add(tenant._id, 'user', id, new Date());
 
   const config = await discoverClient(idp.baseUrl, fixture);
   const signedIn = await signIn(config, { email: values.email });
