@@ -1,6 +1,7 @@
 /**
- * The audience of the access API (`/t/<slug>/access/v1/...`) at every tenant. Only lock clients may ask for it
- * (src/oidc/resource-servers.ts), but a person's app for DEVICES_SCOPE; the token's issuer names the tenant, so a token of one tenant is refused at another.
+ * The audience of the access API (`/t/<slug>/access/v1/...`) at every tenant. Lock clients get the lock scopes,
+ * any other app only DEVICES_SCOPE for its person (src/oidc/resource-servers.ts); the token's issuer names the
+ * tenant, so a token of one tenant is refused at another.
  */
 export const ACCESS_AUDIENCE = 'urn:doorway:access';
 

@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { validate } from '../admin-api/validate.js';
 import { runWithContext } from '../audit/request-context.js';
+import { ForbiddenError } from '../errors/http-errors.js';
 import { issuerFor } from '../oidc/provider.factory.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import { DOOR_KEY_TTL, type DoorKeyService } from './door-key.service.js';
@@ -42,6 +43,8 @@ export function devicesRoutes(router: Router, deps: DevicesRoutesDeps): void {
   router.post('/access/v1/devices', json, async (ctx) => {
     const { runtime, tenantId, issuer } = runtimeOf(ctx);
     const { userId } = await authenticateDeviceUser(ctx, runtime, issuer);
+    // A suspended tenant's people open no doors, so their phones get nothing to carry.
+    if (runtime.tenant.state !== 'active') throw new ForbiddenError('This tenant is suspended');
     const body = validate(RegisterBody, ctx.request.body, 'body');
     const device = await asUser(ctx, userId, () => deps.devices.register(tenantId, userId, body));
     ctx.status = 201;
