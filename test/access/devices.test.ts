@@ -132,10 +132,15 @@ describe('phone keys', () => {
     expect((await lock.open('main-entrance', body.door_key, await phone.proof(challenge), challenge)).open).toBe(true);
     expect((await accessCall(issuerA, '/decisions', lockToken, { door: 'main-entrance', subject: { device_id: id } })).body).toMatchObject({ decision: 'granted', subject: a.user.id });
 
+    const beforeRevocation = new Date().toISOString();
     expect((await devices(issuerA, 'DELETE', `/${id}`, aliceToken)).status).toBe(204);
     expect((await devices(issuerA, 'DELETE', `/${id}`, aliceToken)).status).toBe(409);
     const decision = await accessCall(issuerA, '/decisions', lockToken, { door: 'main-entrance', subject: { device_id: id } });
     expect(decision.body).toMatchObject({ decision: 'denied', reason: 'device_revoked', subject: a.user.id });
+    // Asked about a time before the revocation, the device still answers as it did then.
+    expect((await accessCall(issuerA, '/decisions', lockToken, { door: 'main-entrance', subject: { device_id: id }, time: beforeRevocation })).body).toMatchObject({ decision: 'granted' });
+    const unknown = await accessCall(issuerA, '/decisions', lockToken, { door: 'main-entrance', subject: { device_id: 'dev_nosuchdevice0000000000' } });
+    expect(unknown.body).toMatchObject({ decision: 'denied', reason: 'no_permission', subject: null });
     expect((await doorKey(phone, id)).status).toBe(403);
 
     // Still unexpired: only the revocation list stops it.
