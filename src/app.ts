@@ -121,6 +121,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
     devices: services.devices,
     doorKeys: services.doorKeys,
     revocations: services.revocations,
+    proofReplays: services.proofReplays,
   });
   consoleRouter(tenantRouter, { dir: join(projectRoot(), 'dist', 'console') });
 

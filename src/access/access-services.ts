@@ -4,7 +4,9 @@ import type { Models } from '../db/database.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { DoorPermissionService } from '../doors/door-permission.service.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
+import type { RateLimitStore } from '../security/rate-limit.store.js';
 import { AccessDecisionService } from './access-decision.service.js';
+import { PROOF_REPLAY_WINDOW_SECONDS } from './device-proof.js';
 import { DeviceService } from './device.service.js';
 import { DoorKeyService } from './door-key.service.js';
 import { LockService } from './lock.service.js';
@@ -18,11 +20,13 @@ export function createAccessServices(deps: {
   changeLog: ChangeLogService;
   masterKey: MasterKey;
   signingKeys: SigningKeyService;
+  rateLimits: RateLimitStore;
 }) {
   const { models } = deps;
   const revocations = new RevocationListService(models.revocations, models.revocationCounters, models.users, models.deletedSubjects, models.doorPermissions, deps.signingKeys);
   return {
     revocations,
+    proofReplays: deps.rateLimits.limiter('dpop-jti', { points: 1, durationSeconds: PROOF_REPLAY_WINDOW_SECONDS }),
     devices: new DeviceService(models.devices, deps.masterKey, deps.changeLog, revocations),
     doorKeys: new DoorKeyService(models.users, deps.doorPermissions.history, deps.signingKeys),
     locks: new LockService(models.locks, models.lockStatusReports, models.doors, deps.clients),

@@ -9,7 +9,7 @@ import { issuerFor } from '../oidc/provider.factory.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import { DOOR_KEY_TTL, type DoorKeyService } from './door-key.service.js';
 import { authenticateDeviceUser } from './device-auth.js';
-import { checkDeviceProof } from './device-proof.js';
+import { checkDeviceProof, type ProofReplays } from './device-proof.js';
 import type { DeviceDoc } from './device.model.js';
 import type { DeviceService } from './device.service.js';
 import { authenticateLock } from './lock-auth.js';
@@ -22,6 +22,7 @@ export interface DevicesRoutesDeps {
   devices: DeviceService;
   doorKeys: DoorKeyService;
   revocations: RevocationListService;
+  proofReplays: ProofReplays;
 }
 
 const RegisterBody = z.strictObject({ label: z.string().trim().min(1).max(100), jwk: z.record(z.string(), z.unknown()) });
@@ -71,7 +72,7 @@ export function devicesRoutes(router: Router, deps: DevicesRoutesDeps): void {
     const { userId, token } = await authenticateDeviceUser(ctx, runtime, issuer);
     const device = await deps.devices.ofUser(tenantId, userId, validate(DeviceParams, ctx.params, 'params').id);
     const url = `${issuer}/access/v1/devices/${device._id}/door-key`;
-    await checkDeviceProof(ctx.get('dpop') || undefined, { jkt: device.jkt, method: 'POST', url, accessToken: token });
+    await checkDeviceProof(ctx.get('dpop') || undefined, { deviceId: device._id, jkt: device.jkt, method: 'POST', url, accessToken: token }, deps.proofReplays);
     const { jwt, doors } = await deps.doorKeys.issue(runtime.tenant, issuer, device);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { door_key: jwt, expires_in: DOOR_KEY_TTL, doors };

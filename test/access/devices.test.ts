@@ -119,6 +119,11 @@ describe('phone keys', () => {
     expect(await lock.open('main-entrance', body.door_key, await thief.proof(challenge), challenge)).toEqual({ open: false, why: 'proof not of the bound key' });
 
     expect((await doorKey(thief, id)).status).toBe(401);
+    // A proof is good once: the same proof sent again (a captured request) gets nothing.
+    const url = `${issuerA}/access/v1/devices/${id}/door-key`;
+    const proof = await phone.dpop(url, aliceToken);
+    expect((await devices(issuerA, 'POST', `/${id}/door-key`, aliceToken, undefined, { dpop: proof })).status).toBe(200);
+    expect((await devices(issuerA, 'POST', `/${id}/door-key`, aliceToken, undefined, { dpop: proof })).status).toBe(401);
     expect((await devices(issuerA, 'POST', `/${id}/door-key`, aliceToken)).status).toBe(401);
   });
 
