@@ -122,7 +122,16 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   brandingRouter(tenantRouter, { logos: services.tenantLogos });
   invitationPagesRouter(tenantRouter, { acceptance: services.invitationAcceptance, views, csrf });
   accountPagesRouter(tenantRouter, { passwordReset: services.passwordReset, emailVerification: services.emailVerification, views, csrf, logger });
-  accessApiRouter(tenantRouter, { publicUrl: config.publicUrl, locks: services.locks, decisions: services.accessDecisions, eventIngest: services.accessEventIngest });
+  accessApiRouter(tenantRouter, {
+    publicUrl: config.publicUrl,
+    locks: services.locks,
+    decisions: services.accessDecisions,
+    devices: services.devices,
+    doorKeys: services.doorKeys,
+    revocations: services.revocations,
+    proofReplays: services.proofReplays,
+    eventIngest: services.accessEventIngest,
+  });
   consoleRouter(tenantRouter, { dir: join(projectRoot(), 'dist', 'console') });
 
   const root = new Router();

@@ -9,10 +9,11 @@ import { issuerFor } from '../oidc/provider.factory.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { AccessDecisionService, Decision } from './access-decision.service.js';
 import { MAX_EVENT_BATCH, type AccessEventIngestService } from './access-event-ingest.service.js';
+import { devicesRoutes, type DevicesRoutesDeps } from './devices.routes.js';
 import { authenticateLock, userOfToken } from './lock-auth.js';
 import type { LockService } from './lock.service.js';
 
-export interface AccessApiDeps {
+export interface AccessApiDeps extends DevicesRoutesDeps {
   publicUrl: string;
   locks: LockService;
   decisions: AccessDecisionService;
@@ -22,7 +23,11 @@ export interface AccessApiDeps {
 const Time = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 const DecisionBody = z.strictObject({
   door: z.string().min(1).max(64),
-  subject: z.union([z.strictObject({ user_id: z.string().min(1).max(128) }), z.strictObject({ access_token: z.string().min(1).max(16384) })]),
+  subject: z.union([
+    z.strictObject({ user_id: z.string().min(1).max(128) }),
+    z.strictObject({ access_token: z.string().min(1).max(16384) }),
+    z.strictObject({ device_id: z.string().min(1).max(64) }),
+  ]),
   time: Time.optional(),
 });
 // Items are checked one by one by the ingest (each may be rejected alone); here only the batch's shape.
@@ -51,9 +56,13 @@ export function accessApiRouter(router: Router, deps: AccessApiDeps): void {
     const { runtime, issuer } = runtimeOf(ctx);
     const lock = await authenticateLock(ctx, runtime, issuer, deps.locks, 'access:decide');
     const body = validate(DecisionBody, ctx.request.body, 'body');
-    const userId = 'user_id' in body.subject ? body.subject.user_id : await userOfToken(runtime, issuer, body.subject.access_token);
+    const { subject } = body;
+    // A device names its user; an unknown device names nobody (no_permission), a revoked one is refused as such.
+    const device = 'device_id' in subject ? await deps.devices.byId(runtime.tenant._id, subject.device_id) : undefined;
+    const userId = 'user_id' in subject ? subject.user_id : 'access_token' in subject ? await userOfToken(runtime, issuer, subject.access_token) : (device?.userId ?? '');
+    const deviceRevoked = Boolean(device?.revokedAt && device.revokedAt <= (body.time ?? new Date()));
     const decision = await asLock(ctx, lock.clientId, runtime.tenant.slug, () =>
-      deps.decisions.decide(runtime.tenant, lock, { doorKey: body.door, userId, at: body.time ?? new Date() }),
+      deps.decisions.decide(runtime.tenant, lock, { doorKey: body.door, userId, deviceRevoked, at: body.time ?? new Date() }),
     );
     ctx.set('Cache-Control', 'no-store');
     ctx.body = toDecisionView(decision);
@@ -86,6 +95,8 @@ export function accessApiRouter(router: Router, deps: AccessApiDeps): void {
     ctx.status = 201;
     ctx.body = { lock_id: lock._id, received_at: saved.receivedAt.toISOString() };
   });
+
+  devicesRoutes(router, deps);
 }
 
 export function toDecisionView(d: Decision) {

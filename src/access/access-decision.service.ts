@@ -9,7 +9,7 @@ import type { UserModel } from '../users/user.model.js';
 import type { AccessEventModel } from './access-event.model.js';
 import type { LockDoc } from './lock.model.js';
 
-/** Why access is denied. `device_revoked` is reserved for phone keys, which come later. */
+/** Why access is denied. `device_revoked`: the subject was a phone (device) its user or an admin revoked. */
 export const DENIAL_REASONS = ['no_permission', 'outside_window', 'restricted', 'locked', 'tenant_suspended', 'door_archived', 'device_revoked'] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
@@ -17,6 +17,8 @@ export interface DecisionRequest {
   doorKey: string;
   /** The tenant's user id the lock names (or read from a user's access token it verified). */
   userId: string;
+  /** The subject was a device, revoked by `at`. */
+  deviceRevoked?: boolean;
   at: Date;
 }
 
@@ -54,13 +56,14 @@ export class AccessDecisionService {
     return decision;
   }
 
-  private async judge(tenant: TenantDoc, door: DoorDoc, { userId, at }: DecisionRequest): Promise<Decision> {
+  private async judge(tenant: TenantDoc, door: DoorDoc, { userId, at, deviceRevoked }: DecisionRequest): Promise<Decision> {
     const user = await this.users.findOne({ tenantId: tenant._id, _id: userId }, { roles: 1, status: 1, createdAt: 1 }).lean();
     const base = { door: door.key, subject: user ? user._id : null, at, validUntil: null, permission: null };
     const deny = (reason: DenialReason, subject = base.subject): Decision => ({ ...base, subject, result: 'denied', reason });
     if (tenant.state !== 'active') return deny('tenant_suspended');
     if (door.archivedAt && door.archivedAt <= at) return deny('door_archived');
     if (!user) return deny('no_permission');
+    if (deviceRevoked) return deny('device_revoked');
     if (user.status === 'locked') return deny('locked');
     // A restricted person's data is only kept: neither their grants are read nor is the attempt tied to them.
     if (user.status === 'restricted') return deny('restricted', null);

@@ -1,5 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import { accessEventModel } from '../access/access-event.model.js';
+import { deviceModel } from '../access/device.model.js';
+import { revocationModels } from '../access/revocation.model.js';
 import { lockModel } from '../access/lock.model.js';
 import { lockStatusReportModel } from '../access/lock-status.model.js';
 import { changeLogModels } from '../audit/change-log.model.js';
@@ -67,6 +69,8 @@ function registerModels(connection: Connection) {
     locks: lockModel(connection),
     lockStatusReports: lockStatusReportModel(connection),
     accessEvents: accessEventModel(connection),
+    devices: deviceModel(connection),
+    ...revocationModels(connection),
     migrations: migrationModel(connection),
     ...changeLogModels(connection),
   };

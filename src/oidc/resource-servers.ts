@@ -1,5 +1,5 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import { ACCESS_AUDIENCE, ACCESS_SCOPES, ACCESS_TOKEN_TTL, LOCK_CLIENT_PROPERTY } from '../access/access-audience.js';
+import { ACCESS_AUDIENCE, ACCESS_SCOPES, ACCESS_TOKEN_TTL, DEVICES_SCOPE, LOCK_CLIENT_PROPERTY } from '../access/access-audience.js';
 import { mayRequestAdminAudience } from '../clients/console-client.js';
 import { claimsOf } from '../tenants/resource-server.service.js';
 import type { ResourceClaim, TenantDoc } from '../tenants/tenant.model.js';
@@ -29,9 +29,10 @@ export function resourceIndicators(tenant: TenantDoc, adminAudience: string) {
         return { scope: 'admin', audience: adminAudience, accessTokenTTL: ADMIN_ACCESS_TOKEN_TTL, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
       }
       if (indicator === ACCESS_AUDIENCE) {
-        // The access API speaks with locks: no other client gets its tokens.
-        if (!client || typeof client.metadata()[LOCK_CLIENT_PROPERTY] !== 'string') throw new errors.InvalidTarget('only a lock may request the access API audience');
-        return { scope: ACCESS_SCOPES.join(' '), audience: ACCESS_AUDIENCE, accessTokenTTL: ACCESS_TOKEN_TTL, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+        if (!client) throw new errors.InvalidTarget('only a lock or an app may request the access API audience');
+        // Locks get the lock scopes; any other app only the scope for its person's own devices.
+        const isLock = typeof client.metadata()[LOCK_CLIENT_PROPERTY] === 'string';
+        return { scope: isLock ? ACCESS_SCOPES.join(' ') : DEVICES_SCOPE, audience: ACCESS_AUDIENCE, accessTokenTTL: ACCESS_TOKEN_TTL, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
       }
       const resource = tenant.settings.resources.find((r) => r.indicator === indicator);
       if (!resource) throw new errors.InvalidTarget();

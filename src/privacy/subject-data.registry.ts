@@ -131,6 +131,19 @@ export const SUBJECT_DATA = {
     erasure: 'retain',
     holds: 'a change announced in the change log whose outcome is not written yet: action, field names and actor, never values; gone once settled',
   },
+  devices: {
+    about: (s) => ({ userId: ids(s) }),
+    subjectOf: (doc) => str(doc.userId),
+    erasure: 'delete',
+    holds: "the subject's phones: a pseudonymous id, a label, the public key, when registered and revoked (src/access)",
+  },
+  revocations: {
+    // Only a person's own entry names them; it stays after erasure, so locks keep refusing their door keys.
+    about: (s) => ({ type: 'user', subjectId: ids(s) }),
+    subjectOf: (doc) => (doc.type === 'user' ? str(doc.subjectId) : undefined),
+    erasure: 'retain',
+    holds: "the subject's id and when their door keys stopped counting, in the locks' revocation list; no personal values",
+  },
   deletedSubjects: {
     about: (s) => ({ subjectId: ids(s) }),
     subjectOf: (doc) => str(doc.subjectId),
@@ -155,6 +168,7 @@ export const NO_SUBJECT_DATA = {
   locks: 'locks of the tenant: name, doors served, model, firmware, the latest status',
   lockStatusReports: "a lock's status reports: battery, firmware, error codes, times",
   migrations: 'which schema migrations the database has had, and when',
+  revocationCounters: "the latest version of each tenant's revocation list",
 } satisfies Partial<Record<ModelName, string>>;
 
 export type SubjectDataModel = keyof typeof SUBJECT_DATA;

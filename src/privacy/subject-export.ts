@@ -52,6 +52,14 @@ export class SubjectExport {
         return { role_history: changes.map((c) => ({ role: c.role, change: c.change, at: c.at.toISOString(), by: c.by })) };
       },
       changeLog: (tenant, user) => this.changeLogSection(tenant, user),
+      devices: async (tenant, user) => {
+        const devices = await models.devices.find({ tenantId: tenant._id, userId: user.id }).sort({ createdAt: 1, _id: 1 }).lean();
+        return { devices: devices.map((d) => ({ id: d._id, label: d.label, public_key: d.publicJwk, created_at: d.createdAt.toISOString(), revoked_at: d.revokedAt?.toISOString() ?? null })) };
+      },
+      revocations: async (tenant, user) => {
+        const entries = await models.revocations.find({ tenantId: tenant._id, type: 'user', subjectId: user.id }).lean();
+        return { revocations: entries.map((e) => ({ revoked_at: e.revokedAt.toISOString(), version: e.version })) };
+      },
       accessEvents: async (tenant, user) => {
         const events = await models.accessEvents.find({ tenantId: tenant._id, subjectId: user.id }).sort({ at: 1, _id: 1 }).lean();
         const doors = await models.doors.find({ tenantId: tenant._id, _id: { $in: [...new Set(events.map((e) => e.doorId))] } }).lean();

@@ -1,3 +1,4 @@
+import { exportJWK, generateKeyPair } from 'jose';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Access, RouteSpec, TenantRole } from '../../src/admin-api/route-spec.js';
@@ -47,7 +48,12 @@ describe('admin API: the authorization matrix of every route', () => {
 
   /** A value for each path parameter: a fresh resource of tenant A when the request may change or remove it. */
   const fixtures: Record<string, (fresh: boolean) => Promise<string>> = {
-    userId: async (fresh) => (fresh ? (await idp.services.users.create(a.tenant, { email: `fixture-${next()}@tenant-a.test` })).id : a.user.id),
+    userId: async (fresh) => (shared.userId = fresh ? (await idp.services.users.create(a.tenant, { email: `fixture-${next()}@tenant-a.test` })).id : a.user.id),
+    // A phone of the user the same path names (filled in just before).
+    deviceId: async () => {
+      const jwk = await exportJWK((await generateKeyPair('ES256')).publicKey);
+      return (await idp.services.devices.register(a.tenant._id, shared.userId ?? a.user.id, { label: 'A phone', jwk: { ...jwk } }))._id;
+    },
     invitationId: async (fresh) =>
       fresh ? (await idp.services.invitations.create(a.tenant, { email: `invitee-${next()}@tenant-a.test`, roles: [], doors: [] })).id : shared.invitationId!,
     doorKey: async (fresh) => (fresh ? (await idp.services.doors.create(a.tenant._id, { key: `door-${next()}`, name: 'A door' })).key : 'main-entrance'),

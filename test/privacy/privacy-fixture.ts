@@ -60,12 +60,18 @@ export async function personWithDataEverywhere(idp: TestIdp, fixture: TenantFixt
   await asSetup(() => services.users.update(tenant, id, { givenName: values.givenName, familyName: values.familyName, phone: values.phone }));
   const lab = await services.doors.getByKey(tenant._id, 'lab');
   await asSetup(() => services.doorPermissions.grant(tenant._id, { doorId: lab._id, holderType: 'user', holderId: id, validUntil: new Date(Date.now() + 86_400_000) }));
+  // At a lock: a phone, a decision about them, and an entry of the locks' revocation list naming them.
+  const phoneKey = await exportJWK((await generateKeyPair('ES256')).publicKey);
+  await asSetup(() => services.devices.register(tenant._id, id, { label: 'Phone', jwk: { ...phoneKey } }));
+  const lock = await asSetup(async () => services.locks.create(tenant._id, { name: `Lab lock ${tag}`, doors: ['lab'], jwk: { ...(await exportJWK((await generateKeyPair('ES256')).publicKey)) } }));
+  await asSetup(() => services.accessDecisions.decide(tenant, lock, { doorKey: 'lab', userId: id, at: new Date() }));
+  await services.revocations.add(tenant._id, 'user', id, new Date());
 
   // A door's log names the person: an event their lock reported.
   const { publicKey } = await generateKeyPair('ES256');
   const lockView = await asSetup(async () => services.locks.create(tenant._id, { name: 'Lab lock', doors: ['lab'], jwk: { ...(await exportJWK(publicKey)) } }));
-  const lock = (await idp.db.models.locks.findOne({ tenantId: tenant._id, _id: lockView._id }).lean())!;
-  const uploaded = await asSetup(() => services.accessEventIngest.upload(tenant._id, lock, [{ id: `${tag}-1`, door: 'lab', subject: { user_id: id }, time: new Date().toISOString(), result: 'opened', method: 'card' }]));
+  const reporting = (await idp.db.models.locks.findOne({ tenantId: tenant._id, _id: lockView._id }).lean())!;
+  const uploaded = await asSetup(() => services.accessEventIngest.upload(tenant._id, reporting, [{ id: `${tag}-1`, door: 'lab', subject: { user_id: id }, time: new Date().toISOString(), result: 'opened', method: 'card' }]));
   if (uploaded.accepted !== 1) throw new Error(`access event not stored: ${JSON.stringify(uploaded)}`);
   const config = await discoverClient(idp.baseUrl, fixture);
   const signedIn = await signIn(config, { email: values.email });
