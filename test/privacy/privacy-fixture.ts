@@ -4,7 +4,7 @@ import { generate } from 'otplib';
 import { Browser, formAction } from '../support/browser.js';
 import { asSetup, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn, type SignedIn } from '../support/sign-in.js';
-import { queuedMail } from '../support/smtp.js';
+import { eventually, queuedMail } from '../support/smtp.js';
 import type { TestIdp } from '../support/test-idp.js';
 
 /**
@@ -44,12 +44,15 @@ export function personalValues(tag: string): PersonalValues {
  * A person with data in every place the registry names: invited by mail and accepted, with a profile,
  * door grants of their own and through a role, a sign-in (session, grant, tokens), a sign-in left half way
  * (an interaction holding their address as login_hint and their ID token as id_token_hint), a password-reset
- * link, recovery codes and a TOTP enrolment in progress.
+ * link, recovery codes, a TOTP enrolment in progress, a webhook delivery about them, and a change of theirs
+ * whose outcome was never learnt.
  */
 export async function personWithDataEverywhere(idp: TestIdp, fixture: TenantFixture, tag: string): Promise<Person> {
   const { services } = idp;
   const { tenant } = fixture;
   const values = personalValues(tag);
+  // The tenant's systems are told of changes to people: a webhook delivery about the person waits to be sent.
+  await services.webhooks.create(tenant._id, { url: 'https://93.184.215.14/hooks', eventTypes: ['user.updated'] });
   const invitation = await asSetup(() =>
     services.invitations.create(tenant, { email: values.email, name: values.name, roles: ['employee', 'team_lead'], doors: [{ doorKey: 'main-entrance' }] }),
   );
@@ -60,6 +63,9 @@ export async function personWithDataEverywhere(idp: TestIdp, fixture: TenantFixt
   await asSetup(() => services.users.update(tenant, id, { givenName: values.givenName, familyName: values.familyName, phone: values.phone }));
   const lab = await services.doors.getByKey(tenant._id, 'lab');
   await asSetup(() => services.doorPermissions.grant(tenant._id, { doorId: lab._id, holderType: 'user', holderId: id, validUntil: new Date(Date.now() + 86_400_000) }));
+  // A change of theirs the change log announced and whose outcome no process learnt (one that died mid-way).
+  void asSetup(() => services.changeLog.record(tenant._id, { action: 'user.updated', subjectType: 'user', subjectId: id, fields: ['phone'] }, () => new Promise<never>(() => {})));
+  await eventually(async () => (await idp.db.models.changeLogPending.countDocuments({ tenantId: tenant._id, 'change.subjectId': id })) > 0, 5_000, 'the change to be announced');
   // At a lock: a phone, a decision about them, and an entry of the locks' revocation list naming them.
   const phoneKey = await exportJWK((await generateKeyPair('ES256')).publicKey);
   await asSetup(() => services.devices.register(tenant._id, id, { label: 'Phone', jwk: { ...phoneKey } }));
