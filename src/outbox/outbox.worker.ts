@@ -1,10 +1,10 @@
 import type { Collection } from 'mongodb';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SingleUse } from '../account/single-use.js';
 import { classifyFailure, type DeliveryFailure, type MailTransport } from '../mail/mail-transport.js';
 import type { OutboxJobDoc, OutboxJobModel } from './outbox.model.js';
 import { OutboxClaims } from './outbox-claims.js';
+import { PollingWorker } from './polling-worker.js';
 import type { OutboxService } from './outbox.service.js';
 import type { TenantLookup } from './tenant-lookup.js';
 
@@ -45,19 +45,14 @@ function messageIdDomain(from: string): string {
  * The one window left is a crash between acceptance and the mark: the lease then expires and the mail is sent
  * again with the same Message-ID, which receiving systems use to drop the copy.
  */
-export class OutboxWorker {
-  readonly id = `wrk_${randomBytes(8).toString('base64url')}`;
-  private stopping = false;
-  private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private unsubscribe: (() => void) | undefined;
+export class OutboxWorker extends PollingWorker<OutboxJobDoc> {
   private readonly domain: string;
   private readonly jobs: Collection<OutboxJobDoc>;
   private readonly claims: OutboxClaims;
   private readonly once: SingleUse;
-  private sweptAt = 0;
 
   constructor(private readonly options: OutboxWorkerOptions) {
+    super({ idPrefix: 'wrk', label: 'mail outbox', logger: options.logger, pollMs: options.pollMs });
     this.domain = messageIdDomain(options.from);
     // The driver's view of the outbox: claims and outcomes are cross-tenant (see outbox-claims.ts).
     this.jobs = options.jobs.collection as unknown as Collection<OutboxJobDoc>;
@@ -65,51 +60,24 @@ export class OutboxWorker {
     this.claims = new OutboxClaims(this.jobs, this.once, this.id, options.leaseMs);
   }
 
-  start(): void {
-    if (this.running) return;
-    this.unsubscribe = this.options.outbox.onEnqueue(() => this.wake?.());
-    this.running = this.loop();
-  }
-
-  /** Finishes the delivery in hand (so its outcome is recorded), then stops. */
-  async stop(): Promise<void> {
-    if (this.stopping) return this.running;
-    this.stopping = true;
-    this.unsubscribe?.();
-    this.wake?.();
-    await this.running;
+  override async stop(): Promise<void> {
+    await super.stop();
     this.options.transport.close();
   }
 
-  /** Delivers every due job, one at a time, and answers how many it took. */
-  async drain(): Promise<number> {
-    let handled = 0;
-    const passed = new Set<string>();
-    for (let job = await this.claims.next(passed); job; job = this.stopping ? null : await this.claims.next(passed)) {
-      await this.deliver(job);
-      handled += 1;
-    }
-    return handled;
+  protected next(passed: Set<string>): Promise<OutboxJobDoc | null> {
+    return this.claims.next(passed);
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.drain();
-        if (Date.now() - this.sweptAt > 3_600_000) await this.once.sweep().then(() => (this.sweptAt = Date.now()));
-      } catch (err) {
-        this.options.logger.warn({ err, worker: this.id }, 'mail outbox: pass failed');
-      }
-      if (this.stopping) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollMs);
-        this.wake = () => (clearTimeout(timer), resolve());
-      });
-      this.wake = undefined;
-    }
+  protected onQueued(wake: () => void): () => void {
+    return this.options.outbox.onEnqueue(wake);
   }
 
-  private async deliver(job: OutboxJobDoc): Promise<void> {
+  protected housekeeping(): Promise<unknown> {
+    return this.once.sweep();
+  }
+
+  protected async deliver(job: OutboxJobDoc): Promise<void> {
     const { transport, logger } = this.options;
     const tenant = (await this.options.tenants([job.tenantId])).get(job.tenantId);
     const message = tenant?.wrappedDataKey && tenant.state !== 'terminated' ? this.options.outbox.open(tenant, job) : undefined;

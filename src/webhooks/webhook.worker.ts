@@ -1,8 +1,8 @@
 import type { Collection } from 'mongodb';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SingleUse } from '../account/single-use.js';
 import { OutboxClaims } from '../outbox/outbox-claims.js';
+import { PollingWorker } from '../outbox/polling-worker.js';
 import { retryDelay } from '../outbox/outbox.worker.js';
 import type { WebhookSubscriptionModel } from './webhook-subscription.model.js';
 import type { WebhookDeliveryDoc, WebhookDeliveryModel } from './webhook-delivery.model.js';
@@ -33,64 +33,30 @@ export interface WebhookWorkerOptions {
  * `delivery_failed` after `maxAttempts`. At least once: a crash between the receiver's 2xx and the mark sends
  * the event again under the same webhook-id, which receivers use to drop the copy.
  */
-export class WebhookWorker {
-  readonly id = `whw_${randomBytes(8).toString('base64url')}`;
-  private stopping = false;
-  private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private unsubscribe: (() => void) | undefined;
+export class WebhookWorker extends PollingWorker<WebhookDeliveryDoc> {
   private readonly jobs: Collection<WebhookDeliveryDoc>;
   private readonly claims: OutboxClaims<WebhookDeliveryDoc>;
   private readonly once: SingleUse;
-  private prunedAt = 0;
 
   constructor(private readonly options: WebhookWorkerOptions) {
+    super({ idPrefix: 'whw', label: 'webhook outbox', logger: options.logger, pollMs: options.pollMs });
     this.jobs = options.deliveries.collection as unknown as Collection<WebhookDeliveryDoc>;
     this.once = SingleUse.on(options.deliveries.db);
     this.claims = new OutboxClaims(this.jobs, this.once, this.id, options.leaseMs, 'webhook');
   }
 
-  start(): void {
-    if (this.running) return;
-    this.unsubscribe = this.options.webhooks.onEmit(() => this.wake?.());
-    this.running = this.loop();
+  protected next(passed: Set<string>): Promise<WebhookDeliveryDoc | null> {
+    return this.claims.next(passed);
   }
 
-  /** Finishes the delivery in hand (so its outcome is recorded), then stops. */
-  async stop(): Promise<void> {
-    if (this.stopping) return this.running;
-    this.stopping = true;
-    this.unsubscribe?.();
-    this.wake?.();
-    await this.running;
+  protected onQueued(wake: () => void): () => void {
+    return this.options.webhooks.onEmit(wake);
   }
 
-  async drain(): Promise<number> {
-    let handled = 0;
-    const passed = new Set<string>();
-    for (let job = await this.claims.next(passed); job; job = this.stopping ? null : await this.claims.next(passed)) {
-      await this.deliver(job);
-      handled += 1;
-    }
-    return handled;
+  protected housekeeping(): Promise<unknown> {
+    return this.prune();
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.drain();
-        if (Date.now() - this.prunedAt > 3_600_000) await this.prune().then(() => (this.prunedAt = Date.now()));
-      } catch (err) {
-        this.options.logger.warn({ err, worker: this.id }, 'webhook outbox: pass failed');
-      }
-      if (this.stopping) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollMs);
-        this.wake = () => (clearTimeout(timer), resolve());
-      });
-      this.wake = undefined;
-    }
-  }
 
   /**
    * Removes finished deliveries older than the history keeps, across tenants (hence the driver), and the
@@ -103,7 +69,7 @@ export class WebhookWorker {
     return deletedCount;
   }
 
-  private async deliver(job: WebhookDeliveryDoc): Promise<void> {
+  protected async deliver(job: WebhookDeliveryDoc): Promise<void> {
     const subscription = await this.options.subscriptions.findOne({ tenantId: job.tenantId, _id: job.subscriptionId }).lean();
     if (!subscription) return this.finish(job, { state: 'delivery_failed', lastError: 'NO_SUBSCRIPTION' });
     const body = await this.options.webhooks.bodyOf(job);
