@@ -11,6 +11,7 @@ import { revokeAccount } from './oidc/account-sessions.js';
 import { revokeClient } from './clients/client-revocation.js';
 import { ClientService } from './clients/client.service.js';
 import type { MasterKey } from './crypto/master-key.js';
+import { BoundedCache } from './db/bounded-cache.js';
 import type { Database } from './db/database.js';
 import { DoorPermissionService } from './doors/door-permission.service.js';
 import { DoorService } from './doors/door.service.js';
@@ -65,14 +66,17 @@ export function createServices(
   const changeLog = new ChangeLogService(models, { ipHash: changeLogIpHash(masterKey), logger, checkpoints });
   const revoke = (tenantId: string, accountId: string) => revokeAccount(models.oidcEntries, tenantId, accountId);
   const memberships = new RoleMembershipHistory(models.roleMembershipChanges, models.users, models.deletedSubjects);
-  const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog, memberships);
+  // Doors named in claims are trusted as long as tenants' versions are (TENANT_REFRESH_MS), like client registrations.
+  const doors = new DoorService(models.doors, new BoundedCache({ ttlMs: config.tenantRefreshMs ?? 0, max: 10_000 }));
+  const keptDoors = (tenantId: string, ids: string[]) => doors.keptByIds(tenantId, ids);
+  const doorPermissions = new DoorPermissionService(models.doorPermissions, models.doors, models.users, models.roles, changeLog, memberships, keptDoors);
   const rateLimits = new RateLimitStore(db.connection.db!, db.capabilities, masterKey);
   const journal = backupDir === undefined ? undefined : new TombstoneJournal(journalDir(registryPath(backupDir)), masterKey);
   const subjects = new SubjectErasure(models, revoke, journal);
   const resourceServers = new ResourceServerService(models.resourceServers, models.tenants);
   const webhookUsers: Pick<UserService, 'findById'> = { findById: (tenant, id) => core.users.findById(tenant, id) };
   const webhookPersonalData = new WebhookPersonalData(tenantLookup(models.tenants, tenantKeys), keyring, webhookUsers);
-  const webhooks = new WebhookService(models.webhookSubscriptions, models.webhookOutbox, masterKey, { allowPrivate: config.webhooks?.allowPrivateUrls ?? false }, webhookPersonalData);
+  const webhooks = new WebhookService(models.webhookSubscriptions, models.webhookOutbox, masterKey, { allowPrivate: config.webhooks?.allowPrivateUrls ?? false }, webhookPersonalData, config.tenantRefreshMs ?? 0);
   // Every path that changes personal data (admin API, sign-in, SCIM, jobs) goes through the change log.
   changeLog.onRecorded = async (entry) => {
     for (const event of eventsOfEntry(entry)) await webhooks.emit(entry.tenantId, event, entry.at);
@@ -90,7 +94,7 @@ export function createServices(
     webhooks,
     users: new UserService(models.users, keyring, hasher, changeLog, revoke, subjects, memberships),
     subjects,
-    doors: new DoorService(models.doors),
+    doors,
     doorPermissions,
     roles: new RoleService(models.roles, models.users, doorPermissions),
     // Registrations are trusted as long as tenants' versions are (TENANT_REFRESH_MS): one bound for every process.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import { LOCK_CLIENT_PROPERTY } from '../access/access-audience.js';
 import type { MasterKey } from '../crypto/master-key.js';
+import { BoundedCache } from '../db/bounded-cache.js';
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError } from '../errors/http-errors.js';
 import type { ClientDoc, ClientModel } from './client.model.js';
@@ -48,9 +48,7 @@ export interface ClientServiceOptions {
  * this process, and within `cacheTtlMs` in every other one, which reads the registration again by then.
  */
 export class ClientService {
-  private readonly registrations: LRUCache<string, Record<string, unknown>> | undefined;
-  /** Counts changes made here, so a read begun before one is not kept after it. */
-  private changes = 0;
+  private readonly registrations: BoundedCache<Record<string, unknown>>;
 
   constructor(
     private readonly clients: ClientModel,
@@ -58,9 +56,8 @@ export class ClientService {
     private readonly revokeClient: RevokeClient,
     options: ClientServiceOptions = {},
   ) {
-    const ttl = options.cacheTtlMs ?? 0;
     // Unknown client ids are not remembered: a client registered in another process works at its first use.
-    this.registrations = ttl > 0 ? new LRUCache({ max: options.cacheMax ?? 10_000, ttl, ttlAutopurge: false }) : undefined;
+    this.registrations = new BoundedCache({ ttlMs: options.cacheTtlMs ?? 0, max: options.cacheMax ?? 10_000 });
   }
 
   async create(tenantId: string, registration: ClientRegistration, secret?: string): Promise<{ clientId: string; clientSecret?: string }> {
@@ -76,17 +73,13 @@ export class ClientService {
   }
 
   /** The registration as oidc-provider expects it, secret included. */
-  async providerMetadata(tenantId: string, clientId: string): Promise<Record<string, unknown> | undefined> {
-    const key = cacheKey(tenantId, clientId);
-    const cached = this.registrations?.get(key);
-    if (cached) return cached;
-    const changesBefore = this.changes;
-    const doc = await this.clients.findOne({ tenantId, clientId }).lean();
-    if (!doc) return undefined;
-    const secret = doc.sealedSecret ? this.masterKey.unwrap(doc.sealedSecret, aad(tenantId, clientId)).toString('utf8') : undefined;
-    const metadata = { ...doc.metadata, client_id: clientId, ...(secret ? { client_secret: secret } : {}) };
-    if (this.changes === changesBefore) this.registrations?.set(key, metadata);
-    return metadata;
+  providerMetadata(tenantId: string, clientId: string): Promise<Record<string, unknown> | undefined> {
+    return this.registrations.get(cacheKey(tenantId, clientId), async () => {
+      const doc = await this.clients.findOne({ tenantId, clientId }).lean();
+      if (!doc) return undefined;
+      const secret = doc.sealedSecret ? this.masterKey.unwrap(doc.sealedSecret, aad(tenantId, clientId)).toString('utf8') : undefined;
+      return { ...doc.metadata, client_id: clientId, ...(secret ? { client_secret: secret } : {}) };
+    });
   }
 
   async get(tenantId: string, clientId: string): Promise<ClientRecord> {
@@ -153,8 +146,7 @@ export class ClientService {
 
   /** A registration read before a change must not outlive it in this process. */
   private forget(tenantId: string, clientId: string): void {
-    this.changes += 1;
-    this.registrations?.delete(cacheKey(tenantId, clientId));
+    this.registrations.forget(cacheKey(tenantId, clientId));
   }
 
   private seal(tenantId: string, clientId: string, secret: string): string {

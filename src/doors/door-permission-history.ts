@@ -22,7 +22,12 @@ export interface HeldAtOptions {
    * the roles held then, which the membership history would only repeat at the cost of two reads.
    */
   rolesReadAt?: boolean;
+  /** Where the doors are read from for a token's claims (DoorService.keptByIds); else from the database. */
+  keptDoors?: KeptDoors;
 }
+
+/** Doors by id, as DoorService keeps them for claims. */
+export type KeptDoors = (tenantId: string, ids: string[]) => Promise<Map<string, DoorDoc>>;
 
 /**
  * The answers grants give about the past: which doors a user could open on a date, and who could open a door
@@ -45,7 +50,7 @@ export class DoorPermissionHistory {
     const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }];
     if (roles.length) holders.push({ holderType: 'role', holderId: { $in: roles } });
     const found: DoorPermissionDoc[] = await this.permissions.find({ tenantId, $or: holders }).sort({ _id: 1 }).lean();
-    const doors = await doorsOf(this.doors, tenantId, found);
+    const doors = options.keptDoors && found.length ? await options.keptDoors(tenantId, [...new Set(found.map((g) => g.doorId))]) : await doorsOf(this.doors, tenantId, found);
     // Doors are archived, never deleted, so every grant finds its door.
     const grants = found.flatMap((g) => {
       const door = doors.get(g.doorId);

@@ -7,7 +7,7 @@ import type { RoleModel } from '../roles/role.model.js';
 import type { UserModel } from '../users/user.model.js';
 import type { DoorModel } from './door.model.js';
 import type { DoorPermissionDoc, DoorPermissionModel } from './door-permission.model.js';
-import { DoorPermissionHistory, withDoorKeys, type DoorPermission } from './door-permission-history.js';
+import { DoorPermissionHistory, withDoorKeys, type DoorPermission, type KeptDoors } from './door-permission-history.js';
 import { checkWindow } from './door-permission.window.js';
 
 export type { DoorPermission };
@@ -57,6 +57,8 @@ export class DoorPermissionService {
     private readonly roles: RoleModel,
     private readonly changeLog: ChangeLogService,
     memberships: RoleMembershipHistory,
+    /** The doors named in claims, kept for a bounded time (DoorService.keptByIds); grants are always read. */
+    private readonly keptDoors?: KeptDoors,
   ) {
     this.history = new DoorPermissionHistory(permissions, doors, memberships);
   }
@@ -133,7 +135,7 @@ export class DoorPermissionService {
   async claimsFor(tenantId: string, user: { id: string }, at = new Date(), known?: { roles: string[]; createdAt: Date }): Promise<DoorPermissionClaim[]> {
     const current = known ?? (await this.users.findOne({ tenantId, _id: user.id, status: 'active' }, { roles: 1, createdAt: 1 }).lean());
     if (!current) return [];
-    const { grants } = await this.history.heldAt(tenantId, { id: user.id, roles: current.roles ?? [], createdAt: current.createdAt }, at, { rolesReadAt: known !== undefined });
+    const { grants } = await this.history.heldAt(tenantId, { id: user.id, roles: current.roles ?? [], createdAt: current.createdAt }, at, { rolesReadAt: known !== undefined, keptDoors: this.keptDoors });
     const seen = new Set<string>();
     const claims: DoorPermissionClaim[] = [];
     for (const g of grants) {

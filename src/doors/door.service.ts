@@ -1,3 +1,4 @@
+import { BoundedCache } from '../db/bounded-cache.js';
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/http-errors.js';
 import type { DoorDoc, DoorModel } from './door.model.js';
@@ -12,14 +13,25 @@ export interface DoorListQuery {
   limit: number;
 }
 
+/**
+ * A tenant's doors. The doors named in tokens' `door_permissions` claims are kept (`kept`, TENANT_REFRESH_MS):
+ * doors are the tenant's configuration, not personal data, and change rarely. A rename or an archive here
+ * shows in claims at once in this process, and within the bound in every other one. Grants are never kept,
+ * and access decisions read the door itself, so an archived door opens nothing from the moment it is archived.
+ */
 export class DoorService {
-  constructor(private readonly doors: DoorModel) {}
+  constructor(
+    private readonly doors: DoorModel,
+    /** Without one (0 ms), every claim reads its doors. */
+    private readonly kept: BoundedCache<DoorDoc> = new BoundedCache({ ttlMs: 0, max: 1 }),
+  ) {}
 
   async create(tenantId: string, input: { key: string; name: string }): Promise<DoorDoc> {
     if (!DOOR_KEY.test(input.key)) throw new ValidationError([{ field: 'key', message: 'lower-case letters, digits and dashes' }]);
     if (await this.doors.exists({ tenantId, key: input.key })) throw new ConflictError(`Door ${input.key} already exists`);
     try {
       const [door] = await this.doors.insertMany([{ _id: newId('dor'), tenantId, key: input.key, name: input.name }]);
+      this.forget(tenantId, door!._id);
       return door!.toObject();
     } catch (err) {
       // Two creations of one key at once: the unique index decides, the loser hears what the check would have said.
@@ -48,6 +60,7 @@ export class DoorService {
   async rename(tenantId: string, key: string, name: string): Promise<DoorDoc> {
     const door = await this.doors.findOneAndUpdate({ tenantId, key }, { $set: { name } }, { new: true }).lean();
     if (!door) throw new NotFoundError('Door');
+    this.forget(tenantId, door._id);
     return door;
   }
 
@@ -57,8 +70,28 @@ export class DoorService {
    */
   async archive(tenantId: string, key: string): Promise<DoorDoc> {
     const door = await this.doors.findOneAndUpdate({ tenantId, key, archivedAt: null }, { $set: { archivedAt: new Date() } }, { new: true }).lean();
-    if (door) return door;
+    if (door) {
+      this.forget(tenantId, door._id);
+      return door;
+    }
     await this.getByKey(tenantId, key);
     throw new ConflictError(`Door ${key} is already archived`);
   }
+
+  /** Doors by id, as kept for tokens' claims (see the class): never for a decision to open one. */
+  async keptByIds(tenantId: string, ids: string[]): Promise<Map<string, DoorDoc>> {
+    const kept = await this.kept.getMany(ids.map((id) => keptKey(tenantId, id)), async (missing) => {
+      const found: DoorDoc[] = await this.doors.find({ tenantId, _id: { $in: missing.map((k) => k.slice(tenantId.length + 1)) } }).lean();
+      return new Map(found.map((d) => [keptKey(tenantId, d._id), d]));
+    });
+    return new Map([...kept.values()].map((d) => [d._id, d]));
+  }
+
+  private forget(tenantId: string, id: string): void {
+    this.kept.forget(keptKey(tenantId, id));
+  }
+}
+
+function keptKey(tenantId: string, doorId: string): string {
+  return `${tenantId}\u0000${doorId}`;
 }

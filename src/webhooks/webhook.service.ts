@@ -1,4 +1,5 @@
 import type { MasterKey } from '../crypto/master-key.js';
+import { BoundedCache } from '../db/bounded-cache.js';
 import { newId } from '../db/ids.js';
 import { NotFoundError } from '../errors/http-errors.js';
 import type { WebhookDeliveryDoc, WebhookDeliveryModel } from './webhook-delivery.model.js';
@@ -21,12 +22,19 @@ const WITH_PERSONAL_DATA = new Set(['user.created', 'user.updated', 'user.roles_
 /** The sealed secret's binding: a box moved to another subscription or tenant does not open. */
 const aad = (tenantId: string, id: string) => `webhook-secret:${tenantId}:${id}`;
 
+/** What `emit` needs of a subscription. */
+type Target = Pick<WebhookSubscriptionDoc, '_id' | 'eventTypes' | 'includePersonalData'>;
+
 /**
  * A tenant's webhook subscriptions and the events queued for them. `emit` writes one delivery job per
- * subscription that takes the event type; the worker (webhook.worker.ts) sends them.
+ * subscription that takes the event type; the worker (webhook.worker.ts) sends them. Every sign-in is an event,
+ * so the subscriptions `emit` looks at are kept per tenant for `keptMs` (TENANT_REFRESH_MS): one created or
+ * deleted here counts at once in this process; another process may queue without a new subscription, or for a
+ * deleted one (whose deliveries then fail, NO_SUBSCRIPTION), until that time has passed.
  */
 export class WebhookService {
   private readonly listeners = new Set<() => void>();
+  private readonly targets: BoundedCache<Target[]>;
 
   constructor(
     private readonly subscriptions: WebhookSubscriptionModel,
@@ -34,7 +42,11 @@ export class WebhookService {
     private readonly masterKey: MasterKey,
     private readonly policy: TargetPolicy,
     private readonly personalData: WebhookPersonalData,
-  ) {}
+    /** 0: subscriptions are read at every event. */
+    keptMs = 0,
+  ) {
+    this.targets = new BoundedCache({ ttlMs: keptMs, max: 10_000 });
+  }
 
   /** The secret comes back here and never again: only its sealed form is stored. */
   async create(tenantId: string, input: SubscriptionInput): Promise<{ subscription: WebhookSubscriptionDoc; secret: string }> {
@@ -43,6 +55,7 @@ export class WebhookService {
     const secret = newWebhookSecret();
     const sealedSecret = this.masterKey.wrap(Buffer.from(secret), aad(tenantId, _id));
     const [doc] = await this.subscriptions.insertMany([{ _id, tenantId, url, eventTypes: [...new Set(input.eventTypes)], sealedSecret, includePersonalData: input.includePersonalData === true }]);
+    this.targets.forget(tenantId);
     return { subscription: doc!.toObject(), secret };
   }
 
@@ -59,6 +72,7 @@ export class WebhookService {
   /** Its deliveries go with it, waiting or done: nothing could read or send them any more. */
   async delete(tenantId: string, id: string): Promise<void> {
     const { deletedCount } = await this.subscriptions.deleteOne({ tenantId, _id: id });
+    this.targets.forget(tenantId);
     if (!deletedCount) throw new NotFoundError('Webhook subscription');
     await this.deliveries.deleteMany({ tenantId, subscriptionId: id });
   }
@@ -68,7 +82,8 @@ export class WebhookService {
   }
 
   async emit(tenantId: string, event: WebhookEvent, at = new Date()): Promise<number> {
-    const targets = await this.subscriptions.find({ tenantId, eventTypes: event.type }, { _id: 1, includePersonalData: 1 }).lean();
+    const all = await this.targets.get(tenantId, () => this.subscriptions.find({ tenantId }, { _id: 1, eventTypes: 1, includePersonalData: 1 }).lean<Target[]>());
+    const targets = (all ?? []).filter((s) => s.eventTypes.includes(event.type));
     if (!targets.length) return 0;
     const envelope = { type: event.type, timestamp: at.toISOString(), data: event.data };
     const opted = event.subjectId && WITH_PERSONAL_DATA.has(event.type) && targets.some((s) => s.includePersonalData);
