@@ -31,6 +31,7 @@ import { CpuMeter } from './process-cpu.js';
 import { startBaseline, startServer } from './stack.js';
 import { describeMachine, renderAttribution, renderReport, resultFileName, type BenchReport } from './report.js';
 import * as s from './scenarios.js';
+import { benchLock, decisions, eventUploads } from './access-scenarios.js';
 import { BENCH_TENANT, REDIRECT_URI, RESOURCE, seedBenchTenant } from './seed.js';
 import { formatNumber } from './stats.js';
 import { measureScale } from './scale.js';
@@ -44,7 +45,7 @@ const benchLogger = createLogger('warn');
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const profile = args.has('--profile');
-const SCENARIO_KEYS = ['discovery', 'jwks', 'cc', 'signin', 'refresh', 'introspection', 'userinfo', 'admin', 'tenants'] as const;
+const SCENARIO_KEYS = ['discovery', 'jwks', 'cc', 'signin', 'refresh', 'introspection', 'userinfo', 'admin', 'decisions', 'events', 'tenants'] as const;
 const option = (name: string) => [...args].find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const onlyArg = option('only');
 const only = new Set(onlyArg ? onlyArg.split(',') : SCENARIO_KEYS);
@@ -160,6 +161,11 @@ async function main(): Promise<void> {
       const adminToken = await s.adminToken(http, ours.endpoints.token, seed.admin, adminAudience(publicUrl));
       await step(s.adminCreateUser(deps, publicUrl, BENCH_TENANT, adminToken));
       await step(s.adminListUsers(deps, publicUrl, BENCH_TENANT, adminToken));
+    }
+    if (wanted('decisions') || wanted('events')) {
+      const lock = await benchLock(services, seed.tenant, ours.issuer);
+      if (wanted('decisions')) await step(decisions(deps, ours.issuer, lock));
+      if (wanted('events')) await step(eventUploads(deps, ours.issuer, lock));
     }
     const entry = await entries.findOne({ tenantId: seed.tenant._id }).lean();
     if (entry) {

@@ -118,6 +118,6 @@ export function createServices(
   const backups = new BackupService({ db, masterKey, tenants: core.tenants, tenantKeys, changeLog });
   const account = createAccountServices({ ...core, models, publicUrl: config.publicUrl });
   const onboarding = new TenantOnboarding(core.tenants, account.invitations, models.users, core.clients, changeLog);
-  const access = createAccessServices({ models, clients: core.clients, doorPermissions, changeLog, masterKey, signingKeys, rateLimits });
+  const access = createAccessServices({ models, clients: core.clients, doorPermissions, changeLog, masterKey, signingKeys, rateLimits, capabilities: db.capabilities });
   return { ...core, tenantLogos, lockout, subjectExport, termination, exportHandover, backups, ...account, onboarding, ...access };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ChangeLogService } from '../audit/change-log.service.js';
+import type { DatabaseCapabilities } from '../db/capabilities.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { DoorModel } from '../doors/door.model.js';
 import type { UserModel } from '../users/user.model.js';
@@ -49,6 +50,7 @@ export class AccessEventIngestService {
     private readonly doors: DoorModel,
     private readonly users: UserModel,
     private readonly changeLog: ChangeLogService,
+    private readonly capabilities: Pick<DatabaseCapabilities, 'indexedIn'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -89,10 +91,14 @@ export class AccessEventIngestService {
   }
 
   /**
-   * Which of these ids are stored already. One equality lookup per id, a few at a time: the local database
-   * answers `$in` by scanning, which would read the tenant's whole log for every batch.
+   * Which of these ids are stored already: one `$in` where the server answers it from the `_id` index; else
+   * one equality lookup per id, a few at a time, since FerretDB would read the tenant's whole log per batch.
    */
   private async stored(tenantId: string, ids: string[]): Promise<Set<string>> {
+    if (this.capabilities.indexedIn) {
+      const docs = await this.events.find({ tenantId, _id: { $in: ids } }, { _id: 1 }).lean();
+      return new Set(docs.map((d) => d._id));
+    }
     const found = new Set<string>();
     for (let i = 0; i < ids.length; i += LOOKUPS_AT_ONCE) {
       const chunk = ids.slice(i, i + LOOKUPS_AT_ONCE);

@@ -6,6 +6,7 @@ import type { DoorPermissionService } from '../doors/door-permission.service.js'
 import type { SigningKeyService } from '../keys/signing-key.service.js';
 import type { RateLimitStore } from '../security/rate-limit.store.js';
 import { AccessDecisionService } from './access-decision.service.js';
+import type { DatabaseCapabilities } from '../db/capabilities.js';
 import { AccessEventIngestService } from './access-event-ingest.service.js';
 import { AccessEventQueryService } from './access-event-query.service.js';
 import { PROOF_REPLAY_WINDOW_SECONDS } from './device-proof.js';
@@ -23,6 +24,7 @@ export function createAccessServices(deps: {
   masterKey: MasterKey;
   signingKeys: SigningKeyService;
   rateLimits: RateLimitStore;
+  capabilities: Pick<DatabaseCapabilities, 'indexedIn'>;
 }) {
   const { models } = deps;
   const revocations = new RevocationListService(models.revocations, models.revocationCounters, models.users, models.deletedSubjects, models.doorPermissions, deps.signingKeys);
@@ -33,7 +35,7 @@ export function createAccessServices(deps: {
     doorKeys: new DoorKeyService(models.users, deps.doorPermissions.history, deps.signingKeys),
     locks: new LockService(models.locks, models.lockStatusReports, models.doors, deps.clients),
     accessDecisions: new AccessDecisionService(models.users, models.doors, deps.doorPermissions.history, models.accessEvents, deps.changeLog),
-    accessEventIngest: new AccessEventIngestService(models.accessEvents, models.doors, models.users, deps.changeLog),
+    accessEventIngest: new AccessEventIngestService(models.accessEvents, models.doors, models.users, deps.changeLog, deps.capabilities),
     accessEventQuery: new AccessEventQueryService(models.accessEvents, models.doors, deps.changeLog),
   };
 }

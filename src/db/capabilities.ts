@@ -11,13 +11,15 @@ export interface DatabaseCapabilities {
   ttlIndexes: boolean;
   partialIndexes: boolean;
   transactions: boolean;
+  /** A `$in` on an indexed field is answered from the index; FerretDB v1 scans the collection for it. */
+  indexedIn: boolean;
 }
 
 export async function detectCapabilities(connection: Connection): Promise<DatabaseCapabilities> {
   const admin = connection.db!.admin();
   const info = (await admin.command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
   if (info.ferretdbVersion) {
-    return { server: 'ferretdb', version: info.ferretdbVersion, ttlIndexes: false, partialIndexes: false, transactions: false };
+    return { server: 'ferretdb', version: info.ferretdbVersion, ttlIndexes: false, partialIndexes: false, transactions: false, indexedIn: false };
   }
   const hello = (await admin.command({ hello: 1 })) as { setName?: string; msg?: string };
   return {
@@ -26,5 +28,6 @@ export async function detectCapabilities(connection: Connection): Promise<Databa
     ttlIndexes: true,
     partialIndexes: true,
     transactions: Boolean(hello.setName || hello.msg === 'isdbgrid'),
+    indexedIn: true,
   };
 }

@@ -1,6 +1,7 @@
+import { AccessEventIngestService } from '../../src/access/access-event-ingest.service.js';
 import { pruneAccessEvents } from '../../src/access/access-event-retention.js';
 import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
-import { type TenantFixture } from '../support/fixtures.js';
+import { asSetup, type TenantFixture } from '../support/fixtures.js';
 import { type TestIdp } from '../support/test-idp.js';
 import { accessCall, SimulatedLock } from './simulated-lock.js';
 
@@ -61,6 +62,23 @@ describe('access events from locks', () => {
     // Bob's one event was recorded once, under the lock's client, though it came twice.
     const recorded = await call('GET', `/tenants/tenant-a/change-log?subject=${bob}&action=access_event.recorded`, tokens.adminA);
     expect(recorded.body.items).toEqual([expect.objectContaining({ actor: expect.stringContaining(lockClientId), fields: ['access_events'], counts: { access_events: 1 } })]);
+  });
+
+  it('finds stored events alike by one $in (where the server indexes it) and by one lookup per id', async () => {
+    const lock = (await idp.db.models.locks.findOne({ tenantId: a.tenant._id, _id: lockId }).lean())!;
+    const alice = { user_id: a.user.id };
+    const retried = [
+      { id: 'e-3', door: 'main-entrance', subject: alice, time: at(2), result: 'opened', method: 'card' },
+      { id: 'e-1', door: 'main-entrance', subject: alice, time: at(-30), result: 'opened', method: 'card' },
+    ];
+    // A lookup that missed them would record them for Alice again before the insert found the duplicates.
+    const recordedForAlice = () => idp.db.models.changeLog.countDocuments({ tenantId: a.tenant._id, subjectId: a.user.id, action: 'access_event.recorded' });
+    const before = await recordedForAlice();
+    for (const indexedIn of [true, false]) {
+      const ingest = new AccessEventIngestService(idp.db.models.accessEvents, idp.db.models.doors, idp.db.models.users, idp.services.changeLog, { indexedIn });
+      await expect(asSetup(() => ingest.upload(a.tenant._id, lock, retried))).resolves.toEqual({ accepted: 0, duplicate: 2, rejected: [] });
+    }
+    expect(await recordedForAlice()).toBe(before);
   });
 
   it('rejects bad items alone, with their index and field, and keeps the rest', async () => {
