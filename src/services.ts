@@ -20,6 +20,7 @@ import { RoleMembershipHistory } from './roles/role-membership-history.js';
 import { RoleService } from './roles/role.service.js';
 import { LoginLockout } from './security/login-lockout.js';
 import { RateLimitStore } from './security/rate-limit.store.js';
+import { UpstreamIdpService } from './federation/upstream-idp.service.js';
 import { TenantKeyRegistry } from './privacy/tenant-key-registry.js';
 import { TenantKeyring } from './tenants/tenant-keyring.js';
 import { TenantOnboarding } from './tenants/tenant-onboarding.service.js';
@@ -100,6 +101,7 @@ export function createServices(
     mfa: new MfaService(models.mfaFactors, models.mfaChallenges, keyring, changeLog, rateLimits),
     rateLimits,
     sessions: new AccountSessions(models.oidcEntries, changeLog),
+    upstreamIdps: new UpstreamIdpService(models.upstreamIdps, masterKey),
   };
   const tenantLogos = new TenantLogoService(models.tenantLogos, core.tenants);
   const lockout = new LoginLockout(core.rateLimits);
