@@ -33,6 +33,8 @@ export interface InteractionDeps {
   guard: SignInGuard;
   /** Failed sign-ins as webhook events. */
   signInEvents?: SignInEvents;
+  /** A button per upstream OpenID provider of the tenant (src/federation). */
+  upstreams?: (runtime: TenantRuntime, uid: string) => Promise<{ name: string; href: string }[]>;
 }
 
 const LoginForm = z.object({ email: z.string().trim().max(320), password: z.string().max(1024) });
@@ -61,6 +63,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
       clientName: client?.clientName ?? client?.clientId,
       hidden: deps.csrf.hidden(ctx, interactionBinding(ctx)),
       passkey: await deps.passkeyLogin?.form(runtimeOf(ctx), details, page.locale),
+      upstreams: await deps.upstreams?.(runtimeOf(ctx), details.uid),
     });
   }
 
