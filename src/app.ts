@@ -26,7 +26,7 @@ import { AppMetrics } from './observability/metrics.js';
 import { Readiness } from './observability/readiness.js';
 import { createScheduler } from './jobs/jobs.js';
 import type { Scheduler } from './jobs/scheduler.js';
-import { federationRouter, upstreamButtons } from './federation/federation.router.js';
+import { federationRouter, homeRealm, upstreamButtons } from './federation/federation.router.js';
 import { interactionsRouter } from './oidc/interactions.router.js';
 import { LoginFlow } from './oidc/login-flow.js';
 import { postedRequestsRouter } from './oidc/posted-requests.router.js';
@@ -113,7 +113,8 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   loginFlow.onSignedIn = (tenantId, userId, amr) => signInEvents.succeeded(tenantId, userId, amr);
   const passkeyLogin = new PasskeyLogin(services.mfa, services.users, config.publicUrl, masterKey.derive('passkey-login-challenge'));
   const upstreams = (runtime: TenantRuntime, uid: string) => upstreamButtons(services.upstreamIdps, runtime, uid);
-  interactionsRouter(tenantRouter, { users: services.users, views, metrics, loginFlow, passkeyLogin, csrf, guard, signInEvents, upstreams });
+  const homeRealmOf = (runtime: TenantRuntime, uid: string, email: string) => homeRealm(services.upstreamIdps, runtime, uid, email);
+  interactionsRouter(tenantRouter, { users: services.users, views, metrics, loginFlow, passkeyLogin, csrf, guard, signInEvents, upstreams, homeRealm: homeRealmOf });
   federationRouter(tenantRouter, { federatedLogin: services.federatedLogin, loginFlow, views, publicUrl: config.publicUrl });
   mfaSignInRouter(tenantRouter, { mfa: services.mfa, loginFlow, views, publicUrl: config.publicUrl, steps: mfaSteps, csrf });
   accountMfaRouter(tenantRouter, { mfa: services.mfa, users: services.users, views, publicUrl: config.publicUrl, csrf });

@@ -21,10 +21,26 @@ export interface FederationRouterDeps {
 /** The redirect URI a tenant registers at its upstream providers. */
 export const callbackPath = (slug: string) => `/t/${slug}/federation/callback`;
 
-/** The login page's buttons: one per upstream provider of the tenant. */
-export async function upstreamButtons(idps: UpstreamIdpService, runtime: TenantRuntime, uid: string): Promise<{ name: string; href: string }[]> {
+const startPath = (runtime: TenantRuntime, uid: string, idpId: string) => `/t/${runtime.tenant.slug}/interaction/${uid}/upstream/${idpId}`;
+
+/**
+ * The login page's buttons: one per upstream provider of the tenant. `routesDomains`: an email typed on the
+ * page may send the person to it, so the password field cannot be required.
+ */
+export async function upstreamButtons(idps: UpstreamIdpService, runtime: TenantRuntime, uid: string): Promise<{ name: string; href: string; routesDomains: boolean }[]> {
   const list = await idps.list(runtime.tenant._id);
-  return list.map((idp) => ({ name: idp.name, href: `/t/${runtime.tenant.slug}/interaction/${uid}/upstream/${idp._id}` }));
+  return list.map((idp) => ({ name: idp.name, href: startPath(runtime, uid, idp._id), routesDomains: idp.emailDomains.length > 0 }));
+}
+
+/**
+ * Home-realm discovery: where an email typed on the login page sends its person, when its domain belongs to
+ * one of the tenant's providers. Such a person signs in there only: a password typed here is never looked at.
+ */
+export async function homeRealm(idps: UpstreamIdpService, runtime: TenantRuntime, uid: string, email: string): Promise<string | undefined> {
+  const domain = email.slice(email.lastIndexOf('@') + 1).trim().toLowerCase();
+  if (!email.includes('@') || !domain) return undefined;
+  const idp = (await idps.list(runtime.tenant._id)).find((candidate) => candidate.emailDomains.includes(domain));
+  return idp && startPath(runtime, uid, idp._id);
 }
 
 /**

@@ -169,4 +169,31 @@ describe('federated sign-in through an upstream OpenID provider', () => {
     const links = await world.idp.db.models.federatedIdentities.find({ tenantId: world.fixture.tenant._id }).lean();
     expect(links.map((l) => l.userId)).toEqual([before[0]!.id]);
   });
+
+  it('sends an email of a domain that signs in upstream to its provider, and never checks a password for it here', async () => {
+    const { services } = world.idp;
+    const down = world.fixture.tenant;
+    const [corpIdp] = (await services.upstreamIdps.list(down._id)).filter((i) => i.name === 'Corp');
+    await services.upstreamIdps.update(down._id, corpIdp!._id, { emailDomains: ['corp.test'] });
+    // A local user of that domain, with a password that would be right.
+    await asSetup(() => services.users.create(down, { email: 'bob@corp.test', password: PASSWORD, emailVerified: true }));
+
+    const page = await freshPage();
+    await startAtApp(page);
+    await page.fill('#email', 'Bob@Corp.test');
+    await page.fill('#password', PASSWORD);
+    await page.locator('form[action$="/login"] button[type="submit"]').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/t/corp/'));
+    expect(new URL(page.url()).pathname).toMatch(/^\/t\/corp\/interaction\//);
+
+    // Another domain still signs in with its password here.
+    const local = await freshPage();
+    await startAtApp(local);
+    await local.fill('#email', world.fixture.user.email!);
+    await local.fill('#password', PASSWORD);
+    await local.locator('form[action$="/login"] button[type="submit"]').click();
+    await local.waitForURL((u) => !u.pathname.endsWith('/login') && u.pathname.startsWith('/t/down/'));
+    expect(new URL(local.url()).pathname).toMatch(/^\/t\/down\/interaction\/[^/]+$/);
+    await expect(local.locator('form[action$="/confirm"]').count()).resolves.toBe(1);
+  });
 });
