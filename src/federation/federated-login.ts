@@ -10,6 +10,7 @@ import type { FederatedIdentityModel } from './federated-identity.model.js';
 import type { UpstreamIdpDoc } from './upstream-idp.model.js';
 import type { UpstreamIdpService } from './upstream-idp.service.js';
 import { FederationFailure, type FederationFlow } from './federation-flow.js';
+import { mappedRoles, sameRoles } from './role-mapping.js';
 
 type TenantRef = Pick<TenantDoc, '_id' | 'wrappedDataKey'>;
 
@@ -47,11 +48,22 @@ export class FederatedLogin {
     const issuer = claims.iss!;
     const subject = claims.sub!;
     const link = await this.deps.identities.findOne({ tenantId: tenant._id, issuer, subject }).lean();
-    if (link) return this.deps.users.getById(tenant, link.userId);
+    if (link) return this.withMappedRoles(tenant, idp, await this.deps.users.getById(tenant, link.userId), claims, profile);
     if (!idp.jitCreate) throw new FederationFailure('noAccount', 403);
     const person = await profile();
     if (typeof person.email !== 'string' || person.email_verified !== true) throw new FederationFailure('emailUnverified', 403);
-    return this.createLinked(tenant, idp, { issuer, subject, claims: person });
+    const created = await this.createLinked(tenant, idp, { issuer, subject, claims: person });
+    return this.withMappedRoles(tenant, idp, created, claims, profile);
+  }
+
+  /** Roles from the provider's claims, on every sign-in; a change is an update of the user like the admin API's. */
+  private async withMappedRoles(tenant: TenantRef, idp: UpstreamIdpDoc, user: User, claims: JWTPayload, profile: () => Promise<Record<string, unknown>>): Promise<User> {
+    const rules = idp.roleMappings ?? [];
+    if (!rules.length) return user;
+    const source = rules.some((rule) => !(rule.claim in claims)) ? { ...(await profile()), ...claims } : claims;
+    const roles = mappedRoles(user.roles, rules, source);
+    if (sameRoles(roles, user.roles)) return user;
+    return runWithContext({ ...currentContext(), actor: { type: 'user', id: user.id } }, () => this.deps.users.update(tenant, user.id, { roles }));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { tenantScopePlugin } from '../db/tenant-scope.plugin.js';
+import type { RoleMapping } from './role-mapping.js';
 
 /**
  * An OpenID provider a tenant lets its people sign in with (Entra ID, Google, Okta, another Doorway tenant):
@@ -17,6 +18,8 @@ export interface UpstreamIdpDoc {
   emailDomains: string[];
   /** Create a user at the first sign-in of someone not linked yet; otherwise such a person is refused. */
   jitCreate: boolean;
+  /** Roles given from upstream claims at each sign-in (role-mapping.ts). */
+  roleMappings: RoleMapping[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -32,6 +35,7 @@ const UpstreamIdpSchema = new Schema<UpstreamIdpDoc>(
     scopes: { type: [String], required: true },
     emailDomains: { type: [String], default: [] },
     jitCreate: { type: Boolean, default: false },
+    roleMappings: { type: [{ _id: false, claim: String, value: String, role: String }], default: [] },
   },
   { collection: 'upstream_idps', timestamps: true, versionKey: false },
 );

@@ -1,6 +1,7 @@
 import type { MasterKey } from '../crypto/master-key.js';
 import { newId } from '../db/ids.js';
 import { NotFoundError } from '../errors/http-errors.js';
+import type { RoleMapping } from './role-mapping.js';
 import type { UpstreamIdpDoc, UpstreamIdpModel } from './upstream-idp.model.js';
 
 export interface UpstreamIdpInput {
@@ -11,6 +12,7 @@ export interface UpstreamIdpInput {
   scopes?: string[];
   emailDomains?: string[];
   jitCreate?: boolean;
+  roleMappings?: RoleMapping[];
 }
 
 export type UpstreamIdpPatch = Partial<UpstreamIdpInput>;
@@ -28,6 +30,7 @@ function normalized(input: UpstreamIdpPatch) {
     ...(input.scopes !== undefined ? { scopes: [...new Set(['openid', ...input.scopes])] } : {}),
     ...(input.emailDomains !== undefined ? { emailDomains: [...new Set(input.emailDomains.map((d) => d.toLowerCase()))] } : {}),
     ...(input.jitCreate !== undefined ? { jitCreate: input.jitCreate } : {}),
+    ...(input.roleMappings !== undefined ? { roleMappings: input.roleMappings.map(({ claim, value, role }) => ({ claim, value, role })) } : {}),
   };
 }
 
@@ -41,7 +44,7 @@ export class UpstreamIdpService {
   async create(tenantId: string, input: UpstreamIdpInput): Promise<UpstreamIdpDoc> {
     const _id = newId('idp');
     const sealedSecret = this.masterKey.wrap(Buffer.from(input.clientSecret), aad(tenantId, _id));
-    const doc = { scopes: DEFAULT_SCOPES, emailDomains: [], jitCreate: false, ...normalized(input), _id, tenantId, sealedSecret };
+    const doc = { scopes: DEFAULT_SCOPES, emailDomains: [], jitCreate: false, roleMappings: [], ...normalized(input), _id, tenantId, sealedSecret };
     const [created] = await this.idps.insertMany([doc]);
     return created!.toObject();
   }

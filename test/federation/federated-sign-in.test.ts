@@ -26,7 +26,7 @@ describe('federated sign-in through an upstream OpenID provider', () => {
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
-        scope: 'openid email profile',
+        scope: 'openid email profile roles',
       }),
     );
     const input = { name: 'Corp', issuer: `${idp.publicUrl}/t/corp`, clientId: registered.clientId, clientSecret: registered.clientSecret!, jitCreate: true };
@@ -108,6 +108,32 @@ describe('federated sign-in through an upstream OpenID provider', () => {
     ]);
     const exported = await asSetup(() => world.idp.services.subjectExport.export(world.fixture.tenant, first.sub));
     expect(exported).toMatchObject({ federated_identities: [{ issuer: `${world.idp.publicUrl}/t/corp`, subject: corp.user.id }] });
+  });
+
+  it('gives and takes the roles its rules name from upstream claims at each sign-in, each change in the change log', async () => {
+    const { services, db } = world.idp;
+    const down = world.fixture.tenant;
+    const [corpIdp] = (await services.upstreamIdps.list(down._id)).filter((i) => i.name === 'Corp');
+    const roleMappings = [
+      { claim: 'roles', value: 'team_lead', role: 'lead' },
+      { claim: 'roles', value: 'auditor', role: 'auditing' },
+    ];
+    await services.upstreamIdps.update(down._id, corpIdp!._id, { scopes: ['email', 'profile', 'roles'], roleMappings });
+    const [person] = (await usersWithEmail(EMAIL)).items;
+    // Given here by an admin: `auditing` is the provider's to decide, `local_role` is not.
+    await asSetup(() => services.users.update(down, person!.id, { roles: ['local_role', 'auditing'] }));
+    const entriesAbout = () => db.models.changeLog.find({ tenantId: down._id, subjectId: person!.id, action: 'user.updated' }).sort({ seq: 1 }).lean();
+    const before = (await entriesAbout()).length;
+
+    const claims = await signInThroughCorp(await freshPage());
+    expect(claims.sub).toBe(person!.id);
+    expect((await services.users.getById(down, person!.id)).roles.sort()).toEqual(['lead', 'local_role']);
+    const after = await entriesAbout();
+    expect(after.slice(before).map((e) => [e.actor, e.fields])).toEqual([[`user:${person!.id}`, ['roles']]]);
+
+    await signInThroughCorp(await freshPage());
+    expect(await entriesAbout()).toHaveLength(after.length);
+    await services.upstreamIdps.update(down._id, corpIdp!._id, { roleMappings: [] });
   });
 
   it('refuses an answer whose state is not the one it sent, and the flow is then used up', async () => {

@@ -7,6 +7,7 @@ const UPSTREAM = {
   client_secret: 'a-secret-of-our-client-at-corp',
   email_domains: ['Corp.Example'],
   jit_create: true,
+  role_mappings: [{ claim: 'groups', value: 'Door admins', role: 'door_admin' }],
 };
 
 describe('admin API: upstream OpenID providers of a tenant', () => {
@@ -33,6 +34,7 @@ describe('admin API: upstream OpenID providers of a tenant', () => {
       scopes: ['openid', 'email', 'profile'],
       email_domains: ['corp.example'],
       jit_create: true,
+      role_mappings: [{ claim: 'groups', value: 'Door admins', role: 'door_admin' }],
       redirect_uri: `${idp.baseUrl}/t/tenant-a/federation/callback`,
     });
     const listed = await call('GET', path('tenant-a'), tokens.adminA);

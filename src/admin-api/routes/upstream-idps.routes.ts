@@ -17,6 +17,11 @@ const Issuer = z
 const Domain = z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'not a domain name');
 const Scope = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'not a scope');
 
+const RoleRule = z.strictObject({
+  claim: z.string().min(1).max(128).describe('an upstream claim, from its ID token or userinfo: a string or an array of strings'),
+  value: z.string().min(1).max(256),
+  role: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'not a role name'),
+});
 const UpstreamIdpCreate = z.strictObject({
   name: z.string().trim().min(1).max(100).describe('shown on the sign-in button: "Sign in with <name>"'),
   issuer: Issuer,
@@ -25,6 +30,11 @@ const UpstreamIdpCreate = z.strictObject({
   scopes: z.array(Scope).max(20).optional().describe('asked of the provider; `openid` is always added (default openid email profile)'),
   email_domains: z.array(Domain).max(100).optional().describe('email domains whose people this provider signs in'),
   jit_create: z.boolean().optional().describe('create a user at the first sign-in of a person not linked yet (default false: refused)'),
+  role_mappings: z
+    .array(RoleRule)
+    .max(100)
+    .optional()
+    .describe('at each sign-in, the roles these rules name are given to whom the claim matches and taken from whom it does not; other roles are left alone'),
 });
 const UpstreamIdpUpdate = patchBody(UpstreamIdpCreate.partial());
 const UpstreamIdpView = z.object({
@@ -35,6 +45,7 @@ const UpstreamIdpView = z.object({
   scopes: z.array(z.string()),
   email_domains: z.array(z.string()),
   jit_create: z.boolean(),
+  role_mappings: z.array(z.object({ claim: z.string(), value: z.string(), role: z.string() })),
   redirect_uri: z.string().describe('register this at the provider as the redirect URI of the client'),
   created_at: z.string(),
   updated_at: z.string(),
@@ -45,8 +56,8 @@ type Body = z.infer<typeof UpstreamIdpUpdate>;
 const ADMINS = ['tenant_admin'] as const;
 
 function toInput(body: Body) {
-  const { name, issuer, client_id, client_secret, scopes, email_domains, jit_create } = body;
-  return { name, issuer, clientId: client_id, clientSecret: client_secret, scopes, emailDomains: email_domains, jitCreate: jit_create };
+  const { name, issuer, client_id, client_secret, scopes, email_domains, jit_create, role_mappings } = body;
+  return { name, issuer, clientId: client_id, clientSecret: client_secret, scopes, emailDomains: email_domains, jitCreate: jit_create, roleMappings: role_mappings };
 }
 
 export function upstreamIdpRoutes(services: Services, publicUrl: string): RouteSpec[] {
@@ -59,6 +70,7 @@ export function upstreamIdpRoutes(services: Services, publicUrl: string): RouteS
     scopes: d.scopes,
     email_domains: d.emailDomains,
     jit_create: d.jitCreate,
+    role_mappings: (d.roleMappings ?? []).map(({ claim, value, role }) => ({ claim, value, role })),
     redirect_uri: `${publicUrl}/t/${slug}/federation/callback`,
     created_at: d.createdAt.toISOString(),
     updated_at: d.updatedAt.toISOString(),
