@@ -21,6 +21,8 @@ import { RoleMembershipHistory } from './roles/role-membership-history.js';
 import { RoleService } from './roles/role.service.js';
 import { LoginLockout } from './security/login-lockout.js';
 import { RateLimitStore } from './security/rate-limit.store.js';
+import { FederatedLogin } from './federation/federated-login.js';
+import { UpstreamIdpService } from './federation/upstream-idp.service.js';
 import { TenantKeyRegistry } from './privacy/tenant-key-registry.js';
 import { TenantKeyring } from './tenants/tenant-keyring.js';
 import { TenantOnboarding } from './tenants/tenant-onboarding.service.js';
@@ -104,7 +106,9 @@ export function createServices(
     mfa: new MfaService(models.mfaFactors, models.mfaChallenges, keyring, changeLog, rateLimits),
     rateLimits,
     sessions: new AccountSessions(models.oidcEntries, changeLog),
+    upstreamIdps: new UpstreamIdpService(models.upstreamIdps, masterKey),
   };
+  const federatedLogin = new FederatedLogin({ upstreamIdps: core.upstreamIdps, identities: models.federatedIdentities, users: core.users, changeLog });
   const tenantLogos = new TenantLogoService(models.tenantLogos, core.tenants);
   const lockout = new LoginLockout(core.rateLimits);
   core.users.onSignInFailuresCleared = (tenantId, emailHash) => lockout.clear(tenantId, emailHash);
@@ -119,5 +123,5 @@ export function createServices(
   const account = createAccountServices({ ...core, models, publicUrl: config.publicUrl });
   const onboarding = new TenantOnboarding(core.tenants, account.invitations, models.users, core.clients, changeLog);
   const access = createAccessServices({ models, clients: core.clients, doorPermissions, changeLog, masterKey, signingKeys, rateLimits, capabilities: db.capabilities });
-  return { ...core, tenantLogos, lockout, subjectExport, termination, exportHandover, backups, ...account, onboarding, ...access };
+  return { ...core, federatedLogin, tenantLogos, lockout, subjectExport, termination, exportHandover, backups, ...account, onboarding, ...access };
 }

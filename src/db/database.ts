@@ -1,4 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
+import { federatedIdentityModel } from '../federation/federated-identity.model.js';
+import { upstreamIdpModel } from '../federation/upstream-idp.model.js';
 import { accessEventModel } from '../access/access-event.model.js';
 import { deviceModel } from '../access/device.model.js';
 import { revocationModels } from '../access/revocation.model.js';
@@ -70,6 +72,8 @@ function registerModels(connection: Connection) {
     lockStatusReports: lockStatusReportModel(connection),
     accessEvents: accessEventModel(connection),
     devices: deviceModel(connection),
+    upstreamIdps: upstreamIdpModel(connection),
+    federatedIdentities: federatedIdentityModel(connection),
     ...revocationModels(connection),
     migrations: migrationModel(connection),
     ...changeLogModels(connection),

@@ -1,9 +1,9 @@
 /**
  * Authentication context classes this provider tells relying parties (`acr`) and honours in `acr_values`.
  * `pwd`: one factor. `mfa`: two factors — a password and a second factor, or a passkey that verified the
- * user (something held plus a PIN or biometric).
+ * user (something held plus a PIN or biometric). `fed`: an upstream OpenID provider signed the person in.
  */
-export const ACR = { pwd: 'urn:doorway:acr:pwd', mfa: 'urn:doorway:acr:mfa' } as const;
+export const ACR = { pwd: 'urn:doorway:acr:pwd', mfa: 'urn:doorway:acr:mfa', fed: 'urn:doorway:acr:fed' } as const;
 export const ACR_VALUES: readonly string[] = [ACR.pwd, ACR.mfa];
 
 /** RFC 8176 methods that prove something held: a one-time code, a hardware- or software-secured key. */
@@ -15,6 +15,8 @@ export function hasPossessionFactor(amr: readonly string[]): boolean {
 
 export function acrFor(amr: readonly string[]): string {
   const twoFactors = hasPossessionFactor(amr) && (amr.includes('pwd') || amr.includes('user'));
+  // Vouched for by an upstream provider (src/federation): how strongly is its to say, not ours.
+  if (!twoFactors && amr.includes('fed')) return ACR.fed;
   return twoFactors ? ACR.mfa : ACR.pwd;
 }
 

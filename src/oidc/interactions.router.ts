@@ -33,6 +33,10 @@ export interface InteractionDeps {
   guard: SignInGuard;
   /** Failed sign-ins as webhook events. */
   signInEvents?: SignInEvents;
+  /** A button per upstream OpenID provider of the tenant (src/federation). */
+  upstreams?: (runtime: TenantRuntime, uid: string) => Promise<{ name: string; href: string; routesDomains: boolean }[]>;
+  /** Where an email of a domain that signs in upstream goes instead of having its password checked. */
+  homeRealm?: (runtime: TenantRuntime, uid: string, email: string) => Promise<string | undefined>;
 }
 
 const LoginForm = z.object({ email: z.string().trim().max(320), password: z.string().max(1024) });
@@ -61,6 +65,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
       clientName: client?.clientName ?? client?.clientId,
       hidden: deps.csrf.hidden(ctx, interactionBinding(ctx)),
       passkey: await deps.passkeyLogin?.form(runtimeOf(ctx), details, page.locale),
+      upstreams: await deps.upstreams?.(runtimeOf(ctx), details.uid),
     });
   }
 
@@ -93,6 +98,11 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
     const { tenant } = runtimeOf(ctx);
     const details = await interactionOf(ctx);
     const parsed = LoginForm.safeParse(ctx.request.body);
+    const upstream = parsed.success ? await deps.homeRealm?.(runtimeOf(ctx), details.uid, parsed.data.email) : undefined;
+    if (upstream) {
+      ctx.status = 303;
+      return ctx.redirect(upstream);
+    }
     // Decided before the password is looked at, and alike whether or not the email has an account.
     const refusal = parsed.success ? await deps.guard.refusal(tenant, parsed.data.email, ctx.ip) : null;
     if (refusal) {

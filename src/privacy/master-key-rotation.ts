@@ -5,7 +5,7 @@ import { dataKeyAad } from '../tenants/tenant-keyring.js';
 
 /**
  * Every value wrapped by the master key, with the additional data it was wrapped under. The AADs repeat the
- * formats of their owners (tenant-keyring.ts, signing-key.service.ts, client.service.ts): a format changed
+ * formats of their owners (tenant-keyring.ts, signing-key.service.ts, client.service.ts, upstream-idp.service.ts): a format changed
  * there without here fails test/privacy/master-key-rotation.test.ts, which reads everything back after a
  * rotation. Values sealed with a tenant's data key (personal fields, TOTP secrets, mails, oidc payloads) need no
  * rotation: their data key stays the same, only its wrapping changes.
@@ -17,6 +17,7 @@ const WRAPPED: readonly { model: keyof Models; field: string; aad(doc: Document)
   { model: 'tenants', field: 'wrappedDataKey', aad: (d) => dataKeyAad(String(d._id)) },
   { model: 'signingKeys', field: 'sealedPrivateJwk', aad: (d) => `signing-key:${d.tenantId}:${d.kid}` },
   { model: 'clients', field: 'sealedSecret', aad: (d) => `client-secret:${d.tenantId}:${d.clientId}` },
+  { model: 'upstreamIdps', field: 'sealedSecret', aad: (d) => `upstream-idp-secret:${d.tenantId}:${d._id}` },
 ];
 
 export interface RotationCount {

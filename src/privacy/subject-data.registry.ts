@@ -144,6 +144,12 @@ export const SUBJECT_DATA = {
     erasure: 'retain',
     holds: "the subject's id and when their door keys stopped counting, in the locks' revocation list; no personal values",
   },
+  federatedIdentities: {
+    about: (s) => ({ userId: ids(s) }),
+    subjectOf: (doc) => str(doc.userId),
+    erasure: 'delete',
+    holds: "the person's subject id at an upstream provider (its issuer and sub), linked to the user",
+  },
   deletedSubjects: {
     about: (s) => ({ subjectId: ids(s) }),
     subjectOf: (doc) => str(doc.subjectId),
@@ -164,6 +170,7 @@ export const NO_SUBJECT_DATA = {
   changeLogAnchors: 'where a pruned chain continues: a seq and a hash',
   tenantKeys: "tenants' wrapped data keys",
   webhookSubscriptions: "the tenant's webhook URLs, event types and sealed signing secrets",
+  upstreamIdps: "the tenant's upstream OpenID providers: issuer, client id, sealed secret, email domains",
   jobLocks: 'which process runs a scheduled job, and until when',
   locks: 'locks of the tenant: name, doors served, model, firmware, the latest status',
   lockStatusReports: "a lock's status reports: battery, firmware, error codes, times",

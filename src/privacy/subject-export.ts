@@ -69,6 +69,10 @@ export class SubjectExport {
       // A pending marker repeats the change-log entry it was written for (action, field names, actor), which the
       // section above exports; it holds nothing of the person's besides.
       changeLogPending: async () => ({}),
+      federatedIdentities: async (tenant, user) => {
+        const links = await models.federatedIdentities.find({ tenantId: tenant._id, userId: user.id }).sort({ createdAt: 1 }).lean();
+        return { federated_identities: links.map((l) => ({ issuer: l.issuer, subject: l.subject, linked_at: l.createdAt.toISOString() })) };
+      },
     };
   }
 

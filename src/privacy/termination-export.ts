@@ -36,6 +36,7 @@ const DROPPED: Partial<Record<ModelName, readonly string[]>> = {
   invitations: ['emailHash', 'tokenHash'],
   clients: ['sealedSecret'],
   webhookSubscriptions: ['sealedSecret'],
+  upstreamIdps: ['sealedSecret'],
   mfaFactors: ['secret', 'codeHashes'],
   tenants: ['wrappedDataKey'],
 };

@@ -70,6 +70,7 @@ describe('admin API: the authorization matrix of every route', () => {
     lockId: async (fresh) => (fresh || !shared.lockId ? (shared.lockId = (await idp.services.locks.create(a.tenant._id, { name: 'A lock', doors: ['main-entrance'], jwk: LOCK_KEY }))._id) : shared.lockId),
     // A public address literal: valid without local mode, and nothing is ever sent to it here.
     webhookId: async () => (await idp.services.webhooks.create(a.tenant._id, { url: 'https://93.184.215.14/hooks', eventTypes: ['user.locked'] })).subscription._id,
+    idpId: async () => (await idp.services.upstreamIdps.create(a.tenant._id, { name: 'Corp', issuer: 'https://login.example.com', clientId: 'doorway', clientSecret: 'upstream-secret' }))._id,
     resourceId: async (fresh) => {
       const identifier = fresh ? `urn:test:matrix-${next()}` : RESOURCE;
       if (fresh) await idp.services.resourceServers.create(a.tenant._id, { indicator: identifier, name: 'A lock API', scopes: [], accessTokenTtl: 300, claims: [] });
@@ -105,6 +106,8 @@ describe('admin API: the authorization matrix of every route', () => {
     updateResourceServer: () => ({ access_token_ttl: 900 }),
     createLock: () => ({ name: 'A lock', doors: ['main-entrance'], jwk: LOCK_KEY }),
     updateLock: () => ({ name: 'Renamed lock' }),
+    createUpstreamIdp: () => ({ name: 'Corp', issuer: 'https://login.example.com', client_id: 'doorway', client_secret: 'upstream-secret' }),
+    updateUpstreamIdp: () => ({ jit_create: true }),
     createWebhook: () => ({ url: 'https://93.184.215.14/hooks', event_types: ['user.locked'] }),
   };
 

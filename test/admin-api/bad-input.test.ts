@@ -101,7 +101,7 @@ describe('admin API: bad input names the field', () => {
   describe('an empty PATCH: nothing to change is a 400, on every PATCH route', () => {
     it('finds the PATCH routes and refuses `{}` on each, naming the body or its one required field', async () => {
       const patches = adminRoutes(idp.services, idp.config).filter((r) => r.method === 'patch');
-      expect(patches.map((r) => r.operationId).sort()).toEqual(['renameDoor', 'updateClient', 'updateLock', 'updateResourceServer', 'updateRole', 'updateTenant', 'updateTenantSettings', 'updateUser']);
+      expect(patches.map((r) => r.operationId).sort()).toEqual(['renameDoor', 'updateClient', 'updateLock', 'updateResourceServer', 'updateRole', 'updateTenant', 'updateTenantSettings', 'updateUpstreamIdp', 'updateUser']);
       const path: Record<string, string> = {
         renameDoor: '/tenants/tenant-a/doors/main-entrance',
         updateClient: '/tenants/tenant-a/clients/tenant-a-app',
@@ -110,6 +110,7 @@ describe('admin API: bad input names the field', () => {
         updateRole: '/tenants/tenant-a/roles/team_lead',
         updateTenant: '/tenants/tenant-a',
         updateTenantSettings: '/tenants/tenant-a/settings',
+        updateUpstreamIdp: '/tenants/tenant-a/upstream-idps/idp_0000000000',
         updateUser: `/tenants/tenant-a/users/${a.user.id}`,
       };
       const named: Record<string, string> = { renameDoor: 'body.name', updateRole: 'body.description' };

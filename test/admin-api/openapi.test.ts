@@ -30,6 +30,7 @@ const SYNTACTIC_PARAMS: Record<string, string> = {
   resourceId: 'rsv_0000000000000000000000',
   export: 'exp_0000000000',
   lockId: 'lck_0000000000',
+  idpId: 'idp_0000000000',
 };
 
 describe('admin API: the OpenAPI document', () => {

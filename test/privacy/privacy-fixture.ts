@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
 import { generate } from 'otplib';
+import { newId } from '../../src/db/ids.js';
 import { Browser, formAction } from '../support/browser.js';
 import { asSetup, PASSWORD, REDIRECT_URI, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn, type SignedIn } from '../support/sign-in.js';
@@ -79,6 +80,10 @@ export async function personWithDataEverywhere(idp: TestIdp, fixture: TenantFixt
   const reporting = (await idp.db.models.locks.findOne({ tenantId: tenant._id, _id: lockView._id }).lean())!;
   const uploaded = await asSetup(() => services.accessEventIngest.upload(tenant._id, reporting, [{ id: `${tag}-1`, door: 'lab', subject: { user_id: id }, time: new Date().toISOString(), result: 'opened', method: 'card' }]));
   if (uploaded.accepted !== 1) throw new Error(`access event not stored: ${JSON.stringify(uploaded)}`);
+  // Signed in once through the tenant's upstream OpenID provider: its iss+sub is linked to them.
+  const upstream = await services.upstreamIdps.create(tenant._id, { name: 'Corp', issuer: 'https://login.corp.example', clientId: 'doorway', clientSecret: 'a-secret-at-corp' });
+  const federated = { _id: newId('fid'), tenantId: tenant._id, userId: id, upstreamId: upstream._id, issuer: upstream.issuer, subject: `corp-${tag}` };
+  await idp.db.models.federatedIdentities.insertMany([federated]);
   const config = await discoverClient(idp.baseUrl, fixture);
   const signedIn = await signIn(config, { email: values.email });
   // Once in the browser that is signed in (the interaction names the account), once in a fresh one (it cannot).

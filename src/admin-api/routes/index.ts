@@ -20,11 +20,12 @@ import { tenantSettingsRoutes } from './tenant-settings.routes.js';
 import { tenantRoutes } from './tenants.routes.js';
 import { terminationExportRoutes } from './termination-exports.routes.js';
 import { terminationRoutes } from './termination.routes.js';
+import { upstreamIdpRoutes } from './upstream-idps.routes.js';
 import { userDeviceRoutes } from './user-devices.routes.js';
 import { userRoutes } from './users.routes.js';
 import { webhookRoutes } from './webhooks.routes.js';
 
 /** Every admin route, in the order the OpenAPI document lists them. */
 export function adminRoutes(services: Services, config: Pick<Config, 'publicUrl' | 'backupDir'>): RouteSpec[] {
-  return [...tenantRoutes(services, config.publicUrl), ...tenantAdminRoutes(services), ...tenantSettingsRoutes(services, config.publicUrl), ...terminationRoutes(services, config), ...terminationExportRoutes(services), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...userDeviceRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...lockRoutes(services), ...accessEventRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...resourceServerRoutes(services, config.publicUrl), ...keyRoutes(services), ...webhookRoutes(services)];
+  return [...tenantRoutes(services, config.publicUrl), ...tenantAdminRoutes(services), ...tenantSettingsRoutes(services, config.publicUrl), ...terminationRoutes(services, config), ...terminationExportRoutes(services), ...userRoutes(services), ...credentialRoutes(services), ...sessionRoutes(services), ...userDeviceRoutes(services), ...invitationRoutes(services), ...mfaRoutes(services), ...privacyRoutes(services), ...roleRoutes(services), ...doorRoutes(services), ...doorPermissionRoutes(services), ...lockRoutes(services), ...accessEventRoutes(services), ...changeLogRoutes(services), ...clientRoutes(services), ...resourceServerRoutes(services, config.publicUrl), ...keyRoutes(services), ...webhookRoutes(services), ...upstreamIdpRoutes(services, config.publicUrl)];
 }
