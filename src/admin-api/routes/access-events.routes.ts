@@ -70,7 +70,6 @@ async function* lines(rows: AsyncIterable<AccessEventRow>, format: 'ndjson' | 'c
 
 export function accessEventRoutes(services: Services): RouteSpec[] {
   const route = { tag: 'access-events', access: { scope: 'tenant', roles: READERS } } as const;
-  const q = services.accessEventQuery;
   return [
     defineRoute<z.infer<typeof TenantParams>, z.infer<typeof ListQuery>>({
       ...route,
@@ -83,7 +82,7 @@ export function accessEventRoutes(services: Services): RouteSpec[] {
       responses: { 200: { description: 'A page of events', schema: z.object({ items: z.array(EventView), next_cursor: z.string().nullable() }) } },
       handler: async ({ tenant, query }) => {
         const { cursor, limit, ...filter } = query;
-        const page = await q.list(tenant._id, filterOf(filter), { cursor, limit });
+        const page = await services.accessEventQuery.list(tenant._id, filterOf(filter), { cursor, limit });
         return { headers: { 'cache-control': 'no-store' }, body: { items: page.items.map(toView), next_cursor: page.nextCursor } };
       },
     }),
@@ -96,7 +95,7 @@ export function accessEventRoutes(services: Services): RouteSpec[] {
       params: TenantParams,
       query: CountsQuery,
       responses: { 200: { description: 'Counts', schema: z.object({ items: z.array(DailyCountView) }) } },
-      handler: async ({ tenant, query }) => ({ body: { items: await q.dailyCounts(tenant._id, query) } }),
+      handler: async ({ tenant, query }) => ({ body: { items: await services.accessEventQuery.dailyCounts(tenant._id, query) } }),
     }),
     defineRoute<z.infer<typeof TenantParams>, z.infer<typeof OpenersQuery>>({
       ...route,
@@ -108,7 +107,7 @@ export function accessEventRoutes(services: Services): RouteSpec[] {
       query: OpenersQuery,
       responses: { 200: { description: 'Each person or device once', schema: z.object({ items: z.array(OpenerView) }) } },
       handler: async ({ tenant, query }) => {
-        const items = await q.openers(tenant._id, query.door, query.from, query.to);
+        const items = await services.accessEventQuery.openers(tenant._id, query.door, query.from, query.to);
         return { headers: { 'cache-control': 'no-store' }, body: { items: items.map((o) => ({ ...o, first: o.first.toISOString(), last: o.last.toISOString() })) } };
       },
     }),
@@ -123,7 +122,7 @@ export function accessEventRoutes(services: Services): RouteSpec[] {
       responses: { 200: { description: 'NDJSON or CSV, with a `Doorway-Warning` header', stream: ['application/x-ndjson', 'text/csv'], warns: true } },
       handler: async ({ tenant, query }) => {
         const { format, ...filter } = query;
-        const rows = await q.export(tenant._id, filterOf(filter));
+        const rows = await services.accessEventQuery.export(tenant._id, filterOf(filter));
         return {
           warnings: [ACCESS_EVENT_EXPORT_WARNING],
           headers: { 'cache-control': 'no-store' },
