@@ -7,6 +7,7 @@ import { DoorsPage } from '../pages/doors-page';
 import { HomePage } from '../pages/home-page';
 import { InvitationsPage } from '../pages/invitations-page';
 import { KeysPage } from '../pages/keys-page';
+import { LocksPage } from '../pages/locks-page';
 import { ResourceServersPage } from '../pages/resource-servers-page';
 import { RolesPage } from '../pages/roles-page';
 import { SettingsPage } from '../pages/settings-page';
@@ -40,9 +41,10 @@ export const ROUTES: readonly PageRoute[] = [
   { path: 'users', title: 'nav.users', roles: ['tenant_admin', 'user_manager'], component: UsersPage },
   { path: 'invitations', title: 'nav.invitations', roles: ['tenant_admin', 'user_manager'], component: InvitationsPage },
 
-  // Doors and door access.
+  // Doors, door access and the locks at them.
   { path: 'doors', title: 'nav.doors', roles: ['tenant_admin', 'user_manager'], component: DoorsPage },
   { path: 'door-access', title: 'nav.doorAccess', roles: ['tenant_admin', 'user_manager'], component: DoorAccessPage },
+  { path: 'locks', title: 'nav.locks', roles: ['tenant_admin', 'user_manager'], component: LocksPage },
 
   // Apps, resource servers, change log, settings, signing keys.
   { path: 'apps', title: 'nav.apps', roles: ['tenant_admin'], component: AppsPage },
