@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
+import { AccessEventsPage } from '../pages/access-events-page';
 import { AppsPage } from '../pages/apps-page';
 import { ChangeLogPage } from '../pages/change-log-page';
 import { DoorAccessPage } from '../pages/door-access-page';
@@ -45,6 +46,8 @@ export const ROUTES: readonly PageRoute[] = [
   { path: 'doors', title: 'nav.doors', roles: ['tenant_admin', 'user_manager'], component: DoorsPage },
   { path: 'door-access', title: 'nav.doorAccess', roles: ['tenant_admin', 'user_manager'], component: DoorAccessPage },
   { path: 'locks', title: 'nav.locks', roles: ['tenant_admin', 'user_manager'], component: LocksPage },
+  // Who came through: people's movements, so admins and auditors read it, and each read is in the change log.
+  { path: 'access-events', title: 'nav.accessEvents', roles: ['tenant_admin', 'auditor'], component: AccessEventsPage },
 
   // Apps, resource servers, change log, settings, signing keys.
   { path: 'apps', title: 'nav.apps', roles: ['tenant_admin'], component: AppsPage },
