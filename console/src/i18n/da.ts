@@ -398,6 +398,8 @@ export const da: Catalogue = {
   'apps.grant.refresh_token': 'Refresh token',
   'apps.grant.client_credentials': 'Client credentials (appen handler på egne vegne)',
   'apps.scopes': 'Scopes',
+  'apps.serviceRoles': 'Appens roller som tjenestekonto',
+  'apps.serviceRolesHint': "Hvad appen må med sit eget token: roller i admin-API'et, eller scim_provisioner til at oprette brugere via SCIM.",
   'apps.clientId': 'Klient-id',
   'apps.actions': 'Handlinger',
   'apps.created': 'Appen {name} er oprettet.',

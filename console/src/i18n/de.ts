@@ -398,6 +398,8 @@ export const de: Catalogue = {
   'apps.grant.refresh_token': 'Refresh Token',
   'apps.grant.client_credentials': 'Client Credentials (die App handelt selbst)',
   'apps.scopes': 'Scopes',
+  'apps.serviceRoles': 'Rollen der App als Dienstkonto',
+  'apps.serviceRolesHint': 'Was die App mit ihrem eigenen Token darf: Rollen der Admin-API, oder scim_provisioner, um Benutzer über SCIM bereitzustellen.',
   'apps.clientId': 'Client-ID',
   'apps.actions': 'Aktionen',
   'apps.created': 'App {name} angelegt.',

@@ -397,6 +397,8 @@ export const en = {
   'apps.grant.refresh_token': 'Refresh token',
   'apps.grant.client_credentials': 'Client credentials (the app acts as itself)',
   'apps.scopes': 'Scopes',
+  'apps.serviceRoles': 'Roles of the app as a service account',
+  'apps.serviceRolesHint': 'What the app may do with its own token: admin API roles, or scim_provisioner to provision users through SCIM.',
   'apps.clientId': 'Client id',
   'apps.actions': 'Actions',
   'apps.created': 'App {name} created.',

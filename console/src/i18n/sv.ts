@@ -398,6 +398,8 @@ export const sv: Catalogue = {
   'apps.grant.refresh_token': 'Refresh token',
   'apps.grant.client_credentials': 'Client credentials (appen agerar som sig själv)',
   'apps.scopes': 'Scopes',
+  'apps.serviceRoles': 'Appens roller som tjänstekonto',
+  'apps.serviceRolesHint': 'Vad appen får göra med sin egen token: roller i admin-API:t, eller scim_provisioner för att etablera användare via SCIM.',
   'apps.clientId': 'Klient-id',
   'apps.actions': 'Åtgärder',
   'apps.created': 'Appen {name} har skapats.',
