@@ -109,7 +109,7 @@ describe('the configuration pages of the console', () => {
     it('lets an auditor verify the chain in one click, and names the first broken entry once one was altered in the database', async () => {
       const auditor = await signInToConsole(world, 'initech', auditorEmail, 'en', 'change-log');
       const { page } = auditor;
-      await expect(page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Change log']);
+      await expect(page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Access events', 'Change log']);
       await page.getByRole('button', { name: 'Verify chain' }).click();
       const checked = (await services().changeLog.verify(tenant._id)).checked;
       await page.getByRole('status').filter({ hasText: `The chain is intact: ${checked} entries checked.` }).waitFor();

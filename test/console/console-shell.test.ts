@@ -64,7 +64,7 @@ describe('the console shell in a real browser', () => {
   it("shows a user manager the pages their roles open and not the admins' controls; an auditor no Roles page", async () => {
     const manager = await signInToConsole(world, 'acme', people.manager, 'en', 'roles');
     await manager.page.getByRole('heading', { level: 1, name: 'Roles' }).waitFor();
-    await expect(manager.page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Roles', 'Users', 'Invitations', 'Doors', 'Door access']);
+    await expect(manager.page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Roles', 'Users', 'Invitations', 'Doors', 'Door access', 'Locks']);
     await expect(manager.page.getByRole('button', { name: 'Create role' }).count()).resolves.toBe(0);
     await manager.context.close();
 

@@ -206,7 +206,7 @@ describe("the operators' pages of the console", () => {
     const paula = await signInToConsole(world, 'platform', email, 'en', 'tenants');
     try {
       await paula.page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
-      await expect(paula.page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Change log']);
+      await expect(paula.page.getByRole('navigation').getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Access events', 'Change log']);
     } finally {
       await paula.context.close();
     }

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/en';
+import { AccessEventsPage } from '../pages/access-events-page';
 import { AppsPage } from '../pages/apps-page';
 import { ChangeLogPage } from '../pages/change-log-page';
 import { DoorAccessPage } from '../pages/door-access-page';
@@ -7,11 +8,13 @@ import { DoorsPage } from '../pages/doors-page';
 import { HomePage } from '../pages/home-page';
 import { InvitationsPage } from '../pages/invitations-page';
 import { KeysPage } from '../pages/keys-page';
+import { LocksPage } from '../pages/locks-page';
 import { ResourceServersPage } from '../pages/resource-servers-page';
 import { RolesPage } from '../pages/roles-page';
 import { SettingsPage } from '../pages/settings-page';
 import { TenantsPage } from '../pages/tenants-page';
 import { UsersPage } from '../pages/users-page';
+import { WebhooksPage } from '../pages/webhooks-page';
 
 /** The roles that open parts of the admin API (src/admin-api/routes/*.ts `access`), and the operators' role. */
 export type AdminRole = 'tenant_admin' | 'user_manager' | 'auditor' | 'platform_operator';
@@ -40,16 +43,20 @@ export const ROUTES: readonly PageRoute[] = [
   { path: 'users', title: 'nav.users', roles: ['tenant_admin', 'user_manager'], component: UsersPage },
   { path: 'invitations', title: 'nav.invitations', roles: ['tenant_admin', 'user_manager'], component: InvitationsPage },
 
-  // Doors and door access.
+  // Doors, door access and the locks at them.
   { path: 'doors', title: 'nav.doors', roles: ['tenant_admin', 'user_manager'], component: DoorsPage },
   { path: 'door-access', title: 'nav.doorAccess', roles: ['tenant_admin', 'user_manager'], component: DoorAccessPage },
+  { path: 'locks', title: 'nav.locks', roles: ['tenant_admin', 'user_manager'], component: LocksPage },
+  // Who came through: people's movements, so admins and auditors read it, and each read is in the change log.
+  { path: 'access-events', title: 'nav.accessEvents', roles: ['tenant_admin', 'auditor'], component: AccessEventsPage },
 
-  // Apps, resource servers, change log, settings, signing keys.
+  // Apps, resource servers, change log, settings, signing keys, webhooks.
   { path: 'apps', title: 'nav.apps', roles: ['tenant_admin'], component: AppsPage },
   { path: 'change-log', title: 'nav.changeLog', roles: ['tenant_admin', 'auditor'], component: ChangeLogPage },
   { path: 'keys', title: 'nav.keys', roles: ['tenant_admin'], component: KeysPage },
   { path: 'resource-servers', title: 'nav.resources', roles: ['tenant_admin'], component: ResourceServersPage },
   { path: 'settings', title: 'nav.settings', roles: ['tenant_admin'], component: SettingsPage },
+  { path: 'webhooks', title: 'nav.webhooks', roles: ['tenant_admin'], component: WebhooksPage },
 
   // Operators. They rotate any tenant's signing keys, the platform's included, from the tenants' rows; the
   // platform's own change log is its tenant_admins' and auditors' general Change log page.

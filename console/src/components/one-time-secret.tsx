@@ -2,10 +2,10 @@ import { useId, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 
 /**
- * A secret the API gives once (a new client's, a rotated one): shown read-only with a copy button and the
+ * A secret the API gives once (a new client's, a rotated one, a webhook's signing secret, named by `label`): shown read-only with a copy button and the
  * warning that it will not be shown again, until the person says they have stored it.
  */
-export function OneTimeSecret({ title, secret, onDone }: { title: string; secret: string; onDone(): void }) {
+export function OneTimeSecret({ title, secret, label, onDone }: { title: string; secret: string; label?: string; onDone(): void }) {
   const { t } = useI18n();
   const id = useId();
   const [copied, setCopied] = useState<string>();
@@ -24,7 +24,7 @@ export function OneTimeSecret({ title, secret, onDone }: { title: string; secret
         {t('secret.warning')}
       </p>
       <div className="field">
-        <label htmlFor={id}>{t('secret.label')}</label>
+        <label htmlFor={id}>{label ?? t('secret.label')}</label>
         <input id={id} className="secret-value" value={secret} readOnly aria-describedby={`${id}-warning`} onFocus={(e) => e.target.select()} />
       </div>
       <p className="notice" role="status">

@@ -8,7 +8,7 @@ import { LinesField, nonEmptyLines } from '../../components/lines-field';
 import { ProblemView } from '../../components/problem-view';
 import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
-import { GRANT_TYPES, SCOPES, type AppCreate, type GrantType, type Scope } from './app-types';
+import { GRANT_TYPES, SCOPES, SERVICE_ROLES, type AppCreate, type GrantType, type Scope, type ServiceRole } from './app-types';
 
 export interface CreatedApp {
   name: string;
@@ -27,6 +27,8 @@ export function AppCreateForm({ tenant, onCreated }: { tenant: string; onCreated
   const [logoutRedirects, setLogoutRedirects] = useState<string[]>([]);
   const [grants, setGrants] = useState<GrantType[]>(['authorization_code']);
   const [scopes, setScopes] = useState<Scope[]>(['openid', 'profile', 'email']);
+  const [serviceRoles, setServiceRoles] = useState<ServiceRole[]>([]);
+  const isService = grants.includes('client_credentials');
   const error = (field: string) => fieldMessage(action.problem, field);
 
   const submit = async (event: FormEvent) => {
@@ -38,12 +40,14 @@ export function AppCreateForm({ tenant, onCreated }: { tenant: string; onCreated
       post_logout_redirect_uris: nonEmptyLines(logoutRedirects),
       grant_types: grants,
       ...(scopes.length ? { scope: scopes.join(' ') } : {}),
+      ...(isService && serviceRoles.length ? { service_roles: serviceRoles } : {}),
     };
     const done = await action.run(() => unwrap(api.POST('/tenants/{tenant}/clients', { params: { path: { tenant } }, body })));
     if (!done) return;
     setName('');
     setRedirects([]);
     setLogoutRedirects([]);
+    setServiceRoles([]);
     onCreated({ name: done.data.client_name ?? done.data.client_id, secret: done.data.client_secret, warnings: done.warnings });
   };
 
@@ -72,6 +76,16 @@ export function AppCreateForm({ tenant, onCreated }: { tenant: string; onCreated
         onChange={setGrants}
         error={error('grant_types')}
       />
+      {isService && (
+        <CheckboxGroup
+          legend={t('apps.serviceRoles')}
+          options={SERVICE_ROLES.map((r) => ({ value: r, label: <code>{r}</code> }))}
+          selected={serviceRoles}
+          onChange={setServiceRoles}
+          error={error('service_roles')}
+          note={<p className="hint">{t('apps.serviceRolesHint')}</p>}
+        />
+      )}
       <CheckboxGroup legend={t('apps.scopes')} options={SCOPES.map((s) => ({ value: s, label: s }))} selected={scopes} onChange={setScopes} error={error('scope')} />
       <button type="submit" className="btn btn-primary" disabled={action.busy}>
         {t('apps.create')}

@@ -5,8 +5,16 @@ import { ProblemView } from '../../components/problem-view';
 import { useI18n } from '../../i18n/i18n';
 import { CheckboxGroup } from '../../components/checkbox-group';
 
-/** The tenant's doors (not archived) to offer with an invitation; nothing is shown when there are none. */
-export function DoorPicker({ value, onChange }: { value: readonly string[]; onChange(doors: string[]): void }) {
+export interface DoorPickerProps {
+  value: readonly string[];
+  onChange(doors: string[]): void;
+  /** What the choice is for: an invitation's doors unless said, or the doors a lock serves. */
+  legend?: string;
+  hint?: string;
+}
+
+/** The tenant's doors (not archived) to choose among, by key; nothing is shown when there are none. */
+export function DoorPicker({ value, onChange, legend, hint }: DoorPickerProps) {
   const { t } = useI18n();
   const { api, where } = useConsole();
   const tenant = where.slug;
@@ -15,5 +23,13 @@ export function DoorPicker({ value, onChange }: { value: readonly string[]; onCh
   const items = doors.data?.items ?? [];
   if (items.length === 0) return null;
   const options = items.map((d) => ({ value: d.key, label: `${d.name} (${d.key})` }));
-  return <CheckboxGroup legend={t('invitations.doors')} options={options} selected={value} onChange={onChange} note={<p className="hint">{t('invitations.doorsHint')}</p>} />;
+  return (
+    <CheckboxGroup
+      legend={legend ?? t('invitations.doors')}
+      options={options}
+      selected={value}
+      onChange={onChange}
+      note={<p className="hint">{hint ?? t('invitations.doorsHint')}</p>}
+    />
+  );
 }

@@ -4,6 +4,7 @@ import { Notice, WarningList } from '../../components/warning-list';
 import { useI18n } from '../../i18n/i18n';
 import { useFocusOnMount } from '../../components/focus-on-mount';
 import { ADMIN_ROLES, mayGrantAdminRoles } from '../people/role-picker';
+import { UserDevices } from './user-devices';
 import { UserExport } from './user-export';
 import { UserMfa } from './user-mfa';
 import { UserPasswordForm } from './user-password-form';
@@ -11,8 +12,8 @@ import { UserSessions } from './user-sessions';
 import type { User } from './user-status';
 
 /**
- * How a user signs in and what is held about them: sessions, second factors, a temporary password and the data
- * export. Only what the API allows the person is offered: resetting second factors is a tenant admin's, as is
+ * How a user signs in and what is held about them: sessions, second factors, phones, a temporary password and
+ * the data export. Only what the API allows the person is offered: resetting second factors is a tenant admin's, as is
  * setting the password of someone holding an admin role.
  */
 export function UserAccessPanel({ user, onClose }: { user: User; onClose(): void }) {
@@ -32,6 +33,7 @@ export function UserAccessPanel({ user, onClose }: { user: User; onClose(): void
       <WarningList warnings={outcome.warnings} />
       <UserSessions user={user} onDone={done} />
       <UserMfa user={user} mayReset={isAdmin} onDone={done} />
+      <UserDevices user={user} onDone={done} />
       {mayPassword && <UserPasswordForm user={user} onDone={done} />}
       <UserExport user={user} onDone={done} />
       <div className="actions">
