@@ -106,7 +106,7 @@ export function createServices(
     mfa: new MfaService(models.mfaFactors, models.mfaChallenges, keyring, changeLog, rateLimits),
     rateLimits,
     sessions: new AccountSessions(models.oidcEntries, changeLog),
-    upstreamIdps: new UpstreamIdpService(models.upstreamIdps, masterKey),
+    upstreamIdps: new UpstreamIdpService(models.upstreamIdps, masterKey, config.tenantRefreshMs ?? 0),
   };
   const federatedLogin = new FederatedLogin({ upstreamIdps: core.upstreamIdps, identities: models.federatedIdentities, users: core.users, changeLog });
   const tenantLogos = new TenantLogoService(models.tenantLogos, core.tenants);

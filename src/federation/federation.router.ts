@@ -28,7 +28,7 @@ const startPath = (runtime: TenantRuntime, uid: string, idpId: string) => `/t/${
  * page may send the person to it, so the password field cannot be required.
  */
 export async function upstreamButtons(idps: UpstreamIdpService, runtime: TenantRuntime, uid: string): Promise<{ name: string; href: string; routesDomains: boolean }[]> {
-  const list = await idps.list(runtime.tenant._id);
+  const list = await idps.forSignIn(runtime.tenant._id);
   return list.map((idp) => ({ name: idp.name, href: startPath(runtime, uid, idp._id), routesDomains: idp.emailDomains.length > 0 }));
 }
 
@@ -39,7 +39,7 @@ export async function upstreamButtons(idps: UpstreamIdpService, runtime: TenantR
 export async function homeRealm(idps: UpstreamIdpService, runtime: TenantRuntime, uid: string, email: string): Promise<string | undefined> {
   const domain = email.slice(email.lastIndexOf('@') + 1).trim().toLowerCase();
   if (!email.includes('@') || !domain) return undefined;
-  const idp = (await idps.list(runtime.tenant._id)).find((candidate) => candidate.emailDomains.includes(domain));
+  const idp = (await idps.forSignIn(runtime.tenant._id)).find((candidate) => candidate.emailDomains.includes(domain));
   return idp && startPath(runtime, uid, idp._id);
 }
 

@@ -3,6 +3,7 @@ import { newId } from '../db/ids.js';
 import { NotFoundError } from '../errors/http-errors.js';
 import type { RoleMapping } from './role-mapping.js';
 import type { UpstreamIdpDoc, UpstreamIdpModel } from './upstream-idp.model.js';
+import { BoundedCache } from '../db/bounded-cache.js';
 
 export interface UpstreamIdpInput {
   name: string;
@@ -36,16 +37,32 @@ function normalized(input: UpstreamIdpPatch) {
 
 /** A tenant's upstream OpenID providers. The client secret goes in sealed and never comes out of the API. */
 export class UpstreamIdpService {
+  /**
+   * Each tenant's providers as the sign-in pages read them (every login page, every email typed): kept for
+   * TENANT_REFRESH_MS, forgotten at once when this process changes them, so another process offers a change
+   * at most that much later. The admin API and the flow itself read the database.
+   */
+  private readonly kept: BoundedCache<UpstreamIdpDoc[]>;
+
   constructor(
     private readonly idps: UpstreamIdpModel,
     private readonly masterKey: MasterKey,
-  ) {}
+    keptMs = 0,
+  ) {
+    this.kept = new BoundedCache({ ttlMs: keptMs, max: 10_000 });
+  }
+
+  /** The tenant's providers for its sign-in pages, within the bound above. */
+  async forSignIn(tenantId: string): Promise<UpstreamIdpDoc[]> {
+    return (await this.kept.get(tenantId, () => this.list(tenantId))) ?? [];
+  }
 
   async create(tenantId: string, input: UpstreamIdpInput): Promise<UpstreamIdpDoc> {
     const _id = newId('idp');
     const sealedSecret = this.masterKey.wrap(Buffer.from(input.clientSecret), aad(tenantId, _id));
     const doc = { scopes: DEFAULT_SCOPES, emailDomains: [], jitCreate: false, roleMappings: [], ...normalized(input), _id, tenantId, sealedSecret };
     const [created] = await this.idps.insertMany([doc]);
+    this.kept.forget(tenantId);
     return created!.toObject();
   }
 
@@ -63,6 +80,7 @@ export class UpstreamIdpService {
     const $set: Record<string, unknown> = normalized(patch);
     if (patch.clientSecret !== undefined) $set.sealedSecret = this.masterKey.wrap(Buffer.from(patch.clientSecret), aad(tenantId, id));
     const doc = await this.idps.findOneAndUpdate({ tenantId, _id: id }, { $set }, { new: true }).lean();
+    this.kept.forget(tenantId);
     if (!doc) throw new NotFoundError('Upstream identity provider');
     return doc;
   }
@@ -70,6 +88,7 @@ export class UpstreamIdpService {
   /** Links made through it stay: the people keep their users, and a provider added again finds them. */
   async delete(tenantId: string, id: string): Promise<void> {
     const { deletedCount } = await this.idps.deleteOne({ tenantId, _id: id });
+    this.kept.forget(tenantId);
     if (!deletedCount) throw new NotFoundError('Upstream identity provider');
   }
 

@@ -164,7 +164,15 @@ export function screenshotPath(name: string, locale: string): string {
 export async function screenshot(page: Page, name: string, locale: string): Promise<string> {
   const path = screenshotPath(name, locale);
   mkdirSync(dirname(path), { recursive: true });
-  await page.screenshot({ path, fullPage: true });
+  try {
+    await page.screenshot({ path, fullPage: true });
+  } catch (err) {
+    // Chromium now and then refuses a capture while its compositor is between frames; the page is not at
+    // fault, and a second capture a moment later succeeds. Any other failure, or a second refusal, stands.
+    if (!String(err).includes('Unable to capture screenshot')) throw err;
+    await page.waitForTimeout(250);
+    await page.screenshot({ path, fullPage: true });
+  }
   return path;
 }
 
