@@ -94,3 +94,14 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     },
   };
 }
+
+/**
+ * Two app instances on one database and master key, as two processes of a deployment behind one address:
+ * what one writes or caches the other must see, within the bounds the configuration promises.
+ */
+export async function startTwoTestIdps(env: Record<string, string> = {}): Promise<[TestIdp, TestIdp]> {
+  const masterKey = randomBytes(32);
+  const one = await startTestIdp({ masterKey, env });
+  const two = await startTestIdp({ masterKey, database: one.testDatabase, env: { ...env, PUBLIC_URL: one.baseUrl } });
+  return [one, two];
+}

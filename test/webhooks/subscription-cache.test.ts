@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asSetup, createTenantFixture, type TenantFixture } from '../support/fixtures.js';
-import { startTestIdp, type TestIdp } from '../support/test-idp.js';
+import { startTwoTestIdps, type TestIdp } from '../support/test-idp.js';
 
 const REFRESH_MS = 1000;
 
@@ -16,10 +15,7 @@ describe('webhook subscriptions, kept by two processes', () => {
   let fixture: TenantFixture;
 
   beforeAll(async () => {
-    const masterKey = randomBytes(32);
-    const env = { TENANT_REFRESH_MS: String(REFRESH_MS), WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
-    one = await startTestIdp({ masterKey, env });
-    two = await startTestIdp({ masterKey, database: one.testDatabase, env: { ...env, PUBLIC_URL: one.baseUrl } });
+    [one, two] = await startTwoTestIdps({ TENANT_REFRESH_MS: String(REFRESH_MS), WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' });
     fixture = await createTenantFixture(one.services, 'kept-hooks');
   });
   afterAll(async () => {
