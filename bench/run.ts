@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adminAudience } from '../src/admin-api/admin-api.js';
-import { loadConfig } from '../src/config.js';
+import { DEFAULT_DATABASE_TIMEOUTS, loadConfig } from '../src/config.js';
 import { MasterKey } from '../src/crypto/master-key.js';
 import { connectDatabase } from '../src/db/database.js';
 import { freePort } from '../src/db/launcher/server-process.js';
@@ -92,7 +92,9 @@ async function main(): Promise<void> {
     const fairDb = await startLocalDatabase({ dataDir: fairDbDir, toolsDir: join(root, '.tools'), ephemeral: true, log: say });
     cleanups.push(() => fairDb.stop());
     const masterKey = randomBytes(32);
-    const db = await connectDatabase(local.uri);
+    // The bench's own connection seeds in bulk and counts whole collections (--scale: 100,000 users), which on
+    // the local database can take longer than a request's reply ever should: its replies may take minutes.
+    const db = await connectDatabase(local.uri, { timeouts: { ...DEFAULT_DATABASE_TIMEOUTS, socketTimeoutMs: 300_000 } });
     cleanups.push(() => db.close());
     const services = createServices(db, new MasterKey(masterKey), { argon2 }, benchLogger);
     const seed = await seedBenchTenant(services, 8);

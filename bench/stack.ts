@@ -32,6 +32,11 @@ export function startServer(o: ServerOptions): Promise<Child> {
       PORT: String(o.port),
       PUBLIC_URL: publicUrl,
       MONGODB_URI: o.mongodbUri,
+      // Its files stay in the run's directory, and no scheduled backup or checkpoint runs while it is measured:
+      // those are jobs of their own (npm run bench:backup), and a developer's .data is not the bench's.
+      DATA_DIR: join(o.workDir, 'server-data'),
+      BACKUP_INTERVAL_HOURS: '0',
+      CHANGE_LOG_CHECKPOINT_MINUTES: '0',
       IDP_MASTER_KEY: o.masterKey.toString('base64'),
       ARGON2_MEMORY_KIB: String(o.argon2.memoryCost),
       ARGON2_TIME_COST: String(o.argon2.timeCost),

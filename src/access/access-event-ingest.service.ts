@@ -50,7 +50,7 @@ export class AccessEventIngestService {
     private readonly doors: DoorModel,
     private readonly users: UserModel,
     private readonly changeLog: ChangeLogService,
-    private readonly capabilities: Pick<DatabaseCapabilities, 'indexedIn'>,
+    private readonly capabilities: Pick<DatabaseCapabilities, 'idInIndexed'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -92,10 +92,11 @@ export class AccessEventIngestService {
 
   /**
    * Which of these ids are stored already: one `$in` where the server answers it from the `_id` index; else
-   * one equality lookup per id, a few at a time, since FerretDB would read the tenant's whole log per batch.
+   * one equality lookup per id, a few at a time, since a FerretDB without our patch would read the tenant's
+   * whole log per batch.
    */
   private async stored(tenantId: string, ids: string[]): Promise<Set<string>> {
-    if (this.capabilities.indexedIn) {
+    if (this.capabilities.idInIndexed) {
       const docs = await this.events.find({ tenantId, _id: { $in: ids } }, { _id: 1 }).lean();
       return new Set(docs.map((d) => d._id));
     }

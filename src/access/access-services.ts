@@ -24,7 +24,7 @@ export function createAccessServices(deps: {
   masterKey: MasterKey;
   signingKeys: SigningKeyService;
   rateLimits: RateLimitStore;
-  capabilities: Pick<DatabaseCapabilities, 'indexedIn'>;
+  capabilities: Pick<DatabaseCapabilities, 'idInIndexed'>;
 }) {
   const { models } = deps;
   const revocations = new RevocationListService(models.revocations, models.revocationCounters, models.users, models.deletedSubjects, models.doorPermissions, deps.signingKeys);

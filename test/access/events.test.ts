@@ -74,8 +74,8 @@ describe('access events from locks', () => {
     // A lookup that missed them would record them for Alice again before the insert found the duplicates.
     const recordedForAlice = () => idp.db.models.changeLog.countDocuments({ tenantId: a.tenant._id, subjectId: a.user.id, action: 'access_event.recorded' });
     const before = await recordedForAlice();
-    for (const indexedIn of [true, false]) {
-      const ingest = new AccessEventIngestService(idp.db.models.accessEvents, idp.db.models.doors, idp.db.models.users, idp.services.changeLog, { indexedIn });
+    for (const idInIndexed of [true, false]) {
+      const ingest = new AccessEventIngestService(idp.db.models.accessEvents, idp.db.models.doors, idp.db.models.users, idp.services.changeLog, { idInIndexed });
       await expect(asSetup(() => ingest.upload(a.tenant._id, lock, retried))).resolves.toEqual({ accepted: 0, duplicate: 2, rejected: [] });
     }
     expect(await recordedForAlice()).toBe(before);

@@ -113,6 +113,20 @@ describe('lookups the local database answers through an index', () => {
     expect(await ids({ tenantId: 'other', emailHash: 'y' })).toEqual(['arr2']);
   });
 
+  it('finds a batch of documents by _id $in through the _id index, and still applies the rest of the filter', async () => {
+    const ids = async (filter: Document) => (await people.find(filter).toArray()).map((p) => p._id).sort();
+    expect(await ids({ _id: { $in: ['p1', 'p2', 'p3', 'absent'] } })).toEqual(['p1', 'p2', 'p3']);
+    expect(await ids({ _id: { $in: ['p1', 'p2', 'p3'] }, tenantId: 't2' })).toEqual(['p2']);
+    expect(await ids({ _id: { $in: ['p1', 'p2', 'p3'], $ne: 'p2' } })).toEqual(['p1', 'p3']);
+    expect(planOf(await people.find({ _id: { $in: ['p1', 'p2', 'p3'] }, tenantId: 't2' }).explain())).toEqual({ indexes: ['_id_'], scans: false });
+  });
+
+  it('still answers an _id $in whose values the index cannot serve, by reading the collection', async () => {
+    // A regular expression in $in matches by pattern, so no list of index keys can stand for it.
+    const found = await people.find({ _id: { $in: [/^p1[01]$/, 'p2'] } }).toArray();
+    expect(found.map((p) => p._id).sort()).toEqual(['p10', 'p11', 'p2']);
+  });
+
   it('matches values JSON writes with escapes, by _id and by indexed field', async () => {
     const odd = `a<b>&'"\\/é😀\u2028 ${'\u0001'}`;
     await people.insertOne({ _id: odd, tenantId: odd, emailHash: odd });
