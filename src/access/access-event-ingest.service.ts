@@ -121,7 +121,7 @@ export class AccessEventIngestService {
     const perSubject = new Map<string, number>();
     for (const d of docs) if (d.subjectId) perSubject.set(d.subjectId, (perSubject.get(d.subjectId) ?? 0) + 1);
     const change = (subjectId: string, n: number, action = 'access_event.recorded') => ({ action, subjectType: 'user', subjectId, fields: ['access_events'], counts: { access_events: n } });
-    for (const [subjectId, n] of perSubject) await this.changeLog.append(tenantId, change(subjectId, n));
+    await this.changeLog.appendMany(tenantId, [...perSubject].map(([subjectId, n]) => change(subjectId, n)));
     try {
       await this.events.insertMany(docs, { ordered: false });
       return docs.length;
@@ -129,7 +129,7 @@ export class AccessEventIngestService {
       // A concurrent retry of the same batch stored some first: those are duplicates, not failures.
       const writeErrors = (err as { writeErrors?: unknown[] }).writeErrors;
       if (isDuplicateKey(err) && Array.isArray(writeErrors) && writeErrors.every((w) => isDuplicateKey(w))) return docs.length - writeErrors.length;
-      for (const [subjectId, n] of perSubject) await this.changeLog.append(tenantId, change(subjectId, n, 'access_event.recorded.failed')).catch(() => undefined);
+      await this.changeLog.appendMany(tenantId, [...perSubject].map(([subjectId, n]) => change(subjectId, n, 'access_event.recorded.failed'))).catch(() => undefined);
       throw err;
     }
   }

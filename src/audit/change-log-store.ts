@@ -2,6 +2,10 @@ import type { ChangeLogAnchorModel } from './change-log-anchor.model.js';
 import { genesis, type ChainStart } from './change-log-chain.js';
 import type { ChangeLogDoc, ChangeLogModel } from './change-log.model.js';
 import { ignoreDuplicateKey } from '../db/duplicate-key.js';
+import { LRUCache } from 'lru-cache';
+
+/** Tenants whose last tail this process keeps; beyond it the least recent one is read again. */
+const KNOWN_TAILS = 10_000;
 
 /**
  * The stored shape of one tenant's chain: where it starts (anchor or genesis), where it ends (tail), and the
@@ -9,6 +13,9 @@ import { ignoreDuplicateKey } from '../db/duplicate-key.js';
  * the chain the same way.
  */
 export class ChangeLogStore {
+  /** The entry each tenant's last append in this process wrote: a guess at the tail, confirmed before use. */
+  private readonly known = new LRUCache<string, ChainStart>({ max: KNOWN_TAILS });
+
   constructor(
     readonly entries: ChangeLogModel,
     private readonly anchors: ChangeLogAnchorModel,
@@ -16,10 +23,24 @@ export class ChangeLogStore {
 
   /** What the next entry links to: the newest entry, else the anchor, else genesis. */
   async tail(tenantId: string): Promise<ChainStart> {
+    // The newest entry is one index step on MongoDB, but FerretDB sorts the tenant's whole log for it, so the
+    // entry this process wrote last is confirmed instead (an equality on the unique {tenantId, seq} index).
+    // Confirmed means it is still there, unchanged (not pruned, restored over or rewritten); if another process
+    // wrote after it, the insert collides on the next seq and the appender forgets it and reads the tail.
+    const known = this.known.get(tenantId);
+    if (known && (await this.entries.exists({ tenantId, seq: known.seq, hash: known.hash }))) return known;
     // Entries are read before the anchor: a prune saves its anchor before deleting, so whichever we miss, the
     // other is there.
     const last = await this.entries.findOne({ tenantId }).sort({ seq: -1 }).select({ seq: 1, hash: 1 }).lean();
     return last ? { seq: last.seq, hash: last.hash } : this.start(tenantId);
+  }
+
+  remember(tenantId: string, tail: ChainStart): void {
+    this.known.set(tenantId, tail);
+  }
+
+  forget(tenantId: string): void {
+    this.known.delete(tenantId);
   }
 
   /** The anchor retention left, else the tenant's genesis. */

@@ -73,6 +73,38 @@ describe('change log hash chain', () => {
     expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 60 });
   });
 
+  it('chains a batch of entries in order in one write, each after the one before', async () => {
+    const tenantId = newTenant();
+    await appendMany(h.log, tenantId, 2);
+    const batch = await as(alice, () => h.log.appendMany(tenantId, ['usr_a', 'usr_b', 'usr_c'].map((id) => userUpdated(id))));
+    expect(batch.map((e) => [e.seq, e.subjectId])).toEqual([[3, 'usr_a'], [4, 'usr_b'], [5, 'usr_c']]);
+    await appendMany(h.log, tenantId, 1);
+    expect(await seqs(tenantId)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 6 });
+  });
+
+  it('stays one gapless chain when two processes append batches and single entries at the same time', async () => {
+    const tenantId = newTenant();
+    const [first, second] = [await h.openInstance(), await h.openInstance()];
+    const batches = (log: typeof first.log) =>
+      Array.from({ length: 8 }, (_, i) => as(alice, () => log.appendMany(tenantId, [userUpdated(`usr_${i}a`), userUpdated(`usr_${i}b`), userUpdated(`usr_${i}c`)])));
+    const singles = (log: typeof first.log) => Array.from({ length: 8 }, (_, i) => as(alice, () => log.append(tenantId, userUpdated(`usr_${i}`))));
+    const written = (await Promise.all([...batches(first.log), ...singles(first.log), ...batches(second.log), ...singles(second.log)])).flat();
+
+    expect(await seqs(tenantId)).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
+    expect(new Set(written.map((e) => e.seq)).size).toBe(64);
+    expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 64 });
+  });
+
+  it('links the next entry to the stored tail, not to the one it wrote last, once the log was restored to an earlier point', async () => {
+    const tenantId = newTenant();
+    await appendMany(h.log, tenantId, 5);
+    // A restore of the log as it was after entry 3, under the running process.
+    await raw().deleteMany({ tenantId, seq: { $gt: 3 } });
+    expect((await as(alice, () => h.log.append(tenantId, userUpdated()))).seq).toBe(4);
+    expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 4 });
+  });
+
   describe('retention', () => {
     const day = (iso: string) => new Date(`${iso}T12:00:00.000Z`);
     async function appendOn(tenantId: string, isoDays: string[]): Promise<void> {
