@@ -49,8 +49,9 @@ export class RoleMembershipHistory {
   }
 
   /**
-   * The roles `user` held at `at`, sorted. `present`: the caller has just read the user as active, so no erasure
-   * can lie before `at` (erasure is final) and its tombstone is not looked for. `among`: only these roles are asked about (the others are not read).
+   * The roles `user` held at `at`, sorted. `present`: the caller has just read the user as active, so no
+   * erasure can lie before `at` (erasure is final) and no tombstone is looked for. `among`: only these roles
+   * are asked about, and only their changes are read.
    */
   async rolesAt(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date, options: { present?: boolean; among?: readonly string[] } = {}): Promise<string[]> {
     if (!options.present && (await this.goneBy(tenantId, [user.id], at)).size) return [];
