@@ -1,13 +1,16 @@
 import type { ChangeLogService } from '../audit/change-log.service.js';
 import { newId } from '../db/ids.js';
 import type { DoorDoc, DoorModel } from '../doors/door.model.js';
-import type { DoorPermissionHistory, GrantWithDoor } from '../doors/door-permission-history.js';
+import type { DoorGrant, DoorPermissionHistory } from '../doors/door-permission-history.js';
 import { inForce, windowOpen } from '../doors/door-permission.window.js';
 import { ForbiddenError } from '../errors/http-errors.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { UserModel } from '../users/user.model.js';
 import type { AccessEventModel } from './access-event.model.js';
 import type { LockDoc } from './lock.model.js';
+
+/** What a decision reads of its door. */
+type DecidedDoor = Pick<DoorDoc, '_id' | 'key' | 'archivedAt'>;
 
 /** Why access is denied. `device_revoked`: the subject was a phone (device) its user or an admin revoked. */
 export const DENIAL_REASONS = ['no_permission', 'outside_window', 'restricted', 'locked', 'tenant_suspended', 'door_archived', 'device_revoked'] as const;
@@ -48,7 +51,8 @@ export class AccessDecisionService {
   ) {}
 
   async decide(tenant: TenantDoc, lock: LockDoc, request: DecisionRequest): Promise<Decision> {
-    const door = await this.doors.findOne({ tenantId: tenant._id, key: request.doorKey }).lean();
+    // Read, never kept: an archived door opens nothing from its archiving on, in every process.
+    const door: DecidedDoor | null = await this.doors.findOne({ tenantId: tenant._id, key: request.doorKey }, { _id: 1, key: 1, archivedAt: 1 }).lean();
     // One answer for a door of another lock and for no door at all: a lock learns nothing of doors it does not serve.
     if (!door || !lock.doorIds.includes(door._id)) throw new ForbiddenError('This lock does not serve that door');
     const decision = await this.judge(tenant, door, request);
@@ -56,7 +60,7 @@ export class AccessDecisionService {
     return decision;
   }
 
-  private async judge(tenant: TenantDoc, door: DoorDoc, { userId, at, deviceRevoked }: DecisionRequest): Promise<Decision> {
+  private async judge(tenant: TenantDoc, door: DecidedDoor, { userId, at, deviceRevoked }: DecisionRequest): Promise<Decision> {
     const user = await this.users.findOne({ tenantId: tenant._id, _id: userId }, { roles: 1, status: 1, createdAt: 1 }).lean();
     const base = { door: door.key, subject: user ? user._id : null, at, validUntil: null, permission: null };
     const deny = (reason: DenialReason, subject = base.subject): Decision => ({ ...base, subject, result: 'denied', reason });
@@ -68,8 +72,9 @@ export class AccessDecisionService {
     // A restricted person's data is only kept: neither their grants are read nor is the attempt tied to them.
     if (user.status === 'restricted') return deny('restricted', null);
     if (user.status !== 'active') return deny('no_permission');
-    const { grants } = await this.history.grantsOf(tenant._id, { id: user._id, roles: user.roles ?? [], createdAt: user.createdAt }, at);
-    const onDoor = grants.filter((g) => g.doorId === door._id);
+    // The user, their status and roles are read for each decision, as are the grants: a revocation, a
+    // restriction, an erasure refuses the next decision in every process.
+    const onDoor = await this.history.grantsOn(tenant._id, { id: user._id, roles: user.roles ?? [], createdAt: user.createdAt }, door._id, at, { present: true });
     const granting = onDoor.filter((g) => inForce(g, door, at)).sort(longestFirst)[0];
     if (granting) {
       const viaRole = granting.holderType === 'role' ? granting.holderId : null;
@@ -81,7 +86,7 @@ export class AccessDecisionService {
   }
 
   /** The access event, with its change-log entry when it is about a person. */
-  private async record(tenantId: string, lock: LockDoc, door: DoorDoc, d: Decision): Promise<void> {
+  private async record(tenantId: string, lock: LockDoc, door: DecidedDoor, d: Decision): Promise<void> {
     const event = { _id: newId('aev'), tenantId, lockId: lock._id, doorId: door._id, subjectId: d.subject, at: d.at, result: d.result, reason: d.reason, method: 'decision' as const };
     const insert = () => this.events.insertMany([event]);
     if (!d.subject) return void (await insert());
@@ -90,7 +95,7 @@ export class AccessDecisionService {
 }
 
 /** The grant that holds longest first (open-ended before any end); a user's own before a role's. */
-function longestFirst(a: GrantWithDoor, b: GrantWithDoor): number {
-  const end = (g: GrantWithDoor) => g.validUntil?.getTime() ?? Infinity;
+function longestFirst(a: DoorGrant, b: DoorGrant): number {
+  const end = (g: DoorGrant) => g.validUntil?.getTime() ?? Infinity;
   return end(b) - end(a) || (a.holderType === 'user' ? -1 : 0) - (b.holderType === 'user' ? -1 : 0);
 }

@@ -7,7 +7,7 @@ import { runWithContext } from '../audit/request-context.js';
 import { ForbiddenError } from '../errors/http-errors.js';
 import { issuerFor } from '../oidc/provider.factory.js';
 import type { TenantRuntime } from '../tenants/tenant-runtime.js';
-import { DOOR_KEY_TTL, type DoorKeyService } from './door-key.service.js';
+import type { DoorKeyService } from './door-key.service.js';
 import { authenticateDeviceUser } from './device-auth.js';
 import { checkDeviceProof, type ProofReplays } from './device-proof.js';
 import type { DeviceDoc } from './device.model.js';
@@ -73,9 +73,9 @@ export function devicesRoutes(router: Router, deps: DevicesRoutesDeps): void {
     const device = await deps.devices.ofUser(tenantId, userId, validate(DeviceParams, ctx.params, 'params').id);
     const url = `${issuer}/access/v1/devices/${device._id}/door-key`;
     await checkDeviceProof(ctx.get('dpop') || undefined, { deviceId: device._id, jkt: device.jkt, method: 'POST', url, accessToken: token }, deps.proofReplays);
-    const { jwt, doors } = await deps.doorKeys.issue(runtime.tenant, issuer, device);
+    const { jwt, doors, expiresIn } = await deps.doorKeys.issue(runtime.tenant, issuer, device);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { door_key: jwt, expires_in: DOOR_KEY_TTL, doors };
+    ctx.body = { door_key: jwt, expires_in: expiresIn, doors };
   });
 
   router.get('/access/v1/revocations', async (ctx) => {

@@ -6,6 +6,7 @@ import { contrastWithWhite, HEX_COLOR, logoPath, MIN_CONTRAST_WITH_WHITE } from 
 import type { TenantDoc, TenantSettings } from '../tenants/tenant.model.js';
 import { Locale } from './schemas.js';
 import { ACCESS_EVENT_RETENTION_DAYS } from '../access/access-event-retention.js';
+import { DOOR_KEY_TTL, doorKeyTtlOf } from '../access/door-key.service.js';
 
 /** A tenant's settings as the admin API shows and takes them: one schema for the tenant routes and /settings. */
 const lifetime = (name: TokenLifetime) => z.number().int().min(TOKEN_LIFETIMES[name].min).max(TOKEN_LIFETIMES[name].max);
@@ -35,6 +36,7 @@ export const SettingsFields = z.strictObject({
   invitation_retention_days: z.number().int().min(1).max(3650).optional(),
   change_log_retention_days: z.number().int().min(30).max(3650).optional(),
   access_event_retention_days: z.number().int().min(7).max(3650).optional(),
+  door_key_ttl: z.number().int().min(DOOR_KEY_TTL.min).max(DOOR_KEY_TTL.max).optional(),
   inactivity_days: z.number().int().min(30).max(3650).optional(),
   scim_deprovisioning: z.enum(['deactivate', 'erase']).optional(),
 });
@@ -61,6 +63,7 @@ export const SettingsView = z.object({
   invitation_retention_days: z.number(),
   change_log_retention_days: z.number(),
   access_event_retention_days: z.number().describe('days access events (and lock status reports) are kept; default 365'),
+  door_key_ttl: z.number().describe(`seconds a phone's door key opens doors (${DOOR_KEY_TTL.min}–${DOOR_KEY_TTL.max}); default ${DOOR_KEY_TTL.default}`),
   inactivity_days: z.number(),
   scim_deprovisioning: z.enum(['deactivate', 'erase']).describe('what a SCIM DELETE of a user does: lock them (deactivate, the default) or erase them'),
 });
@@ -91,6 +94,7 @@ export function settingsView(tenant: Pick<TenantDoc, 'slug' | 'settings'>, publi
     invitation_retention_days: s.invitationRetentionDays,
     change_log_retention_days: s.changeLogRetentionDays,
     access_event_retention_days: s.accessEventRetentionDays ?? ACCESS_EVENT_RETENTION_DAYS,
+    door_key_ttl: doorKeyTtlOf(s),
     inactivity_days: s.inactivityDays,
     scim_deprovisioning: s.scimDeprovisioning ?? 'deactivate',
   };
@@ -115,6 +119,7 @@ export function settingsPatch(s: SettingsInput | undefined): Partial<Omit<Tenant
     invitationRetentionDays: s.invitation_retention_days,
     changeLogRetentionDays: s.change_log_retention_days,
     accessEventRetentionDays: s.access_event_retention_days,
+    doorKeyTtl: s.door_key_ttl,
     inactivityDays: s.inactivity_days,
     scimDeprovisioning: s.scim_deprovisioning,
   };

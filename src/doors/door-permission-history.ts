@@ -9,6 +9,10 @@ export type DoorPermission = DoorPermissionDoc & { doorKey: string };
 /** A grant with the door it opens. */
 export type GrantWithDoor = DoorPermission & { door: DoorDoc };
 
+/** What a decision about one door needs of a grant: its holder and the dates `inForce` reads. */
+export type DoorGrant = Pick<DoorPermissionDoc, '_id' | 'holderType' | 'holderId' | 'validFrom' | 'validUntil' | 'grantedAt' | 'revokedAt'>;
+const DOOR_GRANT_FIELDS = { _id: 1, holderType: 1, holderId: 1, validFrom: 1, validUntil: 1, grantedAt: 1, revokedAt: 1 };
+
 /** Who could open a door at a date: its grants in force then, and who held each granted role then. */
 export interface DoorOpeners {
   grants: DoorPermission[];
@@ -57,6 +61,20 @@ export class DoorPermissionHistory {
       return door ? [{ ...g, doorKey: door.key, door }] : [];
     });
     return { roles, grants };
+  }
+
+  /**
+   * The grants on one door a user could have held at `at`, in force or not (as `grantsOf`, for that door only),
+   * for a decision about it: one read of the door's grants to the user and to any role, and the user's
+   * memberships only of the roles with a grant there, only when there is one. `present`: the caller has just
+   * read the user as active (RoleMembershipHistory.rolesAt).
+   */
+  async grantsOn(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, doorId: string, at: Date, options: { present?: boolean } = {}): Promise<DoorGrant[]> {
+    const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }, { holderType: 'role' }];
+    const found: DoorGrant[] = await this.permissions.find({ tenantId, doorId, $or: holders }, DOOR_GRANT_FIELDS).sort({ _id: 1 }).lean();
+    const granted = [...new Set(found.filter((g) => g.holderType === 'role').map((g) => g.holderId))];
+    const roles = granted.length ? await this.memberships.rolesAt(tenantId, user, at, { present: options.present, among: granted }) : [];
+    return found.filter((g) => g.holderType === 'user' || roles.includes(g.holderId));
   }
 
   /** The grants a user held at `at` (see `grantsOf`), by the one rule of `inForce`. */

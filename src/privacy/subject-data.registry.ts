@@ -27,6 +27,12 @@ export interface SubjectDataPlace {
    * before they become a user (change-log entries and mails about the invitation use it).
    */
   idsNameSubject?: true;
+  /**
+   * Its documents may name the subject only by the pseudonym of one of their devices (an event a lock reported
+   * from a phone key), which only the `devices` collection ties to the user: the documents about these device
+   * ids. Export includes them; erasure sets `unlink` on them too, before the devices themselves go.
+   */
+  aboutDevices?(deviceIds: readonly string[]): Record<string, unknown>;
   /** What it holds about the person, in words (for the register of processing activities). */
   holds: string;
 }
@@ -122,8 +128,10 @@ export const SUBJECT_DATA = {
     // The door's log keeps its counts of successful and unsuccessful attempts (a promise to the customer);
     // only the link to the person goes.
     erasure: 'unlink',
-    unlink: { subjectId: null },
-    holds: 'access decisions and lock-reported events about the subject: lock, door, time, result, reason or error cause, method (src/access)',
+    // The device pseudonym goes too: the same phone key registered again would get the same one.
+    unlink: { subjectId: null, deviceId: null },
+    aboutDevices: (d) => ({ deviceId: ids(d) }),
+    holds: 'access decisions and lock-reported events about the subject or one of their devices: lock, door, time, result, reason or error cause, method, device pseudonym (src/access)',
   },
   changeLogPending: {
     about: (s) => ({ 'change.subjectId': ids(s) }),

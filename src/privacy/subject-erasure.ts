@@ -21,6 +21,12 @@ export async function subjectIdsOf(models: Models, tenantId: string, userId: str
   return ids;
 }
 
+/** The pseudonyms of the devices registered by any of these ids, revoked or not. */
+export async function deviceIdsOf(models: Models, tenantId: string, subjectIds: readonly string[]): Promise<string[]> {
+  const devices = await models.devices.find({ tenantId, userId: { $in: [...subjectIds] } }, { _id: 1 }).lean();
+  return devices.map((d) => d._id);
+}
+
 /** Ends a user's sessions, grants and tokens (src/oidc/account-sessions.ts). */
 export type RevokeAccount = (tenantId: string, accountId: string) => Promise<unknown>;
 
@@ -68,6 +74,12 @@ export class SubjectErasure {
     for (const id of subjectIds) await this.tombstone(tenantId, id, reason, at);
     await this.revokeAccount(tenantId, subjectId);
     const actor = provenanceFromContext().actor;
+    // What names the person only through a device first: the devices that tie it to them are deleted below,
+    // and a run interrupted after that could no longer find it.
+    const deviceIds = await deviceIdsOf(this.models, tenantId, subjectIds);
+    for (const [name, place] of subjectDataPlaces()) {
+      if (place.aboutDevices && place.unlink && deviceIds.length) await placeModel(this.models, name).updateMany({ tenantId, ...place.aboutDevices(deviceIds) }, { $set: place.unlink });
+    }
     for (const [name, place] of subjectDataPlaces()) {
       if (name === 'users') continue;
       const model = placeModel(this.models, name);

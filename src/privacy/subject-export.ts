@@ -6,7 +6,7 @@ import type { TenantKeyring } from '../tenants/tenant-keyring.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { User, UserService } from '../users/user.service.js';
 import type { SubjectDataModel } from './subject-data.registry.js';
-import { subjectIdsOf } from './subject-erasure.js';
+import { deviceIdsOf, subjectIdsOf } from './subject-erasure.js';
 import { accountSections } from './subject-export-account.js';
 import { exportOidcEntries } from './subject-export-oidc.js';
 
@@ -61,10 +61,15 @@ export class SubjectExport {
         return { revocations: entries.map((e) => ({ revoked_at: e.revokedAt.toISOString(), version: e.version })) };
       },
       accessEvents: async (tenant, user) => {
-        const events = await models.accessEvents.find({ tenantId: tenant._id, subjectId: user.id }).sort({ at: 1, _id: 1 }).lean();
+        // Theirs by their id, and those a lock reported by one of their devices' pseudonyms (phone keys).
+        const deviceIds = await deviceIdsOf(models, tenant._id, [user.id]);
+        const about = deviceIds.length ? { $or: [{ subjectId: user.id }, { deviceId: { $in: deviceIds } }] } : { subjectId: user.id };
+        const events = await models.accessEvents.find({ tenantId: tenant._id, ...about }).sort({ at: 1, _id: 1 }).lean();
         const doors = await models.doors.find({ tenantId: tenant._id, _id: { $in: [...new Set(events.map((e) => e.doorId))] } }).lean();
         const keyOf = new Map(doors.map((d) => [d._id, d.key]));
-        return { access_events: events.map((e) => ({ at: e.at.toISOString(), door: keyOf.get(e.doorId) ?? e.doorId, lock_id: e.lockId, result: e.result, reason: e.reason, method: e.method })) };
+        return {
+          access_events: events.map((e) => ({ at: e.at.toISOString(), door: keyOf.get(e.doorId) ?? e.doorId, lock_id: e.lockId, device_id: e.deviceId ?? null, result: e.result, reason: e.reason, method: e.method })),
+        };
       },
       // A pending marker repeats the change-log entry it was written for (action, field names, actor), which the
       // section above exports; it holds nothing of the person's besides.
@@ -115,9 +120,13 @@ export class SubjectExport {
     };
   }
 
-  /** Entries about the user and about the invitation that named them first. Request ids and addresses stay in the log. */
+  /**
+   * Entries about the user, about the invitation that named them first, and about their devices (an admin's
+   * read of events a lock reported by a device's pseudonym). Request ids and addresses stay in the log.
+   */
   private async changeLogSection(tenant: TenantRef, user: User): Promise<Section> {
-    const ids = await subjectIdsOf(this.models, tenant._id, user.id);
+    const named = await subjectIdsOf(this.models, tenant._id, user.id);
+    const ids = [...named, ...(await deviceIdsOf(this.models, tenant._id, [user.id]))];
     const entries = (await Promise.all(ids.map((id) => this.changeLog.entriesAbout(tenant._id, id)))).flat().sort((a, b) => a.seq - b.seq);
     return {
       change_log: entries.map((e) => ({ seq: e.seq, at: e.at.toISOString(), actor: e.actor, action: e.action, subject_type: e.subjectType, subject_id: e.subjectId, fields: e.fields })),

@@ -48,11 +48,17 @@ export class RoleMembershipHistory {
     }
   }
 
-  /** The roles `user` held at `at`, sorted. */
-  async rolesAt(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date): Promise<string[]> {
-    if ((await this.goneBy(tenantId, [user.id], at)).size) return [];
-    const changes: RoleMembershipChangeDoc[] = await this.changes.find({ tenantId, userId: user.id }).sort({ at: 1 }).lean();
-    const roles = new Set([...user.roles, ...changes.map((c) => c.role)]);
+  /**
+   * The roles `user` held at `at`, sorted. `present`: the caller has just read the user as active, so no
+   * erasure can lie before `at` (erasure is final) and no tombstone is looked for. `among`: only these roles
+   * are asked about, and only their changes are read.
+   */
+  async rolesAt(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date, options: { present?: boolean; among?: readonly string[] } = {}): Promise<string[]> {
+    if (!options.present && (await this.goneBy(tenantId, [user.id], at)).size) return [];
+    const filter: Record<string, unknown> = { tenantId, userId: user.id };
+    if (options.among) filter.role = { $in: [...options.among] };
+    const changes: Pick<RoleMembershipChangeDoc, 'role' | 'change' | 'at'>[] = await this.changes.find(filter, { role: 1, change: 1, at: 1 }).sort({ at: 1 }).lean();
+    const roles = new Set([...user.roles.filter((r) => !options.among || options.among.includes(r)), ...changes.map((c) => c.role)]);
     const member = (role: string) => ({ now: user.roles.includes(role), since: user.createdAt });
     return [...roles].filter((role) => heldAt(changes.filter((c) => c.role === role), at, member(role))).sort();
   }

@@ -47,6 +47,11 @@ export interface TenantSettings {
    * tenants made before it: every reader takes ACCESS_EVENT_RETENTION_DAYS then, so no migration is needed.
    */
   accessEventRetentionDays?: number;
+  /**
+   * Seconds a door key opens doors (src/access/door-key.service.ts). Absent in tenants made before it: every
+   * reader takes the default (DOOR_KEY_TTL) then, so no migration is needed.
+   */
+  doorKeyTtl?: number;
   /** The password policy's minimum length for this tenant's users (never below 8, see password-policy.ts). */
   passwordMinLength: number;
   /** Failed sign-ins of one account before it is locked (see src/security/login-lockout.ts); default 5. */
@@ -111,6 +116,7 @@ const TenantSchema = new Schema<TenantDoc>(
       invitationTtlHours: { type: Number, default: 168 },
       invitationRetentionDays: { type: Number, default: 30, min: 1 },
       accessEventRetentionDays: { type: Number, default: 365, min: 1 },
+      doorKeyTtl: Number,
       passwordMinLength: { type: Number, default: 12 },
       maxFailedLogins: { type: Number, default: 5, min: 1 },
       accessTokenTtl: Number,

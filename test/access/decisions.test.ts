@@ -129,6 +129,19 @@ describe('access decisions', () => {
       expect(await idp.db.models.accessEvents.countDocuments({ tenantId: a.tenant._id, subjectId: fay })).toBe(0);
     });
 
+    it('grants through a role only at times its holder held it, and counts only the roles granted the door', async () => {
+      const res = await call('POST', '/tenants/tenant-a/users', tokens.adminA, { email: 'tia@tenant-a.test', name: 'tia', roles: ['team_lead', 'employee'] });
+      const tia = res.body.id as string;
+      await new Promise((r) => setTimeout(r, 20));
+      const whileHeld = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await call('PATCH', `/tenants/tenant-a/users/${tia}`, tokens.adminA, { roles: ['employee'] })).status).toBe(200);
+      expect((await decide('lab', { user_id: tia })).body).toMatchObject({ decision: 'denied', reason: 'no_permission', subject: tia });
+      expect((await decide('lab', { user_id: tia }, whileHeld)).body).toMatchObject({ decision: 'granted', permission: { via_role: 'team_lead' } });
+      // The role she still holds has no grant on the lab: it opens nothing there, at any time.
+      expect((await decide('vault', { user_id: tia }, whileHeld)).body).toMatchObject({ decision: 'denied', reason: 'no_permission' });
+    });
+
     it('answers bad requests with problems, never a 500', async () => {
       for (const body of [{}, { door: 'lab' }, { door: 'lab', subject: {} }, { door: 'lab', subject: { user_id: 'x' }, time: 'soon' }, { door: 'lab', subject: { user_id: 'x', access_token: 'y' } }, '{', []]) {
         const res = await accessCall(issuerA, '/decisions', token, body);

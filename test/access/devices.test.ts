@@ -216,4 +216,33 @@ describe('phone keys', () => {
     const jwks = createLocalJWKSet((await (await fetch(`${issuerA}/jwks`)).json()) as JSONWebKeySet);
     await expect(jwtVerify(aliceToken, jwks, { typ: 'door-key+jwt' })).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
   });
+
+  it("gives door keys the tenant's door_key_ttl, 600 s until it is set, and refuses a lifetime out of bounds", async () => {
+    const bobToken = await userToken(b);
+    const issuerB = `${idp.baseUrl}/t/tenant-b`;
+    const phone = await Phone.create();
+    const id = await register(phone, bobToken, issuerB);
+    const lifetime = async () => {
+      const res = await doorKey(phone, id, bobToken, issuerB);
+      expect(res.status).toBe(200);
+      const claims = decodeJwt(res.body.door_key);
+      expect(res.body.expires_in).toBe(claims.exp! - claims.iat!);
+      return res.body.expires_in as number;
+    };
+    expect(await lifetime()).toBe(600);
+
+    for (const door_key_ttl of [59, 86_401, 90.5, '120']) {
+      const refused = await call('PATCH', '/tenants/tenant-b/settings', tokens.adminB, { door_key_ttl });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ type: 'urn:doorway:problem:validation', errors: [expect.objectContaining({ field: 'body.door_key_ttl' })] });
+    }
+    expect((await call('PATCH', '/tenants/tenant-b/settings', tokens.adminB, { door_key_ttl: 120 })).body).toMatchObject({ door_key_ttl: 120 });
+    // Every process applies a settings change within TENANT_REFRESH_MS (200 ms in specs).
+    let seen = await lifetime();
+    for (let attempt = 0; attempt < 50 && seen !== 120; attempt++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await lifetime();
+    }
+    expect(seen).toBe(120);
+  });
 });

@@ -67,6 +67,7 @@ describe('admin API: tenant settings', () => {
       invitation_retention_days: 30,
       change_log_retention_days: 730,
       access_event_retention_days: 365,
+      door_key_ttl: 600,
       inactivity_days: 730,
       scim_deprovisioning: 'deactivate',
     });
@@ -90,6 +91,7 @@ describe('admin API: tenant settings', () => {
       invitation_retention_days: 60,
       change_log_retention_days: 800,
       access_event_retention_days: 400,
+      door_key_ttl: 3600,
       inactivity_days: 900,
       scim_deprovisioning: 'erase',
     };
@@ -132,6 +134,10 @@ describe('admin API: tenant settings', () => {
       [{ invitation_retention_days: 0 }, 'body.invitation_retention_days'],
       [{ change_log_retention_days: 29 }, 'body.change_log_retention_days'],
       [{ inactivity_days: 4000 }, 'body.inactivity_days'],
+      [{ door_key_ttl: 59 }, 'body.door_key_ttl'],
+      [{ door_key_ttl: 86_401 }, 'body.door_key_ttl'],
+      [{ door_key_ttl: 600.5 }, 'body.door_key_ttl'],
+      [{ door_key_ttl: '600' }, 'body.door_key_ttl'],
       [{ scim_deprovisioning: 'delete' }, 'body.scim_deprovisioning'],
       [{ theme: 'dark' }, 'body'],
     ])('%j -> 400 naming %s', async (body, field) => {

@@ -529,6 +529,8 @@ export const da: Catalogue = {
   'settings.reuseIntervalHint': 'Hvor længe et roteret refresh-token stadig virker, så en app, der mistede et svar, kan prøve igen; genbrug derefter tilbagekalder login. 0: aldrig.',
   'settings.session_ttl': 'Sessioners levetid',
   'settings.invitation_ttl_hours': 'Invitationer gælder i',
+  'settings.door_key_ttl': 'Levetid for dørnøgler på telefoner',
+  'settings.doorKeyTtlHint': 'Hvor længe en dørnøgle på en telefon åbner døre; en lås, der ikke har hentet sin tilbagekaldelsesliste, respekterer en tilbagekaldt adgang, indtil nøglen udløber.',
   'settings.retention': 'Opbevaring',
   'settings.retentionIntro': 'Hvor længe personoplysninger opbevares. Kortere perioder sletter data ved næste oprydning.',
   'settings.change_log_retention_days': 'Opbevar poster i ændringsloggen i',

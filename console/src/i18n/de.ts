@@ -529,6 +529,8 @@ export const de: Catalogue = {
   'settings.reuseIntervalHint': 'Wie lange ein rotiertes Refresh-Token noch gilt, damit eine App nach einer verlorenen Antwort es erneut versuchen kann; spätere Wiederverwendung widerruft die Anmeldung. 0: nie.',
   'settings.session_ttl': 'Lebensdauer der Sitzungen',
   'settings.invitation_ttl_hours': 'Einladungen gelten',
+  'settings.door_key_ttl': 'Lebensdauer der Türschlüssel auf Telefonen',
+  'settings.doorKeyTtlHint': 'Wie lange ein Türschlüssel auf einem Telefon Türen öffnet; ein Schloss, das seine Sperrliste nicht abgeglichen hat, erkennt eine widerrufene Berechtigung bis zum Ablauf des Schlüssels an.',
   'settings.retention': 'Aufbewahrung',
   'settings.retentionIntro': 'Wie lange personenbezogene Daten aufbewahrt werden. Kürzere Fristen löschen Daten beim nächsten Aufbewahrungslauf.',
   'settings.change_log_retention_days': 'Einträge des Änderungsprotokolls aufbewahren',

@@ -528,6 +528,8 @@ export const en = {
   'settings.reuseIntervalHint': 'How long a rotated refresh token still works, so an app that lost a response can retry; a reuse after it revokes the sign-in. 0: never.',
   'settings.session_ttl': 'Session lifetime',
   'settings.invitation_ttl_hours': 'Invitations are valid for',
+  'settings.door_key_ttl': 'Phone door key lifetime',
+  'settings.doorKeyTtlHint': 'How long a door key on a phone opens doors; a lock that has not synced its revocation list honours a revoked grant until the key expires.',
   'settings.retention': 'Retention',
   'settings.retentionIntro': 'How long personal data is kept. Shorter periods delete data at the next retention run.',
   'settings.change_log_retention_days': 'Keep change-log entries for',

@@ -529,6 +529,8 @@ export const sv: Catalogue = {
   'settings.reuseIntervalHint': 'Hur länge en roterad refresh-token fortfarande fungerar, så att en app som tappade ett svar kan försöka igen; återanvändning därefter återkallar inloggningen. 0: aldrig.',
   'settings.session_ttl': 'Sessioners livslängd',
   'settings.invitation_ttl_hours': 'Inbjudningar gäller i',
+  'settings.door_key_ttl': 'Livslängd för dörrnycklar i telefoner',
+  'settings.doorKeyTtlHint': 'Hur länge en dörrnyckel i en telefon öppnar dörrar; ett lås som inte har synkat sin spärrlista godtar en återkallad behörighet tills nyckeln går ut.',
   'settings.retention': 'Lagring',
   'settings.retentionIntro': 'Hur länge personuppgifter sparas. Kortare tider raderar data vid nästa gallring.',
   'settings.change_log_retention_days': 'Spara poster i ändringsloggen i',

@@ -60,6 +60,7 @@ export function SettingsFields({ form, set, problem }: FieldsProps) {
         {number('refresh_token_reuse_interval', `${t('settings.reuseIntervalHint')} ${t('settings.seconds', { min: 0, max: 60 })}`)}
         {number('session_ttl', t('settings.seconds', { min: 300, max: 7_776_000 }))}
         {number('invitation_ttl_hours', t('settings.hours', { min: 1, max: 720 }))}
+        {number('door_key_ttl', `${t('settings.doorKeyTtlHint')} ${t('settings.seconds', { min: 60, max: 86_400 })}`)}
       </fieldset>
       <fieldset className="panel settings-group">
         <legend>{t('settings.retention')}</legend>

@@ -20,6 +20,7 @@ export const NUMBER_FIELDS = [
   'refresh_token_reuse_interval',
   'session_ttl',
   'invitation_ttl_hours',
+  'door_key_ttl',
   'invitation_retention_days',
   'change_log_retention_days',
   'inactivity_days',

@@ -1,0 +1,78 @@
+import { exportJWK, generateKeyPair } from 'jose';
+import * as client from 'openid-client';
+import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
+import { countCommands, type CommandCount } from '../support/db-commands.js';
+import { asSetup, RESOURCE, type TenantFixture } from '../support/fixtures.js';
+import { discoverClient, signIn } from '../support/sign-in.js';
+import { type TestIdp } from '../support/test-idp.js';
+import { accessCall, SimulatedLock } from './simulated-lock.js';
+
+/** Matches a count no larger than `limit`; a failure prints every command by name. */
+function atMost(limit: number) {
+  return { asymmetricMatch: (n: unknown) => typeof n === 'number' && n <= limit, toAsymmetricMatcher: () => `at most ${limit}` };
+}
+
+/**
+ * What one access decision costs the database, counted on the app's own connection, for each way a lock
+ * names the subject. Budgets, not measurements (bench/ measures time): a change that reads or writes more fails here.
+ */
+describe('database commands per access decision', () => {
+  let idp: TestIdp;
+  let a: TenantFixture;
+  let call: AdminCall;
+  let tokens: AdminWorld['tokens'];
+  let issuerA: string;
+  let lockToken: string;
+  let userToken: string;
+  let deviceId: string;
+
+  const decide = (subject: Record<string, string>, door = 'lab') => accessCall(issuerA, '/decisions', lockToken, { door, subject });
+  const count = <T>(fn: () => Promise<T>) => countCommands(idp.db.connection, fn);
+  const within = (commands: CommandCount, limit: number) => expect(commands).toEqual({ total: atMost(limit), byName: commands.byName });
+
+  beforeAll(async () => {
+    // Counted decisions do not cross a tenant re-check, which would add its read.
+    ({ idp, a, call, tokens } = await setUpAdminWorld({ env: { TENANT_REFRESH_MS: '60000' } }));
+    issuerA = `${idp.baseUrl}/t/tenant-a`;
+    const lock = await SimulatedLock.create();
+    const registered = await call('POST', '/tenants/tenant-a/locks', tokens.adminA, { name: 'Lab lock', doors: ['main-entrance', 'lab'], jwk: lock.publicJwk });
+    lock.clientId = registered.body.client_id;
+    lockToken = await lock.token(issuerA);
+    const config = await discoverClient(idp.baseUrl, a);
+    const { tokens: signedIn } = await signIn(config, { email: a.user.email!, resource: RESOURCE, scope: 'openid doors offline_access locks:open' });
+    userToken = (await client.refreshTokenGrant(config, signedIn.refresh_token!, { resource: RESOURCE })).access_token;
+    const { publicKey } = await generateKeyPair('ES256');
+    const device = await asSetup(async () => idp.services.devices.register(a.tenant._id, a.user.id, { label: 'Phone', jwk: { ...(await exportJWK(publicKey)) } }));
+    deviceId = device._id;
+    // The tenant's runtime is built and its doors and lock read once, as on a busy server.
+    expect((await decide({ user_id: a.user.id })).body).toMatchObject({ decision: 'granted' });
+  });
+  afterAll(() => idp.close());
+
+  // The lock, the door, the user, the door's grants, the memberships of the roles granted it; the access event
+  // and its change-log entry about the user (pending marker, chain head, entry, marker removed).
+  it('a decision by user id takes at most 10', async () => {
+    const { result, commands } = await count(() => decide({ user_id: a.user.id }));
+    expect(result.body).toMatchObject({ decision: 'granted', subject: a.user.id, permission: { via_role: 'team_lead' } });
+    within(commands, 10);
+  });
+
+  it('a decision about a door granted to no role takes one less: no membership is read', async () => {
+    const { result, commands } = await count(() => decide({ user_id: a.user.id }, 'main-entrance'));
+    expect(result.body).toMatchObject({ decision: 'granted', subject: a.user.id, permission: { via_role: null } });
+    expect(commands.byName['find role_membership_changes']).toBeUndefined();
+    within(commands, 9);
+  });
+
+  it('a decision by access token takes at most 10 (the token is verified, not looked up)', async () => {
+    const { result, commands } = await count(() => decide({ access_token: userToken }));
+    expect(result.body).toMatchObject({ decision: 'granted', subject: a.user.id });
+    within(commands, 10);
+  });
+
+  it('a decision by device takes at most 11: the device is read for its user and its revocation', async () => {
+    const { result, commands } = await count(() => decide({ device_id: deviceId }));
+    expect(result.body).toMatchObject({ decision: 'granted', subject: a.user.id });
+    within(commands, 11);
+  });
+});
