@@ -37,7 +37,7 @@ describe('database commands per access decision', () => {
     const lock = await SimulatedLock.create();
     const registered = await call('POST', '/tenants/tenant-a/locks', tokens.adminA, { name: 'Lab lock', doors: ['main-entrance', 'lab'], jwk: lock.publicJwk });
     lock.clientId = registered.body.client_id;
-    lockToken = await lock.token(issuerA);
+    lockToken = await lock.token(issuerA, 'access:decide access:events');
     const config = await discoverClient(idp.baseUrl, a);
     const { tokens: signedIn } = await signIn(config, { email: a.user.email!, resource: RESOURCE, scope: 'openid doors offline_access locks:open' });
     userToken = (await client.refreshTokenGrant(config, signedIn.refresh_token!, { resource: RESOURCE })).access_token;
@@ -74,5 +74,20 @@ describe('database commands per access decision', () => {
     const { result, commands } = await count(() => decide({ device_id: deviceId }));
     expect(result.body).toMatchObject({ decision: 'granted', subject: a.user.id });
     within(commands, 11);
+  });
+
+  // The lock, its doors, the people named, which ids are stored already (one _id $in), the people's change-log
+  // entries (the chain's tail and one write for all of them), the events.
+  it('an upload of 100 events about 10 people takes at most 7, not some per event or per person', async () => {
+    const people = [a.user.id];
+    for (let i = 0; i < 9; i++) people.push((await call('POST', '/tenants/tenant-a/users', tokens.adminA, { email: `walker-${i}@tenant-a.test`, name: `Walker ${i}` })).body.id);
+    const time = new Date(Date.now() - 3_600_000).toISOString();
+    const events = Array.from({ length: 100 }, (_, i) => ({ id: `walk-${i}`, door: 'lab', subject: { user_id: people[i % 10] }, time, result: 'opened', method: 'card' }));
+    const { result, commands } = await count(() => accessCall(issuerA, '/events', lockToken, { events }));
+    expect(result.body).toEqual({ accepted: 100, duplicate: 0, rejected: 0, errors: [] });
+    within(commands, 7);
+    // One entry per person for the upload (the decisions above wrote theirs, without counts).
+    const entries = await idp.db.models.changeLog.find({ tenantId: a.tenant._id, action: 'access_event.recorded', 'counts.access_events': { $exists: true } }).lean();
+    expect(entries.map((e) => [e.subjectId, e.counts]).sort()).toEqual(people.map((id) => [id, { access_events: 10 }]).sort());
   });
 });
