@@ -18,6 +18,7 @@ describe('the Access events page of the console', () => {
   let manager: { email: string; id: string };
   let cleo: { email: string; id: string };
   let dan: { email: string; id: string };
+  let admin: { email: string; id: string };
   const hour = 3_600_000;
   // Whole minutes, as a datetime-local input takes them; the browser runs in this process's time zone.
   const now = Math.floor(Date.now() / 60_000) * 60_000;
@@ -34,6 +35,7 @@ describe('the Access events page of the console', () => {
     await asSetup(() => services.doors.create(tenant._id, { key: 'lab', name: 'Lab' }));
     await asSetup(() => services.doors.create(tenant._id, { key: 'front-door', name: 'Front door' }));
     auditor = await createPerson(world.idp, tenant, 'aud', ['auditor']);
+    admin = await createPerson(world.idp, tenant, 'ada', ['tenant_admin']);
     manager = await createPerson(world.idp, tenant, 'max', ['user_manager']);
     cleo = await createPerson(world.idp, tenant, 'cleo', []);
     dan = await createPerson(world.idp, tenant, 'dan', []);
@@ -135,6 +137,46 @@ describe('the Access events page of the console', () => {
     await page.getByRole('status').filter({ hasText: ACCESS_EVENT_EXPORT_WARNING }).waitFor();
     const exported = await world.idp.services.changeLog.list(tenant._id, { subjectId: dan.id, action: 'access_events.exported' }, { limit: 10 });
     expect(exported.items).toHaveLength(1);
+    await context.close();
+  });
+
+  it('shows an admin the person behind each event, and narrows the list to one person from it', async () => {
+    const { page, context } = await signInToConsole(world, 'gatehouse', admin.email, 'en', 'access-events');
+    const list = page.getByRole('region', { name: 'Events, newest first' });
+    const newest = list.getByRole('row').nth(1);
+    await newest.getByText('dan', { exact: true }).waitFor();
+    await expect(newest.textContent()).resolves.toContain(dan.email);
+    await expect(list.getByRole('row').nth(2).textContent()).resolves.toContain('cleo');
+    await newest.getByRole('button', { name: `Show only the events of ${dan.id}` }).click();
+    await page.getByRole('status').filter({ hasText: '1 events shown.' }).waitFor();
+    await expect(page.getByRole('form', { name: 'Filter' }).getByLabel('Person').inputValue()).resolves.toBe(dan.id);
+    await context.close();
+  });
+
+  it('shows an auditor, who may not read users, the user id said to be one', async () => {
+    const { page, context } = await signInToConsole(world, 'gatehouse', auditor.email, 'en', 'access-events');
+    const newest = page.getByRole('region', { name: 'Events, newest first' }).getByRole('row').nth(1);
+    await newest.getByRole('button', { name: `Show only the events of ${dan.id}` }).waitFor();
+    await expect(newest.textContent()).resolves.toContain(`user id ${dan.id}`);
+    await expect(newest.textContent()).resolves.not.toContain(dan.email);
+    await context.close();
+  });
+
+  it('answers an admin who opened a door by name, and leads to who could open it', async () => {
+    const { page, context } = await signInToConsole(world, 'gatehouse', admin.email, 'en', 'access-events');
+    const form = page.getByRole('form', { name: 'Who opened a door' });
+    // An admin, who may read the doors, chooses among them.
+    await form.getByRole('combobox', { name: 'Door' }).selectOption('lab');
+    await form.getByLabel('From').fill(wallClock(now - 10.5 * hour));
+    await form.getByLabel('Until (not included)').fill(wallClock(now + hour));
+    await form.getByRole('button', { name: 'Show who opened it' }).click();
+    await form.getByRole('rowheader').filter({ hasText: cleo.email }).waitFor();
+    await form.getByRole('link', { name: 'Who could open lab at a given moment' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Door access' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('door')).toBe('lab');
+    const door = page.getByLabel('Door', { exact: true });
+    await door.locator('option[value="lab"]').waitFor({ state: 'attached' });
+    await expect(door.inputValue()).resolves.toBe('lab');
     await context.close();
   });
 

@@ -688,4 +688,9 @@ export const da: Catalogue = {
   'directory.secretTitle': 'Klienthemmelighed for {name}',
   'copy.label': 'Kopiér {what}',
   'copy.failed': 'Kopiering virkede ikke: markér teksten og kopiér den selv.',
+  'accessEvents.userId': 'bruger-id',
+  'accessEvents.userGone': 'ikke længere en bruger:',
+  'accessEvents.onlyPerson': 'Vis kun hændelserne for {person}',
+  'accessEvents.couldOpen': 'Hvem kunne åbne {door} på et givet tidspunkt',
+  'accessEvents.couldOpenElsewhere': 'Hvem der kunne have åbnet den, står på siden Adgang til døre, som tenant_admin og user_manager læser.',
 };

@@ -688,4 +688,9 @@ export const de: Catalogue = {
   'directory.secretTitle': 'Client-Secret von {name}',
   'copy.label': '{what} kopieren',
   'copy.failed': 'Kopieren hat nicht geklappt: Markieren Sie den Text und kopieren Sie ihn selbst.',
+  'accessEvents.userId': 'Benutzer-ID',
+  'accessEvents.userGone': 'kein Benutzer mehr:',
+  'accessEvents.onlyPerson': 'Nur die Ereignisse von {person} zeigen',
+  'accessEvents.couldOpen': 'Wer {door} zu einem Zeitpunkt öffnen konnte',
+  'accessEvents.couldOpenElsewhere': 'Wer sie hätte öffnen können, steht auf der Seite Türzugang, die tenant_admin und user_manager lesen.',
 };

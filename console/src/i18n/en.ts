@@ -687,6 +687,11 @@ export const en = {
   'directory.secretTitle': 'Client secret of {name}',
   'copy.label': 'Copy {what}',
   'copy.failed': 'Copying did not work: select the text and copy it yourself.',
+  'accessEvents.userId': 'user id',
+  'accessEvents.userGone': 'no longer a user:',
+  'accessEvents.onlyPerson': 'Show only the events of {person}',
+  'accessEvents.couldOpen': 'Who could open {door} at a given moment',
+  'accessEvents.couldOpenElsewhere': 'Who could have opened it is on the Door access page, which tenant_admin and user_manager read.',
 } as const;
 
 export type MessageKey = keyof typeof en;

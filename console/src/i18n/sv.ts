@@ -688,4 +688,9 @@ export const sv: Catalogue = {
   'directory.secretTitle': 'Klienthemlighet för {name}',
   'copy.label': 'Kopiera {what}',
   'copy.failed': 'Kopieringen fungerade inte: markera texten och kopiera den själv.',
+  'accessEvents.userId': 'användar-id',
+  'accessEvents.userGone': 'inte längre en användare:',
+  'accessEvents.onlyPerson': 'Visa bara händelserna för {person}',
+  'accessEvents.couldOpen': 'Vem kunde öppna {door} vid en given tidpunkt',
+  'accessEvents.couldOpenElsewhere': 'Vem som kunde ha öppnat den står på sidan Dörråtkomst, som tenant_admin och user_manager läser.',
 };
