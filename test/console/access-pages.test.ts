@@ -142,9 +142,14 @@ describe('the Access events page of the console', () => {
 
   it('shows an admin the person behind each event, and narrows the list to one person from it', async () => {
     const { page, context } = await signInToConsole(world, 'gatehouse', admin.email, 'en', 'access-events');
+    const usersAsked: string[] = [];
+    page.on('request', (request) => void (/\/users(\/|\?)/.test(request.url()) && usersAsked.push(request.url())));
+    await page.reload();
     const list = page.getByRole('region', { name: 'Events, newest first' });
     const newest = list.getByRole('row').nth(1);
     await newest.getByText('dan', { exact: true }).waitFor();
+    // The two people of the first 50 events are read together, not once per row.
+    expect(usersAsked.map((url) => new URL(url).searchParams.get('ids')?.split(',').sort())).toEqual([[cleo.id, dan.id].sort()]);
     await expect(newest.textContent()).resolves.toContain(dan.email);
     await expect(list.getByRole('row').nth(2).textContent()).resolves.toContain('cleo');
     await newest.getByRole('button', { name: `Show only the events of ${dan.id}` }).click();
