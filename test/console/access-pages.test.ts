@@ -32,13 +32,15 @@ describe('the Access events page of the console', () => {
     world = await startConsoleWorld();
     const { services } = world.idp;
     tenant = await asSetup(() => services.tenants.create({ slug: 'gatehouse', name: 'Gatehouse' }));
-    await asSetup(() => services.doors.create(tenant._id, { key: 'lab', name: 'Lab' }));
+    const lab = await asSetup(() => services.doors.create(tenant._id, { key: 'lab', name: 'Lab' }));
     await asSetup(() => services.doors.create(tenant._id, { key: 'front-door', name: 'Front door' }));
     auditor = await createPerson(world.idp, tenant, 'aud', ['auditor']);
     admin = await createPerson(world.idp, tenant, 'ada', ['tenant_admin']);
     manager = await createPerson(world.idp, tenant, 'max', ['user_manager']);
     cleo = await createPerson(world.idp, tenant, 'cleo', []);
     dan = await createPerson(world.idp, tenant, 'dan', []);
+    // Cleo may open the lab (and does, below); Dan may not.
+    await asSetup(() => services.doorPermissions.grant(tenant._id, { doorId: lab._id, holderType: 'user', holderId: cleo.id }));
     const jwk = { ...(await exportJWK((await generateKeyPair('ES256')).publicKey)) };
     const view = await asSetup(() => services.locks.create(tenant._id, { name: 'Gate lock', doors: ['lab', 'front-door'], jwk }));
     const lock = (await world.idp.db.models.locks.findOne({ tenantId: tenant._id, _id: view._id }).lean())!;
@@ -182,6 +184,18 @@ describe('the Access events page of the console', () => {
     const door = page.getByLabel('Door', { exact: true });
     await door.locator('option[value="lab"]').waitFor({ state: 'attached' });
     await expect(door.inputValue()).resolves.toBe('lab');
+    await context.close();
+  });
+
+  it('answers an auditor who could open a door, by user id, beside who did', async () => {
+    const { page, context } = await signInToConsole(world, 'gatehouse', auditor.email, 'en', 'access-events');
+    const form = page.getByRole('form', { name: 'Who could open a door' });
+    await form.getByLabel('Door').fill('lab');
+    await form.getByRole('button', { name: 'Show who could open it' }).click();
+    const row = form.getByRole('row').filter({ has: page.getByRole('rowheader', { name: cleo.id }) });
+    await expect(row.textContent()).resolves.toContain('Own grant');
+    await expect(form.getByRole('row').count()).resolves.toBe(2);
+    await expect(form.textContent()).resolves.not.toContain(cleo.email);
     await context.close();
   });
 

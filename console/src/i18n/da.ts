@@ -692,5 +692,10 @@ export const da: Catalogue = {
   'accessEvents.userGone': 'ikke længere en bruger:',
   'accessEvents.onlyPerson': 'Vis kun hændelserne for {person}',
   'accessEvents.couldOpen': 'Hvem kunne åbne {door} på et givet tidspunkt',
-  'accessEvents.couldOpenElsewhere': 'Hvem der kunne have åbnet den, står på siden Adgang til døre, som tenant_admin og user_manager læser.',
+  'accessEvents.couldOpenTitle': 'Hvem kunne åbne en dør',
+  'accessEvents.at': 'Tidspunkt',
+  'accessEvents.atHint': 'Tom: nu.',
+  'accessEvents.showCouldOpen': 'Vis hvem der kunne åbne den',
+  'accessEvents.nobodyCould': 'Ingen kunne åbne den dengang.',
+  'accessEvents.through': 'Via',
 };

@@ -692,5 +692,10 @@ export const de: Catalogue = {
   'accessEvents.userGone': 'kein Benutzer mehr:',
   'accessEvents.onlyPerson': 'Nur die Ereignisse von {person} zeigen',
   'accessEvents.couldOpen': 'Wer {door} zu einem Zeitpunkt öffnen konnte',
-  'accessEvents.couldOpenElsewhere': 'Wer sie hätte öffnen können, steht auf der Seite Türzugang, die tenant_admin und user_manager lesen.',
+  'accessEvents.couldOpenTitle': 'Wer eine Tür öffnen konnte',
+  'accessEvents.at': 'Zeitpunkt',
+  'accessEvents.atHint': 'Leer: jetzt.',
+  'accessEvents.showCouldOpen': 'Zeigen, wer sie öffnen konnte',
+  'accessEvents.nobodyCould': 'Niemand konnte sie zu dem Zeitpunkt öffnen.',
+  'accessEvents.through': 'Über',
 };

@@ -691,7 +691,12 @@ export const en = {
   'accessEvents.userGone': 'no longer a user:',
   'accessEvents.onlyPerson': 'Show only the events of {person}',
   'accessEvents.couldOpen': 'Who could open {door} at a given moment',
-  'accessEvents.couldOpenElsewhere': 'Who could have opened it is on the Door access page, which tenant_admin and user_manager read.',
+  'accessEvents.couldOpenTitle': 'Who could open a door',
+  'accessEvents.at': 'At',
+  'accessEvents.atHint': 'Empty: now.',
+  'accessEvents.showCouldOpen': 'Show who could open it',
+  'accessEvents.nobodyCould': 'Nobody could open it then.',
+  'accessEvents.through': 'Through',
 } as const;
 
 export type MessageKey = keyof typeof en;

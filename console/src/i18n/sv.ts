@@ -692,5 +692,10 @@ export const sv: Catalogue = {
   'accessEvents.userGone': 'inte längre en användare:',
   'accessEvents.onlyPerson': 'Visa bara händelserna för {person}',
   'accessEvents.couldOpen': 'Vem kunde öppna {door} vid en given tidpunkt',
-  'accessEvents.couldOpenElsewhere': 'Vem som kunde ha öppnat den står på sidan Dörråtkomst, som tenant_admin och user_manager läser.',
+  'accessEvents.couldOpenTitle': 'Vem kunde öppna en dörr',
+  'accessEvents.at': 'Tidpunkt',
+  'accessEvents.atHint': 'Tomt: nu.',
+  'accessEvents.showCouldOpen': 'Visa vem som kunde öppna den',
+  'accessEvents.nobodyCould': 'Ingen kunde öppna den då.',
+  'accessEvents.through': 'Via',
 };

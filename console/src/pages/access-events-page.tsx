@@ -9,6 +9,7 @@ import { AccessEventExport } from './access-events/access-event-export';
 import { DailyCounts } from './access-events/daily-counts';
 import { AccessEventFilters } from './access-events/access-event-filters';
 import { AccessEventTable } from './access-events/access-event-table';
+import { CouldOpen } from './access-events/could-open';
 import type { AccessEventFilter } from './access-events/access-event-types';
 import { WhoOpened } from './access-events/who-opened';
 import { usePagedList } from './people/use-paged-list';
@@ -54,6 +55,7 @@ export function AccessEventsPage() {
         )}
       </div>
       <WhoOpened />
+      <CouldOpen />
       <DailyCounts />
     </>
   );

@@ -28,7 +28,7 @@ export function WhoOpened() {
   const title = t('accessEvents.whoOpened');
   return (
     <DoorRangeForm title={title} submitLabel={t('accessEvents.showOpeners')} doorRequired busy={action.busy} problem={action.problem} onSubmit={(range) => void ask(range)}>
-      {openers && asked && <CouldOpen door={asked} />}
+      {openers && asked && <CouldOpenLink door={asked} />}
       {openers && openers.length === 0 && <p>{t('accessEvents.noOpeners')}</p>}
       {openers && openers.length > 0 && (
         <ScrollTable label={title}>
@@ -61,13 +61,13 @@ export function WhoOpened() {
 }
 
 /**
- * "And who could have?": the Door access page answers that for any moment, for whom may read grants
- * (src/admin-api/routes/door-permissions.routes.ts); anyone else is told where the answer is.
+ * "And who could have?": below, for a moment; and on the Door access page with its grants, for whom may read
+ * them (src/admin-api/routes/door-permissions.routes.ts).
  */
-function CouldOpen({ door }: { door: string }) {
+function CouldOpenLink({ door }: { door: string }) {
   const { t } = useI18n();
   const { where, person } = useConsole();
-  if (!['tenant_admin', 'user_manager'].some((role) => person.roles.includes(role))) return <p className="meta">{t('accessEvents.couldOpenElsewhere')}</p>;
+  if (!['tenant_admin', 'user_manager'].some((role) => person.roles.includes(role))) return null;
   return (
     <p>
       <PageLink basePath={where.basePath} to={`door-access?door=${encodeURIComponent(door)}`}>
