@@ -4,7 +4,9 @@ import { EmailAddress } from '../users/email-address.js';
 
 /** Schemas shared by several admin routes. Route-specific ones live beside their routes. */
 export const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes, 2-63 characters');
-export const Id = z.string().regex(/^[a-z]{3}_[A-Za-z0-9_-]{10,64}$/, 'not an id');
+/** What an id of ours looks like (`usr_…`), without anchors, for patterns that hold several. */
+export const ID_PATTERN = '[a-z]{3}_[A-Za-z0-9_-]{10,64}';
+export const Id = z.string().regex(new RegExp(`^${ID_PATTERN}$`), 'not an id');
 export const Locale = z.enum(SUPPORTED_LOCALES);
 export const TenantParams = z.object({ tenant: Slug });
 export const Email = EmailAddress;

@@ -58,6 +58,8 @@ export interface UserListQuery {
   email?: string;
   status?: UserStatus;
   role?: string;
+  /** Only these users (those of other tenants or none are simply not found). */
+  ids?: string[];
   cursor?: string;
   limit: number;
 }
@@ -132,7 +134,10 @@ export class UserService {
     if (query.status) filter.status = query.status;
     if (query.role) filter.roles = query.role;
     // Ordered by id: ids never change, so a page boundary never moves when users are added or removed.
-    if (query.cursor) filter._id = { $gt: Buffer.from(query.cursor, 'base64url').toString('utf8') };
+    const byId: Record<string, unknown> = {};
+    if (query.ids) byId.$in = query.ids;
+    if (query.cursor) byId.$gt = Buffer.from(query.cursor, 'base64url').toString('utf8');
+    if (Object.keys(byId).length) filter._id = byId;
     const docs = await this.users.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
     const page = docs.slice(0, query.limit);
     const more = docs.length > query.limit;

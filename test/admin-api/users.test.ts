@@ -96,6 +96,17 @@ describe('admin API: users', () => {
     for (const id of before) expect(seen).toContain(id);
   });
 
+  it("lists the users of given ids in one request, and never another tenant's user named among them", async () => {
+    const made = [];
+    for (const name of ['ids-one', 'ids-two', 'ids-three']) made.push((await call('POST', '/tenants/tenant-a/users', tokens.adminA, { email: `${name}@tenant-a.test`, name })).body.id as string);
+    const asked = [made[2]!, b.user.id, made[0]!].join(',');
+    const res = await call('GET', `/tenants/tenant-a/users?ids=${asked}&limit=100`, tokens.adminA);
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((u: { name: string }) => u.name).sort()).toEqual(['ids-one', 'ids-three']);
+    const fromB = await call('GET', `/tenants/tenant-b/users?ids=${asked}`, tokens.adminB);
+    expect(fromB.body.items.map((u: { id: string }) => u.id)).toEqual([b.user.id]);
+  });
+
   describe('bad input names the field', () => {
     it.each([
       [{ email: 'not-an-email' }, 'body.email'],
@@ -121,6 +132,16 @@ describe('admin API: users', () => {
       expect((await call('GET', '/tenants/tenant-a/users/../../etc', tokens.adminA)).status).toBe(404);
       expect((await call('GET', '/tenants/tenant-a/users/not-an-id', tokens.adminA)).status).toBe(400);
       expect((await call('GET', '/tenants/tenant-a/users?limit=100000', tokens.adminA)).status).toBe(400);
+    });
+
+    it.each([
+      { what: 'a malformed id', ids: 'not-an-id' },
+      { what: 'more than 100 ids', ids: Array.from({ length: 101 }, (_, i) => `usr_${String(i).padStart(10, '0')}`).join(',') },
+      { what: 'an empty item', ids: 'usr_0000000001,,usr_0000000002' },
+    ])('answers ids with $what with 400 naming query.ids', async ({ ids }) => {
+      const res = await call('GET', `/tenants/tenant-a/users?ids=${ids}`, tokens.adminA);
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('query.ids');
     });
   });
 });

@@ -18,6 +18,7 @@ describe('the Access events page of the console', () => {
   let manager: { email: string; id: string };
   let cleo: { email: string; id: string };
   let dan: { email: string; id: string };
+  let admin: { email: string; id: string };
   const hour = 3_600_000;
   // Whole minutes, as a datetime-local input takes them; the browser runs in this process's time zone.
   const now = Math.floor(Date.now() / 60_000) * 60_000;
@@ -31,12 +32,15 @@ describe('the Access events page of the console', () => {
     world = await startConsoleWorld();
     const { services } = world.idp;
     tenant = await asSetup(() => services.tenants.create({ slug: 'gatehouse', name: 'Gatehouse' }));
-    await asSetup(() => services.doors.create(tenant._id, { key: 'lab', name: 'Lab' }));
+    const lab = await asSetup(() => services.doors.create(tenant._id, { key: 'lab', name: 'Lab' }));
     await asSetup(() => services.doors.create(tenant._id, { key: 'front-door', name: 'Front door' }));
     auditor = await createPerson(world.idp, tenant, 'aud', ['auditor']);
+    admin = await createPerson(world.idp, tenant, 'ada', ['tenant_admin']);
     manager = await createPerson(world.idp, tenant, 'max', ['user_manager']);
     cleo = await createPerson(world.idp, tenant, 'cleo', []);
     dan = await createPerson(world.idp, tenant, 'dan', []);
+    // Cleo may open the lab (and does, below); Dan may not.
+    await asSetup(() => services.doorPermissions.grant(tenant._id, { doorId: lab._id, holderType: 'user', holderId: cleo.id }));
     const jwk = { ...(await exportJWK((await generateKeyPair('ES256')).publicKey)) };
     const view = await asSetup(() => services.locks.create(tenant._id, { name: 'Gate lock', doors: ['lab', 'front-door'], jwk }));
     const lock = (await world.idp.db.models.locks.findOne({ tenantId: tenant._id, _id: view._id }).lean())!;
@@ -135,6 +139,63 @@ describe('the Access events page of the console', () => {
     await page.getByRole('status').filter({ hasText: ACCESS_EVENT_EXPORT_WARNING }).waitFor();
     const exported = await world.idp.services.changeLog.list(tenant._id, { subjectId: dan.id, action: 'access_events.exported' }, { limit: 10 });
     expect(exported.items).toHaveLength(1);
+    await context.close();
+  });
+
+  it('shows an admin the person behind each event, and narrows the list to one person from it', async () => {
+    const { page, context } = await signInToConsole(world, 'gatehouse', admin.email, 'en', 'access-events');
+    const usersAsked: string[] = [];
+    page.on('request', (request) => void (/\/users(\/|\?)/.test(request.url()) && usersAsked.push(request.url())));
+    await page.reload();
+    const list = page.getByRole('region', { name: 'Events, newest first' });
+    const newest = list.getByRole('row').nth(1);
+    await newest.getByText('dan', { exact: true }).waitFor();
+    // The two people of the first 50 events are read together, not once per row.
+    expect(usersAsked.map((url) => new URL(url).searchParams.get('ids')?.split(',').sort())).toEqual([[cleo.id, dan.id].sort()]);
+    await expect(newest.textContent()).resolves.toContain(dan.email);
+    await expect(list.getByRole('row').nth(2).textContent()).resolves.toContain('cleo');
+    await newest.getByRole('button', { name: `Show only the events of ${dan.id}` }).click();
+    await page.getByRole('status').filter({ hasText: '1 events shown.' }).waitFor();
+    await expect(page.getByRole('form', { name: 'Filter' }).getByLabel('Person').inputValue()).resolves.toBe(dan.id);
+    await context.close();
+  });
+
+  it('shows an auditor, who may not read users, the user id said to be one', async () => {
+    const { page, context } = await signInToConsole(world, 'gatehouse', auditor.email, 'en', 'access-events');
+    const newest = page.getByRole('region', { name: 'Events, newest first' }).getByRole('row').nth(1);
+    await newest.getByRole('button', { name: `Show only the events of ${dan.id}` }).waitFor();
+    await expect(newest.textContent()).resolves.toContain(`user id ${dan.id}`);
+    await expect(newest.textContent()).resolves.not.toContain(dan.email);
+    await context.close();
+  });
+
+  it('answers an admin who opened a door by name, and leads to who could open it', async () => {
+    const { page, context } = await signInToConsole(world, 'gatehouse', admin.email, 'en', 'access-events');
+    const form = page.getByRole('form', { name: 'Who opened a door' });
+    // An admin, who may read the doors, chooses among them.
+    await form.getByRole('combobox', { name: 'Door' }).selectOption('lab');
+    await form.getByLabel('From').fill(wallClock(now - 10.5 * hour));
+    await form.getByLabel('Until (not included)').fill(wallClock(now + hour));
+    await form.getByRole('button', { name: 'Show who opened it' }).click();
+    await form.getByRole('rowheader').filter({ hasText: cleo.email }).waitFor();
+    await form.getByRole('link', { name: 'Who could open lab at a given moment' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Door access' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('door')).toBe('lab');
+    const door = page.getByLabel('Door', { exact: true });
+    await door.locator('option[value="lab"]').waitFor({ state: 'attached' });
+    await expect(door.inputValue()).resolves.toBe('lab');
+    await context.close();
+  });
+
+  it('answers an auditor who could open a door, by user id, beside who did', async () => {
+    const { page, context } = await signInToConsole(world, 'gatehouse', auditor.email, 'en', 'access-events');
+    const form = page.getByRole('form', { name: 'Who could open a door' });
+    await form.getByLabel('Door').fill('lab');
+    await form.getByRole('button', { name: 'Show who could open it' }).click();
+    const row = form.getByRole('row').filter({ has: page.getByRole('rowheader', { name: cleo.id }) });
+    await expect(row.textContent()).resolves.toContain('Own grant');
+    await expect(form.getByRole('row').count()).resolves.toBe(2);
+    await expect(form.textContent()).resolves.not.toContain(cleo.email);
     await context.close();
   });
 

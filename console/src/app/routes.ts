@@ -3,6 +3,7 @@ import type { MessageKey } from '../i18n/en';
 import { AccessEventsPage } from '../pages/access-events-page';
 import { AppsPage } from '../pages/apps-page';
 import { ChangeLogPage } from '../pages/change-log-page';
+import { DirectoryPage } from '../pages/directory-page';
 import { DoorAccessPage } from '../pages/door-access-page';
 import { DoorsPage } from '../pages/doors-page';
 import { HomePage } from '../pages/home-page';
@@ -52,6 +53,8 @@ export const ROUTES: readonly PageRoute[] = [
 
   // Apps, resource servers, change log, settings, signing keys, webhooks.
   { path: 'apps', title: 'nav.apps', roles: ['tenant_admin'], component: AppsPage },
+  // Sign-in with the company's identity provider and SCIM provisioning from its HR directory.
+  { path: 'directory', title: 'nav.directory', roles: ['tenant_admin'], component: DirectoryPage },
   { path: 'change-log', title: 'nav.changeLog', roles: ['tenant_admin', 'auditor'], component: ChangeLogPage },
   { path: 'keys', title: 'nav.keys', roles: ['tenant_admin'], component: KeysPage },
   { path: 'resource-servers', title: 'nav.resources', roles: ['tenant_admin'], component: ResourceServersPage },

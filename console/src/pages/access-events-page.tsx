@@ -9,6 +9,7 @@ import { AccessEventExport } from './access-events/access-event-export';
 import { DailyCounts } from './access-events/daily-counts';
 import { AccessEventFilters } from './access-events/access-event-filters';
 import { AccessEventTable } from './access-events/access-event-table';
+import { CouldOpen } from './access-events/could-open';
 import type { AccessEventFilter } from './access-events/access-event-types';
 import { WhoOpened } from './access-events/who-opened';
 import { usePagedList } from './people/use-paged-list';
@@ -23,6 +24,9 @@ export function AccessEventsPage() {
   const { api, where } = useConsole();
   const tenant = where.slug;
   const [filter, setFilter] = useState<AccessEventFilter>({});
+  // A person chosen in the list narrows it to them: the filter form starts again from that filter.
+  const [filterForm, setFilterForm] = useState(0);
+  const onlyPerson = (user: string) => (setFilter({ user }), setFilterForm((n) => n + 1));
   const events = usePagedList(
     (cursor) => unwrap(api.GET('/tenants/{tenant}/access-events', { params: { path: { tenant }, query: { ...filter, limit: 50, ...(cursor ? { cursor } : {}) } } })),
     [tenant, filter],
@@ -36,10 +40,10 @@ export function AccessEventsPage() {
       <div className="tools">
         <AccessEventExport filter={filter} />
       </div>
-      <AccessEventFilters onApply={setFilter} error={(field) => fieldMessage(events.problem, field)} />
+      <AccessEventFilters key={filterForm} initial={filter} onApply={setFilter} error={(field) => fieldMessage(events.problem, field)} />
       <ProblemView problem={events.problem} />
       <h2>{t('accessEvents.listTitle')}</h2>
-      {events.loading && !events.items ? <p>{t('app.loading')}</p> : <AccessEventTable events={items} />}
+      {events.loading && !events.items ? <p>{t('app.loading')}</p> : <AccessEventTable events={items} onPerson={onlyPerson} />}
       <div className="more">
         <p className="meta" role="status">
           {items.length > 0 && t('accessEvents.shown', { count: String(items.length) })}
@@ -51,6 +55,7 @@ export function AccessEventsPage() {
         )}
       </div>
       <WhoOpened />
+      <CouldOpen />
       <DailyCounts />
     </>
   );

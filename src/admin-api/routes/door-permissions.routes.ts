@@ -47,6 +47,11 @@ const AccessView = z.object({
 
 /** Granting doors is part of managing people; the history is read by the same people. */
 const MANAGERS = ['tenant_admin', 'user_manager'] as const;
+/**
+ * Who could open a door at a moment is the other half of an audit of who did (access events): auditors read
+ * it too. It names user ids and roles only, as the access events do.
+ */
+const OPENER_READERS = [...MANAGERS, 'auditor'] as const;
 
 function toPermissionView(p: DoorPermission): z.infer<typeof PermissionView> {
   return {
@@ -128,6 +133,7 @@ export function doorPermissionRoutes(services: Services): RouteSpec[] {
     }),
     defineRoute<z.infer<typeof DoorParams>, z.infer<typeof AtQuery>>({
       ...route,
+      access: { scope: 'tenant', roles: OPENER_READERS },
       method: 'get',
       path: '/tenants/{tenant}/doors/{doorKey}/access',
       operationId: 'doorAccessAt',

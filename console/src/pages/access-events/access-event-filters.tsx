@@ -8,10 +8,10 @@ import { ACCESS_RESULTS, type AccessEventFilter, type AccessResult } from './acc
 import { DoorField } from './door-field';
 
 /** Narrows the access events by door, person (user id), lock, result and time; an empty field does not narrow. */
-export function AccessEventFilters({ onApply, error }: { onApply(filter: AccessEventFilter): void; error(field: string): string | undefined }) {
+export function AccessEventFilters({ initial = {}, onApply, error }: { initial?: AccessEventFilter; onApply(filter: AccessEventFilter): void; error(field: string): string | undefined }) {
   const { t } = useI18n();
-  const [door, setDoor] = useState('');
-  const [user, setUser] = useState('');
+  const [door, setDoor] = useState(initial.door ?? '');
+  const [user, setUser] = useState(initial.user ?? '');
   const [lock, setLock] = useState('');
   const [result, setResult] = useState('');
   const [from, setFrom] = useState('');

@@ -2,10 +2,13 @@ import { formatMoment } from '../../components/moment';
 import { ScrollTable } from '../../components/scroll-table';
 import { useI18n } from '../../i18n/i18n';
 import type { AccessEvent } from './access-event-types';
+import { Subject } from './subject';
+import { usePeople } from './use-people';
 
-/** Access events, newest first: when, where, who (user id or device), how, and what came of it. */
-export function AccessEventTable({ events }: { events: readonly AccessEvent[] }) {
+/** Access events, newest first: when, where, who (the person, or their id, or a device), how, and what came of it. */
+export function AccessEventTable({ events, onPerson }: { events: readonly AccessEvent[]; onPerson?(userId: string): void }) {
   const { t, locale } = useI18n();
+  const { people, mayRead } = usePeople(events.flatMap((e) => (e.user_id ? [e.user_id] : [])));
   if (events.length === 0) return <p>{t('accessEvents.empty')}</p>;
   return (
     <ScrollTable label={t('accessEvents.listTitle')}>
@@ -27,7 +30,9 @@ export function AccessEventTable({ events }: { events: readonly AccessEvent[] })
               <td>
                 <code>{e.door}</code>
               </td>
-              <td>{e.user_id ? <code>{e.user_id}</code> : e.device_id ? t('accessEvents.device', { id: e.device_id }) : t('accessEvents.nobody')}</td>
+              <td>
+                <Subject userId={e.user_id} deviceId={e.device_id} people={people} mayRead={mayRead} onPerson={onPerson} />
+              </td>
               <td>{[t(`accessEvents.result.${e.result}`), e.reason].filter(Boolean).join(': ')}</td>
               <td>{e.method}</td>
               <td>
