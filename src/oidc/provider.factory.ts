@@ -16,6 +16,7 @@ import type { ViewRenderer } from '../views/view-renderer.js';
 import { sessionDeviceOf } from '../account/session-device.js';
 import { accountFinder } from './account.js';
 import { batchOf, entryBatches } from './entry-batch.js';
+import { loadExistingGrant } from './grant-consent.js';
 import { MongoAdapter } from './mongo-adapter.js';
 import type { OidcEntryModel } from './oidc-entry.model.js';
 import { providerPages } from './provider-pages.js';
@@ -107,6 +108,7 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     jwks: { keys: jwks as never },
     cookies: tenantCookies(issuer, deps.masterKey),
     findAccount,
+    loadExistingGrant,
     claims: SCOPE_CLAIMS,
     acrValues: [...ACR_VALUES],
     scopes: [...OIDC_SCOPES],
