@@ -2,8 +2,8 @@ import { LRUCache } from 'lru-cache';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { SessionDevice } from '../account/session-device.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
-import { isDuplicateKey } from '../db/duplicate-key.js';
-import { oidcEntryId, type OidcEntryModel } from './oidc-entry.model.js';
+import { insertOrUpdate, type EntryBatch, type PendingEntry } from './entry-batch.js';
+import { oidcEntryId, type OidcEntryDoc, type OidcEntryModel } from './oidc-entry.model.js';
 import { accountOf, openPayload, sealPayload } from './oidc-payload.js';
 
 /** The kinds oidc-provider saves again under the same id; every other entry is written once. */
@@ -32,6 +32,8 @@ export class MongoAdapter implements Adapter {
     private readonly sessionDevice?: () => SessionDevice | undefined,
     /** The tenant's refresh token reuse interval in milliseconds (see REFRESH_TOKEN_REUSE_INTERVAL). */
     private readonly reuseIntervalMs = 0,
+    /** The batch of the provider request being answered (entry-batch.ts): new entries wait there to be written together. */
+    private readonly batch: () => EntryBatch | undefined = () => undefined,
   ) {}
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
@@ -50,40 +52,35 @@ export class MongoAdapter implements Adapter {
       if (value === undefined) $unset[field] = '';
       else $set[field] = value;
     }
-    const key = { _id: this.key(id) };
+    const _id = this.key(id);
     // oidc-provider writes a session under a new id at every sign-in (and at each later authorization in
     // the same browser): the device is read then, and an entry written again keeps the one it has.
     const device = this.kind === 'Session' && payload.accountId ? this.sessionDevice?.() : undefined;
     const identity = { tenantId: this.tenantId, kind: this.kind, id, ...(device ? { device } : {}) };
-    // Most entries are written once (codes, tokens, grants), so an insert is tried first: the unique key makes
-    // it safe, and it is one indexed write on every server, where FerretDB v1 answers an update by scanning the
-    // whole collection. An entry written again (a session, an interaction) then takes the update below.
-    if (!this.existing.has(key._id) && (await this.inserted({ ...key, ...identity, ...$set }))) {
-      this.remember(key._id);
+    const entry: PendingEntry = {
+      doc: { _id, ...identity, ...$set } as OidcEntryDoc,
+      // The update replaces the entry: a lookup field or expiry the new payload lacks must not linger from the
+      // old one. `consumedAt` is kept: consumption is never undone.
+      update: { $set, ...(Object.keys($unset).length ? { $unset } : {}), $setOnInsert: identity },
+      payload: structuredClone(payload),
+    };
+    const batch = this.batch();
+    // A new entry waits for the request's batch; one saved earlier in this request and not written yet is replaced.
+    if (batch && (batch.has(_id) || !this.existing.has(_id))) {
+      batch.put(entry);
+      this.remember(_id);
       return;
     }
-    // The update replaces the entry: a lookup field or expiry the new payload lacks must not linger from the
-    // old one. `consumedAt` is kept: consumption is never undone.
-    await this.entries.updateOne(
-      key,
-      { $set, ...(Object.keys($unset).length ? { $unset } : {}), $setOnInsert: identity },
-      { upsert: true },
-    );
-    this.remember(key._id);
+    // Most entries are written once (codes, tokens, grants), so an insert is tried first: the unique key makes
+    // it safe, and it is one indexed write on every server, where FerretDB v1 answers an update by scanning the
+    // whole collection. An entry written again (a session, an interaction) takes the update at once.
+    if (this.existing.has(_id)) await this.entries.updateOne({ _id }, entry.update, { upsert: true });
+    else await insertOrUpdate(this.entries, entry);
+    this.remember(_id);
   }
 
   private remember(key: string): void {
     if (REWRITTEN_KINDS.has(this.kind)) this.existing.set(key, true);
-  }
-
-  private async inserted(doc: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.entries.insertMany([doc], { lean: true });
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
   }
 
   find(id: string): Promise<AdapterPayload | undefined> {
@@ -103,15 +100,20 @@ export class MongoAdapter implements Adapter {
    * not move the interval's start, or retries would keep it usable for ever.
    */
   async consume(id: string): Promise<void> {
+    // Consumption is decided in the database, where every process sees it: a pending entry is written first.
+    const batch = this.batch();
+    if (batch?.has(this.key(id))) await batch.write(this.entries);
     await this.entries.updateOne({ _id: this.key(id), consumedAt: { $exists: false } }, { $set: { consumedAt: new Date() } });
   }
 
   async destroy(id: string): Promise<void> {
     this.existing.delete(this.key(id));
+    this.batch()?.drop((doc) => doc._id === this.key(id));
     await this.entries.deleteOne({ _id: this.key(id) });
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
+    this.batch()?.drop((doc) => doc.tenantId === this.tenantId && doc.grantId === grantId);
     await this.entries.deleteMany({ tenantId: this.tenantId, grantId });
   }
 
@@ -121,6 +123,10 @@ export class MongoAdapter implements Adapter {
 
   /** By key alone (scoped by construction) or by a lookup field within this tenant and kind. */
   private async findOne(filter: { _id: string } | { uid: string } | { userCode: string }): Promise<AdapterPayload | undefined> {
+    const pending = this.batch()?.find((doc) =>
+      '_id' in filter ? doc._id === filter._id : doc.tenantId === this.tenantId && doc.kind === this.kind && Object.entries(filter).every(([field, value]) => doc[field as keyof OidcEntryDoc] === value),
+    );
+    if (pending) return structuredClone(pending.payload);
     const doc = await this.entries.findOne('_id' in filter ? filter : { tenantId: this.tenantId, kind: this.kind, ...filter }).lean();
     if (!doc || doc.tenantId !== this.tenantId || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
     this.remember(doc._id);

@@ -15,6 +15,8 @@ import type { UserService } from '../users/user.service.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
 import { sessionDeviceOf } from '../account/session-device.js';
 import { accountFinder } from './account.js';
+import { batchOf, entryBatches } from './entry-batch.js';
+import { loadExistingGrant } from './grant-consent.js';
 import { MongoAdapter } from './mongo-adapter.js';
 import type { OidcEntryModel } from './oidc-entry.model.js';
 import { providerPages } from './provider-pages.js';
@@ -94,10 +96,19 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
     adapter: (kind: string) =>
       kind === 'Client'
         ? clientAdapter(tenant, deps)
-        : new MongoAdapter(deps.oidcEntries, tenant._id, kind, payloadCipher, () => sessionDeviceOf(Provider.ctx?.get('user-agent')), reuseIntervalMs),
+        : new MongoAdapter(
+            deps.oidcEntries,
+            tenant._id,
+            kind,
+            payloadCipher,
+            () => sessionDeviceOf(Provider.ctx?.get('user-agent')),
+            reuseIntervalMs,
+            () => batchOf(Provider.ctx),
+          ),
     jwks: { keys: jwks as never },
     cookies: tenantCookies(issuer, deps.masterKey),
     findAccount,
+    loadExistingGrant,
     claims: SCOPE_CLAIMS,
     acrValues: [...ACR_VALUES],
     scopes: [...OIDC_SCOPES],
@@ -173,6 +184,7 @@ export function createProvider(tenant: TenantDoc, jwks: JWK[], deps: ProviderDep
   };
   const provider = new Provider(issuer, configuration);
   provider.proxy = deps.trustProxy;
+  provider.use(entryBatches(deps.oidcEntries));
   return provider;
 }
 

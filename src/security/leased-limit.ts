@@ -53,10 +53,21 @@ export class LeasedLimit {
 
   /** The refusal `key` gets when no point of its window is left; the database is read only when this process holds none. */
   async refusal(key: string): Promise<RateLimiterRes | undefined> {
-    if (this.held(key)) return undefined;
-    const window = this.window();
-    const last = await this.collection.findOne({ _id: this.slotId(key, window.start, this.slots - 1) });
-    return last ? this.refused(window) : undefined;
+    const last = this.lastSlot(key);
+    return last && (await this.collection.findOne({ _id: last })) ? this.refusedNow() : undefined;
+  }
+
+  /**
+   * The slot `refusal` reads, for a caller that reads it together with other counters: `key` is refused while
+   * it is taken. Undefined when this process holds a point of `key`, and nothing need be read.
+   */
+  lastSlot(key: string): string | undefined {
+    return this.held(key) ? undefined : this.slotId(key, this.window().start, this.slots - 1);
+  }
+
+  /** The refusal of a key whose last slot of this window is taken. */
+  refusedNow(): RateLimiterRes {
+    return this.refused(this.window());
   }
 
   /** Spends one point of `key`, taking a lease when this process holds none; rejects with a RateLimiterRes when none is left. */

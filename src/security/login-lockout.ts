@@ -1,6 +1,6 @@
 import type { RateLimiterMongo } from 'rate-limiter-flexible';
 import type { LeasedLimit } from './leased-limit.js';
-import { retryAfterSeconds, type RateLimitStore } from './rate-limit.store.js';
+import { retryAfterSeconds, type Counter, type RateLimitStore } from './rate-limit.store.js';
 
 /**
  * Failed sign-ins, counted per account key: the blind index of the email, so an address without an account
@@ -47,8 +47,19 @@ export class LoginLockout {
 
   /** Seconds this key must still wait before an attempt is checked; 0 when it may try now. */
   async waitSeconds(tenantId: string, accountKey: string): Promise<number> {
-    const res = await this.delays.get(key(tenantId, accountKey));
-    return res && res.consumedPoints > this.delays.points && res.msBeforeNext > 0 ? retryAfterSeconds(res) : 0;
+    const [counter] = await this.store.findByKeys([this.delayCounter(tenantId, accountKey)]);
+    return this.waitOf(counter);
+  }
+
+  /** The counter `waitSeconds` reads (by its `key`), for a caller that reads it together with others. */
+  delayCounter(tenantId: string, accountKey: string): string {
+    return `${DELAY_PREFIX}:${key(tenantId, accountKey)}`;
+  }
+
+  /** Seconds to wait by the delay counter as read; 0 without one, or once it has run out. */
+  waitOf(counter: Counter | undefined): number {
+    const msBeforeNext = counter?.expire ? counter.expire.getTime() - Date.now() : 0;
+    return counter && (counter.points ?? 0) > this.delays.points && msBeforeNext > 0 ? retryAfterSeconds({ msBeforeNext }) : 0;
   }
 
   /** Counts one failure; returns how many there are now, with the delay it starts. */

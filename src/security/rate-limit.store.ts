@@ -30,6 +30,13 @@ export async function ensureRateLimitIndexes(db: Db, capabilities: DatabaseCapab
   await collection.createIndex({ expire: 1 }, options);
 }
 
+/** A counter (`points` counted) or a leased limit's slot (no points) as stored. */
+export interface Counter {
+  key: string;
+  points?: number;
+  expire?: Date | null;
+}
+
 export interface RateLimit {
   points: number;
   durationSeconds: number;
@@ -72,6 +79,15 @@ export class RateLimitStore {
    */
   ipKey(ip: string): string {
     return ipPseudonym(this.ipSecret, ip);
+  }
+
+  /**
+   * Counters and slots by their `key` (a slot's equals its `_id`), in one read however many: a request that
+   * consults several brakes pays one round trip. Expired ones are returned too; the caller reads `expire`.
+   */
+  async findByKeys(keys: string[]): Promise<Counter[]> {
+    const filter = keys.length === 1 ? { key: keys[0] } : { key: { $in: keys } };
+    return this.db.collection<Counter>(RATE_LIMIT_COLLECTION).find(filter, { projection: { _id: 0, key: 1, points: 1, expire: 1 } }).toArray();
   }
 
   /**

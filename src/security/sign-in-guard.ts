@@ -56,10 +56,13 @@ export class SignInGuard {
    * used up locks the account, as the last failure would.
    */
   async refusal(tenant: TenantDoc, email: string, ip: string): Promise<SignInRefusal | null> {
-    const network = await this.perIp.refusal(this.store.ipKey(ip));
-    if (network) return { reason: 'network', seconds: retryAfterSeconds(network) };
     const accountKey = this.accountKey(tenant, email);
-    const seconds = await this.lockout.waitSeconds(tenant._id, accountKey);
+    // The network's last slot (unless this process holds a point of it) and the account's delay, in one read.
+    const ipSlot = this.perIp.lastSlot(this.store.ipKey(ip));
+    const delay = this.lockout.delayCounter(tenant._id, accountKey);
+    const counters = await this.store.findByKeys(ipSlot ? [ipSlot, delay] : [delay]);
+    if (ipSlot && counters.some((c) => c.key === ipSlot)) return { reason: 'network', seconds: retryAfterSeconds(this.perIp.refusedNow()) };
+    const seconds = this.lockout.waitOf(counters.find((c) => c.key === delay));
     if (seconds) return { reason: 'account', seconds };
     try {
       await this.lockout.reserveCheck(tenant._id, accountKey, this.maxFailures(tenant));

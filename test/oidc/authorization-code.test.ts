@@ -1,6 +1,8 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { asSetup, createTenantFixture, POST_LOGOUT_URI, RESOURCE, type TenantFixture } from '../support/fixtures.js';
+import { formAction } from '../support/browser.js';
+import { asSetup, createTenantFixture, PASSWORD, POST_LOGOUT_URI, REDIRECT_URI, RESOURCE, type TenantFixture } from '../support/fixtures.js';
+import { openLogin } from '../support/sign-in-pages.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 
@@ -57,6 +59,34 @@ describe('authorization code flow with PKCE, driven by openid-client over HTTP',
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, fixture.user.id);
     expect(userinfo).not.toHaveProperty('roles');
     expect(userinfo).not.toHaveProperty('door_permissions');
+  });
+
+  /** Signs a new person in and consents, stopping before the authorization resumes: the resume's URL. */
+  async function consentedUpTo(name: string) {
+    const person = await asSetup(() => idp.services.users.create(fixture.tenant, { email: `${name}@acme.test`, password: PASSWORD, name }));
+    const login = await openLogin(idp.baseUrl, fixture);
+    const consent = await login.browser.follow(login.action, REDIRECT_URI, { method: 'POST', form: { email: person.email!, password: PASSWORD } });
+    const confirm = new URL(formAction(await consent.res.text(), '/confirm'), consent.url).href;
+    const confirmed = await login.browser.request(confirm, { method: 'POST', form: {} });
+    expect(confirmed.status).toBe(303);
+    const grants = () => idp.db.connection.collection('oidc_entries').countDocuments({ tenantId: fixture.tenant._id, kind: 'Grant', accountId: person.id });
+    return { person, browser: login.browser, resume: new URL(confirmed.headers.get('location')!, confirm).href, grants };
+  }
+
+  it('stores the grant a person consented to when the authorization resumes, with its code, and not before', async () => {
+    const { browser, resume, grants } = await consentedUpTo('gus');
+    expect(await grants()).toBe(0);
+    const { url } = await browser.follow(resume, REDIRECT_URI);
+    expect(new URL(url).searchParams.get('code')).toEqual(expect.any(String));
+    expect(await grants()).toBe(1);
+  });
+
+  it('refuses a person locked after consenting at the resume: no grant stored, no code', async () => {
+    const { person, browser, resume, grants } = await consentedUpTo('hal');
+    await asSetup(() => idp.services.users.setStatus(fixture.tenant, person.id, { from: ['active'], to: 'locked', action: 'user.locked' }));
+    const { url, res } = await browser.follow(resume, REDIRECT_URI);
+    expect({ url, status: res.status }).toEqual({ url: resume, status: 400 });
+    expect(await grants()).toBe(0);
   });
 
   it('advertises only the client authentication methods a client can be registered with (private_key_jwt: locks)', () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AdapterPayload } from 'oidc-provider';
 import { sweepExpiredEntries } from '../../src/oidc/expired-entries.sweeper.js';
+import { EntryBatch } from '../../src/oidc/entry-batch.js';
 import { MongoAdapter } from '../../src/oidc/mongo-adapter.js';
 import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
 
@@ -385,6 +386,71 @@ describe('oidc adapter', () => {
       const token = uniqueId('at');
       await sessions(tenantA, 'AccessToken').upsert(token, tokenPayload('AccessToken'), HOUR);
       expect(await deviceOf(tenantA, 'AccessToken', token)).toBeUndefined();
+    });
+  });
+
+  describe("a provider request's batch", () => {
+    const batched = (batch: EntryBatch, tenantId: string, kind: string) =>
+      new MongoAdapter(db.models.oidcEntries, tenantId, kind, undefined, undefined, 0, () => batch);
+    const stored = (tenantId: string, kind: string, id: string) => rawEntries().countDocuments({ tenantId, kind, id });
+
+    it('holds the new entries until the request has answered, answering for them meanwhile, then stores them all', async () => {
+      const batch = new EntryBatch();
+      const code = tokenPayload('AuthorizationCode');
+      const session = { ...tokenPayload('Session'), uid: uniqueId('uid') };
+      await batched(batch, tenantA, 'AuthorizationCode').upsert(code.jti!, code, 60);
+      await batched(batch, tenantA, 'Session').upsert(session.jti!, session, HOUR);
+      expect(await stored(tenantA, 'AuthorizationCode', code.jti!)).toBe(0);
+      expect(await batched(batch, tenantA, 'AuthorizationCode').find(code.jti!)).toEqual(code);
+      expect(await batched(batch, tenantA, 'Session').findByUid(session.uid)).toEqual(session);
+      // Another tenant's adapter in the same request finds nothing of them.
+      expect(await batched(batch, tenantB, 'Session').findByUid(session.uid)).toBeUndefined();
+
+      await batch.write(db.models.oidcEntries);
+      expect(await adapter(tenantA, 'AuthorizationCode').find(code.jti!)).toEqual(code);
+      expect(await adapter(tenantA, 'Session').findByUid(session.uid)).toEqual(session);
+    });
+
+    it('stores nothing of what the request destroyed or revoked before it answered', async () => {
+      const batch = new EntryBatch();
+      const grantId = uniqueId('grant');
+      const interaction = tokenPayload('Interaction');
+      const token = tokenPayload('AccessToken', { grantId });
+      const other = tokenPayload('AccessToken', { grantId: uniqueId('grant') });
+      await batched(batch, tenantA, 'Interaction').upsert(interaction.jti!, interaction, HOUR);
+      await batched(batch, tenantA, 'AccessToken').upsert(token.jti!, token, HOUR);
+      await batched(batch, tenantA, 'AccessToken').upsert(other.jti!, other, HOUR);
+      await batched(batch, tenantA, 'Interaction').destroy(interaction.jti!);
+      await batched(batch, tenantA, 'AccessToken').revokeByGrantId(grantId);
+      await batch.write(db.models.oidcEntries);
+      expect(await stored(tenantA, 'Interaction', interaction.jti!)).toBe(0);
+      expect(await stored(tenantA, 'AccessToken', token.jti!)).toBe(0);
+      expect(await stored(tenantA, 'AccessToken', other.jti!)).toBe(1);
+    });
+
+    it('stores an entry before consuming it, so its consumption is seen at once by every process', async () => {
+      const batch = new EntryBatch();
+      const code = tokenPayload('AuthorizationCode');
+      await batched(batch, tenantA, 'AuthorizationCode').upsert(code.jti!, code, 60);
+      await batched(batch, tenantA, 'AuthorizationCode').consume(code.jti!);
+      expect(typeof (await adapter(tenantA, 'AuthorizationCode').find(code.jti!))?.consumed).toBe('number');
+    });
+
+    it('keeps the last save of an entry saved twice in the request, and replaces one stored already', async () => {
+      const id = uniqueId('sess');
+      await adapter(tenantA, 'Session').upsert(id, { ...tokenPayload('Session'), jti: id }, HOUR);
+      const batch = new EntryBatch();
+      // A process that has not seen the stored entry takes it for new.
+      const sessions = batched(batch, tenantA, 'Session');
+      await sessions.upsert(id, { ...tokenPayload('Session'), jti: id, accountId: 'first' }, HOUR);
+      const last = { ...tokenPayload('Session'), jti: id, accountId: 'last' };
+      await sessions.upsert(id, last, HOUR);
+      const code = tokenPayload('AuthorizationCode');
+      await batched(batch, tenantA, 'AuthorizationCode').upsert(code.jti!, code, 60);
+      await batch.write(db.models.oidcEntries);
+      expect(await adapter(tenantA, 'Session').find(id)).toEqual(last);
+      expect(await stored(tenantA, 'Session', id)).toBe(1);
+      expect(await adapter(tenantA, 'AuthorizationCode').find(code.jti!)).toEqual(code);
     });
   });
 

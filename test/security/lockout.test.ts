@@ -1,3 +1,4 @@
+import { normalizeEmail } from '../../src/crypto/field-cipher.js';
 import { translate } from '../../src/i18n/messages.js';
 import { adminClient, serviceToken } from '../support/admin.js';
 import { asSetup, createTenantFixture, PASSWORD, type TenantFixture } from '../support/fixtures.js';
@@ -119,6 +120,20 @@ describe('sign-in lockout', () => {
       expect(waiting.alert).toBe(translate('en', 'login.error.wait', { seconds }));
     }
     expect(await statusOf(patient, ed.id)).toBe('active');
+  });
+
+  it('checks the password again once the wait has run out, though its counter is still stored', async () => {
+    const fay = await person(patient, 'fay');
+    await failures(patient, fay.email!, 4);
+    const accountKey = idp.services.keyring.cipherFor(patient.tenant).blindIndex(normalizeEmail(fay.email!), 'email');
+    const delay = { key: `signin-delay:${patient.tenant._id}:${accountKey}` };
+    const counters = idp.db.connection.collection('rate_limits');
+    expect((await attempt(idp.baseUrl, patient, fay.email!, PASSWORD)).status).toBe(429);
+    // As the clock would leave it where no TTL index removes it: expired, not yet swept.
+    const { modifiedCount } = await counters.updateOne(delay, { $set: { expire: new Date(Date.now() - 1000) } });
+    expect(modifiedCount).toBe(1);
+    expect((await attempt(idp.baseUrl, patient, fay.email!, PASSWORD)).status).toBe(303);
+    expect(await counters.findOne(delay)).toBeNull();
   });
 
   it("is lifted by an admin unlock, logged as the admin's doing, which also forgets the failures", async () => {

@@ -1,0 +1,91 @@
+import type { Middleware } from 'koa';
+import type { AdapterPayload } from 'oidc-provider';
+import type { UpdateQuery } from 'mongoose';
+import { isDuplicateKey } from '../db/duplicate-key.js';
+import type { OidcEntryDoc, OidcEntryModel } from './oidc-entry.model.js';
+
+/** An entry as the adapter would insert it, and the update that replaces it where it turns out to exist. */
+export interface PendingEntry {
+  doc: OidcEntryDoc;
+  update: UpdateQuery<OidcEntryDoc>;
+  payload: AdapterPayload;
+}
+
+/**
+ * The new entries one provider request writes, inserted together before it answers: a sign-in's resume writes
+ * its grant, code and session, a code exchange its access and refresh token, each in one command instead of one
+ * per entry. Nothing leaves the request before they are stored (the answer waits for them), so no other request
+ * can look for them earlier; within the request the adapter answers from here.
+ */
+export class EntryBatch {
+  private readonly pending = new Map<string, PendingEntry>();
+
+  has(key: string): boolean {
+    return this.pending.has(key);
+  }
+
+  /** Adds an entry, or replaces the one of the same key saved earlier in this request. */
+  put(entry: PendingEntry): void {
+    this.pending.set(entry.doc._id, entry);
+  }
+
+  find(match: (doc: OidcEntryDoc) => boolean): PendingEntry | undefined {
+    for (const entry of this.pending.values()) if (match(entry.doc)) return entry;
+    return undefined;
+  }
+
+  /** Forgets entries removed before they were written (a destroy, a grant's revocation). */
+  drop(match: (doc: OidcEntryDoc) => boolean): void {
+    for (const [key, entry] of this.pending) if (match(entry.doc)) this.pending.delete(key);
+  }
+
+  /**
+   * One insert of every pending entry. Where one already exists (saved again without this process knowing it
+   * was stored), each is written as the adapter writes one alone: its insert, else its update.
+   */
+  async write(entries: OidcEntryModel): Promise<void> {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    if (!all.length) return;
+    try {
+      await entries.insertMany(all.map((entry) => entry.doc), { lean: true, ordered: true });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      for (const entry of all) await insertOrUpdate(entries, entry);
+    }
+  }
+}
+
+/** The insert, else (the key exists) the update that replaces the entry. */
+export async function insertOrUpdate(entries: OidcEntryModel, entry: PendingEntry): Promise<void> {
+  try {
+    await entries.insertMany([entry.doc], { lean: true });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    await entries.updateOne({ _id: entry.doc._id }, entry.update, { upsert: true });
+  }
+}
+
+const batches = new WeakMap<object, EntryBatch>();
+
+/** The batch of the provider request being answered, if the adapter runs inside one. */
+export function batchOf(ctx: object | undefined): EntryBatch | undefined {
+  return ctx ? batches.get(ctx) : undefined;
+}
+
+/**
+ * Provider middleware: gives each request its batch and writes it once the provider has answered, before the
+ * answer is sent. Written even when the request failed, as each entry would have been when it was saved.
+ */
+export function entryBatches(entries: OidcEntryModel): Middleware {
+  return async (ctx, next) => {
+    const batch = new EntryBatch();
+    batches.set(ctx, batch);
+    try {
+      await next();
+    } finally {
+      batches.delete(ctx);
+      await batch.write(entries);
+    }
+  };
+}
