@@ -54,9 +54,13 @@ describe('the checks on an upstream provider’s answer', () => {
     return !url.startsWith(REDIRECT_URI) && (await res.text()).includes('name="password"');
   }
 
-  it('signs in with a correct ID token, creating and linking the user once', async () => {
+  it('signs in with a correct ID token, creating and linking the user once, and tells the app it was federated', async () => {
     const end = await signInUpstream();
     expect(end.url.startsWith(REDIRECT_URI)).toBe(true);
+    // The app learns that the person was signed in upstream, in a class discovery lists.
+    const claims = (await end.tokens()).claims()!;
+    expect([claims.amr, claims.acr]).toEqual([['fed'], 'urn:doorway:acr:fed']);
+    expect(app.serverMetadata().acr_values_supported).toContain(claims.acr);
     const [user] = await usersNamed(upstream.person.email);
     expect(user).toMatchObject({ name: 'Pat Upstream', emailVerified: true });
     expect((await linksOf()).map((l) => [l.issuer, l.subject, l.userId])).toEqual([[upstream.issuer, upstream.person.sub, user!.id]]);

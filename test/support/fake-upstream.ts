@@ -122,16 +122,17 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
 
 /**
  * The app sends a browser to our login page; the person picks the upstream's button: where it ends, the app's
- * redirect URI or a page.
+ * redirect URI (with `tokens` to exchange its code) or a page.
  */
 export async function signInThrough(app: client.Configuration, upstreamId: string, browser = new Browser({ 'accept-language': 'en-GB' })) {
   const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
   const request = client.buildAuthorizationUrl(app, {
     redirect_uri: REDIRECT_URI,
     scope: 'openid email profile',
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
-    state: client.randomState(),
+    state,
     prompt: 'login',
   });
   const login = await browser.follow(request.href, REDIRECT_URI);
@@ -142,6 +143,9 @@ export async function signInThrough(app: client.Configuration, upstreamId: strin
   // A person signed in for the first time here is asked to consent, as after a password.
   const page = end.res.status === 200 && !end.url.startsWith(REDIRECT_URI) ? await end.res.clone().text() : '';
   if (page.includes('/confirm"')) end = await browser.follow(new URL(formAction(page, '/confirm'), end.url).href, REDIRECT_URI, { method: 'POST', form: {} });
-  return { ...end, browser, html: end.url.startsWith(REDIRECT_URI) ? '' : await end.res.text() };
+  const arrived = end.url.startsWith(REDIRECT_URI);
+  /** The app's tokens for the code it got. */
+  const tokens = () => client.authorizationCodeGrant(app, new URL(end.url), { pkceCodeVerifier: verifier, expectedState: state });
+  return { ...end, browser, html: arrived ? '' : await end.res.text(), tokens };
 }
 
