@@ -44,7 +44,7 @@ export const SUBJECT_DATA = {
     about: (s) => ({ _id: ids(s) }),
     subjectOf: (doc) => str(doc._id),
     erasure: 'delete',
-    holds: 'the profile: sealed email, names and phone, the email blind index, password hash, locale, roles, status',
+    holds: 'the profile: sealed email, names, phone and SCIM externalId, the blind indexes of email and externalId, password hash, locale, roles, status',
   },
   oidcEntries: {
     about: (s) => ({ accountId: ids(s) }),
