@@ -132,8 +132,14 @@ export class FederatedLogin {
   }
 }
 
-/** The provider did not answer at all (refused connection, timeout), rather than answering no. */
+/**
+ * The provider could not answer (refused connection, timeout, a 5xx of its own), rather than answering no:
+ * the person is told to try later, not that its answer was wrong.
+ */
 function unreachable(err: unknown): boolean {
-  const name = (err as { name?: string }).name;
-  return name === 'TypeError' || name === 'TimeoutError' || name === 'AbortError';
+  const { name, status, cause } = err as { name?: string; status?: unknown; cause?: unknown };
+  if (name === 'TypeError' || name === 'TimeoutError' || name === 'AbortError') return true;
+  // A JSON error body (`server_error`, `temporarily_unavailable`) carries the status; any other body, the response.
+  const code = typeof status === 'number' ? status : cause instanceof Response ? cause.status : 0;
+  return code >= 500;
 }

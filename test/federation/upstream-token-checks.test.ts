@@ -105,6 +105,25 @@ describe('the checks on an upstream provider’s answer', () => {
     expect(await signedOut(end.browser)).toBe(true);
   });
 
+  it('refuses an answer that names another issuer than the provider asked (RFC 9207), creating no one', async () => {
+    upstream.misbehave = 'responseIssuer';
+    upstream.person = { sub: 'stranger-response-issuer', email: 'response-issuer@fake.test' };
+    const end = await signInUpstream();
+    expect(end.res.status).toBe(400);
+    expect(end.html).toContain('sign-in service could not be verified.');
+    expect(await usersNamed(upstream.person.email)).toEqual([]);
+  });
+
+  it('says a token endpoint that fails with a server error cannot be used right now, creating no one', async () => {
+    upstream.misbehave = 'tokenServerError';
+    upstream.person = { sub: 'stranger-token-500', email: 'token-500@fake.test' };
+    const end = await signInUpstream();
+    expect(end.res.status).toBe(502);
+    expect(end.html).toContain('sign-in service cannot be reached right now.');
+    expect(await usersNamed(upstream.person.email)).toEqual([]);
+    expect(await signedOut(end.browser)).toBe(true);
+  });
+
   it('takes another subject with the same email for another person: it reaches neither the account nor a link', async () => {
     const [linked] = await usersNamed(upstream.person.email);
     expect(linked).toBeDefined();

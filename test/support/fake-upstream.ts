@@ -7,7 +7,7 @@ import { Browser, formAction } from './browser.js';
 import { REDIRECT_URI } from './fixtures.js';
 
 /** What the upstream gets wrong in its next token response. */
-export type Misbehaviour = 'none' | 'foreignKey' | 'nonce' | 'issuer' | 'audience' | 'expired' | 'algNone' | 'tokenError';
+export type Misbehaviour = 'none' | 'foreignKey' | 'nonce' | 'issuer' | 'audience' | 'expired' | 'algNone' | 'tokenError' | 'tokenServerError' | 'responseIssuer';
 
 /**
  * An OpenID provider small enough to lie on request: discovery, a JWKS with its one key, an authorization
@@ -98,7 +98,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         const back = new URL(url.searchParams.get('redirect_uri')!);
         back.searchParams.set('code', code);
         back.searchParams.set('state', url.searchParams.get('state') ?? '');
-        back.searchParams.set('iss', fake.issuer);
+        back.searchParams.set('iss', fake.misbehave === 'responseIssuer' ? `${origin}/elsewhere` : fake.issuer);
         res.writeHead(303, { location: back.href }).end();
         return;
       }
@@ -110,6 +110,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         authorized.delete(form.get('code') ?? '');
         if (basic[0] !== fake.clientId || basic[1] !== fake.clientSecret) return json(res, 401, { error: 'invalid_client' });
         const proof = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
+        if (fake.misbehave === 'tokenServerError') return void res.writeHead(500, { 'content-type': 'text/html' }).end('<h1>Internal Server Error</h1>');
         if (!grant || proof !== grant.challenge || fake.misbehave === 'tokenError') return json(res, 400, { error: 'invalid_grant', error_description: 'The code is not valid.' });
         return json(res, 200, { access_token: `at-${form.get('code')}`, token_type: 'Bearer', expires_in: 300, id_token: await idToken(grant.nonce) });
       }
