@@ -82,7 +82,7 @@ export const SUBJECT_DATA = {
     about: (s) => ({ subjectId: ids(s) }),
     subjectOf: (doc) => str(doc.subjectId),
     erasure: 'delete',
-    holds: 'webhook events about the person: their id (names and email only where the tenant opted in), delivery state',
+    holds: 'webhook events about the person: their id (names and email only where the tenant opted in; never on access events, which add lock, door, device pseudonym, result and time), delivery state',
   },
   mfaFactors: {
     about: (s) => ({ userId: ids(s) }),
