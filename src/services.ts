@@ -41,6 +41,7 @@ import { journalDir, TombstoneJournal } from './backup/registry-journal.js';
 import { UserService } from './users/user.service.js';
 import { eventsOfEntry } from './webhooks/webhook-events.js';
 import { WebhookService } from './webhooks/webhook.service.js';
+import { AccessWebhookEvents } from './webhooks/access-webhook-events.js';
 import { WebhookPersonalData } from './webhooks/webhook-personal-data.js';
 import { tenantLookup } from './outbox/tenant-lookup.js';
 
@@ -123,5 +124,8 @@ export function createServices(
   const account = createAccountServices({ ...core, models, publicUrl: config.publicUrl });
   const onboarding = new TenantOnboarding(core.tenants, account.invitations, models.users, core.clients, changeLog);
   const access = createAccessServices({ models, clients: core.clients, doorPermissions, changeLog, masterKey, signingKeys, rateLimits, capabilities: db.capabilities });
+  const accessWebhookEvents = new AccessWebhookEvents(webhooks, logger);
+  access.accessDecisions.onDecided = (tenantId, event) => accessWebhookEvents.decided(tenantId, event);
+  access.accessEventIngest.onStored = (tenantId, events) => accessWebhookEvents.uploaded(tenantId, events);
   return { ...core, federatedLogin, tenantLogos, lockout, subjectExport, termination, exportHandover, backups, ...account, onboarding, ...access };
 }

@@ -6,7 +6,7 @@ import { inForce, windowOpen } from '../doors/door-permission.window.js';
 import { ForbiddenError } from '../errors/http-errors.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { UserModel } from '../users/user.model.js';
-import type { AccessEventModel } from './access-event.model.js';
+import type { AccessEventDoc, AccessEventModel } from './access-event.model.js';
 import type { LockDoc } from './lock.model.js';
 
 /** What a decision reads of its door. */
@@ -42,6 +42,9 @@ export interface Decision {
  * the history (`inForce`, through DoorPermissionHistory). Each decision is recorded as an access event.
  */
 export class AccessDecisionService {
+  /** Told of each decision once recorded (webhook events, src/webhooks/access-webhook-events.ts). */
+  onDecided: ((tenantId: string, event: AccessEventDoc & { door: string; permissionId: string | null }) => Promise<void>) | undefined;
+
   constructor(
     private readonly users: UserModel,
     private readonly doors: DoorModel,
@@ -89,8 +92,9 @@ export class AccessDecisionService {
   private async record(tenantId: string, lock: LockDoc, door: DecidedDoor, d: Decision): Promise<void> {
     const event = { _id: newId('aev'), tenantId, lockId: lock._id, doorId: door._id, subjectId: d.subject, at: d.at, result: d.result, reason: d.reason, method: 'decision' as const };
     const insert = () => this.events.insertMany([event]);
-    if (!d.subject) return void (await insert());
-    await this.changeLog.record(tenantId, { action: 'access_event.recorded', subjectType: 'user', subjectId: d.subject, fields: ['access_events'] }, insert);
+    if (!d.subject) await insert();
+    else await this.changeLog.record(tenantId, { action: 'access_event.recorded', subjectType: 'user', subjectId: d.subject, fields: ['access_events'] }, insert);
+    await this.onDecided?.(tenantId, { ...event, createdAt: new Date(), door: door.key, permissionId: d.permission?.id ?? null });
   }
 }
 

@@ -45,6 +45,9 @@ export interface UploadResult {
  * problems, the others are kept.
  */
 export class AccessEventIngestService {
+  /** Told of the events newly stored from an upload (webhook events, src/webhooks/access-webhook-events.ts). */
+  onStored: ((tenantId: string, events: AccessEventDoc[]) => Promise<void>) | undefined;
+
   constructor(
     private readonly events: AccessEventModel,
     private readonly doors: DoorModel,
@@ -87,7 +90,8 @@ export class AccessEventIngestService {
     const known = await this.stored(tenantId, [...unique.keys()]);
     const fresh = [...unique.values()].filter((d) => !known.has(d._id));
     const inserted = await this.insert(tenantId, fresh);
-    return { accepted: inserted, duplicate: valid.length - inserted, rejected };
+    await this.onStored?.(tenantId, inserted);
+    return { accepted: inserted.length, duplicate: valid.length - inserted.length, rejected };
   }
 
   /**
@@ -116,19 +120,22 @@ export class AccessEventIngestService {
   }
 
   /** Each person's entry before their events are stored (no change without its entry), one per person per batch. */
-  private async insert(tenantId: string, docs: AccessEventDoc[]): Promise<number> {
-    if (docs.length === 0) return 0;
+  private async insert(tenantId: string, docs: AccessEventDoc[]): Promise<AccessEventDoc[]> {
+    if (docs.length === 0) return [];
     const perSubject = new Map<string, number>();
     for (const d of docs) if (d.subjectId) perSubject.set(d.subjectId, (perSubject.get(d.subjectId) ?? 0) + 1);
     const change = (subjectId: string, n: number, action = 'access_event.recorded') => ({ action, subjectType: 'user', subjectId, fields: ['access_events'], counts: { access_events: n } });
     await this.changeLog.appendMany(tenantId, [...perSubject].map(([subjectId, n]) => change(subjectId, n)));
     try {
       await this.events.insertMany(docs, { ordered: false });
-      return docs.length;
+      return docs;
     } catch (err) {
-      // A concurrent retry of the same batch stored some first: those are duplicates, not failures.
+      // A concurrent retry of the same batch stored some first: those are duplicates, not failures (nor ours to tell).
       const writeErrors = (err as { writeErrors?: unknown[] }).writeErrors;
-      if (isDuplicateKey(err) && Array.isArray(writeErrors) && writeErrors.every((w) => isDuplicateKey(w))) return docs.length - writeErrors.length;
+      if (isDuplicateKey(err) && Array.isArray(writeErrors) && writeErrors.every((w) => isDuplicateKey(w))) {
+        const taken = new Set(writeErrors.map((w) => (w as { index?: number }).index));
+        return docs.filter((_, i) => !taken.has(i));
+      }
       await this.changeLog.appendMany(tenantId, [...perSubject].map(([subjectId, n]) => change(subjectId, n, 'access_event.recorded.failed'))).catch(() => undefined);
       throw err;
     }

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import * as client from 'openid-client';
 import type { ChangeLogService } from '../audit/change-log.service.js';
 import { currentContext, runWithContext } from '../audit/request-context.js';
@@ -11,24 +11,26 @@ import type { UpstreamIdpDoc } from './upstream-idp.model.js';
 import type { UpstreamIdpService } from './upstream-idp.service.js';
 import { FederationFailure, type FederationFlow } from './federation-flow.js';
 import { mappedRoles, sameRoles } from './role-mapping.js';
+import { UpstreamConfigs, type UpstreamConfig } from './upstream-configs.js';
 
 type TenantRef = Pick<TenantDoc, '_id' | 'wrappedDataKey'>;
-
-/** How long we wait for an upstream provider's answer before telling the person it cannot be reached. */
-const UPSTREAM_TIMEOUT_S = 10;
 
 /**
  * Sign-in through a tenant's upstream OpenID provider: authorization code with PKCE, state and nonce; its ID
  * token verified against its own JWKS, issuer and audience; the person found by the token's `iss` and `sub`.
  */
 export class FederatedLogin {
+  private readonly configs = new UpstreamConfigs();
+
   constructor(
     private readonly deps: { upstreamIdps: UpstreamIdpService; identities: FederatedIdentityModel; users: UserService; changeLog: ChangeLogService },
-  ) {}
+  ) {
+    deps.upstreamIdps.onChange((tenantId, id) => this.configs.forget(tenantId, id));
+  }
 
   async start(tenantId: string, idpId: string, uid: string, redirectUri: string): Promise<{ url: string; flow: FederationFlow }> {
     const idp = await this.deps.upstreamIdps.get(tenantId, idpId);
-    const config = await this.configOf(idp);
+    const { config } = await this.configOf(idp);
     const flow = { uid, idp: idp._id, state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier() };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
@@ -72,7 +74,7 @@ export class FederatedLogin {
    * whose answer must name the same subject.
    */
   private async verifiedClaims(idp: UpstreamIdpDoc, flow: FederationFlow, callbackUrl: URL): Promise<{ claims: JWTPayload; profile: () => Promise<Record<string, unknown>> }> {
-    const config = await this.configOf(idp);
+    const { config, jwks } = await this.configOf(idp);
     let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
     try {
       const checks = { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, expectedState: flow.state, idTokenExpected: true };
@@ -84,7 +86,6 @@ export class FederatedLogin {
     let claims: JWTPayload;
     try {
       // Its signature, by a key the provider publishes: the token endpoint's TLS is not all we rely on.
-      const jwks = createRemoteJWKSet(new URL(metadata.jwks_uri!), { timeoutDuration: UPSTREAM_TIMEOUT_S * 1000 });
       ({ payload: claims } = await jwtVerify(tokens.id_token!, jwks, { issuer: metadata.issuer, audience: idp.clientId }));
       if (typeof claims.sub !== 'string' || !claims.sub || claims.nonce !== flow.nonce) throw new Error('incomplete ID token');
     } catch {
@@ -122,20 +123,23 @@ export class FederatedLogin {
     });
   }
 
-  private async configOf(idp: UpstreamIdpDoc): Promise<client.Configuration> {
-    const secret = this.deps.upstreamIdps.secretOf(idp);
-    // Plain http only for a provider on the loopback, which the admin API alone lets through.
-    const execute = new URL(idp.issuer).protocol === 'http:' ? [client.allowInsecureRequests] : [];
+  private async configOf(idp: UpstreamIdpDoc): Promise<UpstreamConfig> {
     try {
-      return await client.discovery(new URL(idp.issuer), idp.clientId, secret, client.ClientSecretBasic(secret), { execute, timeout: UPSTREAM_TIMEOUT_S });
+      return await this.configs.of(idp, this.deps.upstreamIdps.secretOf(idp));
     } catch {
       throw new FederationFailure('unavailable', 502);
     }
   }
 }
 
-/** The provider did not answer at all (refused connection, timeout), rather than answering no. */
+/**
+ * The provider could not answer (refused connection, timeout, a 5xx of its own), rather than answering no:
+ * the person is told to try later, not that its answer was wrong.
+ */
 function unreachable(err: unknown): boolean {
-  const name = (err as { name?: string }).name;
-  return name === 'TypeError' || name === 'TimeoutError' || name === 'AbortError';
+  const { name, status, cause } = err as { name?: string; status?: unknown; cause?: unknown };
+  if (name === 'TypeError' || name === 'TimeoutError' || name === 'AbortError') return true;
+  // A JSON error body (`server_error`, `temporarily_unavailable`) carries the status; any other body, the response.
+  const code = typeof status === 'number' ? status : cause instanceof Response ? cause.status : 0;
+  return code >= 500;
 }

@@ -43,6 +43,8 @@ export class UpstreamIdpService {
    * at most that much later. The admin API and the flow itself read the database.
    */
   private readonly kept: BoundedCache<UpstreamIdpDoc[]>;
+  /** Told of each provider changed or removed here, so what is kept about it elsewhere goes at once. */
+  private readonly changeListeners: ((tenantId: string, id: string) => void)[] = [];
 
   constructor(
     private readonly idps: UpstreamIdpModel,
@@ -50,6 +52,15 @@ export class UpstreamIdpService {
     keptMs = 0,
   ) {
     this.kept = new BoundedCache({ ttlMs: keptMs, max: 10_000 });
+  }
+
+  onChange(listener: (tenantId: string, id: string) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(tenantId: string, id?: string): void {
+    this.kept.forget(tenantId);
+    if (id) for (const listener of this.changeListeners) listener(tenantId, id);
   }
 
   /** The tenant's providers for its sign-in pages, within the bound above. */
@@ -62,7 +73,7 @@ export class UpstreamIdpService {
     const sealedSecret = this.masterKey.wrap(Buffer.from(input.clientSecret), aad(tenantId, _id));
     const doc = { scopes: DEFAULT_SCOPES, emailDomains: [], jitCreate: false, roleMappings: [], ...normalized(input), _id, tenantId, sealedSecret };
     const [created] = await this.idps.insertMany([doc]);
-    this.kept.forget(tenantId);
+    this.changed(tenantId);
     return created!.toObject();
   }
 
@@ -80,7 +91,7 @@ export class UpstreamIdpService {
     const $set: Record<string, unknown> = normalized(patch);
     if (patch.clientSecret !== undefined) $set.sealedSecret = this.masterKey.wrap(Buffer.from(patch.clientSecret), aad(tenantId, id));
     const doc = await this.idps.findOneAndUpdate({ tenantId, _id: id }, { $set }, { new: true }).lean();
-    this.kept.forget(tenantId);
+    this.changed(tenantId, id);
     if (!doc) throw new NotFoundError('Upstream identity provider');
     return doc;
   }
@@ -88,7 +99,7 @@ export class UpstreamIdpService {
   /** Links made through it stay: the people keep their users, and a provider added again finds them. */
   async delete(tenantId: string, id: string): Promise<void> {
     const { deletedCount } = await this.idps.deleteOne({ tenantId, _id: id });
-    this.kept.forget(tenantId);
+    this.changed(tenantId, id);
     if (!deletedCount) throw new NotFoundError('Upstream identity provider');
   }
 

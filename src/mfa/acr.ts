@@ -4,7 +4,8 @@
  * user (something held plus a PIN or biometric). `fed`: an upstream OpenID provider signed the person in.
  */
 export const ACR = { pwd: 'urn:doorway:acr:pwd', mfa: 'urn:doorway:acr:mfa', fed: 'urn:doorway:acr:fed' } as const;
-export const ACR_VALUES: readonly string[] = [ACR.pwd, ACR.mfa];
+// All three are published in discovery (`acr_values_supported`): a relying party learns every class it can get.
+export const ACR_VALUES: readonly string[] = [ACR.pwd, ACR.mfa, ACR.fed];
 
 /** RFC 8176 methods that prove something held: a one-time code, a hardware- or software-secured key. */
 const POSSESSION = ['otp', 'hwk', 'swk'];

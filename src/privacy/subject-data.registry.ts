@@ -50,7 +50,7 @@ export const SUBJECT_DATA = {
     about: (s) => ({ _id: ids(s) }),
     subjectOf: (doc) => str(doc._id),
     erasure: 'delete',
-    holds: 'the profile: sealed email, names and phone, the email blind index, password hash, locale, roles, status',
+    holds: 'the profile: sealed email, names, phone and SCIM externalId, the blind indexes of email and externalId, password hash, locale, roles, status',
   },
   oidcEntries: {
     about: (s) => ({ accountId: ids(s) }),
@@ -88,7 +88,7 @@ export const SUBJECT_DATA = {
     about: (s) => ({ subjectId: ids(s) }),
     subjectOf: (doc) => str(doc.subjectId),
     erasure: 'delete',
-    holds: 'webhook events about the person: their id (names and email only where the tenant opted in), delivery state',
+    holds: 'webhook events about the person: their id (names and email only where the tenant opted in; never on access events, which add lock, door, device pseudonym, result and time), delivery state',
   },
   mfaFactors: {
     about: (s) => ({ userId: ids(s) }),

@@ -142,6 +142,7 @@ function profileOf(u: User): Section {
     given_name: u.givenName ?? null,
     family_name: u.familyName ?? null,
     phone: u.phone ?? null,
+    external_id: u.externalId ?? null,
     locale: u.locale ?? null,
     status: u.status,
     last_active_at: iso(u.lastActiveAt),

@@ -7,6 +7,8 @@ export interface RoleDoc {
   /** The value that appears in the `roles` claim. */
   name: string;
   description?: string;
+  /** A provisioning client's own id for the group this role is (SCIM `externalId`). */
+  externalId?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -17,6 +19,7 @@ const RoleSchema = new Schema<RoleDoc>(
     tenantId: { type: String, required: true, immutable: true },
     name: { type: String, required: true },
     description: String,
+    externalId: String,
   },
   { collection: 'roles', timestamps: true, versionKey: false },
 );

@@ -25,11 +25,11 @@ export class RoleService {
     private readonly doorPermissions: DoorPermissionService,
   ) {}
 
-  async create(tenantId: string, input: { name: string; description?: string }): Promise<RoleDoc> {
+  async create(tenantId: string, input: { name: string; description?: string; externalId?: string }): Promise<RoleDoc> {
     if (!ROLE_NAME.test(input.name)) throw new ValidationError([{ field: 'name', message: 'lower-case role name' }]);
     if (await this.roles.exists({ tenantId, name: input.name })) throw new ConflictError(`Role ${input.name} already exists`);
     try {
-      const [role] = await this.roles.insertMany([{ _id: newId('rol'), tenantId, name: input.name, description: input.description }]);
+      const [role] = await this.roles.insertMany([{ _id: newId('rol'), tenantId, name: input.name, description: input.description, externalId: input.externalId }]);
       return role!.toObject();
     } catch (err) {
       if (isDuplicateKey(err)) throw new ConflictError(`Role ${input.name} already exists`);
@@ -55,6 +55,14 @@ export class RoleService {
 
   async update(tenantId: string, name: string, patch: { description?: string | null }): Promise<RoleDoc> {
     const change = patch.description ? { $set: { description: patch.description } } : { $unset: { description: '' } };
+    const role = await this.roles.findOneAndUpdate({ tenantId, name }, change, { new: true }).lean();
+    if (!role) throw new NotFoundError('Role');
+    return role;
+  }
+
+  /** The provisioning client's id for the role's group; undefined removes it. */
+  async setExternalId(tenantId: string, name: string, externalId: string | undefined): Promise<RoleDoc> {
+    const change = externalId ? { $set: { externalId } } : { $unset: { externalId: '' as const } };
     const role = await this.roles.findOneAndUpdate({ tenantId, name }, change, { new: true }).lean();
     if (!role) throw new NotFoundError('Role');
     return role;

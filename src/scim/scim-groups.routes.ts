@@ -12,7 +12,7 @@ import { patchResource } from './scim-patch.js';
 import { checkIfMatch, sendResource } from './scim-version.js';
 import type { Handle } from './scim.router.js';
 
-const GROUP_FILTERS = { displayname: 'name', id: 'name' };
+const GROUP_FILTERS = { displayname: 'name', id: 'name', externalid: 'externalId' };
 
 /**
  * /Groups: the tenant's roles. Membership changes are role changes of users, made by UserService.update as the
@@ -79,17 +79,17 @@ export function scimGroupRoutes(router: Router, handle: Handle, services: ScimSe
   handle(router, '/Groups', 'get', async (req) => {
     const filter = parseEqualityFilter(typeof req.ctx.query.filter === 'string' ? req.ctx.query.filter : undefined, GROUP_FILTERS);
     const { startIndex, count } = pageOf(req.ctx.query);
-    const matching = (await allRoles(req.tenant._id)).filter((r) => !filter || r.name === filter.value);
+    const matching = (await allRoles(req.tenant._id)).filter((r) => !filter || (filter.attribute === 'externalId' ? r.externalId === filter.value : r.name === filter.value));
     const page = await Promise.all(matching.slice(startIndex - 1, startIndex - 1 + count).map((r) => show(req, r)));
     req.ctx.type = 'application/scim+json';
     req.ctx.body = listResponse(page, matching.length, startIndex);
   });
 
   handle(router, '/Groups', 'post', async (req) => {
-    const { displayName, memberIds } = fromScimGroup(req.ctx.request.body);
+    const { displayName, externalId, memberIds } = fromScimGroup(req.ctx.request.body);
     if (!ROLE_NAME.test(displayName)) throw badRequest('invalidValue', 'displayName is the role name: lower-case letters, digits, _ : -, starting with a letter');
     await checkNewMembers(req, displayName, memberIds);
-    const role = await roles.create(req.tenant._id, { name: displayName });
+    const role = await roles.create(req.tenant._id, { name: displayName, externalId });
     await respond(req, role, await setMembers(req, role.name, memberIds), 201);
   });
 
@@ -99,9 +99,10 @@ export function scimGroupRoutes(router: Router, handle: Handle, services: ScimSe
     const role = await roles.getByName(req.tenant._id, req.ctx.params.id!);
     const shown = await show(req, role);
     checkIfMatch(req.ctx, shown.meta.version);
-    const { displayName, memberIds } = fromScimGroup(next(shown));
+    const { displayName, externalId, memberIds } = fromScimGroup(next(shown));
     if (displayName !== role.name) throw new ScimError(400, 'A role is never renamed: its name is in tokens and on users', 'mutability');
     await checkNewMembers(req, role.name, memberIds.filter((id) => !shown.members.some((m) => m.value === id)));
+    if (externalId !== role.externalId) await roles.setExternalId(req.tenant._id, role.name, externalId);
     await respond(req, role, await setMembers(req, role.name, memberIds));
   };
   handle(router, '/Groups/:id', 'put', (req) => replace(req, () => req.ctx.request.body));

@@ -7,6 +7,7 @@ export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export interface ScimUser {
   schemas: string[];
   id: string;
+  externalId?: string;
   userName: string;
   name?: { formatted?: string; givenName?: string; familyName?: string };
   displayName?: string;
@@ -27,6 +28,7 @@ export function toScimUser(user: User, base: string): ScimUser {
   const shown = {
     schemas: [USER_SCHEMA],
     id: user.id,
+    ...(user.externalId ? { externalId: user.externalId } : {}),
     userName: user.email ?? '',
     ...(user.name || user.givenName || user.familyName ? { name: clean({ formatted: user.name, givenName: user.givenName, familyName: user.familyName }) } : {}),
     ...(user.name ? { displayName: user.name } : {}),
@@ -48,6 +50,7 @@ export interface UserFields {
   familyName?: string;
   phone?: string;
   locale?: string;
+  externalId?: string;
   active: boolean;
 }
 
@@ -70,8 +73,19 @@ export function fromScimUser(body: unknown): UserFields {
     familyName: text(name.familyName, 'name.familyName'),
     phone: text(phones[0]?.value, 'phoneNumbers'),
     locale: text(r.locale, 'locale'),
+    externalId: externalIdOf(r.externalId),
     active: r.active !== false,
   };
+}
+
+/**
+ * The client's own id for the resource (RFC 7643 §3.1): compared exactly as sent, so it is not trimmed; it is
+ * the client's to choose and is never unique here.
+ */
+export function externalIdOf(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > 256) throw badRequest('invalidValue', 'externalId is a string of at most 256 characters');
+  return value;
 }
 
 function text(value: unknown, field: string): string | undefined {

@@ -12,7 +12,7 @@ import { checkIfMatch, sendResource } from './scim-version.js';
 
 import type { Handle } from './scim.router.js';
 
-const USER_FILTERS = { username: 'email', 'emails.value': 'email', emails: 'email', id: 'id' };
+const USER_FILTERS = { username: 'email', 'emails.value': 'email', emails: 'email', id: 'id', externalid: 'externalId' };
 const PHONE = /^\+?[0-9 ()-]{5,30}$/;
 export const DEFAULT_DEPROVISIONING: ScimDeprovisioning = 'deactivate';
 
@@ -32,8 +32,8 @@ export function scimUserRoutes(router: Router, handle: Handle, services: ScimSer
       const all = found ? [toScimUser(found, base)] : [];
       ctx.body = listResponse(all.slice(startIndex - 1, startIndex - 1 + count), all.length, startIndex);
     } else {
-      const email = filter?.value;
-      const [page, total] = await Promise.all([users.list(tenant, { email, limit: startIndex - 1 + count }), users.count(tenant, { email })]);
+      const by = filter ? { [filter.attribute]: filter.value } : {};
+      const [page, total] = await Promise.all([users.list(tenant, { ...by, limit: startIndex - 1 + count }), users.count(tenant, by)]);
       ctx.body = listResponse(page.items.slice(startIndex - 1).map((u) => toScimUser(u, base)), total, startIndex);
     }
     ctx.type = 'application/scim+json';
@@ -42,7 +42,8 @@ export function scimUserRoutes(router: Router, handle: Handle, services: ScimSer
   handle(router, '/Users', 'post', async ({ ctx, tenant, base }) => {
     const fields = fromScimUser(ctx.request.body);
     validate(fields);
-    const created = await users.create(tenant, { email: fields.email, name: fields.name, givenName: fields.givenName, familyName: fields.familyName, phone: fields.phone, locale: fields.locale });
+    const { email, name, givenName, familyName, phone, locale, externalId } = fields;
+    const created = await users.create(tenant, { email, name, givenName, familyName, phone, locale, externalId });
     const user = fields.active ? created : await users.setStatus(tenant, created.id, LOCK);
     const resource = toScimUser(await users.getById(tenant, user.id), base);
     ctx.set('Location', resource.meta.location);
@@ -62,8 +63,9 @@ export function scimUserRoutes(router: Router, handle: Handle, services: ScimSer
     const fields = toFields(shown);
     validate(fields);
     // An attribute the resource no longer has is removed: '' is how UserService is told to unset a field.
-    const kept = (field: 'name' | 'givenName' | 'familyName' | 'phone') => fields[field] ?? (current[field] === undefined ? undefined : '');
-    await users.update(tenant, current.id, { email: fields.email, name: kept('name'), givenName: kept('givenName'), familyName: kept('familyName'), phone: kept('phone'), locale: fields.locale });
+    const kept = (field: 'name' | 'givenName' | 'familyName' | 'phone' | 'externalId') => fields[field] ?? (current[field] === undefined ? undefined : '');
+    const patch = { email: fields.email, name: kept('name'), givenName: kept('givenName'), familyName: kept('familyName'), phone: kept('phone'), externalId: kept('externalId') };
+    await users.update(tenant, current.id, { ...patch, locale: fields.locale });
     await setActive(current, fields.active, req);
     sendResource(ctx, toScimUser(await users.getById(tenant, current.id), base));
   };

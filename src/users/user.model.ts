@@ -18,6 +18,9 @@ export interface UserDoc {
   familyName?: string;
   phone?: string;
   locale?: string;
+  /** The provisioning client's id for the person (SCIM `externalId`), sealed; `externalIdHash` is its blind index. */
+  externalId?: string;
+  externalIdHash?: string;
   passwordHash?: string;
   /** Set with a temporary password by an admin; the change-password sign-in step clears it. */
   mustChangePassword?: boolean;
@@ -31,7 +34,7 @@ export interface UserDoc {
 }
 
 /** The personal fields that are encrypted at rest; the change log names these, never their values. */
-export const ENCRYPTED_USER_FIELDS = ['email', 'name', 'givenName', 'familyName', 'phone'] as const;
+export const ENCRYPTED_USER_FIELDS = ['email', 'name', 'givenName', 'familyName', 'phone', 'externalId'] as const;
 export type EncryptedUserField = (typeof ENCRYPTED_USER_FIELDS)[number];
 
 const UserSchema = new Schema<UserDoc>(
@@ -46,6 +49,8 @@ const UserSchema = new Schema<UserDoc>(
     familyName: String,
     phone: String,
     locale: String,
+    externalId: String,
+    externalIdHash: String,
     passwordHash: String,
     mustChangePassword: Boolean,
     roles: { type: [String], default: [] },
@@ -58,6 +63,8 @@ const UserSchema = new Schema<UserDoc>(
 UserSchema.plugin(tenantScopePlugin);
 // The unique {tenantId, emailHash} index differs by server, so it is created in user-email-index.ts.
 UserSchema.index({ tenantId: 1, lastActiveAt: 1 });
+// SCIM's `filter=externalId eq "…"`: not unique, the client's ids are its own business (RFC 7643 §3.1).
+UserSchema.index({ tenantId: 1, externalIdHash: 1 });
 
 export type UserModel = Model<UserDoc>;
 

@@ -24,6 +24,8 @@ export interface User {
   familyName?: string;
   phone?: string;
   locale?: string;
+  /** The provisioning client's id for the person (SCIM `externalId`). */
+  externalId?: string;
   roles: string[];
   status: UserStatus;
   /** Who locked a locked user; absent otherwise. */
@@ -45,6 +47,7 @@ export interface CreateUserInput {
   familyName?: string;
   phone?: string;
   locale?: string;
+  externalId?: string;
   roles?: string[];
   emailVerified?: boolean;
   status?: UserStatus;
@@ -52,10 +55,11 @@ export interface CreateUserInput {
 
 type TenantRef = Pick<TenantDoc, '_id' | 'wrappedDataKey'>;
 
-export type UserPatch = Partial<Pick<CreateUserInput, 'email' | 'name' | 'givenName' | 'familyName' | 'phone' | 'locale' | 'roles'>>;
+export type UserPatch = Partial<Pick<CreateUserInput, 'email' | 'name' | 'givenName' | 'familyName' | 'phone' | 'locale' | 'externalId' | 'roles'>>;
 
 export interface UserListQuery {
   email?: string;
+  externalId?: string;
   status?: UserStatus;
   role?: string;
   /** Only these users (those of other tenants or none are simply not found). */
@@ -67,7 +71,7 @@ export interface UserListQuery {
 /** What happens to a user's sessions and tokens: ended when the user may no longer use them. */
 export type RevokeAccount = (tenantId: string, accountId: string) => Promise<unknown>;
 
-const PERSONAL_FIELDS = ['email', 'name', 'givenName', 'familyName', 'phone'] as const;
+const PERSONAL_FIELDS = ['email', 'name', 'givenName', 'familyName', 'phone', 'externalId'] as const;
 /** Everything a user record holds about the person: what a deletion removes. */
 const STORED_FIELDS = [...PERSONAL_FIELDS, 'emailVerified', 'locale', 'passwordHash', 'roles', 'status', 'lastActiveAt'] as const;
 
@@ -113,12 +117,14 @@ export class UserService {
       givenName: cipher.encryptOptional(input.givenName, 'givenName'),
       familyName: cipher.encryptOptional(input.familyName, 'familyName'),
       phone: cipher.encryptOptional(input.phone, 'phone'),
+      externalId: cipher.encryptOptional(input.externalId, 'externalId'),
+      externalIdHash: input.externalId ? cipher.blindIndex(input.externalId, 'externalId') : undefined,
       locale: input.locale,
       passwordHash: input.password ? await this.hasher.hash(input.password) : undefined,
       roles: input.roles ?? [],
       status: input.status ?? 'active',
     };
-    const fields = Object.keys(doc).filter((k) => !['_id', 'tenantId', 'emailHash'].includes(k) && doc[k as keyof typeof doc] !== undefined);
+    const fields = Object.keys(doc).filter((k) => !['_id', 'tenantId', 'emailHash', 'externalIdHash'].includes(k) && doc[k as keyof typeof doc] !== undefined);
     const created = await this.changeLog.record(tenant._id, { action: 'user.created', subjectType: 'user', subjectId: _id, fields }, () =>
       this.memberships.alongside(tenant._id, _id, [], doc.roles, async () => {
         const [inserted] = await this.users.insertMany([doc]).catch(emailTaken);
@@ -129,8 +135,7 @@ export class UserService {
   }
 
   async list(tenant: TenantRef, query: UserListQuery): Promise<{ items: User[]; nextCursor: string | null }> {
-    const filter: Record<string, unknown> = { tenantId: tenant._id };
-    if (query.email) filter.emailHash = this.keyring.cipherFor(tenant).blindIndex(normalizeEmail(query.email), 'email');
+    const filter = this.filterOf(tenant, query);
     if (query.status) filter.status = query.status;
     if (query.role) filter.roles = query.role;
     // Ordered by id: ids never change, so a page boundary never moves when users are added or removed.
@@ -149,11 +154,19 @@ export class UserService {
 
   /** How many users `list` would go through with the same filters, cursor aside (SCIM's totalResults). */
   async count(tenant: TenantRef, query: Omit<UserListQuery, 'cursor' | 'limit'>): Promise<number> {
-    const filter: Record<string, unknown> = { tenantId: tenant._id };
-    if (query.email) filter.emailHash = this.keyring.cipherFor(tenant).blindIndex(normalizeEmail(query.email), 'email');
+    const filter = this.filterOf(tenant, query);
     if (query.status) filter.status = query.status;
     if (query.role) filter.roles = query.role;
     return this.users.countDocuments(filter);
+  }
+
+  /** Sealed values are found by their blind index only: an email, or a provisioning client's id for the person. */
+  private filterOf(tenant: TenantRef, query: Pick<UserListQuery, 'email' | 'externalId'>): Record<string, unknown> {
+    const filter: Record<string, unknown> = { tenantId: tenant._id };
+    const cipher = this.keyring.cipherFor(tenant);
+    if (query.email) filter.emailHash = cipher.blindIndex(normalizeEmail(query.email), 'email');
+    if (query.externalId) filter.externalIdHash = cipher.blindIndex(query.externalId, 'externalId');
+    return filter;
   }
 
   async update(tenant: TenantRef, id: string, patch: UserPatch): Promise<User> {
@@ -168,6 +181,10 @@ export class UserService {
       fields.push(field);
       if (value === '' || value === null) $unset[field] = '';
       else $set[field] = cipher.encrypt(value, field);
+    }
+    if (fields.includes('externalId')) {
+      if ($unset.externalId === '') $unset.externalIdHash = '';
+      else $set.externalIdHash = cipher.blindIndex(patch.externalId!, 'externalId');
     }
     if (fields.includes('email')) {
       const emailHash = cipher.blindIndex(normalizeEmail(patch.email!), 'email');
@@ -281,7 +298,7 @@ export class UserService {
     if (!doc) throw new NotFoundError('User');
     if (doc.status === 'anonymized') return false;
     if (doc.status === 'restricted') throw new ConflictError('A restricted user is kept as they are until the restriction is lifted');
-    const present = ANONYMIZED_AWAY.filter((field) => doc[field] !== undefined && field !== 'emailHash');
+    const present = ANONYMIZED_AWAY.filter((field) => doc[field] !== undefined && field !== 'emailHash' && field !== 'externalIdHash');
     const change = { action: 'user.anonymized', subjectType: 'user', subjectId: id, fields: [...present, 'roles', 'status', ...ERASED_WITH_SUBJECT] };
     await this.changeLog.record(tenant._id, change, () =>
       this.memberships.alongside(tenant._id, id, doc.roles, [], async () => {
@@ -354,6 +371,7 @@ export class UserService {
       givenName: cipher.decryptOptional(doc.givenName, 'givenName'),
       familyName: cipher.decryptOptional(doc.familyName, 'familyName'),
       phone: cipher.decryptOptional(doc.phone, 'phone'),
+      externalId: cipher.decryptOptional(doc.externalId, 'externalId'),
       locale: doc.locale,
       roles: doc.roles,
       status: doc.status,

@@ -15,6 +15,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'door_permission.revoked',
   'sign_in.succeeded',
   'sign_in.failed',
+  'access.granted',
+  'access.denied',
+  'access_event.recorded',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

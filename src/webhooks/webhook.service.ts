@@ -82,21 +82,28 @@ export class WebhookService {
   }
 
   async emit(tenantId: string, event: WebhookEvent, at = new Date()): Promise<number> {
+    return this.emitMany(tenantId, [{ event, at }]);
+  }
+
+  /** Several events (a lock's uploaded batch) queued with one write. */
+  async emitMany(tenantId: string, events: readonly { event: WebhookEvent; at: Date }[]): Promise<number> {
     const all = await this.targets.get(tenantId, () => this.subscriptions.find({ tenantId }, { _id: 1, eventTypes: 1, includePersonalData: 1 }).lean<Target[]>());
-    const targets = (all ?? []).filter((s) => s.eventTypes.includes(event.type));
-    if (!targets.length) return 0;
-    const envelope = { type: event.type, timestamp: at.toISOString(), data: event.data };
-    const opted = event.subjectId && WITH_PERSONAL_DATA.has(event.type) && targets.some((s) => s.includePersonalData);
-    const person = opted ? await this.personalData.of(tenantId, event.subjectId!) : undefined;
-    const jobs = await Promise.all(
-      targets.map(async (s) => {
+    const jobs = [];
+    for (const { event, at } of events) {
+      const targets = (all ?? []).filter((s) => s.eventTypes.includes(event.type));
+      if (!targets.length) continue;
+      const envelope = { type: event.type, timestamp: at.toISOString(), data: event.data };
+      const opted = event.subjectId && WITH_PERSONAL_DATA.has(event.type) && targets.some((s) => s.includePersonalData);
+      const person = opted ? await this.personalData.of(tenantId, event.subjectId!) : undefined;
+      for (const s of targets) {
         const _id = newId('msg');
         const personal = s.includePersonalData && person;
         const json = JSON.stringify(personal ? { ...envelope, data: { ...event.data, user: person } } : envelope);
         const body = personal ? await this.personalData.seal(tenantId, _id, json) : json;
-        return { _id, tenantId, subscriptionId: s._id, subjectId: event.subjectId, eventType: event.type, body, sealed: Boolean(personal), state: 'queued' as const, attempts: 0, nextAttemptAt: at };
-      }),
-    );
+        jobs.push({ _id, tenantId, subscriptionId: s._id, subjectId: event.subjectId, eventType: event.type, body, sealed: Boolean(personal), state: 'queued' as const, attempts: 0, nextAttemptAt: at });
+      }
+    }
+    if (!jobs.length) return 0;
     await this.deliveries.insertMany(jobs);
     for (const wake of this.listeners) wake();
     return jobs.length;

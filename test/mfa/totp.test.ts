@@ -165,8 +165,8 @@ describe('second factor: authenticator app (TOTP) and recovery codes', () => {
   describe('acr_values', () => {
     const mfaOnly = { acr_values: ACR.mfa };
 
-    it('publishes the two classes in discovery', () => {
-      expect(config.serverMetadata().acr_values_supported).toEqual([ACR.pwd, ACR.mfa]);
+    it('publishes its classes in discovery, the federated one among them', () => {
+      expect(config.serverMetadata().acr_values_supported).toEqual([ACR.pwd, ACR.mfa, ACR.fed]);
     });
 
     it('answers a request for two factors from a user without a second factor with unmet_authentication_requirements', async () => {

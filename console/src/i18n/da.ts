@@ -436,7 +436,7 @@ export const da: Catalogue = {
   'nav.settings': 'Indstillinger',
   'nav.webhooks': 'Webhooks',
   'webhooks.title': 'Webhooks',
-  'webhooks.intro': "Hver hændelse af de valgte typer sendes som én signeret POST til adressen. Hændelser indeholder id'er og feltnavne, ikke navne eller e-mailadresser, medmindre det ønskes.",
+  'webhooks.intro': "Hver hændelse af de valgte typer sendes som én signeret POST til adressen. Hændelser indeholder id'er og feltnavne, ikke navne eller e-mailadresser, medmindre det ønskes; adgangshændelser (access.*, access_event.recorded) indeholder dem aldrig.",
   'webhooks.create': 'Abonnér',
   'webhooks.created': '{url} abonnerer nu.',
   'webhooks.url': 'Adresse (URL)',

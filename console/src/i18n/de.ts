@@ -436,7 +436,7 @@ export const de: Catalogue = {
   'nav.settings': 'Einstellungen',
   'nav.webhooks': 'Webhooks',
   'webhooks.title': 'Webhooks',
-  'webhooks.intro': 'Jedes Ereignis der gewählten Typen wird als ein signierter POST an die URL gesendet. Ereignisse enthalten IDs und Feldnamen, keine Namen oder E-Mail-Adressen, außer wenn gewünscht.',
+  'webhooks.intro': 'Jedes Ereignis der gewählten Typen wird als ein signierter POST an die URL gesendet. Ereignisse enthalten IDs und Feldnamen, keine Namen oder E-Mail-Adressen, außer wenn gewünscht; Zutrittsereignisse (access.*, access_event.recorded) enthalten sie nie.',
   'webhooks.create': 'Abonnieren',
   'webhooks.created': '{url} ist abonniert.',
   'webhooks.url': 'URL',

@@ -435,7 +435,7 @@ export const en = {
   'nav.settings': 'Settings',
   'nav.webhooks': 'Webhooks',
   'webhooks.title': 'Webhooks',
-  'webhooks.intro': 'Each event of the chosen types is sent as one signed POST to the URL. Events carry ids and field names, not names or email addresses unless asked for.',
+  'webhooks.intro': 'Each event of the chosen types is sent as one signed POST to the URL. Events carry ids and field names, not names or email addresses unless asked for; access events (access.*, access_event.recorded) never carry them.',
   'webhooks.create': 'Subscribe',
   'webhooks.created': '{url} is subscribed.',
   'webhooks.url': 'URL',

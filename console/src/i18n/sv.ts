@@ -436,7 +436,7 @@ export const sv: Catalogue = {
   'nav.settings': 'Inställningar',
   'nav.webhooks': 'Webhooks',
   'webhooks.title': 'Webhooks',
-  'webhooks.intro': 'Varje händelse av de valda typerna skickas som en signerad POST till adressen. Händelser innehåller id:n och fältnamn, inte namn eller e-postadresser om det inte begärs.',
+  'webhooks.intro': 'Varje händelse av de valda typerna skickas som en signerad POST till adressen. Händelser innehåller id:n och fältnamn, inte namn eller e-postadresser om det inte begärs; passerhändelser (access.*, access_event.recorded) innehåller dem aldrig.',
   'webhooks.create': 'Prenumerera',
   'webhooks.created': '{url} prenumererar nu.',
   'webhooks.url': 'Adress (URL)',

@@ -21,6 +21,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'door_permission.revoked',
   'sign_in.succeeded',
   'sign_in.failed',
+  'access.granted',
+  'access.denied',
+  'access_event.recorded',
 ] as const satisfies readonly WebhookEventType[];
 
 const everyType: Exclude<WebhookEventType, (typeof WEBHOOK_EVENT_TYPES)[number]> extends never ? true : false = true;
