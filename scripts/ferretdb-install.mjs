@@ -25,7 +25,7 @@ const PATCH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ferretdb-patche
 export const FERRETDB_PATCHES = {
   '0001-sqlite-index-pushdown.patch': '10ef674f2300804840f1f4b0b6fcc3993b3de8c1b7f08b4e8c5a6e88efddcdc6',
   '0002-serialise-read-modify-write.patch': '3361c7dd4da055cf85f26c94e07d1d60735628c6700945da610682e76cb51144',
-  '0003-sqlite-id-in-pushdown.patch': '84de17f3f1992babe31d304edabd1b15ced30a2c7939db14ca368c7351906e9e',
+  '0003-sqlite-in-pushdown.patch': '87a0c627097add00e0ad35460accfb4966cf6222343063b20192d567d172163a',
 };
 const MODULE = 'github.com/FerretDB/FerretDB';
 const LOCK_STALE_MS = 15 * 60_000;

@@ -121,6 +121,21 @@ describe('lookups the local database answers through an index', () => {
     expect(planOf(await people.find({ _id: { $in: ['p1', 'p2', 'p3'] }, tenantId: 't2' }).explain())).toEqual({ indexes: ['_id_'], scans: false });
   });
 
+  it('finds by a $in on the leading field of an index through that index, arrays holding a value included', async () => {
+    await people.insertMany([
+      { _id: 'in1', tenantId: 'in-a', emailHash: 'x' },
+      { _id: 'in2', tenantId: 'in-b' },
+      { _id: 'in3', tenantId: ['in-c', 'in-b'] },
+      { _id: 'in4', tenantId: 'in-d' },
+    ]);
+    const ids = async (filter: Document) => (await people.find(filter).toArray()).map((p) => p._id).sort();
+    expect(await ids({ tenantId: { $in: ['in-a', 'in-b'] } })).toEqual(['in1', 'in2', 'in3']);
+    expect(await ids({ tenantId: { $in: ['in-a', 'in-b'] }, emailHash: 'x' })).toEqual(['in1']);
+    const plan = planOf(await people.find({ tenantId: { $in: ['in-a', 'in-b'] } }).explain());
+    expect(plan.scans).toBe(false);
+    expect(plan.indexes).toEqual(['tenantId_1_emailHash_1']);
+  });
+
   it('still answers an _id $in whose values the index cannot serve, by reading the collection', async () => {
     // A regular expression in $in matches by pattern, so no list of index keys can stand for it.
     const found = await people.find({ _id: { $in: [/^p1[01]$/, 'p2'] } }).toArray();
