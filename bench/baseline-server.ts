@@ -7,8 +7,7 @@
 import argon2 from 'argon2';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import Provider, { type Account, type Configuration } from 'oidc-provider';
-import { grantConsent } from '../src/oidc/grant-consent.js';
+import Provider, { type Account, type Configuration, type InteractionResults } from 'oidc-provider';
 import { SCOPE_CLAIMS } from '../src/oidc/provider.factory.js';
 import { providerTtl } from '../src/oidc/token-lifetimes.js';
 import type { Argon2Params } from '../src/users/password-hasher.js';
@@ -37,8 +36,8 @@ async function signingKey(alg: 'ES256' | 'RS256'): Promise<JWK> {
   return { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
 }
 
-async function main(): Promise<void> {
-  const settings = JSON.parse(process.env.BENCH_BASELINE ?? '') as BaselineSettings;
+/** The baseline on `settings.port`, until `close`; the bench runs it as a child process of its own (main below). */
+export async function startBaselineServer(settings: BaselineSettings): Promise<{ issuer: string; close(): Promise<void> }> {
   const issuer = `http://127.0.0.1:${settings.port}`;
   const users = new Map<string, { id: string; email: string; hash: string }>();
   for (const [i, u] of settings.users.entries()) {
@@ -126,14 +125,43 @@ async function main(): Promise<void> {
       if (!user || !ok) return void res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid credentials');
       redirectTo = await provider.interactionResult(req, res, { login: { accountId: user.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     } else {
-      const consent = await grantConsent(provider, details);
+      const consent = await stockConsent(provider, details);
       redirectTo = await provider.interactionResult(req, res, { consent }, { mergeWithLastSubmission: true });
     }
     res.writeHead(303, { location: redirectTo }).end();
   }
 
-  server.listen(settings.port, '127.0.0.1', () => process.stdout.write(`baseline listening on ${issuer}\n`));
-  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  await new Promise<void>((resolve) => server.listen(settings.port, '127.0.0.1', resolve));
+  return {
+    issuer,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (settings.mongodb) await MongoExampleAdapter.disconnect();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const baseline = await startBaselineServer(JSON.parse(process.env.BENCH_BASELINE ?? '') as BaselineSettings);
+  process.stdout.write(`baseline listening on ${baseline.issuer}\n`);
+  process.on('SIGTERM', () => void baseline.close().then(() => process.exit(0)));
+}
+
+/**
+ * Consent as oidc-provider's example does it: the grant is stored on the consent page, and the authorization
+ * resumes with its id (ours defers it to the resume, src/oidc/grant-consent.ts; a baseline stays stock).
+ */
+async function stockConsent(provider: Provider, details: Awaited<ReturnType<Provider['interactionDetails']>>): Promise<NonNullable<InteractionResults['consent']>> {
+  const { prompt, params, session } = details;
+  const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+  const grant = existing ?? new provider.Grant({ accountId: session!.accountId, clientId: params.client_id as string });
+  const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  const grantId = await grant.save();
+  return existing ? {} : { grantId };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -145,7 +173,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-main().catch((err) => {
-  process.stderr.write(`baseline failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+// Run as a program (the bench's child process), not when a spec imports it.
+if (process.env.BENCH_BASELINE) {
+  main().catch((err) => {
+    process.stderr.write(`baseline failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}
