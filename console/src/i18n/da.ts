@@ -258,6 +258,7 @@ export const da: Catalogue = {
   'accessEvents.time': 'Tidspunkt',
   'accessEvents.method': 'Metode',
   'accessEvents.device': 'enhed {id}',
+  'accessEvents.deviceOf': 'enhed tilhørende {person}',
   'accessEvents.nobody': 'ingen navngivet',
   'accessEvents.shown': '{count} hændelser vist.',
   'accessEvents.exportIntro': 'Henter de hændelser, der passer til filteret, ældste først.',

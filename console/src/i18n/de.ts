@@ -258,6 +258,7 @@ export const de: Catalogue = {
   'accessEvents.time': 'Zeit',
   'accessEvents.method': 'Methode',
   'accessEvents.device': 'Gerät {id}',
+  'accessEvents.deviceOf': 'Gerät von {person}',
   'accessEvents.nobody': 'niemand genannt',
   'accessEvents.shown': '{count} Ereignisse angezeigt.',
   'accessEvents.exportIntro': 'Lädt die zum Filter passenden Ereignisse herunter, älteste zuerst.',

@@ -257,6 +257,7 @@ export const en = {
   'accessEvents.time': 'Time',
   'accessEvents.method': 'Method',
   'accessEvents.device': 'device {id}',
+  'accessEvents.deviceOf': 'device of {person}',
   'accessEvents.nobody': 'nobody named',
   'accessEvents.shown': '{count} events shown.',
   'accessEvents.exportIntro': 'Downloads the events that match the filter, oldest first.',

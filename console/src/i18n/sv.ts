@@ -258,6 +258,7 @@ export const sv: Catalogue = {
   'accessEvents.time': 'Tid',
   'accessEvents.method': 'Metod',
   'accessEvents.device': 'enhet {id}',
+  'accessEvents.deviceOf': 'enhet som tillhör {person}',
   'accessEvents.nobody': 'ingen namngiven',
   'accessEvents.shown': '{count} händelser visas.',
   'accessEvents.exportIntro': 'Hämtar händelserna som matchar filtret, äldsta först.',
