@@ -36,6 +36,6 @@ export function createAccessServices(deps: {
     locks: new LockService(models.locks, models.lockStatusReports, models.doors, deps.clients),
     accessDecisions: new AccessDecisionService(models.users, models.doors, deps.doorPermissions.history, models.accessEvents, deps.changeLog),
     accessEventIngest: new AccessEventIngestService(models.accessEvents, models.doors, models.users, deps.changeLog, deps.capabilities),
-    accessEventQuery: new AccessEventQueryService(models.accessEvents, models.doors, deps.changeLog),
+    accessEventQuery: new AccessEventQueryService(models.accessEvents, models.doors, models.devices, deps.changeLog),
   };
 }

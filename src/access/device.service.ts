@@ -50,6 +50,11 @@ export class DeviceService {
     return this.devices.findOne({ tenantId, _id: id }).lean();
   }
 
+  /** The tenant's devices among these ids, in one query (another tenant's never: their ids are unrelated anyway). */
+  byIds(tenantId: string, ids: readonly string[]): Promise<Pick<DeviceDoc, '_id' | 'userId' | 'revokedAt'>[]> {
+    return this.devices.find({ tenantId, _id: { $in: [...ids] } }, { userId: 1, revokedAt: 1 }).sort({ _id: 1 }).lean();
+  }
+
   /** The user's device, or 404 alike for none and for another user's: ids of others' devices are not confirmed. */
   async ofUser(tenantId: string, userId: string, id: string): Promise<DeviceDoc> {
     const device = await this.devices.findOne({ tenantId, userId, _id: id }).lean();

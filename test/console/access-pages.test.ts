@@ -199,6 +199,42 @@ describe('the Access events page of the console', () => {
     await context.close();
   });
 
+  it("shows an admin a phone's event as the device of its person, found in one request, and an auditor its pseudonym", async () => {
+    const { services } = world.idp;
+    const jwk = { ...(await exportJWK((await generateKeyPair('ES256')).publicKey)) };
+    const phone = (await asSetup(() => services.devices.register(tenant._id, dan.id, { label: "Dan's phone", jwk })))._id;
+    const lock = (await world.idp.db.models.locks.findOne({ tenantId: tenant._id }).lean())!;
+    const byPhone = [
+      { id: 'phone-1', door: 'front-door', subject: { device_id: phone }, time: new Date(now - 0.5 * hour).toISOString(), result: 'opened', method: 'phone' },
+      { id: 'phone-2', door: 'front-door', subject: { device_id: 'dev-of-nobody' }, time: new Date(now - 0.25 * hour).toISOString(), result: 'denied', method: 'phone' },
+    ];
+    expect(await asSetup(() => services.accessEventIngest.upload(tenant._id, lock, byPhone))).toMatchObject({ accepted: 2 });
+
+    const { page, context } = await signInToConsole(world, 'gatehouse', admin.email, 'en', 'access-events');
+    const devicesAsked: string[] = [];
+    page.on('request', (request) => void (/\/devices\?/.test(request.url()) && devicesAsked.push(request.url())));
+    await page.reload();
+    const rows = page.getByRole('region', { name: 'Events, newest first' }).getByRole('row');
+    await rows.nth(2).getByText('device of dan', { exact: true }).waitFor();
+    await expect(rows.nth(1).textContent()).resolves.toContain('device dev-of-nobody');
+    expect(devicesAsked.map((url) => new URL(url).searchParams.get('ids')?.split(',').sort())).toEqual([[phone, 'dev-of-nobody'].sort()]);
+    // Dan's history holds his phone's opening as his.
+    await rows.nth(2).getByRole('button', { name: `Show only the events of ${dan.id}` }).click();
+    await page.getByRole('status').filter({ hasText: '2 events shown.' }).waitFor();
+    await expect(rows.nth(1).textContent()).resolves.toContain(dan.email);
+    await context.close();
+
+    const asAuditor = await signInToConsole(world, 'gatehouse', auditor.email, 'en', 'access-events');
+    const auditorAsked: string[] = [];
+    asAuditor.page.on('request', (request) => void (/\/devices\?/.test(request.url()) && auditorAsked.push(request.url())));
+    await asAuditor.page.reload();
+    const seen = asAuditor.page.getByRole('region', { name: 'Events, newest first' }).getByRole('row').nth(2);
+    await seen.getByText(`device ${phone}`).waitFor();
+    await expect(seen.textContent()).resolves.not.toContain('device of');
+    expect(auditorAsked).toEqual([]);
+    await asAuditor.context.close();
+  });
+
   it('does not offer a user manager the page, as the API lets them not read access history', async () => {
     const { page, context } = await signInToConsole(world, 'gatehouse', manager.email);
     await expect(page.getByRole('navigation').getByRole('link').allTextContents()).resolves.not.toContain('Access events');

@@ -396,6 +396,40 @@ describe('the configuration pages of the console', () => {
       await expect(stored().then((t) => t.settings.changeLogRetentionDays)).resolves.toBe(365);
     });
 
+    it('offers how long access events are kept, with its bounds, what it does and the default, and asks before shortening it', async () => {
+      const { page } = admin;
+      const field = page.getByLabel('Keep access events for');
+      await expect(field.inputValue()).resolves.toBe('365');
+      const hint = await page.locator(`[id="${await field.getAttribute('aria-describedby')}"]`).textContent();
+      expect(hint).toContain('Who came through which door and when');
+      expect(hint).toContain('Default 365 days (12 months)');
+      expect(hint).toContain('In days, from 7 to');
+      const save = async () => {
+        const reloaded = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname.endsWith('/tenants/initech/settings'));
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        return reloaded;
+      };
+
+      await field.fill('3');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Save and delete sooner' }).click();
+      await page.locator('.field-error').filter({ hasText: /7/ }).waitFor();
+      await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+
+      await field.fill('400');
+      await (await save()).finished();
+      await page.getByRole('status').filter({ hasText: 'longer than the default 12 months' }).waitFor();
+      await expect(stored().then((t) => t.settings.accessEventRetentionDays)).resolves.toBe(400);
+
+      await field.fill('90');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete personal data sooner?' });
+      await expect(dialog.textContent()).resolves.toContain('Access events older than 90 days (until now 400) are deleted at the next run');
+      await dialog.getByRole('button', { name: 'Save and delete sooner' }).click();
+      await page.getByRole('status').filter({ hasText: 'Access events older than 90 days will be deleted at the next run' }).waitFor();
+      await expect(stored().then((t) => t.settings.accessEventRetentionDays)).resolves.toBe(90);
+    });
+
     it('uploads a logo within the limits it shows, refuses a file that is not the image it claims, and removes the logo', async () => {
       const { page } = admin;
       await expect(page.getByText('PNG, JPEG or WebP, at most 256 KiB.').count()).resolves.toBe(1);

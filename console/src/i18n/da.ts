@@ -258,6 +258,7 @@ export const da: Catalogue = {
   'accessEvents.time': 'Tidspunkt',
   'accessEvents.method': 'Metode',
   'accessEvents.device': 'enhed {id}',
+  'accessEvents.deviceOf': 'enhed tilhørende {person}',
   'accessEvents.nobody': 'ingen navngivet',
   'accessEvents.shown': '{count} hændelser vist.',
   'accessEvents.exportIntro': 'Henter de hændelser, der passer til filteret, ældste først.',
@@ -536,6 +537,8 @@ export const da: Catalogue = {
   'settings.change_log_retention_days': 'Opbevar poster i ændringsloggen i',
   'settings.inactivity_days': 'Anonymisér brugere, der har været inaktive i',
   'settings.invitation_retention_days': 'Opbevar udløbne og tilbagekaldte invitationer i',
+  'settings.access_event_retention_days': 'Opbevar adgangshændelser i',
+  'settings.accessEventRetentionHint': 'Hvem kom gennem hvilken dør og hvornår, sådan som låsene afgjorde og rapporterede det, og låsenes statusrapporter: hver slettes så mange dage efter, at den skete, ved en daglig kørsel. Daglige optællinger og hvem der åbnede en dør rækker ikke længere tilbage. Standard 365 dage (12 måneder).',
   'settings.range': 'Fra {min} til {max}.',
   'settings.seconds': 'I sekunder, fra {min} til {max}.',
   'settings.hours': 'I timer, fra {min} til {max}.',
@@ -546,6 +549,7 @@ export const da: Catalogue = {
   'settings.shorter.change_log_retention_days': 'Poster i ændringsloggen, der er ældre end {after} dage (hidtil {before}), slettes ved næste oprydning: registreringen af de ændringer går tabt.',
   'settings.shorter.inactivity_days': 'Brugere, der har været inaktive i {after} dage (hidtil {before}), anonymiseres ved næste kørsel: de mister deres konti og personoplysninger.',
   'settings.shorter.invitation_retention_days': 'Udløbne og tilbagekaldte invitationer, der er ældre end {after} dage (hidtil {before}), slettes med de inviteredes e-mailadresser ved næste kørsel.',
+  'settings.shorter.access_event_retention_days': 'Adgangshændelser, der er ældre end {after} dage (hidtil {before}), slettes ved næste kørsel: hvem der kom gennem hvilken dør i den tid, går tabt, og de daglige optællinger med.',
 
   // Page area: operators: tenants.
   'nav.tenants': 'Lejere',

@@ -258,6 +258,7 @@ export const de: Catalogue = {
   'accessEvents.time': 'Zeit',
   'accessEvents.method': 'Methode',
   'accessEvents.device': 'Gerät {id}',
+  'accessEvents.deviceOf': 'Gerät von {person}',
   'accessEvents.nobody': 'niemand genannt',
   'accessEvents.shown': '{count} Ereignisse angezeigt.',
   'accessEvents.exportIntro': 'Lädt die zum Filter passenden Ereignisse herunter, älteste zuerst.',
@@ -536,6 +537,8 @@ export const de: Catalogue = {
   'settings.change_log_retention_days': 'Einträge des Änderungsprotokolls aufbewahren',
   'settings.inactivity_days': 'Benutzer anonymisieren nach Inaktivität von',
   'settings.invitation_retention_days': 'Abgelaufene und widerrufene Einladungen aufbewahren',
+  'settings.access_event_retention_days': 'Zutrittsereignisse aufbewahren',
+  'settings.accessEventRetentionHint': 'Wer wann durch welche Tür kam, wie die Schlösser es entschieden und gemeldet haben, und die Statusmeldungen der Schlösser: jedes wird so viele Tage nach seinem Zeitpunkt von einem täglichen Lauf gelöscht. Tageszählungen und wer eine Tür geöffnet hat, reichen nicht weiter zurück. Standard 365 Tage (12 Monate).',
   'settings.range': 'Von {min} bis {max}.',
   'settings.seconds': 'In Sekunden, von {min} bis {max}.',
   'settings.hours': 'In Stunden, von {min} bis {max}.',
@@ -546,6 +549,7 @@ export const de: Catalogue = {
   'settings.shorter.change_log_retention_days': 'Einträge des Änderungsprotokolls, die älter als {after} Tage sind (bisher {before}), werden beim nächsten Lauf gelöscht: Der Nachweis dieser Änderungen geht verloren.',
   'settings.shorter.inactivity_days': 'Benutzer, die {after} Tage inaktiv waren (bisher {before}), werden beim nächsten Lauf anonymisiert: Sie verlieren ihr Konto und ihre personenbezogenen Daten.',
   'settings.shorter.invitation_retention_days': 'Abgelaufene und widerrufene Einladungen, die älter als {after} Tage sind (bisher {before}), werden samt E-Mail-Adressen der Eingeladenen beim nächsten Lauf gelöscht.',
+  'settings.shorter.access_event_retention_days': 'Zutrittsereignisse, die älter als {after} Tage sind (bisher {before}), werden beim nächsten Lauf gelöscht: wer in dieser Zeit durch welche Tür kam, geht verloren, ebenso die Tageszählungen dieser Zeit.',
 
   // Page area: operators: tenants.
   'nav.tenants': 'Mandanten',

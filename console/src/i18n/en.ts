@@ -257,6 +257,7 @@ export const en = {
   'accessEvents.time': 'Time',
   'accessEvents.method': 'Method',
   'accessEvents.device': 'device {id}',
+  'accessEvents.deviceOf': 'device of {person}',
   'accessEvents.nobody': 'nobody named',
   'accessEvents.shown': '{count} events shown.',
   'accessEvents.exportIntro': 'Downloads the events that match the filter, oldest first.',
@@ -535,6 +536,8 @@ export const en = {
   'settings.change_log_retention_days': 'Keep change-log entries for',
   'settings.inactivity_days': 'Anonymize users inactive for',
   'settings.invitation_retention_days': 'Keep expired and revoked invitations for',
+  'settings.access_event_retention_days': 'Keep access events for',
+  'settings.accessEventRetentionHint': "Who came through which door and when, as locks decided and reported it, and the locks' status reports: each is deleted this many days after it happened, by a daily run. Daily counts and who opened a door reach back no further. Default 365 days (12 months).",
   'settings.range': 'From {min} to {max}.',
   'settings.seconds': 'In seconds, from {min} to {max}.',
   'settings.hours': 'In hours, from {min} to {max}.',
@@ -545,6 +548,7 @@ export const en = {
   'settings.shorter.change_log_retention_days': 'Change-log entries older than {after} days (until now {before}) are deleted at the next retention run: the record of those changes is lost.',
   'settings.shorter.inactivity_days': 'Users inactive for {after} days (until now {before}) are anonymized at the next run: they lose their accounts and personal data.',
   'settings.shorter.invitation_retention_days': 'Expired and revoked invitations older than {after} days (until now {before}), with the invitees’ email addresses, are deleted at the next run.',
+  'settings.shorter.access_event_retention_days': 'Access events older than {after} days (until now {before}) are deleted at the next run: who came through which door in that time is lost, and the daily counts with it.',
 
   // Page area: operators: tenants.
   'nav.tenants': 'Tenants',

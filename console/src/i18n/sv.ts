@@ -258,6 +258,7 @@ export const sv: Catalogue = {
   'accessEvents.time': 'Tid',
   'accessEvents.method': 'Metod',
   'accessEvents.device': 'enhet {id}',
+  'accessEvents.deviceOf': 'enhet som tillhör {person}',
   'accessEvents.nobody': 'ingen namngiven',
   'accessEvents.shown': '{count} händelser visas.',
   'accessEvents.exportIntro': 'Hämtar händelserna som matchar filtret, äldsta först.',
@@ -536,6 +537,8 @@ export const sv: Catalogue = {
   'settings.change_log_retention_days': 'Spara poster i ändringsloggen i',
   'settings.inactivity_days': 'Anonymisera användare som varit inaktiva i',
   'settings.invitation_retention_days': 'Spara utgångna och återkallade inbjudningar i',
+  'settings.access_event_retention_days': 'Spara passerhändelser i',
+  'settings.accessEventRetentionHint': 'Vem som passerade vilken dörr och när, så som låsen beslutade och rapporterade det, och låsens statusrapporter: var och en raderas så många dagar efter att den hände, av en daglig körning. Dagliga antal och vem som öppnade en dörr sträcker sig inte längre tillbaka. Standard 365 dagar (12 månader).',
   'settings.range': 'Från {min} till {max}.',
   'settings.seconds': 'I sekunder, från {min} till {max}.',
   'settings.hours': 'I timmar, från {min} till {max}.',
@@ -546,6 +549,7 @@ export const sv: Catalogue = {
   'settings.shorter.change_log_retention_days': 'Poster i ändringsloggen som är äldre än {after} dagar (hittills {before}) raderas vid nästa gallring: registreringen av de ändringarna går förlorad.',
   'settings.shorter.inactivity_days': 'Användare som varit inaktiva i {after} dagar (hittills {before}) anonymiseras vid nästa körning: de förlorar sina konton och personuppgifter.',
   'settings.shorter.invitation_retention_days': 'Utgångna och återkallade inbjudningar äldre än {after} dagar (hittills {before}) raderas med de inbjudnas e-postadresser vid nästa körning.',
+  'settings.shorter.access_event_retention_days': 'Passerhändelser äldre än {after} dagar (hittills {before}) raderas vid nästa körning: vem som passerade vilken dörr under den tiden går förlorat, och de dagliga antalen med det.',
 
   // Page area: operators: tenants.
   'nav.tenants': 'Hyresgäster',

@@ -14,11 +14,39 @@ const DeviceView = z.object({
   revoked_at: z.string().nullable(),
 });
 const MANAGERS = ['tenant_admin', 'user_manager'] as const;
+/** Up to a page of device pseudonyms as access events name them: whose phones a page of events shows, in one request. */
+const MAX_DEVICE_IDS = 100;
+const DEVICE_ID = '[A-Za-z0-9_.:-]{1,128}';
+const DeviceIdsQuery = z.object({
+  ids: z
+    .string()
+    .regex(new RegExp(`^${DEVICE_ID}(,${DEVICE_ID}){0,${MAX_DEVICE_IDS - 1}}$`), `up to ${MAX_DEVICE_IDS} device ids, separated by commas`)
+    .describe(`these devices (up to ${MAX_DEVICE_IDS} ids, comma-separated); ids of no device of the tenant are left out`),
+});
+const DeviceOwnerView = z.object({
+  id: z.string(),
+  user_id: z.string().describe('whose phone it is (or was, when revoked)'),
+  revoked_at: z.string().nullable(),
+});
 
 /** A user's phones (registered by the user's app at the access API), as admins list and revoke them. */
 export function userDeviceRoutes(services: Services): RouteSpec[] {
   const route = { tag: 'users', access: { scope: 'tenant', roles: MANAGERS } } as const;
   return [
+    defineRoute<z.infer<typeof TenantParams>, z.infer<typeof DeviceIdsQuery>>({
+      ...route,
+      method: 'get',
+      path: '/tenants/{tenant}/devices',
+      operationId: 'listDeviceOwners',
+      summary: 'Whose phones these are: devices by id (as access events name them), each with its user; revoked ones included',
+      params: TenantParams,
+      query: DeviceIdsQuery,
+      responses: { 200: { description: 'The devices of the tenant among the ids', schema: z.object({ items: z.array(DeviceOwnerView) }) } },
+      handler: async ({ tenant, query }) => {
+        const devices = await services.devices.byIds(tenant._id, [...new Set(query.ids.split(','))]);
+        return { headers: { 'cache-control': 'no-store' }, body: { items: devices.map((d) => ({ id: d._id, user_id: d.userId, revoked_at: d.revokedAt?.toISOString() ?? null })) } };
+      },
+    }),
     defineRoute<z.infer<typeof UserParams>>({
       ...route,
       method: 'get',

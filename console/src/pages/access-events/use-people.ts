@@ -7,6 +7,7 @@ export type Known = { name?: string; email?: string } | 'gone';
 
 /** Who may read users (src/admin-api/routes/users.routes.ts `access`): an auditor may not, and sees ids. */
 const USER_READERS = ['tenant_admin', 'user_manager'];
+export const mayReadUsers = (roles: readonly string[]) => USER_READERS.some((role) => roles.includes(role));
 /** The most ids the users list takes in one request. */
 const IDS_PER_REQUEST = 100;
 
@@ -17,7 +18,7 @@ const IDS_PER_REQUEST = 100;
  */
 export function usePeople(ids: readonly string[]): { mayRead: boolean; people: ReadonlyMap<string, Known> } {
   const { api, where, person } = useConsole();
-  const mayRead = USER_READERS.some((role) => person.roles.includes(role));
+  const mayRead = mayReadUsers(person.roles);
   const known = useRef(new Map<string, Known>());
   const asked = useRef(new Set<string>());
   const [, setVersion] = useState(0);

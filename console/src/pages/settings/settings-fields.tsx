@@ -68,6 +68,7 @@ export function SettingsFields({ form, set, problem }: FieldsProps) {
         {number('change_log_retention_days', t('settings.days', { min: 30, max: 3_650 }))}
         {number('inactivity_days', t('settings.days', { min: 30, max: 3_650 }))}
         {number('invitation_retention_days', t('settings.days', { min: 1, max: 3_650 }))}
+        {number('access_event_retention_days', `${t('settings.accessEventRetentionHint')} ${t('settings.days', { min: 7, max: 3_650 })}`)}
       </fieldset>
     </>
   );

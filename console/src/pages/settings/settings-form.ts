@@ -24,10 +24,11 @@ export const NUMBER_FIELDS = [
   'invitation_retention_days',
   'change_log_retention_days',
   'inactivity_days',
+  'access_event_retention_days',
 ] as const;
 export type NumberFieldName = (typeof NUMBER_FIELDS)[number];
 /** Lowering these deletes personal data sooner: the person confirms first. */
-export const RETENTION_FIELDS = ['change_log_retention_days', 'inactivity_days', 'invitation_retention_days'] as const satisfies readonly NumberFieldName[];
+export const RETENTION_FIELDS = ['change_log_retention_days', 'inactivity_days', 'invitation_retention_days', 'access_event_retention_days'] as const satisfies readonly NumberFieldName[];
 
 export interface SettingsForm {
   display_name: string;
