@@ -39,6 +39,7 @@ export class LeasedLimit {
   private readonly slots: number;
   private readonly known = new LRUCache<string, KeyState>({ max: KEYS_KEPT });
   private readonly taking = new Map<string, Promise<void>>();
+  private readonly checking = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly collection: Collection<Slot>,
@@ -54,7 +55,24 @@ export class LeasedLimit {
   /** The refusal `key` gets when no point of its window is left; the database is read only when this process holds none. */
   async refusal(key: string): Promise<RateLimiterRes | undefined> {
     const last = this.lastSlot(key);
-    return last && (await this.collection.findOne({ _id: last })) ? this.refusedNow() : undefined;
+    return last && (await this.taken(last)) ? this.refusedNow() : undefined;
+  }
+
+  /**
+   * Whether a slot is taken. Requests that ask while a read of it is on its way share that read: between two
+   * leases every request of a busy key asks, and they would otherwise read once each. A shared answer is no
+   * older than the read each would have sent, so the refusal stays as exact as before.
+   */
+  private taken(slot: string): Promise<boolean> {
+    let pending = this.checking.get(slot);
+    if (!pending) {
+      pending = this.collection
+        .findOne({ _id: slot }, { projection: { _id: 1 } })
+        .then((doc) => doc !== null)
+        .finally(() => this.checking.delete(slot));
+      this.checking.set(slot, pending);
+    }
+    return pending;
   }
 
   /**

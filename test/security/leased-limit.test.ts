@@ -81,6 +81,21 @@ describe('leased limits', () => {
     expect(await two.spend('k').then(() => 'allowed', (err: unknown) => (isLimited(err) ? 'refused' : err))).toBe('refused');
   });
 
+  it('reads whether a key is refused once for requests asking at once, and again for the next request', async () => {
+    const name = prefix();
+    const collection = db.connection.db!.collection(RATE_LIMIT_COLLECTION);
+    const process = new LeasedLimit(collection as never, name, { points: 20, durationSeconds: 60 }, { now: () => now });
+    const reads = jest.spyOn(collection, 'findOne');
+    try {
+      expect(await Promise.all(Array.from({ length: 10 }, () => process.refusal('k')))).toEqual(Array(10).fill(undefined));
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(await process.refusal('k')).toBeUndefined();
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('finds the first free slot by search when other processes have taken many, with one failed insert', async () => {
     const name = prefix();
     const collection = db.connection.db!.collection(RATE_LIMIT_COLLECTION);
