@@ -220,6 +220,7 @@ export default {
   'sessions.device': '{browser} på {os}',
   'sessions.unknownDevice': 'Ukendt enhed',
   'login.federated': 'Log ind med {name}',
+  'login.passwordUpstreamHint': 'Med din organisations e-mailadresse kan du lade adgangskoden stå tom: du logger så ind via din organisations login-tjeneste.',
   'federation.error.heading': 'Log ind via din organisation lykkedes ikke',
   'federation.error.unavailable': 'Din organisations login-tjeneste kan ikke nås lige nu. Prøv igen senere, eller kontakt din administrator.',
   'federation.error.refused': 'Svaret fra din organisations login-tjeneste kunne ikke bekræftes. Gå tilbage til programmet, og start forfra.',

@@ -227,6 +227,7 @@ export default {
   'sessions.device': '{browser} auf {os}',
   'sessions.unknownDevice': 'Unbekanntes Gerät',
   'login.federated': 'Mit {name} anmelden',
+  'login.passwordUpstreamHint': 'Mit der E-Mail-Adresse Ihrer Organisation können Sie das Passwort leer lassen: Sie melden sich dann über den Anmeldedienst Ihrer Organisation an.',
   'federation.error.heading': 'Die Anmeldung über Ihre Organisation hat nicht funktioniert',
   'federation.error.unavailable': 'Der Anmeldedienst Ihrer Organisation ist gerade nicht erreichbar. Versuchen Sie es später erneut, oder wenden Sie sich an Ihre Administration.',
   'federation.error.refused': 'Die Antwort des Anmeldedienstes Ihrer Organisation konnte nicht geprüft werden. Kehren Sie zur Anwendung zurück und beginnen Sie erneut.',

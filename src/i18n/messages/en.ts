@@ -225,6 +225,7 @@ const en = {
   'sessions.device': '{browser} on {os}',
   'sessions.unknownDevice': 'Unknown device',
   'login.federated': 'Sign in with {name}',
+  'login.passwordUpstreamHint': "With your organization's email address you may leave the password empty: you then sign in through your organization's sign-in service.",
   'federation.error.heading': 'Sign-in through your organization did not work',
   'federation.error.unavailable': "Your organization's sign-in service cannot be reached right now. Try again later, or contact your administrator.",
   'federation.error.refused': "The answer from your organization's sign-in service could not be verified. Go back to the application and start again.",

@@ -220,6 +220,7 @@ export default {
   'sessions.device': '{browser} på {os}',
   'sessions.unknownDevice': 'Okänd enhet',
   'login.federated': 'Logga in med {name}',
+  'login.passwordUpstreamHint': 'Med din organisations e-postadress kan du lämna lösenordet tomt: du loggar då in via din organisations inloggningstjänst.',
   'federation.error.heading': 'Inloggningen via din organisation fungerade inte',
   'federation.error.unavailable': 'Din organisations inloggningstjänst går inte att nå just nu. Försök igen senare, eller kontakta din administratör.',
   'federation.error.refused': 'Svaret från din organisations inloggningstjänst kunde inte verifieras. Gå tillbaka till appen och börja om.',
