@@ -82,6 +82,8 @@ describe('admin API: upstream OpenID providers of a tenant', () => {
     const refused = await call('POST', path('tenant-a'), tokens.adminA, { ...withoutDomains, link_existing_users: 'verified_email_in_domains' });
     expect(refused.status).toBe(400);
     expect(refused.body.errors).toEqual([{ field: 'body.link_existing_users', message: expect.stringContaining('needs email_domains') }]);
+    const both = await call('POST', path('tenant-a'), tokens.adminA, { ...UPSTREAM, email_domains: [], link_existing_users: 'verified_email_in_domains' });
+    expect(both.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.link_existing_users', 'body.email_domains']);
 
     const created = await call('POST', path('tenant-a'), tokens.adminA, { ...UPSTREAM, link_existing_users: 'verified_email_in_domains', require_for_domains: false });
     expect(created.status).toBe(201);
@@ -103,7 +105,7 @@ describe('admin API: upstream OpenID providers of a tenant', () => {
     const now = new Date();
     // As written by an earlier version: no link_existing_users, no require_for_domains.
     const old = { _id: 'idp_stored_before', tenantId: a.tenant._id, name: 'Old', issuer: 'https://old.corp.example', clientId: 'old', sealedSecret: 'x', scopes: ['openid'], emailDomains: ['old.example'], jitCreate: false, roleMappings: [], createdAt: now, updatedAt: now };
-    await idp.db.models.upstreamIdps.collection.insertOne(old);
+    await idp.db.models.upstreamIdps.collection.insertOne({ ...old, _id: old._id as never });
     const read = await call('GET', path('tenant-a', old._id), tokens.adminA);
     expect(read.body).toMatchObject({ link_existing_users: 'never', require_for_domains: true });
     const listed = await call('GET', path('tenant-a'), tokens.adminA);

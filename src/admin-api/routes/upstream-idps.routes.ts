@@ -84,11 +84,12 @@ function checkLinking(current: Pick<UpstreamIdpDoc, 'emailDomains' | 'linkExisti
   const linking = (body.link_existing_users ?? current.linkExistingUsers) !== 'never';
   const domains = body.email_domains ?? current.emailDomains;
   if (!linking || domains.length) return;
-  throw new ValidationError([
-    body.link_existing_users
-      ? { field: 'body.link_existing_users', message: 'needs email_domains: a user is linked only by an address of the domains this provider is trusted for' }
-      : { field: 'body.email_domains', message: 'cannot be empty while link_existing_users is on: turn it to never first, or with this change' },
-  ]);
+  // Each field this change sent is named: either is where the admin may mend it.
+  const issues = [
+    body.link_existing_users ? { field: 'body.link_existing_users', message: 'needs email_domains: a user is linked only by an address of the domains this provider is trusted for' } : undefined,
+    body.email_domains ? { field: 'body.email_domains', message: 'cannot be empty while link_existing_users is on: turn it to never first, or with this change' } : undefined,
+  ];
+  throw new ValidationError(issues.filter((issue) => issue !== undefined));
 }
 
 export function upstreamIdpRoutes(services: Services, publicUrl: string): RouteSpec[] {
