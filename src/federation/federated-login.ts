@@ -9,7 +9,7 @@ import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { User, UserService } from '../users/user.service.js';
 import type { FederatedIdentityModel } from './federated-identity.model.js';
 import type { UpstreamIdpDoc } from './upstream-idp.model.js';
-import type { UpstreamIdpService } from './upstream-idp.service.js';
+import { emailDomainOf, type UpstreamIdpService } from './upstream-idp.service.js';
 import { FederationFailure, type FederationFlow } from './federation-flow.js';
 import { mappedRoles, sameRoles } from './role-mapping.js';
 import { UpstreamConfigs, type UpstreamConfig } from './upstream-configs.js';
@@ -73,8 +73,8 @@ export class FederatedLogin {
    * new user may then be created, or the person is refused as without linking.
    */
   private async linkableUser(tenant: TenantRef, idp: UpstreamIdpDoc, email: string, issuer: string): Promise<User | undefined> {
-    const domain = email.slice(email.lastIndexOf('@') + 1).trim().toLowerCase();
-    if (!email.includes('@') || !idp.emailDomains.includes(domain)) return undefined;
+    const domain = emailDomainOf(email);
+    if (!domain || !idp.emailDomains.includes(domain)) return undefined;
     const [user] = (await this.deps.users.list(tenant, { email, limit: 1 })).items;
     if (!user) return undefined;
     // A user already linked to another subject of this issuer is that subject's: a `sub` that changed upstream

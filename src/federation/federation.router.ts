@@ -9,7 +9,7 @@ import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
 import type { FederatedLogin } from './federated-login.js';
 import { endFlow, FederationFailure, keepFlow, readFlow } from './federation-flow.js';
-import type { UpstreamIdpService } from './upstream-idp.service.js';
+import { emailDomainOf, type UpstreamIdpService } from './upstream-idp.service.js';
 
 export interface FederationRouterDeps {
   federatedLogin: FederatedLogin;
@@ -39,8 +39,8 @@ export async function upstreamButtons(idps: UpstreamIdpService, runtime: TenantR
  * password they typed to be checked here (`passwordTyped`).
  */
 export async function homeRealm(idps: UpstreamIdpService, runtime: TenantRuntime, uid: string, email: string, passwordTyped: boolean): Promise<string | undefined> {
-  const domain = email.slice(email.lastIndexOf('@') + 1).trim().toLowerCase();
-  if (!email.includes('@') || !domain) return undefined;
+  const domain = emailDomainOf(email);
+  if (!domain) return undefined;
   const idp = (await idps.forSignIn(runtime.tenant._id)).find((candidate) => candidate.emailDomains.includes(domain));
   if (!idp || (passwordTyped && !idp.requireForDomains)) return undefined;
   return startPath(runtime, uid, idp._id);

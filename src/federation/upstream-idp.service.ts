@@ -20,6 +20,13 @@ export interface UpstreamIdpInput {
 
 export type UpstreamIdpPatch = Partial<UpstreamIdpInput>;
 
+/** An address's domain as a provider's `emailDomains` hold it (lowercase), or undefined for no address at all. */
+export function emailDomainOf(email: string): string | undefined {
+  const at = email.lastIndexOf('@');
+  const domain = email.slice(at + 1).trim().toLowerCase();
+  return at > 0 && domain ? domain : undefined;
+}
+
 /** The sealed secret's binding: a box moved to another provider or tenant does not open. */
 const aad = (tenantId: string, id: string) => `upstream-idp-secret:${tenantId}:${id}`;
 const DEFAULT_SCOPES = ['openid', 'email', 'profile'];
