@@ -113,7 +113,7 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   loginFlow.onSignedIn = (tenantId, userId, amr) => signInEvents.succeeded(tenantId, userId, amr);
   const passkeyLogin = new PasskeyLogin(services.mfa, services.users, config.publicUrl, masterKey.derive('passkey-login-challenge'));
   const upstreams = (runtime: TenantRuntime, uid: string) => upstreamButtons(services.upstreamIdps, runtime, uid);
-  const homeRealmOf = (runtime: TenantRuntime, uid: string, email: string) => homeRealm(services.upstreamIdps, runtime, uid, email);
+  const homeRealmOf = (runtime: TenantRuntime, uid: string, email: string, passwordTyped: boolean) => homeRealm(services.upstreamIdps, runtime, uid, email, passwordTyped);
   interactionsRouter(tenantRouter, { users: services.users, views, metrics, loginFlow, passkeyLogin, csrf, guard, signInEvents, upstreams, homeRealm: homeRealmOf });
   federationRouter(tenantRouter, { federatedLogin: services.federatedLogin, loginFlow, views, publicUrl: config.publicUrl });
   mfaSignInRouter(tenantRouter, { mfa: services.mfa, loginFlow, views, publicUrl: config.publicUrl, steps: mfaSteps, csrf });

@@ -3,7 +3,8 @@ import { tenantScopePlugin } from '../db/tenant-scope.plugin.js';
 
 /**
  * A person at an upstream provider, named by its `iss` and `sub`, linked to one of the tenant's users. The
- * pair is the only key: an email address never links anyone.
+ * pair is the only key a sign-in is found by; an email address links someone only once, at a first sign-in,
+ * where the provider's `link_existing_users` allows it (federated-login.ts).
  */
 export interface FederatedIdentityDoc {
   _id: string;
@@ -30,6 +31,8 @@ const FederatedIdentitySchema = new Schema<FederatedIdentityDoc>(
 FederatedIdentitySchema.plugin(tenantScopePlugin);
 FederatedIdentitySchema.index({ tenantId: 1, issuer: 1, subject: 1 }, { unique: true });
 FederatedIdentitySchema.index({ tenantId: 1, userId: 1 });
+// One subject per issuer for a user: two first sign-ins racing to link one user by its address, one wins.
+FederatedIdentitySchema.index({ tenantId: 1, userId: 1, issuer: 1 }, { unique: true });
 
 export type FederatedIdentityModel = Model<FederatedIdentityDoc>;
 

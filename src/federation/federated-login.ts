@@ -2,13 +2,14 @@ import { jwtVerify, type JWTPayload } from 'jose';
 import * as client from 'openid-client';
 import type { ChangeLogService } from '../audit/change-log.service.js';
 import { currentContext, runWithContext } from '../audit/request-context.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import { newId } from '../db/ids.js';
 import { ConflictError } from '../errors/http-errors.js';
 import type { TenantDoc } from '../tenants/tenant.model.js';
 import type { User, UserService } from '../users/user.service.js';
 import type { FederatedIdentityModel } from './federated-identity.model.js';
 import type { UpstreamIdpDoc } from './upstream-idp.model.js';
-import type { UpstreamIdpService } from './upstream-idp.service.js';
+import { emailDomainOf, type UpstreamIdpService } from './upstream-idp.service.js';
 import { FederationFailure, type FederationFlow } from './federation-flow.js';
 import { mappedRoles, sameRoles } from './role-mapping.js';
 import { UpstreamConfigs, type UpstreamConfig } from './upstream-configs.js';
@@ -51,11 +52,49 @@ export class FederatedLogin {
     const subject = claims.sub!;
     const link = await this.deps.identities.findOne({ tenantId: tenant._id, issuer, subject }).lean();
     if (link) return this.withMappedRoles(tenant, idp, await this.deps.users.getById(tenant, link.userId), claims, profile);
-    if (!idp.jitCreate) throw new FederationFailure('noAccount', 403);
+    const linking = idp.linkExistingUsers === 'verified_email_in_domains';
+    if (!idp.jitCreate && !linking) throw new FederationFailure('noAccount', 403);
     const person = await profile();
     if (typeof person.email !== 'string' || person.email_verified !== true) throw new FederationFailure('emailUnverified', 403);
+    const existing = linking ? await this.linkableUser(tenant, idp, person.email, issuer) : undefined;
+    if (existing) {
+      await this.link(tenant, idp, existing.id, { issuer, subject });
+      return this.withMappedRoles(tenant, idp, existing, claims, profile);
+    }
+    if (!idp.jitCreate) throw new FederationFailure('noAccount', 403);
     const created = await this.createLinked(tenant, idp, { issuer, subject, claims: person });
     return this.withMappedRoles(tenant, idp, created, claims, profile);
+  }
+
+  /**
+   * The existing user a person the provider vouches for may be linked to, by the address it verified: only an
+   * address of a domain the tenant declared the provider authoritative for, so a provider cannot claim the
+   * users of any other domain. Undefined when there is no such user (or the domain is not the provider's): a
+   * new user may then be created, or the person is refused as without linking.
+   */
+  private async linkableUser(tenant: TenantRef, idp: UpstreamIdpDoc, email: string, issuer: string): Promise<User | undefined> {
+    const domain = emailDomainOf(email);
+    if (!domain || !idp.emailDomains.includes(domain)) return undefined;
+    const [user] = (await this.deps.users.list(tenant, { email, limit: 1 })).items;
+    if (!user) return undefined;
+    // A user already linked to another subject of this issuer is that subject's: a `sub` that changed upstream
+    // (an account deleted and made again) is another person to us, whatever the address.
+    if (await this.deps.identities.exists({ tenantId: tenant._id, userId: user.id, issuer })) throw new FederationFailure('emailTaken', 409);
+    // Locked, restricted: not signed in, and nothing written about them.
+    if (user.status !== 'active') throw new FederationFailure('accountUnavailable', 403);
+    return user;
+  }
+
+  /** The person is the actor of their link, as of a link made with a new user. */
+  private async link(tenant: TenantRef, idp: UpstreamIdpDoc, userId: string, person: { issuer: string; subject: string }): Promise<void> {
+    const link = { _id: newId('fid'), tenantId: tenant._id, userId, upstreamId: idp._id, issuer: person.issuer, subject: person.subject };
+    const change = { action: 'user.federation_linked', subjectType: 'user', subjectId: userId, fields: ['federatedIdentity'] };
+    await runWithContext({ ...currentContext(), actor: { type: 'user', id: userId } }, () =>
+      this.deps.changeLog.record(tenant._id, change, () => this.deps.identities.insertMany([link])).catch((err: unknown) => {
+        // Another sign-in linked this user (or this person) first: the unique indexes decide, not this check.
+        throw isDuplicateKey(err) ? new FederationFailure('emailTaken', 409) : err;
+      }),
+    );
   }
 
   /** Roles from the provider's claims, on every sign-in; a change is an update of the user like the admin API's. */
@@ -104,7 +143,8 @@ export class FederatedLogin {
 
   /**
    * A new user for a person the provider vouches for, with the address it verified. An existing user with that
-   * address is never taken over: whoever controls an account at the provider could otherwise claim it.
+   * address is taken over only as `linkableUser` allows: whoever controls an account at the provider could
+   * otherwise claim it.
    */
   private async createLinked(tenant: TenantRef, idp: UpstreamIdpDoc, person: { issuer: string; subject: string; claims: Record<string, unknown> }): Promise<User> {
     const id = newId('usr');
@@ -116,9 +156,7 @@ export class FederatedLogin {
       const user = await this.deps.users.create(tenant, input).catch((err: unknown) => {
         throw err instanceof ConflictError ? new FederationFailure('emailTaken', 409) : err;
       });
-      const link = { _id: newId('fid'), tenantId: tenant._id, userId: id, upstreamId: idp._id, issuer: person.issuer, subject: person.subject };
-      const change = { action: 'user.federation_linked', subjectType: 'user', subjectId: id, fields: ['federatedIdentity'] };
-      await this.deps.changeLog.record(tenant._id, change, () => this.deps.identities.insertMany([link]));
+      await this.link(tenant, idp, id, person);
       return user;
     });
   }

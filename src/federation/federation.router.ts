@@ -9,7 +9,7 @@ import type { TenantRuntime } from '../tenants/tenant-runtime.js';
 import type { ViewRenderer } from '../views/view-renderer.js';
 import type { FederatedLogin } from './federated-login.js';
 import { endFlow, FederationFailure, keepFlow, readFlow } from './federation-flow.js';
-import type { UpstreamIdpService } from './upstream-idp.service.js';
+import { emailDomainOf, type UpstreamIdpService } from './upstream-idp.service.js';
 
 export interface FederationRouterDeps {
   federatedLogin: FederatedLogin;
@@ -34,13 +34,16 @@ export async function upstreamButtons(idps: UpstreamIdpService, runtime: TenantR
 
 /**
  * Home-realm discovery: where an email typed on the login page sends its person, when its domain belongs to
- * one of the tenant's providers. Such a person signs in there only: a password typed here is never looked at.
+ * one of the tenant's providers. A provider that is required for its domains is their only way in: a password
+ * typed here is never looked at. One that is not takes them when they leave the password empty, and leaves a
+ * password they typed to be checked here (`passwordTyped`).
  */
-export async function homeRealm(idps: UpstreamIdpService, runtime: TenantRuntime, uid: string, email: string): Promise<string | undefined> {
-  const domain = email.slice(email.lastIndexOf('@') + 1).trim().toLowerCase();
-  if (!email.includes('@') || !domain) return undefined;
+export async function homeRealm(idps: UpstreamIdpService, runtime: TenantRuntime, uid: string, email: string, passwordTyped: boolean): Promise<string | undefined> {
+  const domain = emailDomainOf(email);
+  if (!domain) return undefined;
   const idp = (await idps.forSignIn(runtime.tenant._id)).find((candidate) => candidate.emailDomains.includes(domain));
-  return idp && startPath(runtime, uid, idp._id);
+  if (!idp || (passwordTyped && !idp.requireForDomains)) return undefined;
+  return startPath(runtime, uid, idp._id);
 }
 
 /**

@@ -6,6 +6,9 @@ import type { RoleMapping } from './role-mapping.js';
  * An OpenID provider a tenant lets its people sign in with (Entra ID, Google, Okta, another Doorway tenant):
  * its issuer, our client there, and the client secret sealed under the master key, as our own clients' are.
  */
+export const LINK_EXISTING_USERS = ['never', 'verified_email_in_domains'] as const;
+export type LinkExistingUsers = (typeof LINK_EXISTING_USERS)[number];
+
 export interface UpstreamIdpDoc {
   _id: string;
   tenantId: string;
@@ -20,6 +23,13 @@ export interface UpstreamIdpDoc {
   jitCreate: boolean;
   /** Roles given from upstream claims at each sign-in (role-mapping.ts). */
   roleMappings: RoleMapping[];
+  /**
+   * Whether the first sign-in of someone not linked yet may link them to the tenant's existing user with the
+   * address the provider verified, when that address is of one of `emailDomains` (federated-login.ts).
+   */
+  linkExistingUsers: LinkExistingUsers;
+  /** True: people of `emailDomains` sign in there only. False: they are sent there, but may use a password here. */
+  requireForDomains: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -36,6 +46,8 @@ const UpstreamIdpSchema = new Schema<UpstreamIdpDoc>(
     emailDomains: { type: [String], default: [] },
     jitCreate: { type: Boolean, default: false },
     roleMappings: { type: [{ _id: false, claim: String, value: String, role: String }], default: [] },
+    linkExistingUsers: { type: String, enum: LINK_EXISTING_USERS, default: 'never' },
+    requireForDomains: { type: Boolean, default: true },
   },
   { collection: 'upstream_idps', timestamps: true, versionKey: false },
 );

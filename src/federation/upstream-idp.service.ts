@@ -2,7 +2,7 @@ import type { MasterKey } from '../crypto/master-key.js';
 import { newId } from '../db/ids.js';
 import { NotFoundError } from '../errors/http-errors.js';
 import type { RoleMapping } from './role-mapping.js';
-import type { UpstreamIdpDoc, UpstreamIdpModel } from './upstream-idp.model.js';
+import type { LinkExistingUsers, UpstreamIdpDoc, UpstreamIdpModel } from './upstream-idp.model.js';
 import { BoundedCache } from '../db/bounded-cache.js';
 
 export interface UpstreamIdpInput {
@@ -14,9 +14,18 @@ export interface UpstreamIdpInput {
   emailDomains?: string[];
   jitCreate?: boolean;
   roleMappings?: RoleMapping[];
+  linkExistingUsers?: LinkExistingUsers;
+  requireForDomains?: boolean;
 }
 
 export type UpstreamIdpPatch = Partial<UpstreamIdpInput>;
+
+/** An address's domain as a provider's `emailDomains` hold it (lowercase), or undefined for no address at all. */
+export function emailDomainOf(email: string): string | undefined {
+  const at = email.lastIndexOf('@');
+  const domain = email.slice(at + 1).trim().toLowerCase();
+  return at > 0 && domain ? domain : undefined;
+}
 
 /** The sealed secret's binding: a box moved to another provider or tenant does not open. */
 const aad = (tenantId: string, id: string) => `upstream-idp-secret:${tenantId}:${id}`;
@@ -32,7 +41,20 @@ function normalized(input: UpstreamIdpPatch) {
     ...(input.emailDomains !== undefined ? { emailDomains: [...new Set(input.emailDomains.map((d) => d.toLowerCase()))] } : {}),
     ...(input.jitCreate !== undefined ? { jitCreate: input.jitCreate } : {}),
     ...(input.roleMappings !== undefined ? { roleMappings: input.roleMappings.map(({ claim, value, role }) => ({ claim, value, role })) } : {}),
+    ...(input.linkExistingUsers !== undefined ? { linkExistingUsers: input.linkExistingUsers } : {}),
+    ...(input.requireForDomains !== undefined ? { requireForDomains: input.requireForDomains } : {}),
   };
+}
+
+const DEFAULTS = { scopes: DEFAULT_SCOPES, emailDomains: [], jitCreate: false, roleMappings: [], linkExistingUsers: 'never', requireForDomains: true } as const;
+
+/**
+ * A stored provider with every setting: one written before a setting existed reads as its default (lean reads
+ * skip the schema's defaults), so no migration is needed when one is added.
+ */
+function withDefaults(doc: UpstreamIdpDoc): UpstreamIdpDoc {
+  const missing = Object.entries(DEFAULTS).filter(([key]) => doc[key as keyof UpstreamIdpDoc] === undefined || doc[key as keyof UpstreamIdpDoc] === null);
+  return missing.length ? { ...doc, ...Object.fromEntries(missing) } : doc;
 }
 
 /** A tenant's upstream OpenID providers. The client secret goes in sealed and never comes out of the API. */
@@ -71,20 +93,20 @@ export class UpstreamIdpService {
   async create(tenantId: string, input: UpstreamIdpInput): Promise<UpstreamIdpDoc> {
     const _id = newId('idp');
     const sealedSecret = this.masterKey.wrap(Buffer.from(input.clientSecret), aad(tenantId, _id));
-    const doc = { scopes: DEFAULT_SCOPES, emailDomains: [], jitCreate: false, roleMappings: [], ...normalized(input), _id, tenantId, sealedSecret };
+    const doc = { ...DEFAULTS, ...normalized(input), _id, tenantId, sealedSecret };
     const [created] = await this.idps.insertMany([doc]);
     this.changed(tenantId);
     return created!.toObject();
   }
 
   async list(tenantId: string): Promise<UpstreamIdpDoc[]> {
-    return this.idps.find({ tenantId }).sort({ _id: 1 }).lean();
+    return (await this.idps.find({ tenantId }).sort({ _id: 1 }).lean()).map(withDefaults);
   }
 
   async get(tenantId: string, id: string): Promise<UpstreamIdpDoc> {
     const doc = await this.idps.findOne({ tenantId, _id: id }).lean();
     if (!doc) throw new NotFoundError('Upstream identity provider');
-    return doc;
+    return withDefaults(doc);
   }
 
   async update(tenantId: string, id: string, patch: UpstreamIdpPatch): Promise<UpstreamIdpDoc> {
@@ -93,7 +115,7 @@ export class UpstreamIdpService {
     const doc = await this.idps.findOneAndUpdate({ tenantId, _id: id }, { $set }, { new: true }).lean();
     this.changed(tenantId, id);
     if (!doc) throw new NotFoundError('Upstream identity provider');
-    return doc;
+    return withDefaults(doc);
   }
 
   /** Links made through it stay: the people keep their users, and a provider added again finds them. */

@@ -35,8 +35,8 @@ export interface InteractionDeps {
   signInEvents?: SignInEvents;
   /** A button per upstream OpenID provider of the tenant (src/federation). */
   upstreams?: (runtime: TenantRuntime, uid: string) => Promise<{ name: string; href: string; routesDomains: boolean }[]>;
-  /** Where an email of a domain that signs in upstream goes instead of having its password checked. */
-  homeRealm?: (runtime: TenantRuntime, uid: string, email: string) => Promise<string | undefined>;
+  /** Where an email of a domain that signs in upstream goes instead of having its password checked (if any was typed). */
+  homeRealm?: (runtime: TenantRuntime, uid: string, email: string, passwordTyped: boolean) => Promise<string | undefined>;
 }
 
 const LoginForm = z.object({ email: z.string().trim().max(320), password: z.string().max(1024) });
@@ -98,7 +98,7 @@ export function interactionsRouter(router: Router, deps: InteractionDeps): void 
     const { tenant } = runtimeOf(ctx);
     const details = await interactionOf(ctx);
     const parsed = LoginForm.safeParse(ctx.request.body);
-    const upstream = parsed.success ? await deps.homeRealm?.(runtimeOf(ctx), details.uid, parsed.data.email) : undefined;
+    const upstream = parsed.success ? await deps.homeRealm?.(runtimeOf(ctx), details.uid, parsed.data.email, parsed.data.password !== '') : undefined;
     if (upstream) {
       ctx.status = 303;
       return ctx.redirect(upstream);

@@ -62,6 +62,13 @@ describe('the Company directory page of the console', () => {
     await form.getByLabel('Issuer').fill('https://login.corp.example');
     await form.getByLabel('Email domains').fill('corp.example\nCorp-Labs.example');
     await form.getByLabel("Create a user at a person's first sign-in").check();
+    const required = form.getByLabel('Only through this provider for these domains');
+    await expect(required.isChecked()).resolves.toBe(true);
+    await required.uncheck();
+    await expect(form.getByRole('radio', { name: /^is refused/ }).isChecked()).resolves.toBe(true);
+    await expect(form.getByText('Only for a provider that verifies').count()).resolves.toBe(0);
+    await form.getByRole('radio', { name: /^links them to that user/ }).check();
+    await form.getByText(/Only for a provider that verifies that people own the addresses of these domains/).waitFor();
     await form.getByRole('button', { name: 'Add rule' }).click();
     const rule = form.getByRole('group', { name: 'Rule 1' });
     await rule.getByLabel('Claim').fill('groups');
@@ -72,12 +79,35 @@ describe('the Company directory page of the console', () => {
 
     const [saved] = await providers();
     expect(saved).toMatchObject({ name: 'Corp', issuer: 'https://login.corp.example', clientId: 'doorway', emailDomains: ['corp.example', 'corp-labs.example'], jitCreate: true });
+    expect(saved).toMatchObject({ linkExistingUsers: 'verified_email_in_domains', requireForDomains: false });
     expect(saved?.roleMappings).toEqual([{ claim: 'groups', value: 'Door admins', role: 'door_admin' }]);
     expect(world.idp.services.upstreamIdps.secretOf(saved!)).toBe(secret);
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Corp/ }) });
     await expect(row.textContent()).resolves.toContain('groups = Door admins → door_admin');
+    await expect(row.textContent()).resolves.toContain('existing users linked by verified address');
+    await expect(row.textContent()).resolves.toContain('a password here is also accepted');
     await expect(form.getByLabel('Client secret').inputValue()).resolves.toBe('');
     await expect(page.content()).resolves.not.toContain(secret);
+  });
+
+  it('shows the refusal to empty the domains of a provider that links existing users at the field, and changes nothing', async () => {
+    const { page } = admin;
+    await page.getByRole('button', { name: 'Edit Corp' }).click();
+    const form = page.getByRole('form', { name: 'Change Corp' });
+    await expect(form.getByRole('radio', { name: /^links them to that user/ }).isChecked()).resolves.toBe(true);
+    await expect(form.getByLabel('Only through this provider for these domains').isChecked()).resolves.toBe(false);
+    await form.getByLabel('Email domains').fill('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.locator('.field-error').filter({ hasText: 'cannot be empty while link_existing_users is on' }).waitFor();
+    await form.getByRole('group', { name: "A person's first sign-in, when a user with their address exists" }).getByText('needs email_domains').waitFor();
+    await expect(providers().then(([p]) => p?.emailDomains)).resolves.toEqual(['corp.example', 'corp-labs.example']);
+    // Linking off, then the provider is required for its domains again: both saved.
+    await form.getByRole('radio', { name: /^is refused/ }).check();
+    await form.getByLabel('Email domains').fill('corp.example');
+    await form.getByLabel('Only through this provider for these domains').check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    await expect(providers().then(([p]) => [p?.emailDomains, p?.linkExistingUsers, p?.requireForDomains])).resolves.toEqual([['corp.example'], 'never', true]);
   });
 
   it('changes the role rules without touching the secret, and replaces the secret only when asked', async () => {
@@ -185,11 +215,13 @@ describe('the Company directory page of the console', () => {
   it.each([
     ['en', 'Company directory', 'Add rule'],
     ['de', 'Firmenverzeichnis', 'Regel hinzufügen'],
-  ])('has no serious accessibility violations in %s, the erase warning and a rule shown', async (locale, title, addRule) => {
+  ])('has no serious accessibility violations in %s, the erase and linking warnings and a rule shown', async (locale, title, addRule) => {
     const { page, problems, context } = await signInToConsole(world, 'corpco', ada.email, locale, 'directory');
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
     await page.locator('input[name="scim-deprovisioning"]').nth(1).waitFor();
     await page.getByRole('button', { name: addRule }).click();
+    await page.locator('input[name="provider-new-linking"]').nth(1).check();
+    await page.locator('#provider-new-link-warning').waitFor();
     await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
     await consoleScreenshot(page, 'directory', locale);
     expect(problems.filter((p) => /CSP|Refused to|Uncaught/.test(p))).toEqual([]);

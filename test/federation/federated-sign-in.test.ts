@@ -222,4 +222,38 @@ describe('federated sign-in through an upstream OpenID provider', () => {
     expect(new URL(local.url()).pathname).toMatch(/^\/t\/down\/interaction\/[^/]+$/);
     await expect(local.locator('form[action$="/confirm"]').count()).resolves.toBe(1);
   });
+
+  it('lets a person of a domain whose provider is not required sign in with a password here, and sends them there without one', async () => {
+    const { services } = world.idp;
+    const down = world.fixture.tenant;
+    const [corpIdp] = (await services.upstreamIdps.list(down._id)).filter((i) => i.name === 'Corp');
+    await services.upstreamIdps.update(down._id, corpIdp!._id, { emailDomains: ['corp.test'], requireForDomains: false });
+    const carl = await asSetup(() => services.users.create(down, { email: 'carl@corp.test', password: PASSWORD, emailVerified: true }));
+
+    const page = await freshPage();
+    const { verifier, state } = await startAtApp(page);
+    await expect(page.locator('#password-hint').textContent()).resolves.toContain('you may leave the password empty');
+    await expect(page.locator('#password').getAttribute('aria-describedby')).resolves.toBe('password-hint');
+    await page.fill('#email', 'Carl@Corp.test');
+    await page.fill('#password', 'not-the-password');
+    await page.locator('form[action$="/login"] button[type="submit"]').click();
+    await page.locator('#login-error').filter({ hasText: 'The email or password is incorrect.' }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/t\/down\/interaction\//);
+
+    await page.fill('#email', 'Carl@Corp.test');
+    await page.fill('#password', PASSWORD);
+    await page.locator('form[action$="/login"] button[type="submit"]').click();
+    await page.locator('form[action$="/confirm"] button.btn-primary').click();
+    await page.waitForURL((u) => u.href.startsWith(world.rp.redirectUri));
+    const claims = (await client.authorizationCodeGrant(world.oidc, new URL(page.url()), { pkceCodeVerifier: verifier, expectedState: state })).claims()!;
+    expect([claims.sub, claims.amr]).toEqual([carl.id, ['pwd']]);
+
+    // Without a password, the same address goes to its provider.
+    const upstream = await freshPage();
+    await startAtApp(upstream);
+    await upstream.fill('#email', 'carl@corp.test');
+    await upstream.locator('form[action$="/login"] button[type="submit"]').click();
+    await upstream.waitForURL((u) => u.pathname.startsWith('/t/corp/'));
+    await services.upstreamIdps.update(down._id, corpIdp!._id, { requireForDomains: true });
+  });
 });

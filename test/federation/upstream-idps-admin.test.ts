@@ -35,6 +35,8 @@ describe('admin API: upstream OpenID providers of a tenant', () => {
       email_domains: ['corp.example'],
       jit_create: true,
       role_mappings: [{ claim: 'groups', value: 'Door admins', role: 'door_admin' }],
+      link_existing_users: 'never',
+      require_for_domains: true,
       redirect_uri: `${idp.baseUrl}/t/tenant-a/federation/callback`,
     });
     const listed = await call('GET', path('tenant-a'), tokens.adminA);
@@ -72,5 +74,43 @@ describe('admin API: upstream OpenID providers of a tenant', () => {
     const { client_secret: _secret, ...withoutSecret } = UPSTREAM;
     expect((await call('POST', path('tenant-a'), tokens.adminA, withoutSecret)).status).toBe(400);
     expect((await call('GET', path('tenant-a'), tokens.managerA)).status).toBe(403);
+  });
+
+  it('links existing users only for a provider with email domains: refused on, and the domains kept, without them', async () => {
+    const { call, tokens } = world;
+    const { email_domains: _domains, ...withoutDomains } = UPSTREAM;
+    const refused = await call('POST', path('tenant-a'), tokens.adminA, { ...withoutDomains, link_existing_users: 'verified_email_in_domains' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ field: 'body.link_existing_users', message: expect.stringContaining('needs email_domains') }]);
+    const both = await call('POST', path('tenant-a'), tokens.adminA, { ...UPSTREAM, email_domains: [], link_existing_users: 'verified_email_in_domains' });
+    expect(both.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.link_existing_users', 'body.email_domains']);
+
+    const created = await call('POST', path('tenant-a'), tokens.adminA, { ...UPSTREAM, link_existing_users: 'verified_email_in_domains', require_for_domains: false });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ link_existing_users: 'verified_email_in_domains', require_for_domains: false, email_domains: ['corp.example'] });
+    const emptied = await call('PATCH', path('tenant-a', created.body.id), tokens.adminA, { email_domains: [] });
+    expect(emptied.status).toBe(400);
+    expect(emptied.body.errors).toEqual([{ field: 'body.email_domains', message: expect.stringContaining('link_existing_users') }]);
+    // Both in one change: linking off, then no domains.
+    const off = await call('PATCH', path('tenant-a', created.body.id), tokens.adminA, { email_domains: [], link_existing_users: 'never' });
+    expect(off.body).toMatchObject({ email_domains: [], link_existing_users: 'never', require_for_domains: false });
+    const onAgain = await call('PATCH', path('tenant-a', created.body.id), tokens.adminA, { link_existing_users: 'verified_email_in_domains' });
+    expect(onAgain.status).toBe(400);
+    expect(onAgain.body.errors[0].field).toBe('body.link_existing_users');
+    expect((await call('PATCH', path('tenant-a', created.body.id), tokens.adminA, { link_existing_users: 'sometimes' })).status).toBe(400);
+  });
+
+  it('reads a provider stored before these settings existed as never linking and required for its domains', async () => {
+    const { call, tokens, a, idp } = world;
+    const now = new Date();
+    // As written by an earlier version: no link_existing_users, no require_for_domains.
+    const old = { _id: 'idp_stored_before', tenantId: a.tenant._id, name: 'Old', issuer: 'https://old.corp.example', clientId: 'old', sealedSecret: 'x', scopes: ['openid'], emailDomains: ['old.example'], jitCreate: false, roleMappings: [], createdAt: now, updatedAt: now };
+    await idp.db.models.upstreamIdps.collection.insertOne({ ...old, _id: old._id as never });
+    const read = await call('GET', path('tenant-a', old._id), tokens.adminA);
+    expect(read.body).toMatchObject({ link_existing_users: 'never', require_for_domains: true });
+    const listed = await call('GET', path('tenant-a'), tokens.adminA);
+    expect(listed.body.items.find((i: { id: string }) => i.id === old._id)).toMatchObject({ link_existing_users: 'never', require_for_domains: true });
+    const [forSignIn] = (await idp.services.upstreamIdps.list(a.tenant._id)).filter((i) => i._id === old._id);
+    expect(forSignIn).toMatchObject({ linkExistingUsers: 'never', requireForDomains: true });
   });
 });

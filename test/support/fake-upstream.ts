@@ -18,8 +18,11 @@ export interface FakeUpstream {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  /** The person it signs in next: its `sub` and email. */
-  person: { sub: string; email: string };
+  /**
+   * The person it signs in next: its `sub` and email, whether it says it verified that email (default true),
+   * and claims of its own (groups...).
+   */
+  person: { sub: string; email: string; emailVerified?: boolean; claims?: Record<string, unknown> };
   misbehave: Misbehaviour;
   requests: Map<string, number>;
   close(): Promise<void>;
@@ -58,8 +61,9 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       iat: m === 'expired' ? now - 7200 : now,
       exp: m === 'expired' ? now - 3600 : now + 300,
       email: fake.person.email,
-      email_verified: true,
+      email_verified: fake.person.emailVerified ?? true,
       name: 'Pat Upstream',
+      ...fake.person.claims,
     };
     if (m === 'algNone') return unsigned(payload);
     return sign(payload, m === 'foreignKey' ? stranger.privateKey : privateKey);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { UpstreamIdpDoc } from '../../federation/upstream-idp.model.js';
+import { ValidationError } from '../../errors/http-errors.js';
+import { LINK_EXISTING_USERS, type UpstreamIdpDoc } from '../../federation/upstream-idp.model.js';
 import type { Services } from '../../services.js';
 import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { Id, patchBody, TenantParams } from '../schemas.js';
@@ -35,6 +36,16 @@ const UpstreamIdpCreate = z.strictObject({
     .max(100)
     .optional()
     .describe('at each sign-in, the roles these rules name are given to whom the claim matches and taken from whom it does not; other roles are left alone'),
+  link_existing_users: z
+    .enum(LINK_EXISTING_USERS)
+    .optional()
+    .describe(
+      'the first sign-in of a person not linked yet links them to the existing user with the same address when `verified_email_in_domains`: the provider marks the email verified, its domain is one of email_domains, that user is not linked to another subject of this issuer and may sign in. Needs email_domains. Only for a provider that verifies the ownership of addresses of those domains: it can then reach every user of them (default never)',
+    ),
+  require_for_domains: z
+    .boolean()
+    .optional()
+    .describe('true (default): people of email_domains sign in through this provider only, a password here is never checked; false: their email still sends them there, but a password typed with it is checked here'),
 });
 const UpstreamIdpUpdate = patchBody(UpstreamIdpCreate.partial());
 const UpstreamIdpView = z.object({
@@ -46,6 +57,8 @@ const UpstreamIdpView = z.object({
   email_domains: z.array(z.string()),
   jit_create: z.boolean(),
   role_mappings: z.array(z.object({ claim: z.string(), value: z.string(), role: z.string() })),
+  link_existing_users: z.enum(LINK_EXISTING_USERS),
+  require_for_domains: z.boolean(),
   redirect_uri: z.string().describe('register this at the provider as the redirect URI of the client'),
   created_at: z.string(),
   updated_at: z.string(),
@@ -56,8 +69,27 @@ type Body = z.infer<typeof UpstreamIdpUpdate>;
 const ADMINS = ['tenant_admin'] as const;
 
 function toInput(body: Body) {
-  const { name, issuer, client_id, client_secret, scopes, email_domains, jit_create, role_mappings } = body;
-  return { name, issuer, clientId: client_id, clientSecret: client_secret, scopes, emailDomains: email_domains, jitCreate: jit_create, roleMappings: role_mappings };
+  const { name, issuer, client_id, client_secret, scopes, email_domains, jit_create, role_mappings, link_existing_users, require_for_domains } = body;
+  return {
+    ...{ name, issuer, clientId: client_id, clientSecret: client_secret, scopes, emailDomains: email_domains, jitCreate: jit_create, roleMappings: role_mappings },
+    ...{ linkExistingUsers: link_existing_users, requireForDomains: require_for_domains },
+  };
+}
+
+/**
+ * Linking by address trusts the provider for its own domains and no others: without a domain it would trust it
+ * for none, and the setting would read as on while doing nothing. Checked against the provider the change lands on.
+ */
+function checkLinking(current: Pick<UpstreamIdpDoc, 'emailDomains' | 'linkExistingUsers'>, body: Body): void {
+  const linking = (body.link_existing_users ?? current.linkExistingUsers) !== 'never';
+  const domains = body.email_domains ?? current.emailDomains;
+  if (!linking || domains.length) return;
+  // Each field this change sent is named: either is where the admin may mend it.
+  const issues = [
+    body.link_existing_users ? { field: 'body.link_existing_users', message: 'needs email_domains: a user is linked only by an address of the domains this provider is trusted for' } : undefined,
+    body.email_domains ? { field: 'body.email_domains', message: 'cannot be empty while link_existing_users is on: turn it to never first, or with this change' } : undefined,
+  ];
+  throw new ValidationError(issues.filter((issue) => issue !== undefined));
 }
 
 export function upstreamIdpRoutes(services: Services, publicUrl: string): RouteSpec[] {
@@ -71,6 +103,8 @@ export function upstreamIdpRoutes(services: Services, publicUrl: string): RouteS
     email_domains: d.emailDomains,
     jit_create: d.jitCreate,
     role_mappings: (d.roleMappings ?? []).map(({ claim, value, role }) => ({ claim, value, role })),
+    link_existing_users: d.linkExistingUsers,
+    require_for_domains: d.requireForDomains,
     redirect_uri: `${publicUrl}/t/${slug}/federation/callback`,
     created_at: d.createdAt.toISOString(),
     updated_at: d.updatedAt.toISOString(),
@@ -86,6 +120,7 @@ export function upstreamIdpRoutes(services: Services, publicUrl: string): RouteS
       body: UpstreamIdpCreate,
       responses: { 201: { description: 'Created', schema: UpstreamIdpView } },
       handler: async ({ tenant, body }) => {
+        checkLinking({ emailDomains: [], linkExistingUsers: 'never' }, body);
         const input = { ...toInput(body), name: body.name, issuer: body.issuer, clientId: body.client_id, clientSecret: body.client_secret };
         return { status: 201, body: toView(tenant.slug, await services.upstreamIdps.create(tenant._id, input)) };
       },
@@ -119,7 +154,10 @@ export function upstreamIdpRoutes(services: Services, publicUrl: string): RouteS
       params: IdpParams,
       body: UpstreamIdpUpdate,
       responses: { 200: { description: 'The provider', schema: UpstreamIdpView } },
-      handler: async ({ tenant, params, body }) => ({ body: toView(tenant.slug, await services.upstreamIdps.update(tenant._id, params.idpId, toInput(body))) }),
+      handler: async ({ tenant, params, body }) => {
+        if (body.link_existing_users !== undefined || body.email_domains !== undefined) checkLinking(await services.upstreamIdps.get(tenant._id, params.idpId), body);
+        return { body: toView(tenant.slug, await services.upstreamIdps.update(tenant._id, params.idpId, toInput(body))) };
+      },
     }),
     defineRoute<z.infer<typeof IdpParams>>({
       ...common,

@@ -220,11 +220,12 @@ export default {
   'sessions.device': '{browser} på {os}',
   'sessions.unknownDevice': 'Ukendt enhed',
   'login.federated': 'Log ind med {name}',
+  'login.passwordUpstreamHint': 'Med din organisations e-mailadresse kan du lade adgangskoden stå tom: du logger så ind via din organisations login-tjeneste.',
   'federation.error.heading': 'Log ind via din organisation lykkedes ikke',
   'federation.error.unavailable': 'Din organisations login-tjeneste kan ikke nås lige nu. Prøv igen senere, eller kontakt din administrator.',
   'federation.error.refused': 'Svaret fra din organisations login-tjeneste kunne ikke bekræftes. Gå tilbage til programmet, og start forfra.',
   'federation.error.noAccount': 'Du har endnu ingen konto her. Bed din administrator om adgang.',
-  'federation.error.emailUnverified': 'Din organisations login-tjeneste bekræftede ikke din e-mailadresse, så der kunne ikke oprettes en konto til dig.',
+  'federation.error.emailUnverified': 'Din organisations login-tjeneste bekræftede ikke din e-mailadresse, så den kunne ikke forbindes med en konto her.',
   'federation.error.emailTaken': 'Der findes allerede en konto med din e-mailadresse her, og den er ikke forbundet med din organisations login. Log ind med dens adgangskode, eller spørg din administrator.',
   'federation.error.expired': 'Dette login er udløbet eller allerede brugt. Gå tilbage til programmet, og start forfra.',
 } satisfies Messages;

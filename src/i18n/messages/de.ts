@@ -227,11 +227,12 @@ export default {
   'sessions.device': '{browser} auf {os}',
   'sessions.unknownDevice': 'Unbekanntes Gerät',
   'login.federated': 'Mit {name} anmelden',
+  'login.passwordUpstreamHint': 'Mit der E-Mail-Adresse Ihrer Organisation können Sie das Passwort leer lassen: Sie melden sich dann über den Anmeldedienst Ihrer Organisation an.',
   'federation.error.heading': 'Die Anmeldung über Ihre Organisation hat nicht funktioniert',
   'federation.error.unavailable': 'Der Anmeldedienst Ihrer Organisation ist gerade nicht erreichbar. Versuchen Sie es später erneut, oder wenden Sie sich an Ihre Administration.',
   'federation.error.refused': 'Die Antwort des Anmeldedienstes Ihrer Organisation konnte nicht geprüft werden. Kehren Sie zur Anwendung zurück und beginnen Sie erneut.',
   'federation.error.noAccount': 'Sie haben hier noch kein Konto. Bitten Sie Ihre Administration um Zugang.',
-  'federation.error.emailUnverified': 'Der Anmeldedienst Ihrer Organisation hat Ihre E-Mail-Adresse nicht bestätigt, daher konnte kein Konto für Sie angelegt werden.',
+  'federation.error.emailUnverified': 'Der Anmeldedienst Ihrer Organisation hat Ihre E-Mail-Adresse nicht bestätigt, daher konnte sie mit keinem Konto hier verbunden werden.',
   'federation.error.emailTaken': 'Hier gibt es bereits ein Konto mit Ihrer E-Mail-Adresse, das nicht mit der Anmeldung Ihrer Organisation verbunden ist. Melden Sie sich mit seinem Passwort an, oder wenden Sie sich an Ihre Administration.',
   'federation.error.expired': 'Diese Anmeldung ist abgelaufen oder wurde bereits verwendet. Kehren Sie zur Anwendung zurück und beginnen Sie erneut.',
 } satisfies Messages;

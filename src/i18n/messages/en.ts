@@ -225,11 +225,12 @@ const en = {
   'sessions.device': '{browser} on {os}',
   'sessions.unknownDevice': 'Unknown device',
   'login.federated': 'Sign in with {name}',
+  'login.passwordUpstreamHint': "With your organization's email address you may leave the password empty: you then sign in through your organization's sign-in service.",
   'federation.error.heading': 'Sign-in through your organization did not work',
   'federation.error.unavailable': "Your organization's sign-in service cannot be reached right now. Try again later, or contact your administrator.",
   'federation.error.refused': "The answer from your organization's sign-in service could not be verified. Go back to the application and start again.",
   'federation.error.noAccount': 'You have no account here yet. Ask your administrator to give you access.',
-  'federation.error.emailUnverified': "Your organization's sign-in service did not confirm your email address, so no account could be created for you.",
+  'federation.error.emailUnverified': "Your organization's sign-in service did not confirm your email address, so it could not be connected to an account here.",
   'federation.error.emailTaken': "An account with your email address already exists here, and it is not connected to your organization's sign-in. Sign in with its password, or ask your administrator.",
   'federation.error.expired': 'This sign-in has expired or was already used. Go back to the application and start again.',
 } satisfies Record<string, string>;

@@ -220,11 +220,12 @@ export default {
   'sessions.device': '{browser} på {os}',
   'sessions.unknownDevice': 'Okänd enhet',
   'login.federated': 'Logga in med {name}',
+  'login.passwordUpstreamHint': 'Med din organisations e-postadress kan du lämna lösenordet tomt: du loggar då in via din organisations inloggningstjänst.',
   'federation.error.heading': 'Inloggningen via din organisation fungerade inte',
   'federation.error.unavailable': 'Din organisations inloggningstjänst går inte att nå just nu. Försök igen senare, eller kontakta din administratör.',
   'federation.error.refused': 'Svaret från din organisations inloggningstjänst kunde inte verifieras. Gå tillbaka till appen och börja om.',
   'federation.error.noAccount': 'Du har inget konto här ännu. Be din administratör om åtkomst.',
-  'federation.error.emailUnverified': 'Din organisations inloggningstjänst bekräftade inte din e-postadress, så inget konto kunde skapas åt dig.',
+  'federation.error.emailUnverified': 'Din organisations inloggningstjänst bekräftade inte din e-postadress, så den kunde inte kopplas till något konto här.',
   'federation.error.emailTaken': 'Det finns redan ett konto med din e-postadress här, och det är inte kopplat till din organisations inloggning. Logga in med dess lösenord, eller fråga din administratör.',
   'federation.error.expired': 'Den här inloggningen har gått ut eller redan använts. Gå tillbaka till appen och börja om.',
 } satisfies Messages;

@@ -12,6 +12,8 @@ import type { Provider, ProviderCreate } from './directory-types';
 import { RoleRules } from './role-rules';
 
 const DEFAULT_SCOPES = 'openid email profile';
+type LinkExisting = Provider['link_existing_users'];
+const LINK_CHOICES: readonly LinkExisting[] = ['never', 'verified_email_in_domains'];
 
 /**
  * Adds an upstream provider, or changes one (`editing`). The client secret is write-only: the API never answers
@@ -30,7 +32,10 @@ export function ProviderForm({ editing, roles, onSaved, onCancel }: { editing?: 
   const [domains, setDomains] = useState<string[]>(editing?.email_domains ?? []);
   const [jit, setJit] = useState(editing?.jit_create ?? false);
   const [rules, setRules] = useState(editing?.role_mappings ?? []);
+  const [linking, setLinking] = useState<LinkExisting>(editing?.link_existing_users ?? 'never');
+  const [required, setRequired] = useState(editing?.require_for_domains ?? true);
   const error = (field: string) => fieldMessage(action.problem, field);
+  const linkError = error('link_existing_users');
   const prefix = editing ? `provider-${editing.id}` : 'provider-new';
   const title = editing ? t('directory.editTitle', { name: editing.name }) : t('directory.add');
 
@@ -44,6 +49,8 @@ export function ProviderForm({ editing, roles, onSaved, onCancel }: { editing?: 
       email_domains: nonEmptyLines(domains),
       jit_create: jit,
       role_mappings: rules.map((r) => ({ claim: r.claim.trim(), value: r.value.trim(), role: r.role })),
+      link_existing_users: linking,
+      require_for_domains: required,
       ...(replaceSecret ? { client_secret: secret } : {}),
     };
     const tenant = where.slug;
@@ -60,6 +67,8 @@ export function ProviderForm({ editing, roles, onSaved, onCancel }: { editing?: 
       setDomains([]);
       setJit(false);
       setRules([]);
+      setLinking('never');
+      setRequired(true);
     }
     onSaved(done.data, !editing);
   };
@@ -94,12 +103,38 @@ export function ProviderForm({ editing, roles, onSaved, onCancel }: { editing?: 
       <TextField label={t('directory.scopes')} hint={t('directory.scopesHint')} value={scopes} onChange={setScopes} maxLength={2000} error={error('scopes')} />
       <LinesField label={t('directory.domains')} hint={t('directory.domainsHint')} values={domains} onChange={setDomains} error={error('email_domains')} />
       <div className="field checkbox-field">
+        <input id={`${prefix}-required`} type="checkbox" checked={required} onChange={(e) => setRequired(e.target.checked)} aria-describedby={`${prefix}-required-hint`} />
+        <label htmlFor={`${prefix}-required`}>{t('directory.required')}</label>
+      </div>
+      <p id={`${prefix}-required-hint`} className="hint">
+        {t('directory.requiredHint')}
+      </p>
+      <div className="field checkbox-field">
         <input id={`${prefix}-jit`} type="checkbox" checked={jit} onChange={(e) => setJit(e.target.checked)} aria-describedby={`${prefix}-jit-hint`} />
         <label htmlFor={`${prefix}-jit`}>{t('directory.jit')}</label>
       </div>
       <p id={`${prefix}-jit-hint`} className="hint">
         {t('directory.jitHint')}
       </p>
+      <fieldset className="field choice-group" aria-describedby={[linkError && `${prefix}-link-error`, linking !== 'never' && `${prefix}-link-warning`].filter(Boolean).join(' ') || undefined}>
+        <legend>{t('directory.linking')}</legend>
+        {LINK_CHOICES.map((value) => (
+          <label className="choice" key={value}>
+            <input type="radio" name={`${prefix}-linking`} checked={linking === value} onChange={() => setLinking(value)} />
+            <span>{t(`directory.linking.${value}`)}</span>
+          </label>
+        ))}
+        {linkError && (
+          <p className="field-error" id={`${prefix}-link-error`}>
+            {linkError}
+          </p>
+        )}
+      </fieldset>
+      {linking !== 'never' && (
+        <p className="alert alert-warning" id={`${prefix}-link-warning`}>
+          {t('directory.linkWarning')}
+        </p>
+      )}
       <RoleRules rules={rules} roles={roles} onChange={setRules} error={(i) => ruleError(action.problem, i)} />
       <div className="row-actions">
         <button type="submit" className="btn btn-primary" disabled={action.busy}>

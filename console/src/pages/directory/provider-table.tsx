@@ -33,8 +33,24 @@ export function ProviderTable({ providers, onEdit, onDelete }: { providers: read
               <td>
                 <code>{p.issuer}</code>
               </td>
-              <td>{p.email_domains.length ? p.email_domains.join(', ') : t('directory.noDomains')}</td>
-              <td>{p.jit_create ? t('directory.jitOn') : t('directory.jitOff')}</td>
+              <td>
+                {p.email_domains.length ? p.email_domains.join(', ') : t('directory.noDomains')}
+                {p.email_domains.length > 0 && !p.require_for_domains && (
+                  <>
+                    <br />
+                    <span className="meta">{t('directory.passwordAllowed')}</span>
+                  </>
+                )}
+              </td>
+              <td>
+                {p.jit_create ? t('directory.jitOn') : t('directory.jitOff')}
+                {p.link_existing_users !== 'never' && (
+                  <>
+                    <br />
+                    <span className="meta">{t('directory.linkedOn')}</span>
+                  </>
+                )}
+              </td>
               <td>
                 {p.role_mappings.length === 0 ? (
                   t('directory.noRules')
