@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { open, seal } from './aes-gcm.js';
 
 /**
@@ -7,12 +7,13 @@ import { open, seal } from './aes-gcm.js';
  * without storing the value: a keyed hash, so the database alone cannot confirm a guessed address.
  */
 export class FieldCipher {
-  private readonly encKey: Buffer;
-  private readonly indexKey: Buffer;
+  // KeyObjects, prepared once: every user read opens several fields (see aes-gcm.ts).
+  private readonly encKey: KeyObject;
+  private readonly indexKey: KeyObject;
 
   constructor(dataKey: Buffer, private readonly tenantId: string) {
-    this.encKey = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'field-encryption', 32));
-    this.indexKey = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'blind-index', 32));
+    this.encKey = createSecretKey(Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'field-encryption', 32)));
+    this.indexKey = createSecretKey(Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'blind-index', 32)));
   }
 
   encrypt(value: string, field: string): string {

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
 import { ipPseudonym } from '../crypto/ip-pseudonym.js';
@@ -45,7 +46,8 @@ export interface RateLimit {
 const SWEEP_INTERVAL_MS = 60_000;
 
 export class RateLimitStore {
-  private readonly ipSecret: Buffer;
+  /** A KeyObject: every token request hashes its address with it (see crypto/aes-gcm.ts on raw keys). */
+  private readonly ipSecret: KeyObject;
   private lastSweep = 0;
 
   constructor(
@@ -53,7 +55,7 @@ export class RateLimitStore {
     private readonly capabilities: DatabaseCapabilities,
     masterKey: MasterKey,
   ) {
-    this.ipSecret = masterKey.derive('rate-limit-ip');
+    this.ipSecret = createSecretKey(masterKey.derive('rate-limit-ip'));
   }
 
   /** One named limit; `prefix` keeps its counters apart from every other limit's. */
