@@ -36,6 +36,12 @@ interface Chained {
   refersTo?: string;
 }
 
+interface WaitingAppend {
+  items: (Chained & { provenance: StoredProvenance })[];
+  resolve(entries: q.ChangeLogEntry[]): void;
+  reject(err: unknown): void;
+}
+
 /** Losing the race for a seq costs one round trip; this many losses in a row means something is wrong. */
 const MAX_ATTEMPTS = 40;
 
@@ -53,8 +59,9 @@ export class ChangeLogService {
   private readonly store: ChangeLogStore;
   private readonly pending: PendingChanges;
   private readonly now: () => Date;
-  /** Appends of one tenant in this process run one at a time, so they do not race each other for a seq. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Appends waiting for the tenant's write on its way, and the tenants being written (appendChained). */
+  private readonly waiting = new Map<string, WaitingAppend[]>();
+  private readonly writing = new Set<string>();
   /**
    * Told of each change `record` has made, once it succeeded (src/webhooks turns entries into events), before
    * `record` returns: whoever asked for the change is answered only after this has run. Its failure is thrown
@@ -128,35 +135,66 @@ export class ChangeLogService {
     return this.appendChained(tenantId, changes.map((change) => ({ change: validateChange(change), id: newId('chg') })), provenance);
   }
 
+  /**
+   * Group commit: appends of one tenant that arrive while a write of its chain is on its way wait for it, and
+   * are then chained and written together, in the order they came. Appends of a tenant in this process so never
+   * race each other for a seq, and a busy tenant (a lock's decisions, each with its entry) pays one read of the
+   * tail and one insert per round instead of two commands per entry, one entry after another.
+   */
   private appendChained(tenantId: string, items: readonly Chained[], provenance: StoredProvenance): Promise<q.ChangeLogEntry[]> {
-    return this.serialized(tenantId, async () => {
-      const written: ChangeLogDoc[] = [];
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-        let tail = await this.store.tail(tenantId);
-        const docs = items.slice(written.length).map(({ change, id, refersTo }) => {
-          const draft = { tenantId, seq: tail.seq + 1, at: this.now(), ...provenance, ...change, ...(refersTo ? { refersTo } : {}), prevHash: tail.hash };
-          const doc: ChangeLogDoc = { _id: id, ...draft, hash: entryHash(draft) };
-          tail = { seq: doc.seq, hash: doc.hash };
-          return doc;
-        });
+    return new Promise((resolve, reject) => {
+      const group = this.waiting.get(tenantId) ?? [];
+      group.push({ items: items.map((item) => ({ ...item, provenance })), resolve, reject });
+      this.waiting.set(tenantId, group);
+      if (!this.writing.has(tenantId)) void this.writeWaiting(tenantId);
+    });
+  }
+
+  private async writeWaiting(tenantId: string): Promise<void> {
+    this.writing.add(tenantId);
+    try {
+      for (let group = this.waiting.get(tenantId); group?.length; group = this.waiting.get(tenantId)) {
+        this.waiting.delete(tenantId);
         try {
-          // Ordered: of a batch that meets another process's entry, what went in is a prefix of it.
-          await this.store.entries.insertMany(docs, { ordered: true });
-          this.store.remember(tenantId, tail);
-          return [...written, ...docs].map(q.toEntry);
+          const entries = await this.writeChained(tenantId, group.flatMap((append) => append.items));
+          let from = 0;
+          for (const append of group) append.resolve(entries.slice(from, (from += append.items.length)));
         } catch (err) {
-          // Another process took a seq (unique index): chain the rest onto its entry instead. No pause before
-          // the retry: one appender wins every round, and waiting would only hand the next round to the winner.
-          if (!isDuplicateKey(err)) throw err;
-          this.store.forget(tenantId);
-          // Or our own insert went through, in part or whole, and its reply was lost: those entries are there.
-          const stored = new Set((await this.store.entries.find({ tenantId, _id: { $in: docs.map((d) => d._id) } }, { _id: 1 }).lean()).map((d) => d._id));
-          written.push(...docs.filter((d) => stored.has(d._id)));
-          if (written.length === items.length) return written.map(q.toEntry);
+          for (const append of group) append.reject(err);
         }
       }
-      throw new ChangeLogBusyError();
-    });
+    } finally {
+      this.writing.delete(tenantId);
+    }
+  }
+
+  private async writeChained(tenantId: string, items: readonly (Chained & { provenance: StoredProvenance })[]): Promise<q.ChangeLogEntry[]> {
+    const written: ChangeLogDoc[] = [];
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      let tail = await this.store.tail(tenantId);
+      const docs = items.slice(written.length).map(({ change, id, refersTo, provenance }) => {
+        const draft = { tenantId, seq: tail.seq + 1, at: this.now(), ...provenance, ...change, ...(refersTo ? { refersTo } : {}), prevHash: tail.hash };
+        const doc: ChangeLogDoc = { _id: id, ...draft, hash: entryHash(draft) };
+        tail = { seq: doc.seq, hash: doc.hash };
+        return doc;
+      });
+      try {
+        // Ordered: of a batch that meets another process's entry, what went in is a prefix of it.
+        await this.store.entries.insertMany(docs, { ordered: true });
+        this.store.remember(tenantId, tail);
+        return [...written, ...docs].map(q.toEntry);
+      } catch (err) {
+        // Another process took a seq (unique index): chain the rest onto its entry instead. No pause before
+        // the retry: one appender wins every round, and waiting would only hand the next round to the winner.
+        if (!isDuplicateKey(err)) throw err;
+        this.store.forget(tenantId);
+        // Or our own insert went through, in part or whole, and its reply was lost: those entries are there.
+        const stored = new Set((await this.store.entries.find({ tenantId, _id: { $in: docs.map((d) => d._id) } }, { _id: 1 }).lean()).map((d) => d._id));
+        written.push(...docs.filter((d) => stored.has(d._id)));
+        if (written.length === items.length) return written.map(q.toEntry);
+      }
+    }
+    throw new ChangeLogBusyError();
   }
 
   /** Newest first; pass `nextCursor` back for the next (older) page. */
@@ -241,16 +279,5 @@ export class ChangeLogService {
   async entriesAbout(tenantId: string, subjectId: string): Promise<q.ChangeLogEntry[]> {
     const docs = await this.store.entries.find(q.toQuery(tenantId, { subjectId })).sort({ seq: 1 }).lean<ChangeLogDoc[]>();
     return docs.map(q.toEntry);
-  }
-
-  private serialized<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
-    const run = (this.queues.get(tenantId) ?? Promise.resolve()).then(fn);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(tenantId, settled);
-    void settled.then(() => this.queues.get(tenantId) === settled && this.queues.delete(tenantId));
-    return run;
   }
 }

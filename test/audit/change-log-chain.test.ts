@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { ChangeLogBrokenError } from '../../src/audit/change-log.errors.js';
 import { alice, appendMany, as, newTenant, openChangeLog, userUpdated, type ChangeLogHarness } from './change-log-harness.js';
 
@@ -94,6 +95,21 @@ describe('change log hash chain', () => {
     expect(await seqs(tenantId)).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
     expect(new Set(written.map((e) => e.seq)).size).toBe(64);
     expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 64 });
+  });
+
+  it('writes appends that arrive while one is on its way together, in the order they came, each with its own actor', async () => {
+    const tenantId = newTenant();
+    const inserts = jest.spyOn(h.db.models.changeLog, 'insertMany');
+    try {
+      const actors = Array.from({ length: 20 }, (_, i) => ({ type: 'user', id: `usr_${i}`, tenant: 'acme' }) as const);
+      const entries = await Promise.all(actors.map((actor, i) => as(actor, () => h.log.append(tenantId, userUpdated(`usr_subject_${i}`)))));
+      expect(entries.map((e) => [e.seq, e.actor, e.subjectId])).toEqual(actors.map((a, i) => [i + 1, `user:${a.id}@acme`, `usr_subject_${i}`]));
+      // The first alone, the nineteen that came while it was written in one more.
+      expect(inserts).toHaveBeenCalledTimes(2);
+    } finally {
+      inserts.mockRestore();
+    }
+    expect(await h.log.verify(tenantId)).toEqual({ ok: true, checked: 20 });
   });
 
   it('links the next entry to the stored tail, not to the one it wrote last, once the log was restored to an earlier point', async () => {
