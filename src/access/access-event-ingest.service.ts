@@ -6,6 +6,7 @@ import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { DoorModel } from '../doors/door.model.js';
 import type { UserModel } from '../users/user.model.js';
 import type { AccessEventDoc, AccessEventModel } from './access-event.model.js';
+import type { DeviceModel } from './device.model.js';
 import type { LockDoc } from './lock.model.js';
 
 export const MAX_EVENT_BATCH = 1000;
@@ -52,6 +53,7 @@ export class AccessEventIngestService {
     private readonly events: AccessEventModel,
     private readonly doors: DoorModel,
     private readonly users: UserModel,
+    private readonly devices: DeviceModel,
     private readonly changeLog: ChangeLogService,
     private readonly capabilities: Pick<DatabaseCapabilities, 'idInIndexed'>,
     private readonly now: () => Date = () => new Date(),
@@ -81,11 +83,15 @@ export class AccessEventIngestService {
       const doc = { _id: eventDocId(tenantId, lock._id, e.id), tenantId, lockId: lock._id, doorId, subjectId: userId, deviceId, eventId: e.id, at: e.time, result: e.result, reason: e.reason, method: e.method };
       valid.push({ index, doc: doc as AccessEventDoc, userId });
     });
-    const linked = await this.linkable(tenantId, valid.map((v) => v.userId).filter((u): u is string => u !== null));
+    const owners = await this.ownersOf(tenantId, valid.flatMap((v) => (v.doc.deviceId ? [v.doc.deviceId] : [])));
+    const { linkable, restricted } = await this.statusOf(tenantId, [...valid.flatMap((v) => (v.userId ? [v.userId] : [])), ...owners.values()]);
     const unique = new Map<string, AccessEventDoc>();
     for (const { doc, userId } of valid) {
-      // Only a user of this tenant is linked, and not one whose processing is restricted (as for decisions).
-      if (!unique.has(doc._id)) unique.set(doc._id, { ...doc, subjectId: userId && linked.has(userId) ? userId : null });
+      // Only a user of this tenant is linked, and not one whose processing is restricted (as for decisions);
+      // nor is the phone of a restricted person, whose pseudonym a history by person would lead back to them.
+      const owner = doc.deviceId ? owners.get(doc.deviceId) : undefined;
+      const deviceId = owner && restricted.has(owner) ? null : doc.deviceId;
+      if (!unique.has(doc._id)) unique.set(doc._id, { ...doc, deviceId, subjectId: userId && linkable.has(userId) ? userId : null });
     }
     const known = await this.stored(tenantId, [...unique.keys()]);
     const fresh = [...unique.values()].filter((d) => !known.has(d._id));
@@ -113,10 +119,21 @@ export class AccessEventIngestService {
     return found;
   }
 
-  private async linkable(tenantId: string, userIds: string[]): Promise<Set<string>> {
-    if (userIds.length === 0) return new Set();
-    const users = await this.users.find({ tenantId, _id: { $in: [...new Set(userIds)] }, status: { $ne: 'restricted' } }, { _id: 1 }).lean();
-    return new Set(users.map((u) => u._id));
+  /** Whose phones these pseudonyms are, of this tenant: one read, and none for a batch that names no phone. */
+  private async ownersOf(tenantId: string, deviceIds: string[]): Promise<Map<string, string>> {
+    if (deviceIds.length === 0) return new Map();
+    const devices = await this.devices.find({ tenantId, _id: { $in: [...new Set(deviceIds)] } }, { userId: 1 }).lean();
+    return new Map(devices.map((d) => [d._id, d.userId]));
+  }
+
+  /** Which of these are users of this tenant that may be linked, and which are restricted: one read. */
+  private async statusOf(tenantId: string, userIds: string[]): Promise<{ linkable: Set<string>; restricted: Set<string> }> {
+    if (userIds.length === 0) return { linkable: new Set(), restricted: new Set() };
+    const users = await this.users.find({ tenantId, _id: { $in: [...new Set(userIds)] } }, { status: 1 }).lean();
+    return {
+      linkable: new Set(users.filter((u) => u.status !== 'restricted').map((u) => u._id)),
+      restricted: new Set(users.filter((u) => u.status === 'restricted').map((u) => u._id)),
+    };
   }
 
   /** Each person's entry before their events are stored (no change without its entry), one per person per batch. */

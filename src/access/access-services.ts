@@ -35,7 +35,7 @@ export function createAccessServices(deps: {
     doorKeys: new DoorKeyService(models.users, deps.doorPermissions.history, deps.signingKeys),
     locks: new LockService(models.locks, models.lockStatusReports, models.doors, deps.clients),
     accessDecisions: new AccessDecisionService(models.users, models.doors, deps.doorPermissions.history, models.accessEvents, deps.changeLog),
-    accessEventIngest: new AccessEventIngestService(models.accessEvents, models.doors, models.users, deps.changeLog, deps.capabilities),
+    accessEventIngest: new AccessEventIngestService(models.accessEvents, models.doors, models.users, models.devices, deps.changeLog, deps.capabilities),
     accessEventQuery: new AccessEventQueryService(models.accessEvents, models.doors, models.devices, deps.changeLog),
   };
 }

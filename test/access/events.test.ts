@@ -75,7 +75,7 @@ describe('access events from locks', () => {
     const recordedForAlice = () => idp.db.models.changeLog.countDocuments({ tenantId: a.tenant._id, subjectId: a.user.id, action: 'access_event.recorded' });
     const before = await recordedForAlice();
     for (const idInIndexed of [true, false]) {
-      const ingest = new AccessEventIngestService(idp.db.models.accessEvents, idp.db.models.doors, idp.db.models.users, idp.services.changeLog, { idInIndexed });
+      const ingest = new AccessEventIngestService(idp.db.models.accessEvents, idp.db.models.doors, idp.db.models.users, idp.db.models.devices, idp.services.changeLog, { idInIndexed });
       await expect(asSetup(() => ingest.upload(a.tenant._id, lock, retried))).resolves.toEqual({ accepted: 0, duplicate: 2, rejected: [] });
     }
     expect(await recordedForAlice()).toBe(before);

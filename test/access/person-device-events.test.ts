@@ -136,6 +136,19 @@ describe("a person's access history with their phones' events", () => {
     expect(owners.body.items.map((d: { id: string }) => d.id)).toEqual([olaPhone]);
     expect(await successful()).toBe(5);
   });
+
+  it("stores a phone's event while its person's processing is restricted with neither person nor pseudonym, so no history leads to it", async () => {
+    const rita = await newPerson('rita');
+    const ritasPhone = await phoneOf(a.tenant, rita);
+    expect((await call('POST', `/tenants/tenant-a/users/${rita}/restrict`, tokens.adminA)).status).toBe(200);
+    const during = await reported(a.tenant, { device_id: ritasPhone }, 5.5);
+    expect((await call('POST', `/tenants/tenant-a/users/${rita}/unrestrict`, tokens.adminA)).status).toBe(200);
+    const after = await reported(a.tenant, { device_id: ritasPhone }, 5.6);
+    const stored = async (eventId: string) => idp.db.models.accessEvents.findOne({ tenantId: a.tenant._id, eventId }, { subjectId: 1, deviceId: 1, _id: 0 }).lean();
+    expect(await stored(during)).toEqual({ subjectId: null, deviceId: null });
+    expect(await stored(after)).toEqual({ subjectId: null, deviceId: ritasPhone });
+    expect((await history(rita)).items.map((e) => e.event_id)).toEqual([after]);
+  });
 });
 
 describe('whose phones a page of access events names', () => {
@@ -158,10 +171,11 @@ describe('whose phones a page of access events names', () => {
     await asSetup(() => idp.services.devices.revoke(a.tenant._id, a.user.id, revoked));
     const res = await call('GET', `/tenants/tenant-a/devices?ids=${mine},${revoked},${elsewhere},dev-of-nobody,${mine}`, tokens.managerA);
     expect(res.status).toBe(200);
+    // In the order of their ids as the database compares strings: by code unit, not by locale.
     const expected = [
       { id: mine, user_id: a.user.id, revoked_at: null },
       { id: revoked, user_id: a.user.id, revoked_at: expect.any(String) },
-    ].sort((x, y) => x.id.localeCompare(y.id));
+    ].sort((x, y) => (x.id < y.id ? -1 : 1));
     expect(res.body.items).toEqual(expected);
   });
 
