@@ -10,6 +10,7 @@ import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
 import type { Provider, ProviderCreate } from './directory-types';
 import { RoleRules } from './role-rules';
+import { FormActions } from '../../components/form-actions';
 
 const DEFAULT_SCOPES = 'openid email profile';
 type LinkExisting = Provider['link_existing_users'];
@@ -136,16 +137,7 @@ export function ProviderForm({ editing, roles, onSaved, onCancel }: { editing?: 
         </p>
       )}
       <RoleRules rules={rules} roles={roles} onChange={setRules} error={(i) => ruleError(action.problem, i)} />
-      <div className="row-actions">
-        <button type="submit" className="btn btn-primary" disabled={action.busy}>
-          {editing ? t('common.save') : t('directory.add')}
-        </button>
-        {onCancel && (
-          <button type="button" className="btn btn-secondary" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        )}
-      </div>
+      <FormActions submitLabel={editing ? t('common.save') : t('directory.add')} busy={action.busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -10,6 +10,7 @@ import { NumberField, numberOf } from '../../components/number-field';
 import { ProblemView } from '../../components/problem-view';
 import { TextField } from '../../components/text-field';
 import { useI18n } from '../../i18n/i18n';
+import { FormActions } from '../../components/form-actions';
 
 type Resources = paths['/tenants/{tenant}/resource-servers'];
 /** A resource server as the API lists it. */
@@ -63,16 +64,7 @@ export function ResourceServerForm({ editing, onSaved, onCancel }: { editing?: R
       <LinesField label={t('resources.scopes')} hint={t('resources.scopesHint')} values={scopes} onChange={setScopes} error={error('scopes')} />
       <NumberField label={t('resources.ttl')} hint={t('resources.ttlHint')} value={ttl} onChange={setTtl} min={60} max={86_400} error={error('access_token_ttl')} />
       <CheckboxGroup legend={t('resources.claims')} options={CLAIMS.map((c) => ({ value: c, label: t(`resources.claim.${c}`) }))} selected={claims} onChange={setClaims} error={error('claims')} />
-      <div className="row-actions">
-        <button type="submit" className="btn btn-primary" disabled={action.busy}>
-          {editing ? t('common.save') : t('resources.create')}
-        </button>
-        {onCancel && (
-          <button type="button" className="btn btn-secondary" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        )}
-      </div>
+      <FormActions submitLabel={editing ? t('common.save') : t('resources.create')} busy={action.busy} onCancel={onCancel} />
     </form>
   );
 }
