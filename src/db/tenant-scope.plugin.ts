@@ -40,16 +40,19 @@ export interface TenantScopeOptions {
   scopedIds?: boolean;
 }
 
+/** Whether a filter names its tenant: by `tenantId`, or (where documents are keyed so) by a tenant-scoped `_id`. */
+export function isScopedFilter(filter: Record<string, unknown>, options: TenantScopeOptions = {}): boolean {
+  if (filter.tenantId !== undefined && filter.tenantId !== null) return true;
+  return Boolean(options.scopedIds && isTenantScopedId(filter._id));
+}
+
 export function tenantScopePlugin(schema: Schema, options: TenantScopeOptions = {}): void {
   if (!schema.path('tenantId')) {
     schema.add({ tenantId: { type: String, required: true, immutable: true } });
   }
   for (const op of QUERY_OPS) {
     schema.pre(op, function refuseUnscoped(this: { getFilter(): Record<string, unknown>; model: { modelName: string } }) {
-      const filter = this.getFilter();
-      if (filter.tenantId !== undefined && filter.tenantId !== null) return;
-      if (options.scopedIds && isTenantScopedId(filter._id)) return;
-      throw new UnscopedQueryError(this.model.modelName, op);
+      if (!isScopedFilter(this.getFilter(), options)) throw new UnscopedQueryError(this.model.modelName, op);
     });
   }
   schema.pre('aggregate', function refuseUnscopedAggregate() {

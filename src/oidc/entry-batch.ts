@@ -1,13 +1,13 @@
 import type { Middleware } from 'koa';
 import type { AdapterPayload } from 'oidc-provider';
-import type { UpdateQuery } from 'mongoose';
+import type { UpdateFilter } from 'mongodb';
 import { isDuplicateKey } from '../db/duplicate-key.js';
-import type { OidcEntryDoc, OidcEntryModel } from './oidc-entry.model.js';
+import { oidcEntryStore, type OidcEntryDoc, type OidcEntryModel, type OidcEntryStore } from './oidc-entry.model.js';
 
 /** An entry as the adapter would insert it, and the update that replaces it where it turns out to exist. */
 export interface PendingEntry {
   doc: OidcEntryDoc;
-  update: UpdateQuery<OidcEntryDoc>;
+  update: UpdateFilter<OidcEntryDoc>;
   payload: AdapterPayload;
 }
 
@@ -43,12 +43,12 @@ export class EntryBatch {
    * One insert of every pending entry. Where one already exists (saved again without this process knowing it
    * was stored), each is written as the adapter writes one alone: its insert, else its update.
    */
-  async write(entries: OidcEntryModel): Promise<void> {
+  async write(entries: OidcEntryStore): Promise<void> {
     const all = [...this.pending.values()];
     this.pending.clear();
     if (!all.length) return;
     try {
-      await entries.insertMany(all.map((entry) => entry.doc), { lean: true, ordered: true });
+      await entries.insertMany(all.map((entry) => entry.doc), { ordered: true });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       for (const entry of all) await insertOrUpdate(entries, entry);
@@ -57,9 +57,9 @@ export class EntryBatch {
 }
 
 /** The insert, else (the key exists) the update that replaces the entry. */
-export async function insertOrUpdate(entries: OidcEntryModel, entry: PendingEntry): Promise<void> {
+export async function insertOrUpdate(entries: OidcEntryStore, entry: PendingEntry): Promise<void> {
   try {
-    await entries.insertMany([entry.doc], { lean: true });
+    await entries.insertMany([entry.doc]);
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     await entries.updateOne({ _id: entry.doc._id }, entry.update, { upsert: true });
@@ -77,7 +77,8 @@ export function batchOf(ctx: object | undefined): EntryBatch | undefined {
  * Provider middleware: gives each request its batch and writes it once the provider has answered, before the
  * answer is sent. Written even when the request failed, as each entry would have been when it was saved.
  */
-export function entryBatches(entries: OidcEntryModel): Middleware {
+export function entryBatches(model: OidcEntryModel): Middleware {
+  const entries = oidcEntryStore(model);
   return async (ctx, next) => {
     const batch = new EntryBatch();
     batches.set(ctx, batch);

@@ -3,7 +3,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { SessionDevice } from '../account/session-device.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { insertOrUpdate, type EntryBatch, type PendingEntry } from './entry-batch.js';
-import { oidcEntryId, type OidcEntryDoc, type OidcEntryModel } from './oidc-entry.model.js';
+import { oidcEntryId, oidcEntryStore, type OidcEntryDoc, type OidcEntryModel, type OidcEntryStore } from './oidc-entry.model.js';
 import { accountOf, openPayload, sealPayload } from './oidc-payload.js';
 
 /** The kinds oidc-provider saves again under the same id; every other entry is written once. */
@@ -21,9 +21,10 @@ export class MongoAdapter implements Adapter {
    * an upsert, never a wrong entry.
    */
   private readonly existing = new LRUCache<string, true>({ max: 1_000 });
+  private readonly entries: OidcEntryStore;
 
   constructor(
-    private readonly entries: OidcEntryModel,
+    model: OidcEntryModel,
     private readonly tenantId: string,
     private readonly kind: string,
     /** The tenant's field cipher, which seals payloads (see oidc-payload.ts); tests of storage alone omit it. */
@@ -34,7 +35,9 @@ export class MongoAdapter implements Adapter {
     private readonly reuseIntervalMs = 0,
     /** The batch of the provider request being answered (entry-batch.ts): new entries wait there to be written together. */
     private readonly batch: () => EntryBatch | undefined = () => undefined,
-  ) {}
+  ) {
+    this.entries = oidcEntryStore(model);
+  }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const fields = {
@@ -127,7 +130,7 @@ export class MongoAdapter implements Adapter {
       '_id' in filter ? doc._id === filter._id : doc.tenantId === this.tenantId && doc.kind === this.kind && Object.entries(filter).every(([field, value]) => doc[field as keyof OidcEntryDoc] === value),
     );
     if (pending) return structuredClone(pending.payload);
-    const doc = await this.entries.findOne('_id' in filter ? filter : { tenantId: this.tenantId, kind: this.kind, ...filter }).lean();
+    const doc = await this.entries.findOne('_id' in filter ? filter : { tenantId: this.tenantId, kind: this.kind, ...filter });
     if (!doc || doc.tenantId !== this.tenantId || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
     this.remember(doc._id);
     const payload = openPayload(this.cipher, doc);

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { SessionDevice } from '../account/session-device.js';
+import { ScopedCollection } from '../db/scoped-collection.js';
 import { tenantScopedId, tenantScopePlugin } from '../db/tenant-scope.plugin.js';
 
 /**
@@ -58,6 +59,12 @@ export function oidcEntryId(tenantId: string, kind: string, id: string): string 
 }
 
 export type OidcEntryModel = Model<OidcEntryDoc>;
+/** The entries through the driver, with the model's tenant-scope rule (see ScopedCollection): oidc-provider's storage. */
+export type OidcEntryStore = ScopedCollection<OidcEntryDoc>;
+
+export function oidcEntryStore(model: OidcEntryModel): OidcEntryStore {
+  return new ScopedCollection(model, { scopedIds: true });
+}
 
 export function oidcEntryModel(connection: Connection): OidcEntryModel {
   return connection.model<OidcEntryDoc>('OidcEntry', OidcEntrySchema);

@@ -5,6 +5,7 @@ import { newId } from '../../src/db/ids.js';
 import { UnscopedQueryError } from '../../src/errors/http-errors.js';
 import { oidcEntryId } from '../../src/oidc/oidc-entry.model.js';
 import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
+import { oidcEntryStore, type OidcEntryDoc } from '../../src/oidc/oidc-entry.model.js';
 
 type Doc = Record<string, unknown>;
 /** The tenant collections this specification covers; each must hold its tenant's rows only. */
@@ -202,6 +203,21 @@ describe('tenant scope of every tenant collection', () => {
       await expect(entries().deleteOne({ _id: { $ne: null } })).rejects.toThrow(UnscopedQueryError);
       await expect(model('users').findOne({ _id: `${doc.tenantId}:x` }).lean()).rejects.toThrow(UnscopedQueryError);
       expect(await stored('oidcEntries', doc)).not.toBeNull();
+    });
+
+    it('holds oidc-provider\'s storage, which goes through the driver, to the same rule', async () => {
+      const store = oidcEntryStore(db.models.oidcEntries);
+      const doc = SPECS.oidcEntries.make(tenantId()) as unknown as OidcEntryDoc;
+      await store.insertMany([doc]);
+      expect(await store.findOne({ _id: doc._id })).toMatchObject({ id: doc.id });
+      expect((await store.updateOne({ _id: doc._id }, { $set: { payload: '{}' } })).modifiedCount).toBe(1);
+      expect(() => store.findOne({ _id: doc.id })).toThrow(UnscopedQueryError);
+      expect(() => store.updateOne({ kind: doc.kind }, { $set: { payload: '{}' } })).toThrow(UnscopedQueryError);
+      expect(() => store.deleteOne({ _id: { $ne: null } } as never)).toThrow(UnscopedQueryError);
+      expect(() => store.deleteMany({ grantId: 'any' })).toThrow(UnscopedQueryError);
+      const { tenantId: _dropped, ...unscoped } = SPECS.oidcEntries.make(tenantId()) as unknown as OidcEntryDoc;
+      expect(() => store.insertMany([unscoped as OidcEntryDoc])).toThrow(UnscopedQueryError);
+      expect((await store.deleteMany({ tenantId: doc.tenantId })).deletedCount).toBe(1);
     });
   });
 });

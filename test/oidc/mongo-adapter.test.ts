@@ -4,6 +4,7 @@ import type { AdapterPayload } from 'oidc-provider';
 import { sweepExpiredEntries } from '../../src/oidc/expired-entries.sweeper.js';
 import { EntryBatch } from '../../src/oidc/entry-batch.js';
 import { MongoAdapter } from '../../src/oidc/mongo-adapter.js';
+import { oidcEntryStore } from '../../src/oidc/oidc-entry.model.js';
 import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
 
 const HOUR = 3600;
@@ -406,7 +407,7 @@ describe('oidc adapter', () => {
       // Another tenant's adapter in the same request finds nothing of them.
       expect(await batched(batch, tenantB, 'Session').findByUid(session.uid)).toBeUndefined();
 
-      await batch.write(db.models.oidcEntries);
+      await batch.write(oidcEntryStore(db.models.oidcEntries));
       expect(await adapter(tenantA, 'AuthorizationCode').find(code.jti!)).toEqual(code);
       expect(await adapter(tenantA, 'Session').findByUid(session.uid)).toEqual(session);
     });
@@ -422,7 +423,7 @@ describe('oidc adapter', () => {
       await batched(batch, tenantA, 'AccessToken').upsert(other.jti!, other, HOUR);
       await batched(batch, tenantA, 'Interaction').destroy(interaction.jti!);
       await batched(batch, tenantA, 'AccessToken').revokeByGrantId(grantId);
-      await batch.write(db.models.oidcEntries);
+      await batch.write(oidcEntryStore(db.models.oidcEntries));
       expect(await stored(tenantA, 'Interaction', interaction.jti!)).toBe(0);
       expect(await stored(tenantA, 'AccessToken', token.jti!)).toBe(0);
       expect(await stored(tenantA, 'AccessToken', other.jti!)).toBe(1);
@@ -447,7 +448,7 @@ describe('oidc adapter', () => {
       await sessions.upsert(id, last, HOUR);
       const code = tokenPayload('AuthorizationCode');
       await batched(batch, tenantA, 'AuthorizationCode').upsert(code.jti!, code, 60);
-      await batch.write(db.models.oidcEntries);
+      await batch.write(oidcEntryStore(db.models.oidcEntries));
       expect(await adapter(tenantA, 'Session').find(id)).toEqual(last);
       expect(await stored(tenantA, 'Session', id)).toBe(1);
       expect(await adapter(tenantA, 'AuthorizationCode').find(code.jti!)).toEqual(code);
