@@ -8,6 +8,7 @@ import argon2 from 'argon2';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Provider, { type Account, type Configuration, type InteractionResults } from 'oidc-provider';
+import { consentedGrant } from '../src/oidc/grant-consent.js';
 import { SCOPE_CLAIMS } from '../src/oidc/provider.factory.js';
 import { providerTtl } from '../src/oidc/token-lifetimes.js';
 import type { Argon2Params } from '../src/users/password-hasher.js';
@@ -153,13 +154,7 @@ async function main(): Promise<void> {
  * resumes with its id (ours defers it to the resume, src/oidc/grant-consent.ts; a baseline stays stock).
  */
 async function stockConsent(provider: Provider, details: Awaited<ReturnType<Provider['interactionDetails']>>): Promise<NonNullable<InteractionResults['consent']>> {
-  const { prompt, params, session } = details;
-  const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
-  const grant = existing ?? new provider.Grant({ accountId: session!.accountId, clientId: params.client_id as string });
-  const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
-  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  const { grant, existing } = await consentedGrant(provider, details);
   const grantId = await grant.save();
   return existing ? {} : { grantId };
 }

@@ -1,3 +1,5 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { ipPseudonym } from '../crypto/ip-pseudonym.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { ValidationError, type FieldIssue } from '../errors/http-errors.js';
@@ -37,7 +39,13 @@ export type IpHash = (tenantId: string, ip: string) => string;
  * only whoever holds the master key can check an address against it.
  */
 export function changeLogIpHash(masterKey: MasterKey): IpHash {
-  return (tenantId, ip) => ipPseudonym(masterKey.derive(`change-log-ip:${tenantId}`), ip);
+  // Each tenant's key is derived once (HKDF) and kept as a KeyObject, not derived again at every entry.
+  const keys = new LRUCache<string, KeyObject>({ max: 10_000 });
+  return (tenantId, ip) => {
+    let key = keys.get(tenantId);
+    if (!key) keys.set(tenantId, (key = createSecretKey(masterKey.derive(`change-log-ip:${tenantId}`))));
+    return ipPseudonym(key, ip);
+  };
 }
 
 // The patterns are deliberately narrow: an e-mail address, a name with a space or a free-text value put where

@@ -14,9 +14,24 @@ type PendingGrant = Pick<Grant, 'accountId' | 'clientId' | 'openid' | 'resources
  * comes with: an authorization never resumed leaves no grant behind.
  */
 export async function grantConsent(provider: Provider, details: Details): Promise<NonNullable<InteractionResults['consent']>> {
+  const { grant, existing } = await consentedGrant(provider, details);
+  if (existing) {
+    await grant.save();
+    return {};
+  }
+  const { accountId, clientId, openid, resources, rejected, rar } = grant;
+  const pendingGrant: PendingGrant = JSON.parse(JSON.stringify({ accountId, clientId, openid, resources, rejected, rar }));
+  return { grantId: randomBytes(32).toString('base64url'), pendingGrant };
+}
+
+/**
+ * The grant as the user leaves the consent page: the one they have (or a new one) with what the page asked
+ * for added, not stored yet.
+ */
+export async function consentedGrant(provider: Provider, details: Details): Promise<{ grant: Grant; existing: boolean }> {
   const { prompt, params, session } = details;
-  const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
-  const grant = existing ?? new provider.Grant({ accountId: session!.accountId, clientId: params.client_id as string });
+  const found = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+  const grant = found ?? new provider.Grant({ accountId: session!.accountId, clientId: params.client_id as string });
   const missing = prompt.details as {
     missingOIDCScope?: string[];
     missingOIDCClaims?: string[];
@@ -27,13 +42,7 @@ export async function grantConsent(provider: Provider, details: Details): Promis
   for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
     grant.addResourceScope(indicator, scopes.join(' '));
   }
-  if (existing) {
-    await grant.save();
-    return {};
-  }
-  const { accountId, clientId, openid, resources, rejected, rar } = grant;
-  const pendingGrant: PendingGrant = JSON.parse(JSON.stringify({ accountId, clientId, openid, resources, rejected, rar }));
-  return { grantId: randomBytes(32).toString('base64url'), pendingGrant };
+  return { grant, existing: found !== undefined };
 }
 
 /**
