@@ -16,9 +16,15 @@ export interface PendingEntry {
  * its grant, code and session, a code exchange its access and refresh token, each in one command instead of one
  * per entry. Nothing leaves the request before they are stored (the answer waits for them), so no other request
  * can look for them earlier; within the request the adapter answers from here.
+ *
+ * The entries the request destroys go the same way, in one delete before the insert: a resumed authorization
+ * removes its interaction and the session it replaces (oidc-provider gives a session a new id at each sign-in
+ * or consent) in one command. Within the request they read as gone at once.
  */
 export class EntryBatch {
   private readonly pending = new Map<string, PendingEntry>();
+  /** Keys destroyed in this request, by tenant (a delete is scoped by its tenant like every other command). */
+  private readonly destroyed = new Map<string, Set<string>>();
 
   has(key: string): boolean {
     return this.pending.has(key);
@@ -26,7 +32,20 @@ export class EntryBatch {
 
   /** Adds an entry, or replaces the one of the same key saved earlier in this request. */
   put(entry: PendingEntry): void {
+    this.destroyed.get(entry.doc.tenantId)?.delete(entry.doc._id);
     this.pending.set(entry.doc._id, entry);
+  }
+
+  /** Removes the entry of `key` when the request has answered, whether it was stored before or is pending. */
+  destroy(tenantId: string, key: string): void {
+    this.pending.delete(key);
+    const keys = this.destroyed.get(tenantId) ?? new Set<string>();
+    keys.add(key);
+    this.destroyed.set(tenantId, keys);
+  }
+
+  isDestroyed(tenantId: string, key: string): boolean {
+    return this.destroyed.get(tenantId)?.has(key) ?? false;
   }
 
   find(match: (doc: OidcEntryDoc) => boolean): PendingEntry | undefined {
@@ -40,10 +59,13 @@ export class EntryBatch {
   }
 
   /**
-   * One insert of every pending entry. Where one already exists (saved again without this process knowing it
+   * One delete of the destroyed entries, then one insert of every pending entry. Where one already exists (saved again without this process knowing it
    * was stored), each is written as the adapter writes one alone: its insert, else its update.
    */
   async write(entries: OidcEntryStore): Promise<void> {
+    const destroyed = [...this.destroyed];
+    this.destroyed.clear();
+    for (const [tenantId, keys] of destroyed) await entries.deleteMany({ tenantId, _id: { $in: [...keys] } });
     const all = [...this.pending.values()];
     this.pending.clear();
     if (!all.length) return;

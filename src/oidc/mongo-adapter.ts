@@ -110,9 +110,11 @@ export class MongoAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
-    this.existing.delete(this.key(id));
-    this.batch()?.drop((doc) => doc._id === this.key(id));
-    await this.entries.deleteOne({ _id: this.key(id) });
+    const key = this.key(id);
+    this.existing.delete(key);
+    const batch = this.batch();
+    if (batch) batch.destroy(this.tenantId, key);
+    else await this.entries.deleteOne({ _id: key });
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
@@ -126,12 +128,15 @@ export class MongoAdapter implements Adapter {
 
   /** By key alone (scoped by construction) or by a lookup field within this tenant and kind. */
   private async findOne(filter: { _id: string } | { uid: string } | { userCode: string }): Promise<AdapterPayload | undefined> {
-    const pending = this.batch()?.find((doc) =>
+    const batch = this.batch();
+    const pending = batch?.find((doc) =>
       '_id' in filter ? doc._id === filter._id : doc.tenantId === this.tenantId && doc.kind === this.kind && Object.entries(filter).every(([field, value]) => doc[field as keyof OidcEntryDoc] === value),
     );
     if (pending) return structuredClone(pending.payload);
+    if ('_id' in filter && batch?.isDestroyed(this.tenantId, filter._id)) return undefined;
     const doc = await this.entries.findOne('_id' in filter ? filter : { tenantId: this.tenantId, kind: this.kind, ...filter });
     if (!doc || doc.tenantId !== this.tenantId || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
+    if (batch?.isDestroyed(this.tenantId, doc._id)) return undefined;
     this.remember(doc._id);
     const payload = openPayload(this.cipher, doc);
     if (!payload) return undefined;

@@ -81,6 +81,16 @@ describe('authorization code flow with PKCE, driven by openid-client over HTTP',
     expect(await grants()).toBe(1);
   });
 
+  it('resumes an authorization once: the same resume replayed with the cookies it had gets no second code', async () => {
+    const { browser, resume, grants } = await consentedUpTo('ida');
+    const replay = browser.copy();
+    const first = await browser.follow(resume, REDIRECT_URI);
+    expect(new URL(first.url).searchParams.get('code')).toEqual(expect.any(String));
+    const again = await replay.follow(resume, REDIRECT_URI);
+    expect({ url: again.url, status: again.res.status }).toEqual({ url: resume, status: 400 });
+    expect(await grants()).toBe(1);
+  });
+
   it('refuses a person locked after consenting at the resume: no grant stored, no code', async () => {
     const { person, browser, resume, grants } = await consentedUpTo('hal');
     await asSetup(() => idp.services.users.setStatus(fixture.tenant, person.id, { from: ['active'], to: 'locked', action: 'user.locked' }));

@@ -52,10 +52,13 @@ describe('database commands per flow', () => {
   // The entries each provider request creates are written in one insert (src/oidc/entry-batch.ts), a new grant
   // with the code and session of the resume that stores it (src/oidc/grant-consent.ts), and the sign-in brakes
   // read the network's and the account's counters at once (src/security/sign-in-guard.ts).
-  it('a whole password sign-in (authorize, login page, password, consent, callback, code exchange) takes at most 30', async () => {
+  // The resume after consent removes its interaction and the session it replaces in one delete (entry-batch.ts).
+  // 29, not the 30 allowed: a busy server adds the re-reads of what it keeps for TENANT_REFRESH_MS (clients,
+  // doors, the tenant), a fraction of a command per sign-in, which the bench counts and these flows do not.
+  it('a whole password sign-in (authorize, login page, password, consent, callback, code exchange) takes at most 29', async () => {
     const { result, commands } = await count(() => signIn(config, { email: email(), scope: ALL }));
     expect(result.tokens.claims()).toMatchObject({ sub: fixture.user.id, door_permissions: expect.any(Array) });
-    within(commands, 30);
+    within(commands, 29);
   });
 
   it('a refresh takes at most 5, and 1 more where it gives door permissions', async () => {

@@ -5,6 +5,7 @@ import { sweepExpiredEntries } from '../../src/oidc/expired-entries.sweeper.js';
 import { EntryBatch } from '../../src/oidc/entry-batch.js';
 import { MongoAdapter } from '../../src/oidc/mongo-adapter.js';
 import { oidcEntryStore } from '../../src/oidc/oidc-entry.model.js';
+import { countCommands } from '../support/db-commands.js';
 import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
 
 const HOUR = 3600;
@@ -42,7 +43,8 @@ describe('oidc adapter', () => {
   }
 
   beforeAll(async () => {
-    db = await openTestDatabase();
+    // Commands are followed so that a batch's writes can be counted.
+    db = await openTestDatabase({ monitorCommands: true });
   });
   beforeEach(() => {
     tenantA = uniqueId('ten_a');
@@ -427,6 +429,43 @@ describe('oidc adapter', () => {
       expect(await stored(tenantA, 'Interaction', interaction.jti!)).toBe(0);
       expect(await stored(tenantA, 'AccessToken', token.jti!)).toBe(0);
       expect(await stored(tenantA, 'AccessToken', other.jti!)).toBe(1);
+    });
+
+    it('removes the stored entries it destroyed in one delete when it is written, reading them as gone meanwhile', async () => {
+      const interaction = tokenPayload('Interaction');
+      const session = { ...tokenPayload('Session'), uid: uniqueId('uid') };
+      const kept = tokenPayload('Session');
+      await adapter(tenantA, 'Interaction').upsert(interaction.jti!, interaction, HOUR);
+      await adapter(tenantA, 'Session').upsert(session.jti!, session, HOUR);
+      const batch = new EntryBatch();
+      await batched(batch, tenantA, 'Interaction').destroy(interaction.jti!);
+      await batched(batch, tenantA, 'Session').destroy(session.jti!);
+      // Saved again after its destroy in the same request: the last word is the save.
+      await batched(batch, tenantA, 'Session').destroy(kept.jti!);
+      await batched(batch, tenantA, 'Session').upsert(kept.jti!, kept, HOUR);
+
+      expect(await batched(batch, tenantA, 'Interaction').find(interaction.jti!)).toBeUndefined();
+      expect(await batched(batch, tenantA, 'Session').findByUid(session.uid)).toBeUndefined();
+      // Other requests still see them until this one has answered.
+      expect(await adapter(tenantA, 'Session').findByUid(session.uid)).toEqual(session);
+
+      const { commands } = await countCommands(db.connection, () => batch.write(oidcEntryStore(db.models.oidcEntries)));
+      expect(commands.byName).toEqual({ 'delete oidc_entries': 1, 'insert oidc_entries': 1 });
+      expect(await stored(tenantA, 'Interaction', interaction.jti!)).toBe(0);
+      expect(await stored(tenantA, 'Session', session.jti!)).toBe(0);
+      expect(await adapter(tenantA, 'Session').find(kept.jti!)).toEqual(kept);
+    });
+
+    it("removes nothing of another tenant's when a request destroys an entry of the same kind and id", async () => {
+      const id = uniqueId('sess');
+      await adapter(tenantA, 'Session').upsert(id, { ...tokenPayload('Session'), jti: id }, HOUR);
+      await adapter(tenantB, 'Session').upsert(id, { ...tokenPayload('Session'), jti: id }, HOUR);
+      const batch = new EntryBatch();
+      await batched(batch, tenantA, 'Session').destroy(id);
+      expect(await batched(batch, tenantB, 'Session').find(id)).toEqual(expect.objectContaining({ jti: id }));
+      await batch.write(oidcEntryStore(db.models.oidcEntries));
+      expect(await stored(tenantA, 'Session', id)).toBe(0);
+      expect(await stored(tenantB, 'Session', id)).toBe(1);
     });
 
     it('stores an entry before consuming it, so its consumption is seen at once by every process', async () => {

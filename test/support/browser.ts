@@ -15,6 +15,14 @@ export class Browser {
    */
   private readonly hiddenFields = new Map<string, Record<string, string>>();
 
+  /** Another browser holding the same cookies now: what a back button, or someone who copied them, replays. */
+  copy(): Browser {
+    const other = new Browser(this.defaultHeaders);
+    for (const [host, jar] of this.cookies) other.cookies.set(host, new Map(jar));
+    for (const [action, fields] of this.hiddenFields) other.hiddenFields.set(action, { ...fields });
+    return other;
+  }
+
   async request(
     url: string,
     init: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; submitHidden?: boolean } = {},

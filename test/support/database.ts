@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EJSON } from 'bson';
 import { MongoClient, type Db } from 'mongodb';
-import { connectDatabase, type Database } from '../../src/db/database.js';
+import { connectDatabase, type ConnectOptions, type Database } from '../../src/db/database.js';
 
 export interface TestDatabase {
   /** Connection string whose path names this test file's own database. */
@@ -65,9 +65,9 @@ export async function rawDocuments(db: Db): Promise<{ collection: string; text: 
 export type OpenTestDatabase = Database & { drop(): Promise<void> };
 
 /** This file's own database, opened through the data layer (models, indexes, capabilities); `drop` closes it too. */
-export async function openTestDatabase(): Promise<OpenTestDatabase> {
+export async function openTestDatabase(options: ConnectOptions = {}): Promise<OpenTestDatabase> {
   const testDb = await connectTestDatabase();
-  const db = await connectDatabase(testDb.uri);
+  const db = await connectDatabase(testDb.uri, options);
   return {
     ...db,
     async drop() {
