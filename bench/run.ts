@@ -10,7 +10,7 @@
 // users, then at 100,000 users and 200,000 oidc entries (--scale-users=N: at N instead).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adminAudience } from '../src/admin-api/admin-api.js';
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       tenants,
       comparisons: [cc && compare('client credentials', cc), signIn && compare('whole sign-in', signIn), refresh && compare('refresh', refresh)].filter((c) => c !== undefined),
       scale: scaleFigures,
-      targets: evaluateTargets({ scenarios, tenants, clientCredentials: cc, signIn, refresh, userinfo, scale: scaleFigures }),
+      targets: evaluateTargets({ scenarios, tenants, clientCredentials: cc, signIn, refresh, userinfo, scale: scaleFigures, cores: availableParallelism() }),
     };
     const file = join(root, 'bench', 'results', resultFileName(takenAt, machine).replace(/\.json$/, quick || onlyArg || seconds > 0 || (scale && scale.largeUsers < 100_000) ? '-partial.json' : '.json'));
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });

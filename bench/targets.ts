@@ -15,6 +15,8 @@ export interface TargetInputs {
   refresh?: Trio;
   userinfo?: Measured;
   scale?: ScaleFigures;
+  /** The machine's cores, which every process of the run shares: what a rate target leaves each operation. */
+  cores?: number;
 }
 
 /** The CPU meter's name for each process's CPU: our server and database, each baseline and its database. */
@@ -45,6 +47,17 @@ export function whereTheTimeGoes(m: Measured, processes: readonly string[] = [CP
   return parts.join('; ');
 }
 
+/**
+ * What a rate asks of one machine: every process of the run (our server and its database, the load) shares its
+ * cores, so `rate` per second leaves `cores * 1000 / rate` ms of CPU per operation for all of them. Set beside
+ * what ours and the fair baseline spend, it tells a slow flow from a target no database-backed server can meet here.
+ */
+export function cpuBudget(trio: Trio, rate: number, cores: number): string {
+  const spent = (m: Measured, server: string, db: string) => cpu(m, server) + (Number.isFinite(cpu(m, db)) ? cpu(m, db) : 0);
+  const fair = trio.fair ? `, oidc-provider + MongoDB adapter ${f(spent(trio.fair, CPU_OF.fair, CPU_OF.fairDb))} ms (server ${f(cpu(trio.fair, CPU_OF.fair))})` : '';
+  return `${f(rate)}/s on ${cores} cores leaves ${f((cores * 1000) / rate)} ms of CPU per op for server, database and load together; spent in server and database: ours ${f(spent(trio.ours, CPU_OF.ours, CPU_OF.oursDb))} ms${fair}`;
+}
+
 function target(name: string, value: string, met: boolean, cause?: Measured): Target {
   return met || !cause ? { name, value, met } : { name, value, met, where: whereTheTimeGoes(cause) };
 }
@@ -59,7 +72,9 @@ export function evaluateTargets(input: TargetInputs): Target[] {
   ];
   const rate = (name: string, trio: Trio, least: number) => {
     const ratio = trio.ours.perSecond / trio.bare!.perSecond;
-    targets.push(target(`${name} >= ${least} x bare oidc-provider`, `${f(ratio)} x (${f(trio.ours.perSecond)}/s vs ${f(trio.bare!.perSecond)}/s)`, ratio >= least, trio.ours));
+    const judged = target(`${name} >= ${least} x bare oidc-provider`, `${f(ratio)} x (${f(trio.ours.perSecond)}/s vs ${f(trio.bare!.perSecond)}/s)`, ratio >= least, trio.ours);
+    if (judged.where && input.cores) judged.where += `; ${cpuBudget(trio, least * trio.bare!.perSecond, input.cores)}`;
+    targets.push(judged);
   };
   const commandsAtMost = (name: string, m: Measured | undefined, most: number) => {
     if (!m?.attribution.db) return;

@@ -34,6 +34,15 @@ describe('bench targets', () => {
     expect(byName(slower, 'whole sign-ins >= 0.8')).toMatchObject({ met: false });
   });
 
+  it('sets a missed rate against the CPU per operation it leaves on the machine’s cores, beside what ours and the fair baseline spend', () => {
+    const signIn = { ours: run(15, { server: 44, database: 60 }, 30), fair: run(14, { fairBaseline: 37, fairDatabase: 84 }, 29), bare: run(70, { baseline: 26 }) };
+    const [missed] = evaluateTargets({ scenarios: [], signIn, cores: 2 }).filter((t) => t.name.startsWith('whole sign-ins >='));
+    expect(missed!.met).toBe(false);
+    expect(missed!.where).toMatch(/56\/s on 2 cores leaves 35\.7 ms of CPU per op .*ours 104 ms, oidc-provider \+ MongoDB adapter 121 ms \(server 37\)/);
+    // Without the machine's cores, no budget is claimed.
+    expect(evaluateTargets({ scenarios: [], signIn }).find((t) => t.name.startsWith('whole sign-ins >='))!.where).not.toMatch(/cores/);
+  });
+
   it('counts commands per operation against each flow’s ceiling, and says where a missed one went', () => {
     const targets = evaluateTargets({
       scenarios: [],
