@@ -19,6 +19,12 @@ export interface PendingEntry {
  */
 export class EntryBatch {
   private readonly pending = new Map<string, PendingEntry>();
+  /**
+   * Entries read together with another one this request looked up (a token with its grant, mongo-adapter.ts),
+   * for the lookup that follows in this request: as fresh as that read. Each answers once, and any write of it
+   * in this request forgets it.
+   */
+  private readonly readAhead = new Map<string, OidcEntryDoc>();
 
   has(key: string): boolean {
     return this.pending.has(key);
@@ -26,7 +32,19 @@ export class EntryBatch {
 
   /** Adds an entry, or replaces the one of the same key saved earlier in this request. */
   put(entry: PendingEntry): void {
+    this.readAhead.delete(entry.doc._id);
     this.pending.set(entry.doc._id, entry);
+  }
+
+  keepRead(doc: OidcEntryDoc): void {
+    this.readAhead.set(doc._id, doc);
+  }
+
+  /** The entry read ahead under this key, once. */
+  takeRead(key: string): OidcEntryDoc | undefined {
+    const doc = this.readAhead.get(key);
+    this.readAhead.delete(key);
+    return doc;
   }
 
   find(match: (doc: OidcEntryDoc) => boolean): PendingEntry | undefined {
@@ -34,9 +52,10 @@ export class EntryBatch {
     return undefined;
   }
 
-  /** Forgets entries removed before they were written (a destroy, a grant's revocation). */
+  /** Forgets entries removed before they were written (a destroy, a grant's revocation), and those read ahead. */
   drop(match: (doc: OidcEntryDoc) => boolean): void {
     for (const [key, entry] of this.pending) if (match(entry.doc)) this.pending.delete(key);
+    for (const [key, doc] of this.readAhead) if (match(doc)) this.readAhead.delete(key);
   }
 
   /**
