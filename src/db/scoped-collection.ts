@@ -25,6 +25,10 @@ export class ScopedCollection<T extends Document> {
     return this.collection.findOne(this.scoped(filter, 'findOne'));
   }
 
+  find(filter: Filter<T>) {
+    return this.collection.find(this.scoped(filter, 'find')).toArray();
+  }
+
   updateOne(filter: Filter<T>, update: UpdateFilter<T>, options?: UpdateOptions) {
     return this.collection.updateOne(this.scoped(filter, 'updateOne'), update, options);
   }

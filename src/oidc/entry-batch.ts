@@ -25,6 +25,12 @@ export class EntryBatch {
   private readonly pending = new Map<string, PendingEntry>();
   /** Keys destroyed in this request, by tenant (a delete is scoped by its tenant like every other command). */
   private readonly destroyed = new Map<string, Set<string>>();
+  /**
+   * Entries read together with another one this request looked up (a token with its grant, mongo-adapter.ts),
+   * for the lookup that follows in this request: as fresh as that read. Each answers once, and any write of it
+   * in this request forgets it.
+   */
+  private readonly readAhead = new Map<string, OidcEntryDoc>();
 
   has(key: string): boolean {
     return this.pending.has(key);
@@ -33,12 +39,14 @@ export class EntryBatch {
   /** Adds an entry, or replaces the one of the same key saved earlier in this request. */
   put(entry: PendingEntry): void {
     this.destroyed.get(entry.doc.tenantId)?.delete(entry.doc._id);
+    this.readAhead.delete(entry.doc._id);
     this.pending.set(entry.doc._id, entry);
   }
 
   /** Removes the entry of `key` when the request has answered, whether it was stored before or is pending. */
   destroy(tenantId: string, key: string): void {
     this.pending.delete(key);
+    this.readAhead.delete(key);
     const keys = this.destroyed.get(tenantId) ?? new Set<string>();
     keys.add(key);
     this.destroyed.set(tenantId, keys);
@@ -48,14 +56,26 @@ export class EntryBatch {
     return this.destroyed.get(tenantId)?.has(key) ?? false;
   }
 
+  keepRead(doc: OidcEntryDoc): void {
+    this.readAhead.set(doc._id, doc);
+  }
+
+  /** The entry read ahead under this key, once. */
+  takeRead(key: string): OidcEntryDoc | undefined {
+    const doc = this.readAhead.get(key);
+    this.readAhead.delete(key);
+    return doc;
+  }
+
   find(match: (doc: OidcEntryDoc) => boolean): PendingEntry | undefined {
     for (const entry of this.pending.values()) if (match(entry.doc)) return entry;
     return undefined;
   }
 
-  /** Forgets entries removed before they were written (a destroy, a grant's revocation). */
+  /** Forgets entries removed before they were written (a destroy, a grant's revocation), and those read ahead. */
   drop(match: (doc: OidcEntryDoc) => boolean): void {
     for (const [key, entry] of this.pending) if (match(entry.doc)) this.pending.delete(key);
+    for (const [key, doc] of this.readAhead) if (match(doc)) this.readAhead.delete(key);
   }
 
   /**

@@ -8,6 +8,8 @@ import { accountOf, openPayload, sealPayload } from './oidc-payload.js';
 
 /** The kinds oidc-provider saves again under the same id; every other entry is written once. */
 const REWRITTEN_KINDS = new Set(['Interaction', 'Session', 'Grant']);
+/** What oidc-provider looks up and then, in the same request, looks up the grant of (code exchange, userinfo, refresh). */
+const TOKENS_BEFORE_GRANT = new Set(['AuthorizationCode', 'AccessToken', 'RefreshToken']);
 
 /**
  * oidc-provider's storage for one tenant and one model kind. Bound to its tenant at construction, so no
@@ -21,6 +23,13 @@ export class MongoAdapter implements Adapter {
    * an upsert, never a wrong entry.
    */
   private readonly existing = new LRUCache<string, true>({ max: 1_000 });
+  /**
+   * The grant of each token this process has written or read. A token never changes grant, so this names which
+   * grant to read along with the token, in one command, when the token comes back (a code exchange, a userinfo
+   * call, a refresh): both are read then, so the grant is exactly as fresh as the token. A token this process
+   * never saw is read alone, and its grant after it.
+   */
+  private readonly grantOfToken: LRUCache<string, string> | undefined;
   private readonly entries: OidcEntryStore;
 
   constructor(
@@ -37,6 +46,7 @@ export class MongoAdapter implements Adapter {
     private readonly batch: () => EntryBatch | undefined = () => undefined,
   ) {
     this.entries = oidcEntryStore(model);
+    if (TOKENS_BEFORE_GRANT.has(kind)) this.grantOfToken = new LRUCache({ max: 1_000 });
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
@@ -67,7 +77,10 @@ export class MongoAdapter implements Adapter {
       update: { $set, ...(Object.keys($unset).length ? { $unset } : {}), $setOnInsert: identity },
       payload: structuredClone(payload),
     };
+    if (payload.grantId) this.grantOfToken?.set(_id, payload.grantId);
     const batch = this.batch();
+    // What was read ahead of this save is no longer the entry.
+    batch?.takeRead(_id);
     // A new entry waits for the request's batch; one saved earlier in this request and not written yet is replaced.
     if (batch && (batch.has(_id) || !this.existing.has(_id))) {
       batch.put(entry);
@@ -105,6 +118,7 @@ export class MongoAdapter implements Adapter {
   async consume(id: string): Promise<void> {
     // Consumption is decided in the database, where every process sees it: a pending entry is written first.
     const batch = this.batch();
+    batch?.takeRead(this.key(id));
     if (batch?.has(this.key(id))) await batch.write(this.entries);
     await this.entries.updateOne({ _id: this.key(id), consumedAt: { $exists: false } }, { $set: { consumedAt: new Date() } });
   }
@@ -112,6 +126,7 @@ export class MongoAdapter implements Adapter {
   async destroy(id: string): Promise<void> {
     const key = this.key(id);
     this.existing.delete(key);
+    this.grantOfToken?.delete(key);
     const batch = this.batch();
     if (batch) batch.destroy(this.tenantId, key);
     else await this.entries.deleteOne({ _id: key });
@@ -134,14 +149,31 @@ export class MongoAdapter implements Adapter {
     );
     if (pending) return structuredClone(pending.payload);
     if ('_id' in filter && batch?.isDestroyed(this.tenantId, filter._id)) return undefined;
-    const doc = await this.entries.findOne('_id' in filter ? filter : { tenantId: this.tenantId, kind: this.kind, ...filter });
+    const doc = '_id' in filter ? (batch?.takeRead(filter._id) ?? (await this.readByKey(filter._id))) : await this.entries.findOne({ tenantId: this.tenantId, kind: this.kind, ...filter });
     if (!doc || doc.tenantId !== this.tenantId || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
     if (batch?.isDestroyed(this.tenantId, doc._id)) return undefined;
     this.remember(doc._id);
+    if (doc.grantId) this.grantOfToken?.set(doc._id, doc.grantId);
     const payload = openPayload(this.cipher, doc);
     if (!payload) return undefined;
     if (doc.consumedAt && !this.inReuseInterval(doc.consumedAt)) payload.consumed = Math.floor(doc.consumedAt.getTime() / 1000);
     return payload;
+  }
+
+  /**
+   * An entry by key; a token whose grant is known is read with that grant in one command, the grant kept for the
+   * grant lookup that follows in this request (EntryBatch.takeRead). Only where the token still names that grant.
+   */
+  private async readByKey(_id: string): Promise<OidcEntryDoc | null> {
+    const grantId = this.grantOfToken?.get(_id);
+    const batch = this.batch();
+    if (!grantId || !batch) return this.entries.findOne({ _id });
+    const grantKey = oidcEntryId(this.tenantId, 'Grant', grantId);
+    const docs = await this.entries.find({ tenantId: this.tenantId, _id: { $in: [_id, grantKey] } });
+    const doc = docs.find((d) => d._id === _id);
+    const grant = docs.find((d) => d._id === grantKey);
+    if (doc?.grantId === grantId && grant) batch.keepRead(grant);
+    return doc ?? null;
   }
 
   /**

@@ -210,6 +210,10 @@ describe('tenant scope of every tenant collection', () => {
       const doc = SPECS.oidcEntries.make(tenantId()) as unknown as OidcEntryDoc;
       await store.insertMany([doc]);
       expect(await store.findOne({ _id: doc._id })).toMatchObject({ id: doc.id });
+      // A batch of keys is read within a named tenant: another tenant's name finds none of them.
+      expect(await store.find({ tenantId: doc.tenantId, _id: { $in: [doc._id] } })).toMatchObject([{ id: doc.id }]);
+      expect(await store.find({ tenantId: tenantId(), _id: { $in: [doc._id] } })).toEqual([]);
+      expect(() => store.find({ _id: { $in: [doc._id] } })).toThrow(UnscopedQueryError);
       expect((await store.updateOne({ _id: doc._id }, { $set: { payload: '{}' } })).modifiedCount).toBe(1);
       expect(() => store.findOne({ _id: doc.id })).toThrow(UnscopedQueryError);
       expect(() => store.updateOne({ kind: doc.kind }, { $set: { payload: '{}' } })).toThrow(UnscopedQueryError);

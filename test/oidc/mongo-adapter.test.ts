@@ -492,6 +492,57 @@ describe('oidc adapter', () => {
       expect(await stored(tenantA, 'Session', id)).toBe(1);
       expect(await adapter(tenantA, 'AuthorizationCode').find(code.jti!)).toEqual(code);
     });
+
+    /** A token and its grant stored by this process's adapters, which each request then uses with its own batch. */
+    async function tokenWithGrant(tenantId: string) {
+      let request: EntryBatch | undefined;
+      const inRequest = (kind: string) => new MongoAdapter(db.models.oidcEntries, tenantId, kind, undefined, undefined, 0, () => request);
+      const tokens = inRequest('AccessToken');
+      const grants = inRequest('Grant');
+      const grant = { ...tokenPayload('Grant'), jti: uniqueId('grant') };
+      const token = tokenPayload('AccessToken', { grantId: grant.jti });
+      await grants.upsert(grant.jti!, grant, HOUR);
+      await tokens.upsert(token.jti!, token, HOUR);
+      const newRequest = () => (request = new EntryBatch());
+      return { tokens, grants, token, grant, newRequest };
+    }
+
+    it('reads a token it has seen together with its grant, for the grant lookup of the same request only', async () => {
+      const { tokens, grants, token, grant, newRequest } = await tokenWithGrant(tenantA);
+      newRequest();
+      expect(await tokens.find(token.jti!)).toEqual(token);
+      // Gone from the database after that one read: the request still has the grant it read with the token…
+      await rawEntries().deleteOne({ tenantId: tenantA, kind: 'Grant', id: grant.jti });
+      expect(await grants.find(grant.jti!)).toEqual(grant);
+      // …once, and no later request has it.
+      expect(await grants.find(grant.jti!)).toBeUndefined();
+      newRequest();
+      expect(await tokens.find(token.jti!)).toEqual(token);
+      expect(await grants.find(grant.jti!)).toBeUndefined();
+    });
+
+    it('answers no grant the request has destroyed or saved since reading it with its token', async () => {
+      const { tokens, grants, token, grant, newRequest } = await tokenWithGrant(tenantA);
+      newRequest();
+      await tokens.find(token.jti!);
+      await grants.destroy(grant.jti!);
+      expect(await grants.find(grant.jti!)).toBeUndefined();
+
+      const again = await tokenWithGrant(tenantA);
+      again.newRequest();
+      await again.tokens.find(again.token.jti!);
+      const changed = { ...again.grant, accountId: 'changed' };
+      await again.grants.upsert(again.grant.jti!, changed, HOUR);
+      expect(await again.grants.find(again.grant.jti!)).toEqual(changed);
+    });
+
+    it("reads nothing of another tenant's grant along with a token", async () => {
+      const { tokens, token, grant, newRequest } = await tokenWithGrant(tenantA);
+      const request = newRequest();
+      await tokens.find(token.jti!);
+      const otherTenant = new MongoAdapter(db.models.oidcEntries, tenantB, 'Grant', undefined, undefined, 0, () => request);
+      expect(await otherTenant.find(grant.jti!)).toBeUndefined();
+    });
   });
 
   describe('expiry index', () => {
