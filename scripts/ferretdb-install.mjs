@@ -26,7 +26,7 @@ export const FERRETDB_PATCHES = {
   '0001-sqlite-index-pushdown.patch': '10ef674f2300804840f1f4b0b6fcc3993b3de8c1b7f08b4e8c5a6e88efddcdc6',
   '0002-serialise-read-modify-write.patch': '3361c7dd4da055cf85f26c94e07d1d60735628c6700945da610682e76cb51144',
   '0003-sqlite-in-pushdown.patch': '87a0c627097add00e0ad35460accfb4966cf6222343063b20192d567d172163a',
-  '0004-sqlite-date-range-pushdown.patch': '94a7f95d9a99d37e95e9e90fdf7fc9f69db489d79f8ffadcd190e5d0af98b54a',
+  '0004-sqlite-date-range-pushdown.patch': '25fafdc18d75238fa8eaf3d03acde482e59ec41c70fabfb5828c6b81fa867b7e',
 };
 const MODULE = 'github.com/FerretDB/FerretDB';
 const LOCK_STALE_MS = 15 * 60_000;
