@@ -6,7 +6,7 @@
 // So the module is fetched through a throwaway wrapper module, copied, patched, stamped and built from the copy.
 //
 // The patches in scripts/ferretdb-patches/ make the SQLite backend find documents through its indexes instead of
-// scanning (an equality, or an `_id` `$in`), and make updates of one collection atomic (README, "Local database"). The build is stamped
+// scanning (an equality, an `_id` `$in`, a date range), and make updates of one collection atomic (README, "Local database"). The build is stamped
 // FERRETDB_BUILD, not the module's version, so that a binary built from other patches is never mistaken for it.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -19,13 +19,14 @@ import { fileURLToPath } from 'node:url';
 /** The FerretDB module version the build starts from. */
 export const FERRETDB_VERSION = 'v1.24.2';
 /** What the built binary reports as its version and the name of its folder in toolsDir; bump it with the patches. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}-doorway.2`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}-doorway.3`;
 const PATCH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ferretdb-patches');
 /** The patches of FERRETDB_BUILD, applied in this order; a patch whose content differs from its checksum stops the build. */
 export const FERRETDB_PATCHES = {
   '0001-sqlite-index-pushdown.patch': '10ef674f2300804840f1f4b0b6fcc3993b3de8c1b7f08b4e8c5a6e88efddcdc6',
   '0002-serialise-read-modify-write.patch': '3361c7dd4da055cf85f26c94e07d1d60735628c6700945da610682e76cb51144',
   '0003-sqlite-in-pushdown.patch': '87a0c627097add00e0ad35460accfb4966cf6222343063b20192d567d172163a',
+  '0004-sqlite-date-range-pushdown.patch': '25fafdc18d75238fa8eaf3d03acde482e59ec41c70fabfb5828c6b81fa867b7e',
 };
 const MODULE = 'github.com/FerretDB/FerretDB';
 const LOCK_STALE_MS = 15 * 60_000;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { expiredBy } from '../db/expiry.js';
 import type { OidcEntryModel } from './oidc-entry.model.js';
 
 /**
@@ -7,7 +8,7 @@ import type { OidcEntryModel } from './oidc-entry.model.js';
  * driver: the tenant-scope guard (rightly) refuses unscoped model queries.
  */
 export async function sweepExpiredEntries(entries: OidcEntryModel): Promise<number> {
-  const { deletedCount } = await entries.collection.deleteMany({ expiresAt: { $lte: new Date() } });
+  const { deletedCount } = await entries.collection.deleteMany({ expiresAt: expiredBy() });
   return deletedCount;
 }
 

@@ -4,6 +4,7 @@ import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
 import { ipPseudonym } from '../crypto/ip-pseudonym.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { DatabaseCapabilities } from '../db/capabilities.js';
+import { expiredBy } from '../db/expiry.js';
 import { LeasedLimit } from './leased-limit.js';
 
 /**
@@ -104,7 +105,7 @@ export class RateLimitStore {
   async sweepIfDue(): Promise<void> {
     if (this.capabilities.ttlIndexes || Date.now() - this.lastSweep < SWEEP_INTERVAL_MS) return;
     this.lastSweep = Date.now();
-    await this.db.collection(RATE_LIMIT_COLLECTION).deleteMany({ expire: { $lte: new Date() } });
+    await this.db.collection(RATE_LIMIT_COLLECTION).deleteMany({ expire: expiredBy() });
   }
 }
 

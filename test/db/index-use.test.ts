@@ -1,4 +1,5 @@
-import { MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
+import { Double, Int32, Long, MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
+import { EARLIEST_EXPIRY, expiredBy } from '../../src/db/expiry.js';
 import { connectTestDatabase, type TestDatabase } from '../support/database.js';
 
 /**
@@ -150,5 +151,94 @@ describe('lookups the local database answers through an index', () => {
     expect((await people.updateOne({ _id: odd }, { $set: { note: 'found' } })).modifiedCount).toBe(1);
     expect((await people.deleteOne({ _id: odd })).deletedCount).toBe(1);
     expect(await people.findOne({ tenantId: odd })).toBeNull();
+  });
+
+  describe('a date range on the leading field of an index', () => {
+    const now = new Date('2026-12-05T00:00:00Z');
+    const second = 1000;
+    // Shapes whose text in the local database's index sorts unlike their value: fewer digits (before 2001-09-09,
+    // and just after 1970), more digits (after 2286), negative (before 1970), and what is not a date at all.
+    const tricky: Document[] = [
+      { _id: 'past', when: new Date(now.getTime() - second) },
+      { _id: 'now', when: now },
+      { _id: 'soon', when: new Date(now.getTime() + second) },
+      { _id: 'first-13-digits', when: EARLIEST_EXPIRY },
+      { _id: '1999', when: new Date('1999-12-31T23:59:59Z') },
+      { _id: '1970-8-digits', when: new Date(17_333_568) },
+      { _id: 'epoch', when: new Date(0) },
+      { _id: '1960', when: new Date('1960-01-01T00:00:00Z') },
+      { _id: '2300', when: new Date('2300-01-01T00:00:00Z') },
+      { _id: 'double-as-ms', when: new Double(now.getTime() - second) },
+      { _id: 'long-as-ms', when: Long.fromNumber(now.getTime() - second) },
+      { _id: 'int', when: new Int32(5) },
+      { _id: 'string', when: '2020-01-01' },
+      { _id: 'digits-string', when: '1' },
+      { _id: 'null', when: null },
+      { _id: 'missing' },
+      { _id: 'true', when: true },
+      { _id: 'object', when: { at: new Date(0) } },
+      { _id: 'empty-array', when: [] },
+      { _id: 'array-past', when: ['x', new Date(now.getTime() - second)] },
+      { _id: 'array-1999', when: [new Date('1999-01-01T00:00:00Z')] },
+      { _id: 'array-soon', when: [new Date(now.getTime() + second)] },
+      { _id: 'array-number', when: [5] },
+    ];
+    let indexed: Collection<Document>;
+    let unindexed: Collection<Document>;
+
+    beforeAll(async () => {
+      indexed = client.db().collection('dated');
+      unindexed = client.db().collection('dated_unindexed');
+      await indexed.createIndex({ when: 1 }, { name: 'when_1' });
+      await indexed.insertMany(tricky);
+      await unindexed.insertMany(tricky);
+    });
+
+    const ids = async (collection: Collection<Document>, filter: Document) =>
+      (await collection.find(filter).toArray()).map((d) => String(d._id)).sort();
+
+    it('finds exactly what a read of the whole collection finds, whatever the field holds', async () => {
+      const filters: Document[] = [
+        { when: { $lte: now } },
+        { when: { $lt: now } },
+        { when: { $gte: now } },
+        { when: { $gt: now } },
+        { when: expiredBy(now) },
+        { when: { $gt: new Date(0), $lt: new Date('2000-01-01T00:00:00Z') } },
+        { when: { $gte: new Date('1999-12-31T23:59:59Z') } },
+        { when: { $lte: new Date('1999-12-31T23:59:59Z') } },
+        { when: { $lte: new Date(17_333_568) } },
+        { when: { $gte: new Date('2200-01-01T00:00:00Z') } },
+        { when: { $lte: new Date(-1000) } },
+        { when: { $gte: new Date(-1000), $lt: now } },
+        { when: { $lte: now, $ne: new Date(0) } },
+        { when: { $lte: now, $exists: true }, _id: { $ne: 'past' } },
+      ];
+      for (const filter of filters) {
+        expect({ filter, found: await ids(indexed, filter) }).toEqual({ filter, found: await ids(unindexed, filter) });
+      }
+      expect(await ids(indexed, { when: { $lte: now } })).toEqual(
+        ['1960', '1970-8-digits', '1999', 'array-1999', 'array-past', 'epoch', 'first-13-digits', 'now', 'past'].sort(),
+      );
+      expect(await ids(indexed, { when: { $gt: now } })).toEqual(['2300', 'array-soon', 'soon']);
+    });
+
+    it('leaves out, below the earliest expiry, only dates no expiry can have', async () => {
+      expect(await ids(indexed, { when: expiredBy(now) })).toEqual(['array-past', 'first-13-digits', 'now', 'past']);
+    });
+
+    it('finds expired entries through the index, without reading the collection', async () => {
+      for (const filter of [{ when: expiredBy(now) }, { when: { $lte: now } }, { when: { $gt: now } }]) {
+        expect({ filter, plan: planOf(await indexed.find(filter).explain()) }).toEqual({ filter, plan: { indexes: ['when_1'], scans: false } });
+      }
+    });
+
+    it('deletes by the range what it finds by it', async () => {
+      const doomed = client.db().collection('dated_doomed');
+      await doomed.createIndex({ when: 1 }, { name: 'when_1' });
+      await doomed.insertMany(tricky);
+      expect((await doomed.deleteMany({ when: expiredBy(now) })).deletedCount).toBe(4);
+      expect(await ids(doomed, {})).toEqual(tricky.map((d) => String(d._id)).filter((id) => !['array-past', 'first-13-digits', 'now', 'past'].includes(id)).sort());
+    });
   });
 });
