@@ -1,5 +1,4 @@
 import type { Middleware } from 'koa';
-import type { AdapterPayload } from 'oidc-provider';
 import type { UpdateFilter } from 'mongodb';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { oidcEntryStore, type OidcEntryDoc, type OidcEntryModel, type OidcEntryStore } from './oidc-entry.model.js';
@@ -8,7 +7,8 @@ import { oidcEntryStore, type OidcEntryDoc, type OidcEntryModel, type OidcEntryS
 export interface PendingEntry {
   doc: OidcEntryDoc;
   update: UpdateFilter<OidcEntryDoc>;
-  payload: AdapterPayload;
+  /** The payload's JSON, in clear whether or not the stored one is sealed: what the adapter answers from here. */
+  json: string;
 }
 
 /**

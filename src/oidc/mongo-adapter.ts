@@ -4,7 +4,7 @@ import type { SessionDevice } from '../account/session-device.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { insertOrUpdate, type EntryBatch, type PendingEntry } from './entry-batch.js';
 import { oidcEntryId, oidcEntryStore, type OidcEntryDoc, type OidcEntryModel, type OidcEntryStore } from './oidc-entry.model.js';
-import { accountOf, openPayload, sealPayload } from './oidc-payload.js';
+import { accountOf, openPayload, sealPayloadJson } from './oidc-payload.js';
 
 /** The kinds oidc-provider saves again under the same id; every other entry is written once. */
 const REWRITTEN_KINDS = new Set(['Interaction', 'Session', 'Grant']);
@@ -50,8 +50,9 @@ export class MongoAdapter implements Adapter {
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const json = JSON.stringify(payload);
     const fields = {
-      payload: sealPayload(this.cipher, this.kind, id, payload),
+      payload: sealPayloadJson(this.cipher, this.kind, id, json),
       grantId: payload.grantId,
       accountId: accountOf(payload),
       clientId: payload.clientId,
@@ -75,7 +76,7 @@ export class MongoAdapter implements Adapter {
       // The update replaces the entry: a lookup field or expiry the new payload lacks must not linger from the
       // old one. `consumedAt` is kept: consumption is never undone.
       update: { $set, ...(Object.keys($unset).length ? { $unset } : {}), $setOnInsert: identity },
-      payload: structuredClone(payload),
+      json,
     };
     if (payload.grantId) this.grantOfToken?.set(_id, payload.grantId);
     const batch = this.batch();
@@ -147,7 +148,8 @@ export class MongoAdapter implements Adapter {
     const pending = batch?.find((doc) =>
       '_id' in filter ? doc._id === filter._id : doc.tenantId === this.tenantId && doc.kind === this.kind && Object.entries(filter).every(([field, value]) => doc[field as keyof OidcEntryDoc] === value),
     );
-    if (pending) return structuredClone(pending.payload);
+    // Read back as the stored entry would be: a copy the provider may change, parsed from the same JSON.
+    if (pending) return JSON.parse(pending.json) as AdapterPayload;
     if ('_id' in filter && batch?.isDestroyed(this.tenantId, filter._id)) return undefined;
     const doc = '_id' in filter ? (batch?.takeRead(filter._id) ?? (await this.readByKey(filter._id))) : await this.entries.findOne({ tenantId: this.tenantId, kind: this.kind, ...filter });
     if (!doc || doc.tenantId !== this.tenantId || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;

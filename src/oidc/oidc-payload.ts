@@ -17,7 +17,11 @@ function payloadField(kind: string, id: string): string {
 }
 
 export function sealPayload(cipher: FieldCipher | undefined, kind: string, id: string, payload: AdapterPayload): string {
-  const json = JSON.stringify(payload);
+  return sealPayloadJson(cipher, kind, id, JSON.stringify(payload));
+}
+
+/** The same, of a payload already serialized (the adapter keeps the JSON of an entry it has yet to write). */
+export function sealPayloadJson(cipher: FieldCipher | undefined, kind: string, id: string, json: string): string {
   return cipher && SEALED_KINDS.has(kind) ? cipher.encrypt(json, payloadField(kind, id)) : json;
 }
 
