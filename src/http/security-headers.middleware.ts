@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Context, Next } from 'koa';
 
 /**
@@ -17,7 +17,7 @@ import type { Context, Next } from 'koa';
  */
 export function securityHeaders() {
   return async function setSecurityHeaders(ctx: Context, next: Next): Promise<void> {
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = nextNonce();
     ctx.state.cspNonce = nonce;
     ctx.set({
       'Content-Security-Policy': contentSecurityPolicy(nonce, []),
@@ -29,9 +29,26 @@ export function securityHeaders() {
     if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     await next();
     if (ctx.state.consolePolicy) return void ctx.set('Content-Security-Policy', CONSOLE_POLICY);
+    // Only a page has forms: an API answer (a token, JSON) keeps the policy that allows 'self' alone.
+    if (!ctx.response.is('html')) return;
     const targets = formTargets(ctx);
     if (targets.length) ctx.set('Content-Security-Policy', contentSecurityPolicy(nonce, targets, scriptHashes(ctx)));
   };
+}
+
+const NONCE_BYTES = 16;
+// Random bytes drawn from the CSPRNG in blocks, each slice used for one nonce only: one call per 256 requests.
+const noncePool = Buffer.alloc(NONCE_BYTES * 256);
+let noncePoolOffset = noncePool.length;
+
+function nextNonce(): string {
+  if (noncePoolOffset === noncePool.length) {
+    randomFillSync(noncePool);
+    noncePoolOffset = 0;
+  }
+  const nonce = noncePool.toString('base64', noncePoolOffset, noncePoolOffset + NONCE_BYTES);
+  noncePoolOffset += NONCE_BYTES;
+  return nonce;
 }
 
 /**

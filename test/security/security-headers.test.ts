@@ -59,6 +59,16 @@ describe('security headers of our pages', () => {
     expect(directives(res.headers.get('content-security-policy')).get('form-action')).toEqual(["'self'"]);
   });
 
+  it("lets an API answer's forms lead only to us, even one about a client with redirect URIs", async () => {
+    const res = await fetch(`${idp.baseUrl}/t/acme/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${fixture.clientId}:${fixture.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(directives(res.headers.get('content-security-policy')).get('form-action')).toEqual(["'self'"]);
+  });
+
   it('forbids framing and sniffing, and sends no referrer', async () => {
     const { headers } = await loginPage();
     expect(headers.get('x-frame-options')).toBe('DENY');
