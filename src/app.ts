@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { MasterKey } from './crypto/master-key.js';
 import type { Database } from './db/database.js';
-import { adminApiRouter, adminAudience } from './admin-api/admin-api.js';
+import { ADMIN_API_PREFIX, adminApiRouter, adminAudience } from './admin-api/admin-api.js';
 import { adminRoutes } from './admin-api/routes/index.js';
 import { accessApiRouter } from './access/access-api.router.js';
 import { accountPagesRouter } from './account/account-pages.router.js';
@@ -159,8 +159,12 @@ export function createApp({ config, db, masterKey, logger, metrics = new AppMetr
   app.use(securityHeaders());
   app.use(root.routes());
   app.use(root.allowedMethods());
-  app.use(admin.routes());
-  app.use(admin.allowedMethods());
+  // Every admin route lies under its prefix (matched regardless of case, as the router matches): other requests
+  // skip testing the path against each of them.
+  const [adminRoutesOnly, adminMethods] = [admin.routes(), admin.allowedMethods()];
+  app.use((ctx, next) =>
+    ctx.path.toLowerCase().startsWith(ADMIN_API_PREFIX) ? adminRoutesOnly(ctx as never, () => adminMethods(ctx as never, next)) : next(),
+  );
   app.use(tenantMiddleware(pool, tenantRouter));
   app.use(() => {
     throw new NotFoundError('Route');
