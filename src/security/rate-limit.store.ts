@@ -45,10 +45,13 @@ export interface RateLimit {
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
+const IP_KEYS_HELD = 10_000;
 
 export class RateLimitStore {
   /** A KeyObject: every token request hashes its address with it (see crypto/aes-gcm.ts on raw keys). */
   private readonly ipSecret: KeyObject;
+  /** Pseudonyms of recent addresses: most requests come from an address seen moments ago. Emptied when full. */
+  private readonly ipKeys = new Map<string, string>();
   private lastSweep = 0;
 
   constructor(
@@ -81,7 +84,12 @@ export class RateLimitStore {
    * key cannot be reversed by trying all four billion of them.
    */
   ipKey(ip: string): string {
-    return ipPseudonym(this.ipSecret, ip);
+    let key = this.ipKeys.get(ip);
+    if (key === undefined) {
+      if (this.ipKeys.size >= IP_KEYS_HELD) this.ipKeys.clear();
+      this.ipKeys.set(ip, (key = ipPseudonym(this.ipSecret, ip)));
+    }
+    return key;
   }
 
   /**
