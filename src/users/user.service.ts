@@ -1,4 +1,5 @@
 import { isDuplicateKey } from '../db/duplicate-key.js';
+import { ScopedCollection } from '../db/scoped-collection.js';
 import { normalizeEmail } from '../crypto/field-cipher.js';
 import { newId } from '../db/ids.js';
 import { ConflictError, NotFoundError, ProcessingRestrictedError } from '../errors/http-errors.js';
@@ -88,6 +89,12 @@ export class UserService {
   /** Told when a user's failed sign-ins no longer count: unlocked, or given a new password (src/security/login-lockout.ts). */
   onSignInFailuresCleared: ((tenantId: string, emailHash: string) => Promise<void>) | undefined;
 
+  /**
+   * Reads by id through the driver alone: every refresh and userinfo call reads its user, and the filter (two
+   * strings) and the plain document need nothing of Mongoose's query building and casting.
+   */
+  private readonly byId: ScopedCollection<UserDoc>;
+
   constructor(
     private readonly users: UserModel,
     private readonly keyring: TenantKeyring,
@@ -97,7 +104,9 @@ export class UserService {
     private readonly subjects: SubjectErasure,
     /** Every change of `roles` is appended here too, inside the change-log entry's write, whatever the path. */
     private readonly memberships: RoleMembershipHistory,
-  ) {}
+  ) {
+    this.byId = new ScopedCollection(users, {});
+  }
 
   async create(tenant: TenantRef, input: CreateUserInput): Promise<User> {
     const cipher = this.keyring.cipherFor(tenant);
@@ -310,7 +319,9 @@ export class UserService {
   }
 
   async findById(tenant: TenantRef, id: string): Promise<User | null> {
-    const doc = await this.users.findOne({ tenantId: tenant._id, _id: id }).lean();
+    // Without Mongoose's casting, anything but a string (an operator object) must not reach the filter.
+    if (typeof id !== 'string') return null;
+    const doc = await this.byId.findOne({ tenantId: tenant._id, _id: id });
     return doc ? this.decrypt(tenant, doc) : null;
   }
 
