@@ -104,4 +104,26 @@ describe('token endpoint limits', () => {
     expect(refused.status).toBe(429);
     expect(await refused.json()).toMatchObject({ error: 'slow_down' });
   });
+
+  it('answers a form larger than the provider reads, sent without a length, with the OAuth error of an unreadable body', async () => {
+    const { clientId } = await serviceClient('client_secret_post');
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, padding: 'x'.repeat(60 * 1024) }).toString();
+    const chunks = [form.slice(0, 30_000), form.slice(30_000)];
+    // Streamed (chunked), so neither our read-ahead nor the provider can refuse it by its Content-Length.
+    const body = new ReadableStream({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(next));
+      },
+    });
+    const res = await fetch(`${idp.baseUrl}/t/acme/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '192.0.2.30' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+  });
 });
