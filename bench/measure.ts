@@ -20,6 +20,11 @@ export interface Attribution {
     waitMsPerOp: number;
     /** Commands in flight on average (summed round-trip time over wall time). */
     inFlight: number;
+    /**
+     * Commands left out because the server sends them with no request at all (its outbox pollers, job locks,
+     * sweepers): their rate while idle, measured before the run, times the scenario's duration.
+     */
+    background?: number;
   };
   serverLoopDelayP99Ms?: number;
   /** Facts about the state the scenario started from, e.g. how many oidc entries the database held. */
@@ -28,7 +33,13 @@ export interface Attribution {
 
 export type Measured = ScenarioResult & { attribution: Attribution };
 
+/** Commands per second by name that a server sends while nobody asks it anything. */
+export type BackgroundRates = Record<string, number>;
+
 export class Meter {
+  /** By probe name, once measured (measureIdle). */
+  private readonly background: Record<string, BackgroundRates> = {};
+
   constructor(
     private readonly cpu: CpuMeter,
     /** The database probes (bench/db-probe.ts) of the servers that use a database, by name: ours, the fair baseline. */
@@ -41,6 +52,26 @@ export class Meter {
     if (!url) return undefined;
     const res = await fetch(url);
     return (await res.json()) as ProbeSnapshot;
+  }
+
+  /**
+   * The commands a server sends on its own, per second, over `seconds` without requests: later figures leave
+   * these out, so an operation is charged with what it causes, including the re-reads of what the server keeps
+   * for a bounded time (those happen only when something is asked, so they are not in this rate).
+   */
+  async measureIdle(probe: string, seconds: number): Promise<BackgroundRates> {
+    const before = await this.probe(probe);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const after = await this.probe(probe);
+    const rates: BackgroundRates = {};
+    if (before && after) {
+      for (const [name, now] of Object.entries(after.commands)) {
+        const count = now.count - (before.commands[name]?.count ?? 0);
+        if (count > 0) rates[name] = count / seconds;
+      }
+    }
+    this.background[probe] = rates;
+    return rates;
   }
 
   /** Runs a scenario and attributes its time; `db` figures from the probe named, of the server the scenario loads. */
@@ -56,22 +87,29 @@ export class Meter {
     );
     const attribution: Attribution = { cores: CpuMeter.cores(cpuBefore, cpuAfter, result.durationS), cpuMsPerOp, context };
     if (probeBefore && probeAfter) {
-      attribution.db = dbFigures(probeBefore, probeAfter, Math.max(result.count, 1), result.durationS);
+      attribution.db = dbFigures(probeBefore, probeAfter, Math.max(result.count, 1), result.durationS, this.background[probe!]);
       attribution.serverLoopDelayP99Ms = Math.round(probeAfter.loopDelayP99Ms * 10) / 10;
     }
     return { ...result, attribution };
   }
 }
 
-/** Command counts and times between two snapshots, per operation. */
-export function dbFigures(before: ProbeSnapshot, after: ProbeSnapshot, ops: number, seconds: number): NonNullable<Attribution['db']> {
+/**
+ * Command counts and times between two snapshots, per operation; with `background`, each command's idle rate
+ * times `seconds` is left out of its count (never below none).
+ */
+export function dbFigures(before: ProbeSnapshot, after: ProbeSnapshot, ops: number, seconds: number, background: BackgroundRates = {}): NonNullable<Attribution['db']> {
   const perOp: Record<string, number> = {};
   const msPerOp: Record<string, number> = {};
   let commands = 0;
   let ms = 0;
+  let left = 0;
   for (const [name, now] of Object.entries(after.commands)) {
     const was = before.commands[name] ?? { count: 0, ms: 0 };
-    const count = now.count - was.count;
+    const sent = now.count - was.count;
+    const idle = Math.min(sent, Math.round((background[name] ?? 0) * seconds));
+    left += Math.max(idle, 0);
+    const count = sent - Math.max(idle, 0);
     if (count <= 0) continue;
     perOp[name] = Math.round((count / ops) * 100) / 100;
     msPerOp[name] = Math.round(((now.ms - was.ms) / ops) * 100) / 100;
@@ -79,5 +117,12 @@ export function dbFigures(before: ProbeSnapshot, after: ProbeSnapshot, ops: numb
     ms += now.ms - was.ms;
   }
   const round = (v: number) => Math.round(v * 100) / 100;
-  return { perOp, msPerOp, commandsPerOp: round(commands / ops), waitMsPerOp: round(ms / ops), inFlight: round(ms / 1000 / seconds) };
+  return {
+    perOp,
+    msPerOp,
+    commandsPerOp: round(commands / ops),
+    waitMsPerOp: round(ms / ops),
+    inFlight: round(ms / 1000 / seconds),
+    ...(Object.keys(background).length ? { background: left } : {}),
+  };
 }

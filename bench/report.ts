@@ -73,7 +73,7 @@ export function renderReport(report: BenchReport): string {
         ...(tenants
           ? [
               ['tenant provider built from cold', `${formatNumber(tenants.coldBuildMs.median)} ms median, ${formatNumber(tenants.coldBuildMs.p99)} ms p99 (${tenants.coldBuildMs.samples} tenants)`],
-              [`server memory, ${tenants.activeTenants} tenants active`, `${formatNumber(tenants.rssMb.after)} MB RSS (${formatNumber(tenants.rssMb.before)} MB with 1; ${tenants.rssMb.perTenantKb} KB per tenant; heap ${formatNumber(tenants.heapUsedMb)} MB)`],
+              [`server memory, ${tenants.activeTenants} tenants active`, `${formatNumber(tenants.rssMb.after)} MB RSS (${formatNumber(tenants.rssMb.before)} MB with 1; ${tenants.rssMb.perTenantKb} KB per tenant; heap ${formatNumber(tenants.heapUsedMb)} MB)${tenants.rssMb.atEnd ? `; ${formatNumber(tenants.rssMb.atEnd)} MB at the end of the run` : ''}`],
               ['tenant creation (keys included)', `${tenants.createMsPerTenant} ms per tenant, 4 at a time`],
             ]
           : []),

@@ -36,7 +36,7 @@ import { BENCH_TENANT, REDIRECT_URI, RESOURCE, seedBenchTenant } from './seed.js
 import { formatNumber } from './stats.js';
 import { measureScale } from './scale.js';
 import { CPU_OF, evaluateTargets, type Trio } from './targets.js';
-import { tenantFigures, type TenantFigures } from './tenant-memory.js';
+import { metric, tenantFigures, type TenantFigures } from './tenant-memory.js';
 import { HttpClient } from './user-agent.js';
 
 /** A failure the benchmark's change logs could not record is worth seeing in its output. */
@@ -147,6 +147,19 @@ async function main(): Promise<void> {
       t.ours.note = `${formatNumber(t.ours.perSecond / t.fair!.perSecond)} x fair, ${formatNumber(t.ours.perSecond / t.bare!.perSecond)} x bare`;
       return t;
     };
+    // What each server sends with nobody asking (outbox pollers, job locks): left out of every scenario's commands.
+    for (const probe of ['ours', 'fair']) {
+      const idle = await deps.meter.measureIdle(probe, quick ? 2 : 6);
+      say(`${probe}, idle: ${Object.entries(idle).map(([name, rate]) => `${name} ${formatNumber(rate)}/s`).join(', ') || 'no commands'}`);
+    }
+    // Tenants first, on a server that has only started: its memory with 1,000 tenants is what they cost, not what
+    // the load of the other scenarios (argon2's blocks, V8's grown heap) or 100,000 users left; the server's
+    // memory at the end of the run is reported beside it. The scenarios after run with the 1,000 tenants active.
+    let tenants: TenantFigures | undefined;
+    if (wanted('tenants')) {
+      say(`creating ${TENANTS} tenants and building each one's provider`);
+      tenants = await tenantFigures(http, services, publicUrl, TENANTS, 1, deps.meter, say);
+    }
     if (wanted('discovery')) await step(s.discovery(deps, ours));
     if (wanted('jwks')) await step(s.jwks(deps, ours));
     const cc = wanted('cc') ? await trio(s.clientCredentialsLoad) : undefined;
@@ -177,15 +190,12 @@ async function main(): Promise<void> {
         await roundTrip('the same entry by tenantId, kind, id (no _id)', count, () => entries.findOne({ tenantId: entry.tenantId, kind: entry.kind, id: entry.id }).lean()),
       );
     }
-    // Tenants before --scale: the server's memory with 1,000 tenants is not to include what 100,000 users left.
-    let tenants: TenantFigures | undefined;
-    if (wanted('tenants')) {
-      say(`creating ${TENANTS} tenants and building each one's provider`);
-      tenants = await tenantFigures(http, services, publicUrl, TENANTS, 1, deps.meter, say);
-    }
     const scaleFigures = scale ? await measureScale({ db, services, tenant: seed.tenant, deps, ours, ...scale, say, step }) : undefined;
 
-    if (tenants) scenarios.push(tenants.builds);
+    if (tenants) {
+      scenarios.push(tenants.builds);
+      tenants.rssMb.atEnd = Math.round((await metric(http, publicUrl, 'process_resident_memory_bytes')) / 1024 / 1024);
+    }
     const machine = describeMachine(`${db.capabilities.server} ${db.capabilities.version} (${local.kind})`);
     const report: BenchReport = {
       takenAt,

@@ -14,7 +14,8 @@ export interface TenantFigures {
   coldBuildMs: { median: number; p99: number; samples: number };
   warmDiscoveryMs: number;
   activeTenants: number;
-  rssMb: { before: number; after: number; perTenantKb: number };
+  /** `atEnd`: the same server once every other scenario of the run has loaded it. */
+  rssMb: { before: number; after: number; perTenantKb: number; atEnd?: number };
   heapUsedMb: number;
 }
 

@@ -60,6 +60,21 @@ describe('bench figures', () => {
     expect(figures.inFlight).toBe(0.03);
   });
 
+  it('leaves out the commands a server sends on its own, at its idle rate over the run, and says how many', () => {
+    const before = { commands: { 'find users': { count: 10, ms: 5 }, 'find webhook_outbox': { count: 100, ms: 10 } }, cpuS: 0, elu: { idle: 0, active: 0 }, loopDelayP99Ms: 0 };
+    const after = { ...before, commands: { 'find users': { count: 30, ms: 25 }, 'find webhook_outbox': { count: 104, ms: 12 } } };
+    // Polled twice a second while idle: 4 polls in the 2 s run are the poller's, not the operations'.
+    const figures = dbFigures(before, after, 10, 2, { 'find webhook_outbox': 2 });
+    expect(figures.perOp).toEqual({ 'find users': 2 });
+    expect(figures.commandsPerOp).toBe(2);
+    expect(figures.background).toBe(4);
+    // More than the idle rate is the operations' own (a poll woken by a job they queued).
+    expect(dbFigures(before, { ...after, commands: { ...after.commands, 'find webhook_outbox': { count: 110, ms: 14 } } }, 10, 2, { 'find webhook_outbox': 2 }).perOp).toEqual({
+      'find users': 2,
+      'find webhook_outbox': 0.6,
+    });
+  });
+
   it('submits a form as a browser would: its action and its hidden inputs, entities decoded', () => {
     const html = `<form method="post" action="/t/a/interaction/u1/abort"><input type="hidden" name="csrf" value="no"></form>
       <form method="post" action="/t/a/interaction/u1/login?x=1&amp;y=2"><input type="hidden" name="csrf" value="a&amp;b">
