@@ -44,6 +44,7 @@ export async function loadTest(options: LoadOptions): Promise<ScenarioResult & {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     count: result['2xx'],
+    sent: result.requests.sent,
     errors: result.non2xx + result.errors + result.timeouts,
     durationS: result.duration,
     statusCodes,

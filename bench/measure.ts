@@ -81,13 +81,16 @@ export class Meter {
     const cpuBefore = this.cpu.sample();
     const result = await scenario();
     const cpuAfter = this.cpu.sample();
+    // Requests the load generator left unanswered when it stopped still finish on the server: their commands
+    // are counted once they have, and the commands divided by every request sent.
+    if (result.sent !== undefined && result.sent > result.count) await new Promise((resolve) => setTimeout(resolve, 500));
     const probeAfter = await this.probe(probe);
     const cpuMsPerOp = Object.fromEntries(
       Object.keys(cpuAfter).map((k) => [k, Math.round(((cpuAfter[k]! - (cpuBefore[k] ?? 0)) * 1000 * 100) / Math.max(result.count, 1)) / 100]),
     );
     const attribution: Attribution = { cores: CpuMeter.cores(cpuBefore, cpuAfter, result.durationS), cpuMsPerOp, context };
     if (probeBefore && probeAfter) {
-      attribution.db = dbFigures(probeBefore, probeAfter, Math.max(result.count, 1), result.durationS, this.background[probe!]);
+      attribution.db = dbFigures(probeBefore, probeAfter, Math.max(result.sent ?? result.count, 1), result.durationS, this.background[probe!]);
       attribution.serverLoopDelayP99Ms = Math.round(probeAfter.loopDelayP99Ms * 10) / 10;
     }
     return { ...result, attribution };

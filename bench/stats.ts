@@ -7,6 +7,11 @@ export interface ScenarioResult {
   p50Ms: number;
   p99Ms: number;
   count: number;
+  /**
+   * Requests sent, those still unanswered when the run stopped included: they have sent database commands too,
+   * so commands are divided by these (once they have settled), not by the answers counted.
+   */
+  sent?: number;
   errors: number;
   durationS: number;
   /** Free text shown beside the figures (a ratio to the baseline, a bound, a target). */
