@@ -151,7 +151,7 @@ export class MongoAdapter implements Adapter {
     // Read back as the stored entry would be: a copy the provider may change, parsed from the same JSON.
     if (pending) return JSON.parse(pending.json) as AdapterPayload;
     if ('_id' in filter && batch?.isDestroyed(this.tenantId, filter._id)) return undefined;
-    const doc = '_id' in filter ? (batch?.takeRead(filter._id) ?? (await this.readByKey(filter._id))) : await this.entries.findOne({ tenantId: this.tenantId, kind: this.kind, ...filter });
+    const doc = '_id' in filter ? (batch?.takeRead(filter._id) ?? (await this.readByKey(filter._id, batch))) : await this.entries.findOne({ tenantId: this.tenantId, kind: this.kind, ...filter });
     if (!doc || doc.tenantId !== this.tenantId || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
     if (batch?.isDestroyed(this.tenantId, doc._id)) return undefined;
     this.remember(doc._id);
@@ -166,9 +166,8 @@ export class MongoAdapter implements Adapter {
    * An entry by key; a token whose grant is known is read with that grant in one command, the grant kept for the
    * grant lookup that follows in this request (EntryBatch.takeRead). Only where the token still names that grant.
    */
-  private async readByKey(_id: string): Promise<OidcEntryDoc | null> {
+  private async readByKey(_id: string, batch: EntryBatch | undefined): Promise<OidcEntryDoc | null> {
     const grantId = this.grantOfToken?.get(_id);
-    const batch = this.batch();
     if (!grantId || !batch) return this.entries.findOne({ _id });
     const grantKey = oidcEntryId(this.tenantId, 'Grant', grantId);
     const docs = await this.entries.find({ tenantId: this.tenantId, _id: { $in: [_id, grantKey] } });

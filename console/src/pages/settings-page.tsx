@@ -4,6 +4,7 @@ import { unwrap } from '../api/api-result';
 import { useApiAction, useApiQuery } from '../api/use-api';
 import { useConsole } from '../app/console-context';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { FormActions } from '../components/form-actions';
 import { ProblemView } from '../components/problem-view';
 import { Notice, WarningList } from '../components/warning-list';
 import { useI18n } from '../i18n/i18n';
@@ -57,9 +58,7 @@ export function SettingsPage() {
           <ProblemView problem={save.problem} />
           <WarningList warnings={save.warnings} />
           <Notice text={notice} />
-          <button type="submit" className="btn btn-primary" disabled={save.busy}>
-            {t('common.save')}
-          </button>
+          <FormActions submitLabel={t('common.save')} busy={save.busy} />
         </form>
       )}
       {confirming && view && (

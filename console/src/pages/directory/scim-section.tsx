@@ -3,6 +3,7 @@ import { unwrap } from '../../api/api-result';
 import { useApiAction, useApiQuery } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
 import { CopyValue } from '../../components/copy-value';
+import { FormActions } from '../../components/form-actions';
 import { ProblemView } from '../../components/problem-view';
 import { Notice, WarningList } from '../../components/warning-list';
 import { useI18n } from '../../i18n/i18n';
@@ -62,9 +63,7 @@ export function ScimSection() {
           <ProblemView problem={save.problem} />
           <WarningList warnings={save.warnings} />
           <Notice text={notice} />
-          <button type="submit" className="btn btn-primary" disabled={save.busy}>
-            {t('common.save')}
-          </button>
+          <FormActions submitLabel={t('common.save')} busy={save.busy} />
         </form>
       )}
       <ScimAccount />
