@@ -104,9 +104,9 @@ async function main(): Promise<void> {
     const server = await startServer({ root, workDir, port, probePort, mongodbUri: local.uri, masterKey, argon2, profile });
     cleanups.push(() => server.stop());
     const baselineSettings = { argon2, clientId: seed.app.clientId, clientSecret: seed.app.clientSecret, redirectUri: REDIRECT_URI, resource: RESOURCE, users: seed.users };
-    const baselineChild = await startBaseline(root, workDir, { ...baselineSettings, port: baselinePort });
+    const baselineChild = await startBaseline(root, workDir, { ...baselineSettings, port: baselinePort }, undefined, profile);
     cleanups.push(() => baselineChild.stop());
-    const fairChild = await startBaseline(root, workDir, { ...baselineSettings, port: fairPort, mongodb: { uri: fairDb.uri } }, fairProbePort);
+    const fairChild = await startBaseline(root, workDir, { ...baselineSettings, port: fairPort, mongodb: { uri: fairDb.uri } }, fairProbePort, profile);
     cleanups.push(() => fairChild.stop());
 
     const http = new HttpClient();

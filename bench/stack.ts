@@ -55,13 +55,19 @@ export function startServer(o: ServerOptions): Promise<Child> {
 
 /**
  * oidc-provider alone (bench/baseline-server.ts), also in production mode: bare, or the fair baseline when
- * `settings.mongodb` is given, with the same database probe as our server on `probePort`.
+ * `settings.mongodb` is given, with the same database probe as our server on `probePort`; profiled like ours
+ * when asked, so where the time goes compares like for like.
  */
-export function startBaseline(root: string, workDir: string, settings: BaselineSettings, probePort?: number): Promise<Child> {
+export function startBaseline(root: string, workDir: string, settings: BaselineSettings, probePort?: number, profile = false): Promise<Child> {
   const name = settings.mongodb ? 'fair-baseline' : 'baseline';
   return startChild({
     name,
-    args: ['--enable-source-maps', ...(probePort ? ['--import', join(root, 'dist/bench/db-probe.js')] : []), join(root, 'dist/bench/baseline-server.js')],
+    args: [
+      '--enable-source-maps',
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles', name)}`] : []),
+      ...(probePort ? ['--import', join(root, 'dist/bench/db-probe.js')] : []),
+      join(root, 'dist/bench/baseline-server.js'),
+    ],
     env: { NODE_ENV: 'production', BENCH_BASELINE: JSON.stringify(settings), ...(probePort ? { BENCH_PROBE_PORT: String(probePort) } : {}) },
     logFile: join(workDir, `${name}.log`),
     readyUrl: `http://127.0.0.1:${settings.port}/.well-known/openid-configuration`,
