@@ -1,4 +1,4 @@
-import type { BulkWriteOptions, Collection, Document, Filter, OptionalUnlessRequiredId, UpdateFilter, UpdateOptions } from 'mongodb';
+import type { BulkWriteOptions, Collection, Document, Filter, FindOptions, OptionalUnlessRequiredId, UpdateFilter, UpdateOptions, WithId } from 'mongodb';
 import type { Model } from 'mongoose';
 import { UnscopedQueryError } from '../errors/http-errors.js';
 import { isScopedFilter, type TenantScopeOptions } from './tenant-scope.plugin.js';
@@ -25,8 +25,8 @@ export class ScopedCollection<T extends Document> {
     return this.collection.findOne(this.scoped(filter, 'findOne'));
   }
 
-  find(filter: Filter<T>) {
-    return this.collection.find(this.scoped(filter, 'find')).toArray();
+  find(filter: Filter<T>, options?: FindOptions): Promise<WithId<T>[]> {
+    return this.collection.find(this.scoped(filter, 'find'), options).toArray();
   }
 
   updateOne(filter: Filter<T>, update: UpdateFilter<T>, options?: UpdateOptions) {

@@ -1,3 +1,4 @@
+import { ScopedCollection } from '../db/scoped-collection.js';
 import type { RoleMembershipHistory } from '../roles/role-membership-history.js';
 import type { DoorDoc, DoorModel } from './door.model.js';
 import type { DoorPermissionDoc, DoorPermissionModel } from './door-permission.model.js';
@@ -39,11 +40,16 @@ export type KeptDoors = (tenantId: string, ids: string[]) => Promise<Map<string,
  * date, before or after a revocation or a change of someone's roles.
  */
 export class DoorPermissionHistory {
+  /** For `grantsOf`, read for every token with door claims: the driver alone, as the entries are read. */
+  private readonly permissionDocs: ScopedCollection<DoorPermissionDoc>;
+
   constructor(
     private readonly permissions: DoorPermissionModel,
     private readonly doors: DoorModel,
     private readonly memberships: RoleMembershipHistory,
-  ) {}
+  ) {
+    this.permissionDocs = new ScopedCollection(permissions, {});
+  }
 
   /**
    * Every grant a user could have held at `at`, in force or not: their own, and those of the roles they held at
@@ -53,7 +59,7 @@ export class DoorPermissionHistory {
     const roles = options.rolesReadAt ? [...user.roles].sort() : await this.memberships.rolesAt(tenantId, user, at);
     const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }];
     if (roles.length) holders.push({ holderType: 'role', holderId: { $in: roles } });
-    const found: DoorPermissionDoc[] = await this.permissions.find({ tenantId, $or: holders }).sort({ _id: 1 }).lean();
+    const found: DoorPermissionDoc[] = await this.permissionDocs.find({ tenantId, $or: holders }, { sort: { _id: 1 } });
     const doors = options.keptDoors && found.length ? await options.keptDoors(tenantId, [...new Set(found.map((g) => g.doorId))]) : await doorsOf(this.doors, tenantId, found);
     // Doors are archived, never deleted, so every grant finds its door.
     const grants = found.flatMap((g) => {
