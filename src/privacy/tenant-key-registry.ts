@@ -37,7 +37,10 @@ export class TenantKeyRegistry {
   }
 
   async wrappedKeysOf(tenantIds: readonly string[]): Promise<Map<string, string>> {
-    const docs = await this.keys.find({ tenantId: { $in: [...tenantIds] } }, { tenantId: 1, wrappedDataKey: 1 }).lean();
+    // By _id (an entry's _id is its tenant's id): read with every tenant document, so it must be a lookup, and
+    // _id is the index every server has; on tenantId alone the local database read every tenant's entry.
+    const ids = [...tenantIds];
+    const docs = await this.keys.find({ _id: { $in: ids }, tenantId: { $in: ids } }, { tenantId: 1, wrappedDataKey: 1 }).lean();
     return new Map(docs.filter((d) => d.wrappedDataKey).map((d) => [d.tenantId, d.wrappedDataKey!]));
   }
 

@@ -1,35 +1,7 @@
 import { Double, Int32, Long, MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
 import { EARLIEST_EXPIRY, expiredBy } from '../../src/db/expiry.js';
 import { connectTestDatabase, type TestDatabase } from '../support/database.js';
-
-/**
- * The indexes each server's query planner says it uses for a find: MongoDB's winning plan names them (IDHACK and
- * the express stages are its _id lookups), FerretDB's explain carries SQLite's query plan, whose lines say
- * `SEARCH <table> USING INDEX <table>_<index>` or `SCAN <table>`.
- */
-function planOf(explained: Document): { indexes: string[]; scans: boolean } {
-  const sqlitePlan = (explained.queryPlanner as { Plan?: unknown } | undefined)?.Plan;
-  if (Array.isArray(sqlitePlan)) {
-    const lines = sqlitePlan.map(String);
-    return {
-      indexes: [...new Set(lines.flatMap((line) => /USING (?:COVERING )?INDEX \S+?_[0-9a-f]{8}_(\S+)/.exec(line)?.[1] ?? []))],
-      scans: lines.some((line) => /detail=SCAN /.test(line)),
-    };
-  }
-  const indexes: string[] = [];
-  let scans = false;
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const { stage, indexName } = node as { stage?: unknown; indexName?: unknown };
-    if (typeof indexName === 'string') indexes.push(indexName);
-    if (typeof stage === 'string' && stage.includes('IDHACK')) indexes.push('_id_');
-    if (stage === 'COLLSCAN') scans = true;
-    Object.values(node).forEach(walk);
-  };
-  walk((explained.queryPlanner as Document | undefined)?.winningPlan);
-  return { indexes: [...new Set(indexes)], scans };
-}
+import { planOf } from '../support/query-plan.js';
 
 interface Person {
   _id: string | ObjectId;

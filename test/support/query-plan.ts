@@ -1,0 +1,79 @@
+import type { Db, Document, MongoClient } from 'mongodb';
+
+/**
+ * The indexes each server's query planner says it uses for a find: MongoDB's winning plan names them (IDHACK and
+ * the express stages are its _id lookups), FerretDB's explain carries SQLite's query plan, whose lines say
+ * `SEARCH <table> USING INDEX <table>_<index>` or `SCAN <table>`.
+ */
+export function planOf(explained: Document): { indexes: string[]; scans: boolean } {
+  const sqlitePlan = (explained.queryPlanner as { Plan?: unknown } | undefined)?.Plan;
+  if (Array.isArray(sqlitePlan)) {
+    const lines = sqlitePlan.map(String);
+    return {
+      indexes: [...new Set(lines.flatMap((line) => /USING (?:COVERING )?INDEX \S+?_[0-9a-f]{8}_(\S+)/.exec(line)?.[1] ?? []))],
+      scans: lines.some((line) => /detail=SCAN /.test(line)),
+    };
+  }
+  const indexes: string[] = [];
+  let scans = false;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const { stage, indexName } = node as { stage?: unknown; indexName?: unknown };
+    if (typeof indexName === 'string') indexes.push(indexName);
+    if (typeof stage === 'string' && stage.includes('IDHACK')) indexes.push('_id_');
+    if (stage === 'COLLSCAN') scans = true;
+    Object.values(node).forEach(walk);
+  };
+  walk((explained.queryPlanner as Document | undefined)?.winningPlan);
+  return { indexes: [...new Set(indexes)], scans };
+}
+
+/** One filter a command sent: a find's, or one statement's of an update or delete. */
+export interface SentQuery {
+  command: string;
+  collection: string;
+  filter: Document;
+  sort?: Document;
+}
+
+/**
+ * The filters `client` sends while `fn` runs (the client must monitor commands, as test-idp's does). Inserts,
+ * counts and aggregations carry none to look up by and are left out.
+ */
+export async function queriesSent(client: MongoClient, fn: () => Promise<unknown>): Promise<SentQuery[]> {
+  const sent: SentQuery[] = [];
+  const started = (e: { commandName: string; command: Document }) => {
+    const collection = e.command[e.commandName] as string;
+    if (e.commandName === 'find') sent.push({ command: 'find', collection, filter: e.command.filter ?? {}, sort: e.command.sort });
+    if (e.commandName === 'findAndModify') sent.push({ command: 'findAndModify', collection, filter: e.command.query ?? {} });
+    if (e.commandName === 'update') for (const u of e.command.updates as Document[]) sent.push({ command: 'update', collection, filter: u.q });
+    if (e.commandName === 'delete') for (const d of e.command.deletes as Document[]) sent.push({ command: 'delete', collection, filter: d.q });
+  };
+  client.on('commandStarted', started);
+  try {
+    await fn();
+  } finally {
+    client.off('commandStarted', started);
+  }
+  return sent;
+}
+
+/** Of `queries`, those the server would answer by reading the whole collection, each once, described. */
+export async function scanningQueries(db: Db, queries: readonly SentQuery[]): Promise<string[]> {
+  const seen = new Map<string, SentQuery>();
+  for (const q of queries) seen.set(`${q.command} ${q.collection} ${JSON.stringify(shape(q.filter))} ${JSON.stringify(q.sort ?? {})}`, q);
+  const scans: string[] = [];
+  for (const [described, q] of seen) {
+    const plan = planOf(await db.collection(q.collection).find(q.filter, q.sort ? { sort: q.sort } : {}).explain());
+    if (plan.scans) scans.push(described);
+  }
+  return scans;
+}
+
+/** A filter's keys and operators, its values left out: two lookups of the same shape are one query. */
+function shape(filter: unknown): unknown {
+  if (Array.isArray(filter)) return filter.map(shape);
+  if (!filter || typeof filter !== 'object' || filter instanceof Date) return '?';
+  return Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, k.startsWith('$') || (v && typeof v === 'object' && !(v instanceof Date)) ? shape(v) : '?']));
+}
