@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors/http-errors.js';
 import { lifetimeOf, REFRESH_TOKEN_REUSE_INTERVAL, refreshTokenReuseIntervalOf, TOKEN_LIFETIMES, type TokenLifetime } from '../oidc/token-lifetimes.js';
+import { MAX_FAILED_LOGINS } from '../security/login-lockout.js';
 import { DEFAULT_MIN_LENGTH } from '../security/password-policy.js';
 import { contrastWithWhite, HEX_COLOR, logoPath, MIN_CONTRAST_WITH_WHITE } from '../tenants/branding.js';
 import type { TenantDoc, TenantSettings } from '../tenants/tenant.model.js';
@@ -25,7 +26,7 @@ export const SettingsFields = z.strictObject({
   default_locale: Locale.optional(),
   branding: z.strictObject({ primary_color: Color.nullable().optional() }).optional(),
   password_min_length: z.number().int().min(8).max(128).optional(),
-  max_failed_logins: z.number().int().min(3).max(20).optional(),
+  max_failed_logins: z.number().int().min(3).max(MAX_FAILED_LOGINS).optional(),
   mfa: z.strictObject({ required_for_roles: z.array(z.string().regex(/^[a-z][a-z0-9_:-]{0,63}$/, 'lower-case role name')).max(50) }).optional(),
   access_token_ttl: lifetime('accessTokenTtl').optional(),
   id_token_ttl: lifetime('idTokenTtl').optional(),

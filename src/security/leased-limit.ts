@@ -101,18 +101,28 @@ export class LeasedLimit {
   }
 
   /**
-   * Gives `key` its whole limit back (an account's attempts after a successful sign-in), whatever the limit
-   * that took its slots. Other processes may still hold a lease they took before: at most one each, as at a
-   * window's start.
+   * Gives `key` its whole limit back (an account's attempts after a successful sign-in). Other processes may
+   * still hold a lease they took before: at most one each, as at a window's start.
    */
   async clear(key: string): Promise<void> {
-    await this.collection.deleteMany(this.clearing(key));
+    await this.collection.deleteMany({ key: { $in: this.slotIdsOf(key) } });
   }
 
-  /** The filter that removes every slot of `key`, for a caller that clears it together with other counters. */
-  clearing(key: string): { _id: { $regex: string } } {
+  /**
+   * For a caller that removes them together with other counters: every slot `key` can hold in this window,
+   * `count` of them (this limit's own number by default; more where limits of several sizes share a prefix, as
+   * login checks at each tenant's N do). Named one by one, so the removal is a lookup in the collection's `key`
+   * index, never a search through every counter. A past window's slots count for nothing and are left to expire.
+   */
+  slotIdsOf(key: string, count = this.slots): string[] {
+    this.forget(key);
+    const { start } = this.window();
+    return Array.from({ length: count }, (_, n) => this.slotId(key, start, n));
+  }
+
+  /** Drops what this process knows of `key`: its next spend looks at the slots again. */
+  forget(key: string): void {
     this.known.delete(key);
-    return { _id: { $regex: `^${escapeRegex(`${this.prefix}:${key}:`)}` } };
   }
 
   private held(key: string): KeyState | undefined {
@@ -196,8 +206,4 @@ export class LeasedLimit {
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

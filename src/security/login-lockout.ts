@@ -25,6 +25,8 @@ import { retryAfterSeconds, type Counter, type RateLimitStore } from './rate-lim
 export const FREE_FAILURES = 3;
 export const MAX_DELAY_SECONDS = 15 * 60;
 export const DEFAULT_MAX_FAILED_LOGINS = 5;
+/** The most failures a tenant may allow before the lock (its `max_failed_logins`). */
+export const MAX_FAILED_LOGINS = 20;
 const WINDOW_SECONDS = 24 * 3600;
 const FAILURES_PREFIX = 'signin-failures';
 const DELAY_PREFIX = 'signin-delay';
@@ -78,12 +80,12 @@ export class LoginLockout {
 
   /** Forgets the key's failures, its delay and its reserved checks: one delete, as every sign-in does it. */
   async clear(tenantId: string, accountKey: string): Promise<void> {
-    const limits = this.checks.size ? [...this.checks.values()] : [this.checksOf(DEFAULT_MAX_FAILED_LOGINS)];
     const k = key(tenantId, accountKey);
-    await this.store.clearAll(
-      [`${FAILURES_PREFIX}:${k}`, `${DELAY_PREFIX}:${k}`],
-      limits.map((limit) => limit.clearing(k)),
-    );
+    // The checks of every N share the slots' names, so the largest N a tenant may set (or one seen here) names
+    // every slot the account can hold, whichever process took them at whatever N.
+    const largest = Math.max(MAX_FAILED_LOGINS, ...this.checks.keys());
+    for (const limit of this.checks.values()) limit.forget(k);
+    await this.store.clearAll([`${FAILURES_PREFIX}:${k}`, `${DELAY_PREFIX}:${k}`, ...this.checksOf(largest).slotIdsOf(k)]);
   }
 
   private checksOf(maxFailedLogins: number): LeasedLimit {

@@ -102,11 +102,11 @@ export class RateLimitStore {
   }
 
   /**
-   * Removes, in one command, the counters of `limiterKeys` (each `<prefix>:<key>`, as `limiter()` stores them)
-   * and what `slots` match (LeasedLimit.clearing).
+   * Removes, in one command through the unique `key` index, the counters and slots of `keys` (a counter's key
+   * is `<prefix>:<key>`, as `limiter()` stores it; a slot's is its `_id`, LeasedLimit.slotIdsOf).
    */
-  async clearAll(limiterKeys: string[], slots: Record<string, unknown>[]): Promise<void> {
-    await this.db.collection(RATE_LIMIT_COLLECTION).deleteMany({ $or: [{ key: { $in: limiterKeys } }, ...slots] });
+  async clearAll(keys: string[]): Promise<void> {
+    await this.db.collection(RATE_LIMIT_COLLECTION).deleteMany({ key: { $in: keys } });
   }
 
   /** Where the server has no TTL index, removes expired counters, at most once a minute per process. */
