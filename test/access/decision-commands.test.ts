@@ -2,6 +2,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import * as client from 'openid-client';
 import { type AdminCall, type AdminWorld, setUpAdminWorld } from '../support/admin.js';
 import { countCommands, type CommandCount } from '../support/db-commands.js';
+import { queriesSent, scanningQueries } from '../support/query-plan.js';
 import { asSetup, RESOURCE, type TenantFixture } from '../support/fixtures.js';
 import { discoverClient, signIn } from '../support/sign-in.js';
 import { type TestIdp } from '../support/test-idp.js';
@@ -89,5 +90,16 @@ describe('database commands per access decision', () => {
     // One entry per person for the upload (the decisions above wrote theirs, without counts).
     const entries = await idp.db.models.changeLog.find({ tenantId: a.tenant._id, action: 'access_event.recorded', 'counts.access_events': { $exists: true } }).lean();
     expect(entries.map((e) => [e.subjectId, e.counts]).sort()).toEqual(people.map((id) => [id, { access_events: 10 }]).sort());
+  });
+
+  it('every lookup of a decision, each way the subject is named, and of an event upload goes through an index', async () => {
+    const time = new Date(Date.now() - 60_000).toISOString();
+    const queries = await queriesSent(idp.db.connection.getClient(), async () => {
+      for (const subject of [{ user_id: a.user.id }, { access_token: userToken }, { device_id: deviceId }] as Record<string, string>[]) expect((await decide(subject)).status).toBe(200);
+      const events = [{ id: 'indexed-1', door: 'lab', subject: { user_id: a.user.id }, time, result: 'opened', method: 'card' }];
+      expect((await accessCall(issuerA, '/events', lockToken, { events })).body).toMatchObject({ accepted: 1 });
+    });
+    expect(queries.map((q) => q.collection)).toEqual(expect.arrayContaining(['locks', 'users', 'door_permissions', 'devices', 'access_events']));
+    expect(await scanningQueries(idp.db.connection.db!, queries)).toEqual([]);
   });
 });

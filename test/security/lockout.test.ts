@@ -7,6 +7,7 @@ import { queuedMail } from '../support/smtp.js';
 import { startTestIdp, type TestIdp } from '../support/test-idp.js';
 import { attempt, openLogin, submitLogin, type Answer } from '../support/sign-in-pages.js';
 import { checkedAtOnce } from '../support/sign-in-rush.js';
+import { queriesSent, scanningQueries } from '../support/query-plan.js';
 
 const WRONG = 'not-the-password-at-all';
 
@@ -75,6 +76,16 @@ describe('sign-in lockout', () => {
     for (let i = 0; i < 3; i++) again.push(await attempt(idp.baseUrl, rush, jo.email!, WRONG));
     expect(again.map((a) => a.status)).toEqual([400, 400, 400]);
     expect(await statusOf(rush, jo.id)).toBe('active');
+  });
+
+  it('counts and clears through indexes only, so its cost does not grow with the accounts that signed in that day', async () => {
+    const kim = await person(patient, 'kim');
+    const queries = await queriesSent(idp.db.connection.getClient(), async () => {
+      await failures(patient, kim.email!, 2);
+      expect((await attempt(idp.baseUrl, patient, kim.email!, PASSWORD)).status).toBe(303);
+    });
+    expect(queries.filter((q) => q.collection === 'rate_limits').map((q) => q.command)).toEqual(expect.arrayContaining(['find', 'delete']));
+    expect(await scanningQueries(idp.db.connection.db!, queries)).toEqual([]);
   });
 
   it("answers a locked account's right password exactly as a wrong one, confirming nothing", async () => {
