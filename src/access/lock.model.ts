@@ -50,7 +50,7 @@ const LockSchema = new Schema<LockDoc>(
   },
   { collection: 'locks', timestamps: true, versionKey: false },
 );
-LockSchema.plugin(tenantScopePlugin);
+LockSchema.plugin(tenantScopePlugin, { listedById: true });
 LockSchema.index({ tenantId: 1, clientId: 1 }, { unique: true });
 
 export type LockModel = Model<LockDoc>;

@@ -26,7 +26,7 @@ const ClientSchema = new Schema<ClientDoc>(
   },
   { collection: 'clients', timestamps: true, versionKey: false, minimize: false },
 );
-ClientSchema.plugin(tenantScopePlugin);
+ClientSchema.plugin(tenantScopePlugin, { listedById: true });
 ClientSchema.index({ tenantId: 1, clientId: 1 }, { unique: true });
 
 export type ClientModel = Model<ClientDoc>;

@@ -38,6 +38,11 @@ function isTenantScopedId(id: unknown): boolean {
 export interface TenantScopeOptions {
   /** Documents are keyed by `tenantScopedId`, so a filter on `_id` alone is scoped. */
   scopedIds?: boolean;
+  /**
+   * The admin API pages through a tenant's documents in `_id` order (a cursor that never moves): indexed by
+   * tenant then `_id`, so a page is read up to its end and no further, however many documents the tenant has.
+   */
+  listedById?: boolean;
 }
 
 /** Whether a filter names its tenant: by `tenantId`, or (where documents are keyed so) by a tenant-scoped `_id`. */
@@ -50,6 +55,7 @@ export function tenantScopePlugin(schema: Schema, options: TenantScopeOptions = 
   if (!schema.path('tenantId')) {
     schema.add({ tenantId: { type: String, required: true, immutable: true } });
   }
+  if (options.listedById) schema.index({ tenantId: 1, _id: 1 });
   for (const op of QUERY_OPS) {
     schema.pre(op, function refuseUnscoped(this: { getFilter(): Record<string, unknown>; model: { modelName: string } }) {
       if (!isScopedFilter(this.getFilter(), options)) throw new UnscopedQueryError(this.model.modelName, op);

@@ -36,7 +36,7 @@ const DoorPermissionSchema = new Schema<DoorPermissionDoc>(
   },
   { collection: 'door_permissions', versionKey: false },
 );
-DoorPermissionSchema.plugin(tenantScopePlugin);
+DoorPermissionSchema.plugin(tenantScopePlugin, { listedById: true });
 DoorPermissionSchema.index({ tenantId: 1, holderType: 1, holderId: 1 });
 DoorPermissionSchema.index({ tenantId: 1, doorId: 1 });
 

@@ -71,7 +71,7 @@ const InvitationSchema = new Schema<InvitationDoc>(
   },
   { collection: 'invitations', timestamps: true, versionKey: false },
 );
-InvitationSchema.plugin(tenantScopePlugin);
+InvitationSchema.plugin(tenantScopePlugin, { listedById: true });
 InvitationSchema.index({ tenantId: 1, tokenHash: 1 }, { unique: true });
 InvitationSchema.index({ tenantId: 1, emailHash: 1 });
 

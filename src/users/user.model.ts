@@ -60,7 +60,7 @@ const UserSchema = new Schema<UserDoc>(
   },
   { collection: 'users', timestamps: true, versionKey: false },
 );
-UserSchema.plugin(tenantScopePlugin);
+UserSchema.plugin(tenantScopePlugin, { listedById: true });
 // The unique {tenantId, emailHash} index differs by server, so it is created in user-email-index.ts.
 UserSchema.index({ tenantId: 1, lastActiveAt: 1 });
 // SCIM's `filter=externalId eq "…"`: not unique, the client's ids are its own business (RFC 7643 §3.1).

@@ -45,7 +45,9 @@ export async function queriesSent(client: MongoClient, fn: () => Promise<unknown
   const sent: SentQuery[] = [];
   const started = (e: { commandName: string; command: Document }) => {
     const collection = e.command[e.commandName] as string;
-    if (e.commandName === 'find') sent.push({ command: 'find', collection, filter: e.command.filter ?? {}, sort: e.command.sort });
+    // The driver sends a sort as a Map, which keeps its order.
+    const sort = e.command.sort instanceof Map ? (Object.fromEntries(e.command.sort) as Document) : (e.command.sort as Document | undefined);
+    if (e.commandName === 'find') sent.push({ command: 'find', collection, filter: e.command.filter ?? {}, sort });
     if (e.commandName === 'findAndModify') sent.push({ command: 'findAndModify', collection, filter: e.command.query ?? {} });
     if (e.commandName === 'update') for (const u of e.command.updates as Document[]) sent.push({ command: 'update', collection, filter: u.q });
     if (e.commandName === 'delete') for (const d of e.command.deletes as Document[]) sent.push({ command: 'delete', collection, filter: d.q });
@@ -76,4 +78,33 @@ function shape(filter: unknown): unknown {
   if (Array.isArray(filter)) return filter.map(shape);
   if (!filter || typeof filter !== 'object' || filter instanceof Date) return '?';
   return Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, k.startsWith('$') || (v && typeof v === 'object' && !(v instanceof Date)) ? shape(v) : '?']));
+}
+
+/**
+ * Of `queries`, the sorted ones no index of their collection keeps in order for them, each once, described. An
+ * index keeps a query in order when its keys are fields the filter holds equal (any of them, in any order), then
+ * the sort's fields in the sort's order: MongoDB then walks the index and stops at the page's end, where it would
+ * otherwise read and sort every match. Asked of the indexes the data layer created, as MongoDB would have them.
+ */
+export async function unorderedSorts(db: Db, queries: readonly SentQuery[]): Promise<string[]> {
+  const missing = new Set<string>();
+  for (const q of queries) {
+    if (!q.sort || !Object.keys(q.sort).length) continue;
+    const equal = new Set(Object.entries(q.filter).filter(([k, v]) => !k.startsWith('$') && !isOperator(v)).map(([k]) => k));
+    const sort = Object.keys(q.sort);
+    const indexes = await db.collection(q.collection).indexes();
+    const kept = indexes.some(({ key }) => {
+      const fields = Object.keys(key);
+      let p = 0;
+      while (p < fields.length && equal.has(fields[p]!) && !sort.includes(fields[p]!)) p += 1;
+      // Led by what the filter holds equal (the tenant): the _id index alone would walk every tenant's documents.
+      return (p > 0 || equal.size === 0) && sort.every((field, i) => fields[p + i] === field);
+    });
+    if (!kept) missing.add(`${q.collection} ${JSON.stringify(shape(q.filter))} sorted by ${JSON.stringify(q.sort)}`);
+  }
+  return [...missing];
+}
+
+function isOperator(value: unknown): boolean {
+  return !!value && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value) && Object.keys(value).some((k) => k.startsWith('$'));
 }
