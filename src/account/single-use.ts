@@ -1,6 +1,8 @@
-import type { Collection } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import type { Connection } from 'mongoose';
+import type { DatabaseCapabilities } from '../db/capabilities.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
+import { expiredBy } from '../db/expiry.js';
 
 interface KeyDoc {
   _id: string;
@@ -9,6 +11,13 @@ interface KeyDoc {
 
 /** A key is only needed while a request could still act on a read made before the key's owner finished. */
 const KEY_RETENTION_MS = 24 * 60 * 60_000;
+const COLLECTION = 'single_use_keys';
+
+/** Keys are swept by age: by the server itself where it has TTL indexes, else by `sweep`, through the same index. */
+export async function ensureSingleUseIndexes(db: Db, capabilities: DatabaseCapabilities): Promise<void> {
+  const options = capabilities.ttlIndexes ? { expireAfterSeconds: KEY_RETENTION_MS / 1000, name: 'at_ttl' } : { name: 'at_1' };
+  await db.collection(COLLECTION).createIndex({ at: 1 }, options);
+}
 
 /**
  * "Exactly one caller gets this", across processes and on every server. A conditional update would do on
@@ -20,7 +29,7 @@ export class SingleUse {
   constructor(private readonly keys: Collection<KeyDoc>) {}
 
   static on(connection: Connection): SingleUse {
-    return new SingleUse(connection.db!.collection<KeyDoc>('single_use_keys'));
+    return new SingleUse(connection.db!.collection<KeyDoc>(COLLECTION));
   }
 
   async take(key: string): Promise<boolean> {
@@ -39,6 +48,6 @@ export class SingleUse {
   }
 
   async sweep(now = new Date()): Promise<void> {
-    await this.keys.deleteMany({ at: { $lt: new Date(now.getTime() - KEY_RETENTION_MS) } });
+    await this.keys.deleteMany({ at: expiredBy(new Date(now.getTime() - KEY_RETENTION_MS)) });
   }
 }

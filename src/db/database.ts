@@ -11,6 +11,7 @@ import { clientModel } from '../clients/client.model.js';
 import { doorModel } from '../doors/door.model.js';
 import { doorPermissionModel } from '../doors/door-permission.model.js';
 import { accountTokenModel } from '../account/account-token.model.js';
+import { ensureSingleUseIndexes } from '../account/single-use.js';
 import { invitationModel } from '../invitations/invitation.model.js';
 import { jobLockModel } from '../jobs/job-lock.model.js';
 import { migrationModel } from '../migrations/migration.model.js';
@@ -109,6 +110,7 @@ export async function connectDatabase(uri: string, options: ConnectOptions = {})
   const capabilities = await detectCapabilities(connection);
   await ensureIndexes(models, capabilities);
   await ensureRateLimitIndexes(connection.db!, capabilities);
+  await ensureSingleUseIndexes(connection.db!, capabilities);
   return { connection, models, capabilities, close: () => connection.close() };
 }
 

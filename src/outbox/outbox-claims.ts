@@ -36,8 +36,13 @@ export class OutboxClaims<T extends ClaimableJob = OutboxJobDoc> {
   async next(passed: Set<string>): Promise<T | null> {
     for (;;) {
       const now = new Date();
-      // A job whose worker died (mid-send, or right after claiming) is due again once its lease has ended.
-      const due = { $or: [{ state: 'queued' as const, nextAttemptAt: { $lte: now } }, { state: 'sending' as const, lockedUntil: { $lt: now } }] };
+      // A job whose worker died (mid-send, or right after claiming) is due again once its lease has ended. The
+      // states named once more outside the $or are what the {state, nextAttemptAt} index finds on every server;
+      // the local database would otherwise read every job ever sent at each poll.
+      const due = {
+        state: { $in: ['queued' as const, 'sending' as const] },
+        $or: [{ state: 'queued' as const, nextAttemptAt: { $lte: now } }, { state: 'sending' as const, lockedUntil: { $lt: now } }],
+      };
       const job = await this.jobs.findOne({ ...due, _id: { $nin: [...passed] } }, { sort: { nextAttemptAt: 1 } });
       if (!job) return null;
       const attempts = job.attempts + 1;
