@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { LeasedLimit } from '../../src/security/leased-limit.js';
 import { isLimited, RATE_LIMIT_COLLECTION } from '../../src/security/rate-limit.store.js';
 import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
+import { countAllowed } from '../support/limits.js';
 
 /** Each "process" is a LeasedLimit of its own over one shared counter collection, as two app instances are. */
 describe('leased limits', () => {
@@ -24,18 +25,7 @@ describe('leased limits', () => {
   const taken = async (name: string, leaseSize: number) =>
     (await db.connection.db!.collection(RATE_LIMIT_COLLECTION).countDocuments({ key: { $regex: `^${name}:` } })) * leaseSize;
   /** Spends `count` points one after another and counts those allowed. */
-  const spendAll = async (process: LeasedLimit, key: string, count: number) => {
-    let allowed = 0;
-    for (let i = 0; i < count; i++) {
-      try {
-        await process.spend(key);
-        allowed += 1;
-      } catch (err) {
-        if (!isLimited(err)) throw err;
-      }
-    }
-    return allowed;
-  };
+  const spendAll = (process: LeasedLimit, key: string, count: number) => countAllowed(count, () => process.spend(key));
 
   it('takes points from the shared counter a lease at a time', async () => {
     const name = prefix();

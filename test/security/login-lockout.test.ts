@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { MasterKey } from '../../src/crypto/master-key.js';
 import { LoginLockout, MAX_FAILED_LOGINS } from '../../src/security/login-lockout.js';
-import { isLimited, RateLimitStore } from '../../src/security/rate-limit.store.js';
+import { RateLimitStore } from '../../src/security/rate-limit.store.js';
 import { openTestDatabase, type OpenTestDatabase } from '../support/database.js';
+import { countAllowed } from '../support/limits.js';
 import { queriesSent, scanningQueries } from '../support/query-plan.js';
 
 /** Each "process" is a LoginLockout of its own over one shared counter collection, as two app instances are. */
@@ -19,18 +20,8 @@ describe("an account's sign-in checks", () => {
 
   const account = () => `acct-${randomBytes(4).toString('hex')}`;
   /** Reserves up to `count` checks one after another and counts those allowed. */
-  const reserve = async (process: LoginLockout, key: string, count: number, maxFailedLogins: number) => {
-    let allowed = 0;
-    for (let i = 0; i < count; i++) {
-      try {
-        await process.reserveCheck(tenantId, key, maxFailedLogins);
-        allowed += 1;
-      } catch (err) {
-        if (!isLimited(err)) throw err;
-      }
-    }
-    return allowed;
-  };
+  const reserve = (process: LoginLockout, key: string, count: number, maxFailedLogins: number) =>
+    countAllowed(count, () => process.reserveCheck(tenantId, key, maxFailedLogins));
 
   it('are all given back by a clear in a process that never saw the N they were taken at, up to the largest N a tenant may set', async () => {
     const key = account();
