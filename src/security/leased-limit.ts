@@ -105,19 +105,19 @@ export class LeasedLimit {
    * still hold a lease they took before: at most one each, as at a window's start.
    */
   async clear(key: string): Promise<void> {
+    this.forget(key);
     await this.collection.deleteMany({ key: { $in: this.slotIdsOf(key) } });
   }
 
   /**
-   * For a caller that removes them together with other counters: every slot `key` can hold in this window,
-   * `count` of them (this limit's own number by default; more where limits of several sizes share a prefix, as
-   * login checks at each tenant's N do). Named one by one, so the removal is a lookup in the collection's `key`
-   * index, never a search through every counter. A past window's slots count for nothing and are left to expire.
+   * Every slot `key` can hold in this window, for a caller that removes them together with other counters. Named
+   * one by one, so the removal is a lookup in the collection's `key` index, never a search through every counter.
+   * Slots are named by prefix, key, window and number alone: a limit of more points on the same prefix names more
+   * of them, and those of fewer among them. A past window's slots count for nothing and are left to expire.
    */
-  slotIdsOf(key: string, count = this.slots): string[] {
-    this.forget(key);
+  slotIdsOf(key: string): string[] {
     const { start } = this.window();
-    return Array.from({ length: count }, (_, n) => this.slotId(key, start, n));
+    return Array.from({ length: this.slots }, (_, n) => this.slotId(key, start, n));
   }
 
   /** Drops what this process knows of `key`: its next spend looks at the slots again. */
