@@ -79,8 +79,9 @@ export class EntryBatch {
   }
 
   /**
-   * One delete of the destroyed entries, then one insert of every pending entry. Where one already exists (saved again without this process knowing it
-   * was stored), each is written as the adapter writes one alone: its insert, else its update.
+   * One delete of the destroyed entries, then one insert of every pending entry. Where one already exists (saved
+   * again without this process knowing it was stored), each is written as the adapter writes one alone: its
+   * insert, else its update.
    */
   async write(entries: OidcEntryStore): Promise<void> {
     const destroyed = [...this.destroyed];

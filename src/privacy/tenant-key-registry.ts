@@ -38,7 +38,8 @@ export class TenantKeyRegistry {
 
   async wrappedKeysOf(tenantIds: readonly string[]): Promise<Map<string, string>> {
     // By _id (an entry's _id is its tenant's id): read with every tenant document, so it must be a lookup, and
-    // _id is the index every server has; on tenantId alone the local database read every tenant's entry.
+    // _id is the index every server has; on tenantId alone the local database read every tenant's entry. The
+    // tenantId condition, the same ids, is what the tenant-scope guard asks of every query.
     const ids = [...tenantIds];
     const docs = await this.keys.find({ _id: { $in: ids }, tenantId: { $in: ids } }, { tenantId: 1, wrappedDataKey: 1 }).lean();
     return new Map(docs.filter((d) => d.wrappedDataKey).map((d) => [d.tenantId, d.wrappedDataKey!]));
