@@ -1,7 +1,13 @@
-import { Double, Int32, Long, MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
+import { Double, Int32, Long, MongoClient, ObjectId, type Collection, type Document, type Filter } from 'mongodb';
 import { EARLIEST_EXPIRY, expiredBy } from '../../src/db/expiry.js';
 import { connectTestDatabase, type TestDatabase } from '../support/database.js';
-import { planOf } from '../support/query-plan.js';
+import { planOf, sortsAfterReading } from '../support/query-plan.js';
+
+interface Paged {
+  _id: string | number | ObjectId;
+  tenantId: string;
+  n: number;
+}
 
 interface Person {
   _id: string | ObjectId;
@@ -123,6 +129,83 @@ describe('lookups the local database answers through an index', () => {
     expect((await people.updateOne({ _id: odd }, { $set: { note: 'found' } })).modifiedCount).toBe(1);
     expect((await people.deleteOne({ _id: odd })).deletedCount).toBe(1);
     expect(await people.findOne({ tenantId: odd })).toBeNull();
+  });
+
+  describe('a page in _id order', () => {
+    // Plain ids, as the app makes them, in every tenant; then, per tenant, ids whose text in the local database's
+    // index sorts unlike MongoDB orders them: escaped characters (a control character, '"', '\', '<', U+2028),
+    // ' ' and '!' (below the closing quote), ObjectIds (after every string) and numbers (before every string).
+    const plainIds = Array.from({ length: 90 }, (_, i) => `u${String(i).padStart(3, '0')}${'abcdefghij'[i % 10]}`);
+    const tricky: Record<string, (string | number | ObjectId)[]> = {
+      plain: [],
+      // sorted as text after every other id (all start with 'u0'), past the first chunk the server reads
+      hidden: ['u0\u0001', 'u0'],
+      escaped: ['u0\u0001', 'u00"q', 'u00\\b', 'u01<', 'u02\u2028', 'u0', 'u010\u0001x'],
+      spaces: ['u00 x', 'u00!', 'u00', 'u05 ', 'u050!z'],
+      objectids: [new ObjectId('5f0000000000000000000001'), new ObjectId('000000000000000000000002')],
+      numbers: [7, -1, 2.5],
+      mixed: ['u0\u0001', 'u00 x', new ObjectId('5f0000000000000000000003'), 'é', '\u007f', 'u0'],
+      // above the bound of the next page's query ($gt 'u045f'), yet sorted below it as text
+      beyond: ['u045\u2028', 'u04\u2028', 'u045g'],
+    };
+    let indexed: Collection<Paged>;
+    let unindexed: Collection<Paged>;
+
+    beforeAll(async () => {
+      indexed = client.db().collection<Paged>('paged');
+      unindexed = client.db().collection<Paged>('paged_unindexed');
+      await indexed.createIndex({ tenantId: 1, _id: 1 }, { name: 'tenantId_1__id_1' });
+      // Each tenant's string ids start with the tenant's name, which keeps them apart and sorts alike both ways.
+      const unique = Object.entries(tricky).flatMap(([tenantId, ids]) =>
+        [...plainIds, ...ids].map((id) => ({ _id: typeof id === 'string' ? `${tenantId}:${id}` : id, tenantId, n: 1 })),
+      );
+      await indexed.insertMany(unique);
+      await unindexed.insertMany(unique);
+    });
+
+    const page = async (collection: Collection<Paged>, filter: Filter<Paged>, limit: number) =>
+      (await collection.find(filter, { sort: { _id: 1 }, limit }).toArray()).map((d) => d._id);
+
+    it('is in the order MongoDB gives, whatever the ids hold, with or without a bound', async () => {
+      for (const tenantId of Object.keys(tricky)) {
+        for (const limit of [1, 5, 50, 0]) {
+          const filters: Filter<Paged>[] = [{ tenantId }, { tenantId, _id: { $gt: `${tenantId}:u045f` } }, { tenantId, _id: { $gte: `${tenantId}:u0` } }, { tenantId, n: 1 }];
+          for (const filter of filters) {
+            expect({ filter, limit, ids: await page(indexed, filter, limit) }).toEqual({ filter, limit, ids: await page(unindexed, filter, limit) });
+          }
+        }
+      }
+      expect((await page(indexed, { tenantId: 'hidden' }, 3)).map(String)).toEqual(['hidden:u0', 'hidden:u0\u0001', 'hidden:u000a']);
+      expect((await page(indexed, { tenantId: 'escaped' }, 3)).map(String)).toEqual(['escaped:u0', 'escaped:u0\u0001', 'escaped:u00"q']);
+      expect((await page(indexed, { tenantId: 'spaces' }, 3)).map(String)).toEqual(['spaces:u00', 'spaces:u00 x', 'spaces:u00!']);
+      expect((await page(indexed, { tenantId: 'numbers' }, 2)).map(String)).toEqual(['-1', '2.5']);
+      expect((await page(indexed, { tenantId: 'beyond', _id: { $gt: 'beyond:u045f' } }, 2)).map(String)).toEqual(['beyond:u045g', 'beyond:u045\u2028']);
+    });
+
+    it('pages through a tenant by cursor in the same order as one read of all of it', async () => {
+      for (const tenantId of ['plain', 'hidden', 'escaped', 'spaces']) {
+        const all = await page(unindexed, { tenantId }, 0);
+        const paged: Paged['_id'][] = [];
+        for (let cursor: Paged['_id'] | undefined; paged.length < all.length + 1; ) {
+          const next = await page(indexed, cursor === undefined ? { tenantId } : { tenantId, _id: { $gt: cursor } }, 7);
+          if (!next.length) break;
+          paged.push(...next);
+          cursor = next[next.length - 1];
+        }
+        expect({ tenantId, paged }).toEqual({ tenantId, paged: all });
+      }
+    });
+
+    it("reads a tenant's page through the index in order, without sorting the tenant's documents", async () => {
+      for (const filter of [{ tenantId: 'plain' }, { tenantId: 'plain', _id: { $gt: 'plain:u045f' } }]) {
+        const explained = await indexed.find(filter, { sort: { _id: 1 }, limit: 50 }).explain();
+        expect({ filter, plan: planOf(explained), sorts: sortsAfterReading(explained) }).toEqual({
+          filter,
+          plan: { indexes: ['tenantId_1__id_1'], scans: false },
+          sorts: false,
+        });
+      }
+    });
   });
 
   describe('a date range on the leading field of an index', () => {
