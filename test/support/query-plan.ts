@@ -29,6 +29,24 @@ export function planOf(explained: Document): { indexes: string[]; scans: boolean
   return { indexes: [...new Set(indexes)], scans };
 }
 
+/**
+ * Whether the server sorts a sorted find's documents after reading every match, rather than reading them in
+ * order through an index and stopping at the page's end: a SORT stage in MongoDB's winning plan; on FerretDB, a
+ * sort its SQLite backend did not take over (its `sortPushdown`, one of FerretDB's own fields of explain).
+ */
+export function sortsAfterReading(explained: Document): boolean {
+  if (Array.isArray((explained.queryPlanner as { Plan?: unknown } | undefined)?.Plan)) return explained.sortPushdown !== true;
+  let sorts = false;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    if ((node as { stage?: unknown }).stage === 'SORT') sorts = true;
+    Object.values(node).forEach(walk);
+  };
+  walk((explained.queryPlanner as Document | undefined)?.winningPlan);
+  return sorts;
+}
+
 /** One filter a command sent: a find's, or one statement's of an update or delete. */
 export interface SentQuery {
   command: string;
@@ -71,6 +89,17 @@ export async function scanningQueries(db: Db, queries: readonly SentQuery[]): Pr
     if (plan.scans) scans.push(described);
   }
   return scans;
+}
+
+/** Of `queries`, the sorted finds the server would sort after reading every match (sortsAfterReading), each once. */
+export async function sortingQueries(db: Db, queries: readonly SentQuery[]): Promise<string[]> {
+  const seen = new Map<string, SentQuery>();
+  for (const q of queries) if (q.command === 'find' && q.sort) seen.set(`${q.collection} ${JSON.stringify(shape(q.filter))} sorted by ${JSON.stringify(q.sort)}`, q);
+  const sorting: string[] = [];
+  for (const [described, q] of seen) {
+    if (sortsAfterReading(await db.collection(q.collection).find(q.filter, { sort: q.sort, limit: 2 }).explain())) sorting.push(described);
+  }
+  return sorting;
 }
 
 /** A filter's keys and operators, its values left out: two lookups of the same shape are one query. */
