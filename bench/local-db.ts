@@ -2,7 +2,8 @@
 // The local database's cost per operation as its collection grows: a FerretDB server of its own (the build
 // scripts/ferretdb-install.mjs makes, or --binary), one collection of 1.5 KB documents with the app's shapes
 // (tenantId + emailHash unique index), and per size the database process's CPU and the round trip of
-// findOne/updateOne/deleteOne by _id and findOne by the indexed fields, then how many of 400 (--incs) concurrent
+// findOne/updateOne/deleteOne by _id, findOne by the indexed fields and a page of 50 of a tenant's documents in
+// _id order after a cursor (as the admin lists read), then how many of 400 (--incs) concurrent
 // $inc on one document are lost. Prints one JSON line per size; nothing is asserted (the specs in test/db do that).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
     const version = ((await client.db('admin').command({ buildInfo: 1 })) as { ferretdbVersion?: string }).ferretdbVersion;
     const docs = client.db('bench').collection<Doc>('docs');
     await docs.createIndex({ tenantId: 1, emailHash: 1 }, { unique: true, name: 'tenantId_emailHash_unique' });
+    // The admin lists' index: a page of a tenant's documents in _id order, after a cursor.
+    await docs.createIndex({ tenantId: 1, _id: 1 }, { name: 'tenantId_1__id_1' });
     let filled = 0;
     const pid = server.child.pid;
     for (const size of sizes) {
@@ -75,6 +78,9 @@ async function main(): Promise<void> {
       const findById = await perOp(pid, (i) => docs.findOne({ _id: `doc-${pick(i)}` }));
       const updateById = await perOp(pid, (i) => docs.updateOne({ _id: `doc-${pick(i)}` }, { $set: { n: i } }));
       const findByIndexed = await perOp(pid, (i) => docs.findOne({ tenantId: `t${pick(i) % 10}`, emailHash: `h${pick(i)}` }));
+      const pageOfTenant = await perOp(pid, (i) =>
+        docs.find({ tenantId: `t${i % 10}`, _id: { $gt: `doc-${pick(i)}` } }, { sort: { _id: 1 }, limit: 50 }).toArray(),
+      );
       await docs.insertMany(Array.from({ length: samples }, (_, i) => ({ _id: `gone-${i}`, tenantId: 'gone', emailHash: `g${i}`, n: 0, payload: PAYLOAD })));
       const deleteById = await perOp(pid, (i) => docs.deleteOne({ _id: `gone-${i}` }));
       await docs.updateOne({ _id: 'doc-0' }, { $set: { n: 0 } });
@@ -89,6 +95,7 @@ async function main(): Promise<void> {
           findById,
           updateById,
           findByIndexed,
+          pageOfTenant,
           deleteById,
           concurrentInc: {
             sent: incCount,
