@@ -6,8 +6,9 @@
 // bench itself; --seconds=N: each measured run lasts N seconds (sign-ins too), for a smoke run; --profile: the
 // server writes a V8 CPU profile (kept with the run's data under .data/bench-*); --wait-quiet: first wait for
 // the machine's load to settle; --only=cc,signin,...: just those scenarios (keys in SCENARIO_KEYS), for
-// profiling one of them; --scale: sign-in, refresh and client credentials again with the bench tenant at 1,000
-// users, then at 100,000 users and 200,000 oidc entries (--scale-users=N: at N instead).
+// profiling one of them; --scale: sign-in, refresh, client credentials and a page of the admin list of users
+// again with the bench tenant at 1,000 users, then at 100,000 users and 200,000 oidc entries (--scale-users=N:
+// at N instead).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -172,10 +173,11 @@ async function main(): Promise<void> {
     const tokens = wanted('introspection') || wanted('userinfo') ? await s.tokensFor(deps, ours, 16) : [];
     if (wanted('introspection')) await step(s.introspection(deps, ours, tokens));
     const userinfo = wanted('userinfo') ? await step(s.userinfo(deps, ours, tokens)) : undefined;
+    const adminToken = wanted('admin') || scale ? await s.adminToken(http, ours.endpoints.token, seed.admin, adminAudience(publicUrl)) : '';
+    const listUsers = () => s.adminListUsers(deps, publicUrl, BENCH_TENANT, adminToken);
     if (wanted('admin')) {
-      const adminToken = await s.adminToken(http, ours.endpoints.token, seed.admin, adminAudience(publicUrl));
       await step(s.adminCreateUser(deps, publicUrl, BENCH_TENANT, adminToken));
-      await step(s.adminListUsers(deps, publicUrl, BENCH_TENANT, adminToken));
+      await step(listUsers());
     }
     if (wanted('decisions') || wanted('events')) {
       const lock = await benchLock(services, seed.tenant, ours.issuer);
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
         await roundTrip('the same entry by tenantId, kind, id (no _id)', count, () => entries.findOne({ tenantId: entry.tenantId, kind: entry.kind, id: entry.id }).lean()),
       );
     }
-    const scaleFigures = scale ? await measureScale({ db, services, tenant: seed.tenant, deps, ours, ...scale, say, step }) : undefined;
+    const scaleFigures = scale ? await measureScale({ db, services, tenant: seed.tenant, deps, ours, ...scale, say, step, listUsers }) : undefined;
 
     if (tenants) {
       scenarios.push(tenants.builds);

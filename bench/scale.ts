@@ -21,12 +21,14 @@ export interface ScaleOptions {
   largeUsers: number;
   say: (line: string) => void;
   step: (scenario: Promise<Measured>) => Promise<Measured>;
+  /** A page of the tenant's users through the admin API, as the console lists them. */
+  listUsers: () => Promise<Measured>;
 }
 
 /**
- * Sign-in, refresh and client credentials measured with the bench tenant at `smallUsers`, then grown to
- * `largeUsers` and measured again: a flow whose commands or database CPU per operation grow with the data
- * scans something it should look up.
+ * Sign-in, refresh, client credentials and a page of the admin list of users measured with the bench tenant at
+ * `smallUsers`, then grown to `largeUsers` and measured again: a flow whose commands or database CPU per
+ * operation grow with the data scans (or sorts) something it should look up.
  */
 export async function measureScale(o: ScaleOptions): Promise<ScaleFigures> {
   const seeder = new ScaleSeeder(o.db, o.services, o.tenant, o.ours.clientId);
@@ -44,6 +46,7 @@ export async function measureScale(o: ScaleOptions): Promise<ScaleFigures> {
     point.runs['sign-in'] = await o.step(s.signIns(o.deps, target));
     point.runs.refresh = await o.step(s.refreshes(o.deps, target));
     point.runs['client credentials'] = await o.step(s.clientCredentialsLoad(o.deps, target));
+    point.runs['list users'] = await o.step(o.listUsers());
     return point;
   };
   const small = await at(o.smallUsers);
