@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     if (wanted('introspection')) await step(s.introspection(deps, ours, tokens));
     const userinfo = wanted('userinfo') ? await step(s.userinfo(deps, ours, tokens)) : undefined;
     const adminToken = wanted('admin') || scale ? await s.adminToken(http, ours.endpoints.token, seed.admin, adminAudience(publicUrl)) : '';
-    const listUsers = () => s.adminListUsers(deps, publicUrl, BENCH_TENANT, adminToken);
+    const listUsers = (name?: string) => s.adminListUsers(deps, publicUrl, BENCH_TENANT, adminToken, name);
     if (wanted('admin')) {
       await step(s.adminCreateUser(deps, publicUrl, BENCH_TENANT, adminToken));
       await step(listUsers());

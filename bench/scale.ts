@@ -21,8 +21,8 @@ export interface ScaleOptions {
   largeUsers: number;
   say: (line: string) => void;
   step: (scenario: Promise<Measured>) => Promise<Measured>;
-  /** A page of the tenant's users through the admin API, as the console lists them. */
-  listUsers: () => Promise<Measured>;
+  /** A page of the tenant's users through the admin API, as the console lists them, under the given name. */
+  listUsers: (name: string) => Promise<Measured>;
 }
 
 /**
@@ -46,7 +46,7 @@ export async function measureScale(o: ScaleOptions): Promise<ScaleFigures> {
     point.runs['sign-in'] = await o.step(s.signIns(o.deps, target));
     point.runs.refresh = await o.step(s.refreshes(o.deps, target));
     point.runs['client credentials'] = await o.step(s.clientCredentialsLoad(o.deps, target));
-    point.runs['list users'] = await o.step(o.listUsers());
+    point.runs['list users'] = await o.step(o.listUsers(`admin API: list users (50), ${point.users.toLocaleString('en-US')} users`));
     return point;
   };
   const small = await at(o.smallUsers);

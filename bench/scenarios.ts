@@ -132,9 +132,9 @@ export function adminCreateUser(deps: ScenarioDeps, baseUrl: string, tenant: str
   });
 }
 
-export function adminListUsers(deps: ScenarioDeps, baseUrl: string, tenant: string, token: string): Promise<Measured> {
+export function adminListUsers(deps: ScenarioDeps, baseUrl: string, tenant: string, token: string, name = 'admin API: list users (50)'): Promise<Measured> {
   return requests(deps, 'ours', {
-    name: 'admin API: list users (50)',
+    name,
     url: `${baseUrl}${ADMIN_API_PREFIX}/tenants/${tenant}/users?limit=50`,
     headers: { authorization: `Bearer ${token}` },
   });
