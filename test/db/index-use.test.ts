@@ -7,6 +7,7 @@ interface Paged {
   _id: string | number | ObjectId;
   tenantId: string;
   n: number;
+  door?: string;
 }
 
 interface Person {
@@ -155,9 +156,10 @@ describe('lookups the local database answers through an index', () => {
       indexed = client.db().collection<Paged>('paged');
       unindexed = client.db().collection<Paged>('paged_unindexed');
       await indexed.createIndex({ tenantId: 1, _id: 1 }, { name: 'tenantId_1__id_1' });
+      await indexed.createIndex({ tenantId: 1, door: 1 }, { name: 'tenantId_1_door_1' });
       // Each tenant's string ids start with the tenant's name, which keeps them apart and sorts alike both ways.
       const unique = Object.entries(tricky).flatMap(([tenantId, ids]) =>
-        [...plainIds, ...ids].map((id) => ({ _id: typeof id === 'string' ? `${tenantId}:${id}` : id, tenantId, n: 1 })),
+        [...plainIds, ...ids].map((id, i) => ({ _id: typeof id === 'string' ? `${tenantId}:${id}` : id, tenantId, n: 1, door: i % 30 ? 'main' : 'lab' })),
       );
       await indexed.insertMany(unique);
       await unindexed.insertMany(unique);
@@ -194,6 +196,12 @@ describe('lookups the local database answers through an index', () => {
         }
         expect({ tenantId, paged }).toEqual({ tenantId, paged: all });
       }
+    });
+
+    it("reads a door's few documents through the index that selects them, and sorts those, rather than walk the tenant in order", async () => {
+      const filter = { tenantId: 'plain', door: 'lab' };
+      expect((await page(indexed, filter, 50)).map(String)).toEqual(['plain:u000a', 'plain:u030a', 'plain:u060a']);
+      expect(planOf(await indexed.find(filter, { sort: { _id: 1 }, limit: 50 }).explain()).indexes).toEqual(['tenantId_1_door_1']);
     });
 
     it("reads a tenant's page through the index in order, without sorting the tenant's documents", async () => {
