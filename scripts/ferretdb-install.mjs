@@ -6,9 +6,10 @@
 // So the module is fetched through a throwaway wrapper module, copied, patched, stamped and built from the copy.
 //
 // The patches in scripts/ferretdb-patches/ make the SQLite backend find documents through its indexes instead of
-// scanning (an equality, an `_id` `$in`, a date range), read a page in `_id` order through an index instead of
-// reading and sorting every document, and make updates of one collection atomic (README, "Local database"). The build is stamped
-// FERRETDB_BUILD, not the module's version, so that a binary built from other patches is never mistaken for it.
+// scanning (an equality, an `_id` `$in`, a date range, each branch of a `$or`), read a page in `_id` order
+// through an index instead of reading and sorting every document, and make updates of one collection atomic
+// (README, "Local database"). The build is stamped FERRETDB_BUILD, not the module's version, so that a binary
+// built from other patches is never mistaken for it.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 /** The FerretDB module version the build starts from. */
 export const FERRETDB_VERSION = 'v1.24.2';
 /** What the built binary reports as its version and the name of its folder in toolsDir; bump it with the patches. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}-doorway.5`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}-doorway.6`;
 const PATCH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ferretdb-patches');
 /** The patches of FERRETDB_BUILD, applied in this order; a patch whose content differs from its checksum stops the build. */
 export const FERRETDB_PATCHES = {
@@ -29,6 +30,7 @@ export const FERRETDB_PATCHES = {
   '0003-sqlite-in-pushdown.patch': '87a0c627097add00e0ad35460accfb4966cf6222343063b20192d567d172163a',
   '0004-sqlite-date-range-pushdown.patch': '25fafdc18d75238fa8eaf3d03acde482e59ec41c70fabfb5828c6b81fa867b7e',
   '0005-sqlite-id-order.patch': '0c5f09b08cd1afc36227feb13671eaaf4b282519c3a34a6c4b89d55963f90f7d',
+  '0006-sqlite-or-pushdown.patch': '09b5994bebe77dcedb0e00a354dce42416c715970802baa7cef38a05a992a4ab',
 };
 const MODULE = 'github.com/FerretDB/FerretDB';
 const LOCK_STALE_MS = 15 * 60_000;

@@ -1,7 +1,7 @@
 import { Double, Int32, Long, MongoClient, ObjectId, type Collection, type Document, type Filter } from 'mongodb';
 import { EARLIEST_EXPIRY, expiredBy } from '../../src/db/expiry.js';
 import { connectTestDatabase, type TestDatabase } from '../support/database.js';
-import { planOf, sortsAfterReading } from '../support/query-plan.js';
+import { equalitySearchWidths, planOf, sortsAfterReading } from '../support/query-plan.js';
 
 interface Paged {
   _id: string | number | ObjectId;
@@ -130,6 +130,58 @@ describe('lookups the local database answers through an index', () => {
     expect((await people.updateOne({ _id: odd }, { $set: { note: 'found' } })).modifiedCount).toBe(1);
     expect((await people.deleteOne({ _id: odd })).deletedCount).toBe(1);
     expect(await people.findOne({ tenantId: odd })).toBeNull();
+  });
+
+  describe('an $or whose branches an index serves', () => {
+    // A person's door grants: their own and their roles', as a token's door claims read them.
+    const grants: Document[] = [
+      ...Array.from({ length: 200 }, (_, i) => ({ _id: `g-u${i}`, tenantId: 't', holderType: 'user', holderId: `u${i}` })),
+      ...['r0', 'r1', 'r2', 'r3', 'r4'].map((r) => ({ _id: `g-${r}`, tenantId: 't', holderType: 'role', holderId: r })),
+      { _id: 'g-array', tenantId: 't', holderType: 'user', holderId: ['u7', 'u8'] },
+      { _id: 'g-array-type', tenantId: 't', holderType: ['user', 'role'], holderId: 'u9' },
+      { _id: 'g-other-tenant', tenantId: 'o', holderType: 'user', holderId: 'u7' },
+      { _id: 'g-noted', tenantId: 't', holderType: 'user', holderId: 'u1', note: 'x' },
+    ];
+    let indexed: Collection<Document>;
+    let unindexed: Collection<Document>;
+
+    beforeAll(async () => {
+      indexed = client.db().collection('grants');
+      unindexed = client.db().collection('grants_unindexed');
+      await indexed.createIndex({ tenantId: 1, holderType: 1, holderId: 1 }, { name: 'tenantId_1_holderType_1_holderId_1' });
+      await indexed.createIndex({ tenantId: 1, _id: 1 }, { name: 'tenantId_1__id_1' });
+      await indexed.insertMany(grants);
+      await unindexed.insertMany(grants);
+    });
+
+    const ids = async (collection: Collection<Document>, filter: Document) =>
+      (await collection.find(filter, { sort: { _id: 1 } }).toArray()).map((d) => String(d._id));
+    const holders = (user: string, roles: string[]) => [{ holderType: 'user', holderId: user }, { holderType: 'role', holderId: { $in: roles } }];
+
+    it('finds exactly what a read of the whole collection finds', async () => {
+      const filters: Document[] = [
+        { tenantId: 't', $or: holders('u7', ['r1', 'r2']) },
+        { tenantId: 't', $or: holders('u9', ['r4']) },
+        { tenantId: 't', $or: [{ holderType: 'user', holderId: 'u1' }] },
+        { tenantId: 't', $or: [{ holderType: 'user', holderId: 'u1' }, { note: 'x' }] },
+        { tenantId: 't', holderType: 'user', $or: [{ holderType: 'role' }, { holderId: 'u3' }] },
+        { tenantId: 'o', $or: holders('u7', []) },
+        { $or: [{ tenantId: 't', holderType: 'role', holderId: 'r0' }, { _id: 'g-u5' }] },
+      ];
+      for (const filter of filters) {
+        expect({ filter, found: await ids(indexed, filter) }).toEqual({ filter, found: await ids(unindexed, filter) });
+      }
+      expect(await ids(indexed, { tenantId: 't', $or: holders('u7', ['r1', 'r2']) })).toEqual(['g-array', 'g-r1', 'g-r2', 'g-u7']);
+    });
+
+    it("searches the index by each branch, not the tenant's every grant", async () => {
+      const explained = await indexed.find({ tenantId: 't', $or: holders('u7', ['r1', 'r2']) }, { sort: { _id: 1 } }).explain();
+      expect(planOf(explained).scans).toBe(false);
+      // The user's grant by all three fields, the roles' by tenant and type (or all three): never by the tenant alone.
+      const widths = equalitySearchWidths(explained);
+      expect(widths.length).toBeGreaterThan(0);
+      expect(Math.min(...widths)).toBeGreaterThanOrEqual(2);
+    });
   });
 
   describe('a page in _id order', () => {

@@ -30,6 +30,43 @@ export function planOf(explained: Document): { indexes: string[]; scans: boolean
 }
 
 /**
+ * For each read of a plan that is narrowed by equalities alone, how many leading fields of its index those pin:
+ * 1 for a tenant's documents by {tenantId, ...}, 3 for a search of {tenantId, holderType, holderId} by all
+ * three, 0 for a walk of a whole collection or index. A search that ends in a range is left out (on the local
+ * database, the documents whose field is an array, which an equality also matches). On FerretDB, SQLite's plan
+ * lists each search's conditions (`(<expr>=? AND <expr>>?)`); on MongoDB, each IXSCAN's bounds do.
+ */
+export function equalitySearchWidths(explained: Document): number[] {
+  const sqlitePlan = (explained.queryPlanner as { Plan?: unknown } | undefined)?.Plan;
+  const widths: number[] = [];
+  if (Array.isArray(sqlitePlan)) {
+    for (const line of sqlitePlan.map(String)) {
+      if (/detail=SCAN /.test(line)) widths.push(0);
+      const search = /detail=SEARCH \S+ USING (?:COVERING )?INDEX \S+ \(([^)]*)\)/.exec(line);
+      if (search && !/<expr>[<>]/.test(search[1]!)) widths.push((search[1]!.match(/<expr>=\?/g) ?? []).length);
+    }
+    return widths;
+  }
+  const isPoints = (bounds: string[]) => bounds.every((b) => /^\[(.*), \1\]$/.test(b));
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const { stage, indexBounds } = node as { stage?: unknown; indexBounds?: Record<string, string[]> };
+    if (stage === 'COLLSCAN') widths.push(0);
+    if (stage === 'IXSCAN' && indexBounds) {
+      const bounds = Object.values(indexBounds);
+      const pinned = bounds.findIndex((b) => !isPoints(b));
+      const width = pinned === -1 ? bounds.length : pinned;
+      const next = bounds[width];
+      if (!next || (next.length === 1 && next[0] === '[MinKey, MaxKey]')) widths.push(width);
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk((explained.queryPlanner as Document | undefined)?.winningPlan);
+  return widths;
+}
+
+/**
  * Whether the server sorts a sorted find's documents after reading every match, rather than reading them in
  * order through an index and stopping at the page's end: a SORT stage in MongoDB's winning plan; on FerretDB, a
  * sort its SQLite backend did not take over (its `sortPushdown`, one of FerretDB's own fields of explain).
