@@ -18,7 +18,8 @@ const DAY = 86_400;
  * Grows the bench tenant to `users` people and `entries` oidc entries, for measuring the flows against a
  * tenant full of data. Documents are made as UserService.create and MongoAdapter.upsert make them (personal
  * fields sealed with the tenant's key, the blind index, payloads sealed where the adapter seals them), but
- * written in batches and without change-log or role-history records, which the flows measured never read.
+ * written in batches and without change-log or role-history records, which the flows measured never read; each
+ * user holds one door grant, written the same way.
  * Every user shares one argon2 hash of the bench password: 100,000 hashes would take an hour and change nothing.
  */
 export class ScaleSeeder {
@@ -40,6 +41,9 @@ export class ScaleSeeder {
     // Counted each time: the tenant holds the bench's own users, and the entries its flows have left since.
     this.users = await userModel.countDocuments({ tenantId: this.tenant._id });
     this.entries = await oidcEntries.countDocuments({ tenantId: this.tenant._id });
+    // Every person holds a door of their own grant, as in a building: a token's door claims then have a grant to
+    // find among the tenant's 100,000, not among a handful.
+    const door = await this.db.models.doors.findOne({ tenantId: this.tenant._id }, { _id: 1 }).lean();
     while (this.users < users) {
       const docs = [];
       for (const end = Math.min(users, this.users + BATCH); this.users < end; this.users++) {
@@ -57,6 +61,10 @@ export class ScaleSeeder {
         });
       }
       await userModel.insertMany(docs, { ordered: false });
+      if (door) {
+        const grants = docs.map((user) => ({ _id: newId('dpm'), tenantId: this.tenant._id, doorId: door._id, holderType: 'user' as const, holderId: user._id, grantedBy: 'bench', grantedAt: new Date() }));
+        await this.db.models.doorPermissions.insertMany(grants, { ordered: false });
+      }
     }
     const accounts = await userModel.find({ tenantId: this.tenant._id }, { _id: 1 }).limit(Math.ceil(entries / ENTRIES_PER_SIGN_IN)).lean();
     // Past sign-ins go to the tenant's users in turn, so most people have some entries and none has thousands.
