@@ -173,10 +173,11 @@ async function main(): Promise<void> {
     const tokens = wanted('introspection') || wanted('userinfo') ? await s.tokensFor(deps, ours, 16) : [];
     if (wanted('introspection')) await step(s.introspection(deps, ours, tokens));
     const userinfo = wanted('userinfo') ? await step(s.userinfo(deps, ours, tokens)) : undefined;
-    const adminToken = wanted('admin') || scale ? await s.adminToken(http, ours.endpoints.token, seed.admin, adminAudience(publicUrl)) : '';
-    const listUsers = (name?: string) => s.adminListUsers(deps, publicUrl, BENCH_TENANT, adminToken, name);
+    // A token of its own for each run: an admin token lives minutes, and the --scale runs come long after the others.
+    const adminToken = () => s.adminToken(http, ours.endpoints.token, seed.admin, adminAudience(publicUrl));
+    const listUsers = async (name?: string) => s.adminListUsers(deps, publicUrl, BENCH_TENANT, await adminToken(), name);
     if (wanted('admin')) {
-      await step(s.adminCreateUser(deps, publicUrl, BENCH_TENANT, adminToken));
+      await step(s.adminCreateUser(deps, publicUrl, BENCH_TENANT, await adminToken()));
       await step(listUsers());
     }
     if (wanted('decisions') || wanted('events')) {
