@@ -1,6 +1,6 @@
 import type { Measured } from './measure.js';
 
-/** The flows whose database cost must not grow with the data a tenant holds (the first page of the admin list of users too). */
+/** The flows whose database cost must not grow with the data a tenant holds (a page of the admin list of users too). */
 export const SCALE_FLOWS = ['sign-in', 'refresh', 'client credentials', 'list users'] as const;
 export type ScaleFlow = (typeof SCALE_FLOWS)[number];
 

@@ -41,8 +41,8 @@ export class ScaleSeeder {
     // Counted each time: the tenant holds the bench's own users, and the entries its flows have left since.
     this.users = await userModel.countDocuments({ tenantId: this.tenant._id });
     this.entries = await oidcEntries.countDocuments({ tenantId: this.tenant._id });
-    // Every person holds a door of their own grant, as in a building: a token's door claims then have a grant to
-    // find among the tenant's 100,000, not among a handful.
+    // Every person holds a grant of a door, as in a building: a token's door claims then find theirs among the
+    // tenant's 100,000 grants, not among a handful.
     const door = await this.db.models.doors.findOne({ tenantId: this.tenant._id }, { _id: 1 }).lean();
     while (this.users < users) {
       const docs = [];

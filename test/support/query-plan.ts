@@ -1,32 +1,43 @@
 import type { Db, Document, MongoClient } from 'mongodb';
 
+/** FerretDB's explain carries SQLite's query plan, one line per step; MongoDB's has none. */
+function sqlitePlanLines(explained: Document): string[] | undefined {
+  const plan = (explained.queryPlanner as { Plan?: unknown } | undefined)?.Plan;
+  return Array.isArray(plan) ? plan.map(String) : undefined;
+}
+
+/** Every stage of MongoDB's winning plan, inputs included, each with its own fields (stage, indexName, indexBounds). */
+function winningStages(explained: Document): { stage?: unknown; indexName?: unknown; indexBounds?: Record<string, string[]> }[] {
+  const stages: { stage?: unknown }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    if ('stage' in node) stages.push(node as { stage?: unknown });
+    Object.values(node).forEach(walk);
+  };
+  walk((explained.queryPlanner as Document | undefined)?.winningPlan);
+  return stages;
+}
+
 /**
  * The indexes each server's query planner says it uses for a find: MongoDB's winning plan names them (IDHACK and
  * the express stages are its _id lookups), FerretDB's explain carries SQLite's query plan, whose lines say
  * `SEARCH <table> USING INDEX <table>_<index>` or `SCAN <table>`.
  */
 export function planOf(explained: Document): { indexes: string[]; scans: boolean } {
-  const sqlitePlan = (explained.queryPlanner as { Plan?: unknown } | undefined)?.Plan;
-  if (Array.isArray(sqlitePlan)) {
-    const lines = sqlitePlan.map(String);
+  const lines = sqlitePlanLines(explained);
+  if (lines) {
     return {
       indexes: [...new Set(lines.flatMap((line) => /USING (?:COVERING )?INDEX \S+?_[0-9a-f]{8}_(\S+)/.exec(line)?.[1] ?? []))],
       scans: lines.some((line) => /detail=SCAN /.test(line)),
     };
   }
-  const indexes: string[] = [];
-  let scans = false;
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const { stage, indexName } = node as { stage?: unknown; indexName?: unknown };
-    if (typeof indexName === 'string') indexes.push(indexName);
-    if (typeof stage === 'string' && stage.includes('IDHACK')) indexes.push('_id_');
-    if (stage === 'COLLSCAN') scans = true;
-    Object.values(node).forEach(walk);
-  };
-  walk((explained.queryPlanner as Document | undefined)?.winningPlan);
-  return { indexes: [...new Set(indexes)], scans };
+  const stages = winningStages(explained);
+  const indexes = stages.flatMap(({ stage, indexName }) => [
+    ...(typeof indexName === 'string' ? [indexName] : []),
+    ...(typeof stage === 'string' && stage.includes('IDHACK') ? ['_id_'] : []),
+  ]);
+  return { indexes: [...new Set(indexes)], scans: stages.some(({ stage }) => stage === 'COLLSCAN') };
 }
 
 /**
@@ -37,33 +48,24 @@ export function planOf(explained: Document): { indexes: string[]; scans: boolean
  * lists each search's conditions (`(<expr>=? AND <expr>>?)`); on MongoDB, each IXSCAN's bounds do.
  */
 export function equalitySearchWidths(explained: Document): number[] {
-  const sqlitePlan = (explained.queryPlanner as { Plan?: unknown } | undefined)?.Plan;
-  const widths: number[] = [];
-  if (Array.isArray(sqlitePlan)) {
-    for (const line of sqlitePlan.map(String)) {
-      if (/detail=SCAN /.test(line)) widths.push(0);
-      const search = /detail=SEARCH \S+ USING (?:COVERING )?INDEX \S+ \(([^)]*)\)/.exec(line);
-      if (search && !/<expr>[<>]/.test(search[1]!)) widths.push((search[1]!.match(/<expr>=\?/g) ?? []).length);
-    }
-    return widths;
+  const lines = sqlitePlanLines(explained);
+  if (lines) {
+    return lines.flatMap((line) => {
+      if (/detail=SCAN /.test(line)) return [0];
+      const search = /detail=SEARCH \S+ USING (?:COVERING )?INDEX \S+ \(([^)]*)\)/.exec(line)?.[1];
+      return search && !/<expr>[<>]/.test(search) ? [(search.match(/<expr>=\?/g) ?? []).length] : [];
+    });
   }
   const isPoints = (bounds: string[]) => bounds.every((b) => /^\[(.*), \1\]$/.test(b));
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const { stage, indexBounds } = node as { stage?: unknown; indexBounds?: Record<string, string[]> };
-    if (stage === 'COLLSCAN') widths.push(0);
-    if (stage === 'IXSCAN' && indexBounds) {
-      const bounds = Object.values(indexBounds);
-      const pinned = bounds.findIndex((b) => !isPoints(b));
-      const width = pinned === -1 ? bounds.length : pinned;
-      const next = bounds[width];
-      if (!next || (next.length === 1 && next[0] === '[MinKey, MaxKey]')) widths.push(width);
-    }
-    Object.values(node).forEach(walk);
-  };
-  walk((explained.queryPlanner as Document | undefined)?.winningPlan);
-  return widths;
+  return winningStages(explained).flatMap(({ stage, indexBounds }) => {
+    if (stage === 'COLLSCAN') return [0];
+    if (stage !== 'IXSCAN' || !indexBounds) return [];
+    const bounds = Object.values(indexBounds);
+    const pinned = bounds.findIndex((b) => !isPoints(b));
+    const width = pinned === -1 ? bounds.length : pinned;
+    const next = bounds[width];
+    return !next || (next.length === 1 && next[0] === '[MinKey, MaxKey]') ? [width] : [];
+  });
 }
 
 /**
@@ -72,16 +74,8 @@ export function equalitySearchWidths(explained: Document): number[] {
  * sort its SQLite backend did not take over (its `sortPushdown`, one of FerretDB's own fields of explain).
  */
 export function sortsAfterReading(explained: Document): boolean {
-  if (Array.isArray((explained.queryPlanner as { Plan?: unknown } | undefined)?.Plan)) return explained.sortPushdown !== true;
-  let sorts = false;
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    if ((node as { stage?: unknown }).stage === 'SORT') sorts = true;
-    Object.values(node).forEach(walk);
-  };
-  walk((explained.queryPlanner as Document | undefined)?.winningPlan);
-  return sorts;
+  if (sqlitePlanLines(explained)) return explained.sortPushdown !== true;
+  return winningStages(explained).some(({ stage }) => stage === 'SORT');
 }
 
 /** One filter a command sent: a find's, or one statement's of an update or delete. */
