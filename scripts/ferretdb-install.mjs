@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 /** The FerretDB module version the build starts from. */
 export const FERRETDB_VERSION = 'v1.24.2';
 /** What the built binary reports as its version and the name of its folder in toolsDir; bump it with the patches. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}-doorway.6`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}-doorway.7`;
 const PATCH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ferretdb-patches');
 /** The patches of FERRETDB_BUILD, applied in this order; a patch whose content differs from its checksum stops the build. */
 export const FERRETDB_PATCHES = {
@@ -29,8 +29,8 @@ export const FERRETDB_PATCHES = {
   '0002-serialise-read-modify-write.patch': '3361c7dd4da055cf85f26c94e07d1d60735628c6700945da610682e76cb51144',
   '0003-sqlite-in-pushdown.patch': '87a0c627097add00e0ad35460accfb4966cf6222343063b20192d567d172163a',
   '0004-sqlite-date-range-pushdown.patch': '25fafdc18d75238fa8eaf3d03acde482e59ec41c70fabfb5828c6b81fa867b7e',
-  '0005-sqlite-id-order.patch': '0c5f09b08cd1afc36227feb13671eaaf4b282519c3a34a6c4b89d55963f90f7d',
-  '0006-sqlite-or-pushdown.patch': '09b5994bebe77dcedb0e00a354dce42416c715970802baa7cef38a05a992a4ab',
+  '0005-sqlite-id-order.patch': '551c29408c2aac4ea076eea5a2717dfa717af0259d4915ab73c6f9d32e5b53f7',
+  '0006-sqlite-or-pushdown.patch': 'dfaccc3ab38bb29dbae30c340a6af44e6485c1e50b5a1746b83becf0f0f31a2b',
 };
 const MODULE = 'github.com/FerretDB/FerretDB';
 const LOCK_STALE_MS = 15 * 60_000;

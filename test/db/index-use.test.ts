@@ -5,7 +5,7 @@ import { equalitySearchWidths, planOf, sortsAfterReading } from '../support/quer
 
 interface Paged {
   _id: string | number | ObjectId;
-  tenantId: string;
+  tenantId: string | string[];
   n: number;
   door?: string;
 }
@@ -217,15 +217,17 @@ describe('lookups the local database answers through an index', () => {
       await unindexed.insertMany(unique);
     });
 
-    const page = async (collection: Collection<Paged>, filter: Filter<Paged>, limit: number) =>
-      (await collection.find(filter, { sort: { _id: 1 }, limit }).toArray()).map((d) => d._id);
+    const page = async (collection: Collection<Paged>, filter: Filter<Paged>, limit: number, order: 1 | -1 = 1) =>
+      (await collection.find(filter, { sort: { _id: order }, limit }).toArray()).map((d) => d._id);
 
-    it('is in the order MongoDB gives, whatever the ids hold, with or without a bound', async () => {
+    it('is in the order MongoDB gives, whatever the ids hold, with or without a bound, either way', async () => {
       for (const tenantId of Object.keys(tricky)) {
         for (const limit of [1, 5, 50, 0]) {
           const filters: Filter<Paged>[] = [{ tenantId }, { tenantId, _id: { $gt: `${tenantId}:u045f` } }, { tenantId, _id: { $gte: `${tenantId}:u0` } }, { tenantId, n: 1 }];
           for (const filter of filters) {
-            expect({ filter, limit, ids: await page(indexed, filter, limit) }).toEqual({ filter, limit, ids: await page(unindexed, filter, limit) });
+            for (const order of [1, -1] as const) {
+              expect({ filter, limit, order, ids: await page(indexed, filter, limit, order) }).toEqual({ filter, limit, order, ids: await page(unindexed, filter, limit, order) });
+            }
           }
         }
       }
@@ -234,6 +236,17 @@ describe('lookups the local database answers through an index', () => {
       expect((await page(indexed, { tenantId: 'spaces' }, 3)).map(String)).toEqual(['spaces:u00', 'spaces:u00 x', 'spaces:u00!']);
       expect((await page(indexed, { tenantId: 'numbers' }, 2)).map(String)).toEqual(['-1', '2.5']);
       expect((await page(indexed, { tenantId: 'beyond', _id: { $gt: 'beyond:u045f' } }, 2)).map(String)).toEqual(['beyond:u045g', 'beyond:u045\u2028']);
+    });
+
+    it("includes a document whose tenantId is an array holding the tenant, as MongoDB's equality does", async () => {
+      // Held by the index apart from the tenant's other documents (an array's text), and first in _id order.
+      const docs: Paged[] = [...plainIds.map((id) => ({ _id: `shared:${id}`, tenantId: 'shared', n: 1 })), { _id: 'shared:u', tenantId: ['shared', 'elsewhere'], n: 1 }];
+      const [withIndex, without] = [client.db().collection<Paged>('paged_shared'), client.db().collection<Paged>('paged_shared_unindexed')];
+      await withIndex.createIndex({ tenantId: 1, _id: 1 }, { name: 'tenantId_1__id_1' });
+      await withIndex.insertMany(docs);
+      await without.insertMany(docs);
+      for (const limit of [2, 0]) expect(await page(withIndex, { tenantId: 'shared' }, limit)).toEqual(await page(without, { tenantId: 'shared' }, limit));
+      expect((await page(withIndex, { tenantId: 'shared' }, 2)).map(String)).toEqual(['shared:u', 'shared:u000a']);
     });
 
     it('pages through a tenant by cursor in the same order as one read of all of it', async () => {
