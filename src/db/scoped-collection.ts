@@ -1,4 +1,4 @@
-import type { BulkWriteOptions, Collection, Document, Filter, FindOptions, OptionalUnlessRequiredId, UpdateFilter, UpdateOptions, WithId } from 'mongodb';
+import type { AnyBulkWriteOperation, BulkWriteOptions, Collection, Document, Filter, FindOptions, OptionalUnlessRequiredId, UpdateFilter, UpdateOptions, WithId } from 'mongodb';
 import type { Model } from 'mongoose';
 import { UnscopedQueryError } from '../errors/http-errors.js';
 import { isScopedFilter, type TenantScopeOptions } from './tenant-scope.plugin.js';
@@ -39,6 +39,12 @@ export class ScopedCollection<T extends Document> {
 
   deleteMany(filter: Filter<T>) {
     return this.collection.deleteMany(this.scoped(filter, 'deleteMany'));
+  }
+
+  /** Updates sent together, in order, as one command (one `update` carrying each as a statement). */
+  updateEach(updates: { filter: Filter<T>; update: UpdateFilter<T>; upsert?: boolean }[]) {
+    const operations = updates.map(({ filter, update, upsert }) => ({ updateOne: { filter: this.scoped(filter, 'updateEach'), update, upsert } }));
+    return this.collection.bulkWrite(operations as AnyBulkWriteOperation<T>[], { ordered: true });
   }
 
   insertMany(docs: OptionalUnlessRequiredId<T>[], options?: BulkWriteOptions) {

@@ -20,6 +20,11 @@ export interface PendingEntry {
  * The entries the request destroys go the same way, in one delete before the insert: a resumed authorization
  * removes its interaction and the session it replaces (oidc-provider gives a session a new id at each sign-in
  * or consent) in one command. Within the request they read as gone at once.
+ *
+ * So do the entries it consumes (a refresh token as it is rotated, a code as it is exchanged): the consumption
+ * and the new entries are then one update command, the new entries as upserts first. The provider never reads
+ * whether a consumption took, only whether a token it reads was consumed, and no token leaves the request before
+ * the command has stored both; within the request a consumed entry reads as consumed at once.
  */
 export class EntryBatch {
   private readonly pending = new Map<string, PendingEntry>();
@@ -31,6 +36,8 @@ export class EntryBatch {
    * in this request forgets it.
    */
   private readonly readAhead = new Map<string, OidcEntryDoc>();
+  /** Keys consumed in this request, with the time of their first consumption here. */
+  private readonly consumed = new Map<string, Date>();
 
   has(key: string): boolean {
     return this.pending.has(key);
@@ -50,6 +57,16 @@ export class EntryBatch {
     const keys = this.destroyed.get(tenantId) ?? new Set<string>();
     keys.add(key);
     this.destroyed.set(tenantId, keys);
+  }
+
+  /** Marks the entry of `key` consumed when the request has answered; a stored earlier consumption stays the first. */
+  consume(key: string, at: Date): void {
+    this.readAhead.delete(key);
+    if (!this.consumed.has(key)) this.consumed.set(key, at);
+  }
+
+  consumedAt(key: string): Date | undefined {
+    return this.consumed.get(key);
   }
 
   isDestroyed(tenantId: string, key: string): boolean {
@@ -79,9 +96,10 @@ export class EntryBatch {
   }
 
   /**
-   * One delete of the destroyed entries, then one insert of every pending entry. Where one already exists (saved
-   * again without this process knowing it was stored), each is written as the adapter writes one alone: its
-   * insert, else its update.
+   * One delete of the destroyed entries, then one insert of every pending entry, or, where the request consumed
+   * entries, one update that upserts them and then marks the consumed ones. Where an entry already exists (saved
+   * again without this process knowing it was stored), the insert fails on it and each is written as the adapter
+   * writes one alone: its insert, else its update.
    */
   async write(entries: OidcEntryStore): Promise<void> {
     const destroyed = [...this.destroyed];
@@ -89,6 +107,13 @@ export class EntryBatch {
     for (const [tenantId, keys] of destroyed) await entries.deleteMany({ tenantId, _id: { $in: [...keys] } });
     const all = [...this.pending.values()];
     this.pending.clear();
+    const consumptions = [...this.consumed].map(([_id, at]) => consumption(_id, at));
+    this.consumed.clear();
+    if (consumptions.length) {
+      // Upserts first: an entry saved and consumed in this request exists before it is marked.
+      await entries.updateEach([...all.map((entry) => ({ filter: { _id: entry.doc._id }, update: entry.update, upsert: true })), ...consumptions]);
+      return;
+    }
     if (!all.length) return;
     try {
       await entries.insertMany(all.map((entry) => entry.doc), { ordered: true });
@@ -97,6 +122,14 @@ export class EntryBatch {
       for (const entry of all) await insertOrUpdate(entries, entry);
     }
   }
+}
+
+/**
+ * Marks an entry consumed, once: a refresh token retried within its reuse interval is consumed again, and must not
+ * move the interval's start, or retries would keep it usable for ever.
+ */
+export function consumption(_id: string, at: Date) {
+  return { filter: { _id, consumedAt: { $exists: false } }, update: { $set: { consumedAt: at } } };
 }
 
 /** The insert, else (the key exists) the update that replaces the entry. */

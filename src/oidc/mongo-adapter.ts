@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { SessionDevice } from '../account/session-device.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
-import { insertOrUpdate, type EntryBatch, type PendingEntry } from './entry-batch.js';
+import { consumption, insertOrUpdate, type EntryBatch, type PendingEntry } from './entry-batch.js';
 import { oidcEntryId, oidcEntryStore, type OidcEntryDoc, type OidcEntryModel, type OidcEntryStore } from './oidc-entry.model.js';
 import { accountOf, openPayload, sealPayloadJson } from './oidc-payload.js';
 
@@ -112,16 +112,12 @@ export class MongoAdapter implements Adapter {
     return this.findOne({ userCode });
   }
 
-  /**
-   * Marks the first use only: a refresh token retried within its reuse interval is consumed again, and must
-   * not move the interval's start, or retries would keep it usable for ever.
-   */
+  /** Stored with the request's new entries (entry-batch.ts), or at once outside a provider request. */
   async consume(id: string): Promise<void> {
-    // Consumption is decided in the database, where every process sees it: a pending entry is written first.
     const batch = this.batch();
-    batch?.takeRead(this.key(id));
-    if (batch?.has(this.key(id))) await batch.write(this.entries);
-    await this.entries.updateOne({ _id: this.key(id), consumedAt: { $exists: false } }, { $set: { consumedAt: new Date() } });
+    if (batch) return batch.consume(this.key(id), new Date());
+    const { filter, update } = consumption(this.key(id), new Date());
+    await this.entries.updateOne(filter, update);
   }
 
   async destroy(id: string): Promise<void> {
@@ -149,7 +145,7 @@ export class MongoAdapter implements Adapter {
       '_id' in filter ? doc._id === filter._id : doc.tenantId === this.tenantId && doc.kind === this.kind && Object.entries(filter).every(([field, value]) => doc[field as keyof OidcEntryDoc] === value),
     );
     // Read back as the stored entry would be: a copy the provider may change, parsed from the same JSON.
-    if (pending) return JSON.parse(pending.json) as AdapterPayload;
+    if (pending) return this.marked(JSON.parse(pending.json) as AdapterPayload, batch?.consumedAt(pending.doc._id));
     if ('_id' in filter && batch?.isDestroyed(this.tenantId, filter._id)) return undefined;
     const doc = '_id' in filter ? (batch?.takeRead(filter._id) ?? (await this.readByKey(filter._id, batch))) : await this.entries.findOne({ tenantId: this.tenantId, kind: this.kind, ...filter });
     if (!doc || doc.tenantId !== this.tenantId || (doc.expiresAt && doc.expiresAt.getTime() <= Date.now())) return undefined;
@@ -157,8 +153,11 @@ export class MongoAdapter implements Adapter {
     this.remember(doc._id);
     if (doc.grantId) this.grantOfToken?.set(doc._id, doc.grantId);
     const payload = openPayload(this.cipher, doc);
-    if (!payload) return undefined;
-    if (doc.consumedAt && !this.inReuseInterval(doc.consumedAt)) payload.consumed = Math.floor(doc.consumedAt.getTime() / 1000);
+    return payload && this.marked(payload, doc.consumedAt ?? batch?.consumedAt(doc._id));
+  }
+
+  private marked(payload: AdapterPayload, consumedAt: Date | undefined): AdapterPayload {
+    if (consumedAt && !this.inReuseInterval(consumedAt)) payload.consumed = Math.floor(consumedAt.getTime() / 1000);
     return payload;
   }
 

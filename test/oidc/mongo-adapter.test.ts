@@ -468,12 +468,42 @@ describe('oidc adapter', () => {
       expect(await stored(tenantB, 'Session', id)).toBe(1);
     });
 
-    it('stores an entry before consuming it, so its consumption is seen at once by every process', async () => {
+    it('stores what it consumed with its new entries, in one command, reading it as consumed meanwhile', async () => {
+      const stored = tokenPayload('RefreshToken');
+      await adapter(tenantA, 'RefreshToken').upsert(stored.jti!, stored, HOUR);
       const batch = new EntryBatch();
       const code = tokenPayload('AuthorizationCode');
+      // Saved and consumed in the same request: stored first, then marked.
       await batched(batch, tenantA, 'AuthorizationCode').upsert(code.jti!, code, 60);
       await batched(batch, tenantA, 'AuthorizationCode').consume(code.jti!);
+      await batched(batch, tenantA, 'RefreshToken').consume(stored.jti!);
+      const rotated = tokenPayload('RefreshToken');
+      await batched(batch, tenantA, 'RefreshToken').upsert(rotated.jti!, rotated, HOUR);
+
+      expect(typeof (await batched(batch, tenantA, 'AuthorizationCode').find(code.jti!))?.consumed).toBe('number');
+      expect(typeof (await batched(batch, tenantA, 'RefreshToken').find(stored.jti!))?.consumed).toBe('number');
+      // Other requests see the consumption once this one has answered, and nothing of it in another tenant.
+      expect((await adapter(tenantA, 'RefreshToken').find(stored.jti!))?.consumed).toBeUndefined();
+      expect(await batched(batch, tenantB, 'RefreshToken').find(stored.jti!)).toBeUndefined();
+
+      const { commands } = await countCommands(db.connection, () => batch.write(oidcEntryStore(db.models.oidcEntries)));
+      expect(commands.byName).toEqual({ 'update oidc_entries': 1 });
       expect(typeof (await adapter(tenantA, 'AuthorizationCode').find(code.jti!))?.consumed).toBe('number');
+      expect(typeof (await adapter(tenantA, 'RefreshToken').find(stored.jti!))?.consumed).toBe('number');
+      expect(await adapter(tenantA, 'RefreshToken').find(rotated.jti!)).toEqual(rotated);
+    });
+
+    it('keeps the time of a consumption stored before, when a request consumes the entry again', async () => {
+      const token = tokenPayload('RefreshToken');
+      await adapter(tenantA, 'RefreshToken').upsert(token.jti!, token, HOUR);
+      await adapter(tenantA, 'RefreshToken').consume(token.jti!);
+      const first = await rawEntries().findOne({ tenantId: tenantA, kind: 'RefreshToken', id: token.jti! });
+      await sleep(20);
+      const batch = new EntryBatch();
+      await batched(batch, tenantA, 'RefreshToken').consume(token.jti!);
+      expect((await batched(batch, tenantA, 'RefreshToken').find(token.jti!))?.consumed).toBe(Math.floor(first!.consumedAt!.getTime() / 1000));
+      await batch.write(oidcEntryStore(db.models.oidcEntries));
+      expect((await rawEntries().findOne({ _id: first!._id }))!.consumedAt).toEqual(first!.consumedAt);
     });
 
     it('keeps the last save of an entry saved twice in the request, and replaces one stored already', async () => {
