@@ -5,7 +5,7 @@ import { runWithContext } from './audit/request-context.js';
 import { ConfigError, loadConfig, processEnvironment } from './config.js';
 import { HttpError } from './errors/http-errors.js';
 import { migrateAtStart } from './migrations/migrate-at-start.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger, serverLogDestination } from './observability/logger.js';
 import { startExpiredEntriesSweeper } from './oidc/expired-entries.sweeper.js';
 import { issuerFor } from './oidc/provider.factory.js';
 import { startOutboxWorker } from './outbox/start-worker.js';
@@ -17,7 +17,7 @@ import { ensurePlatformTenant } from './tenants/platform.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnvironment());
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, serverLogDestination());
   const runtime = await connectLikeServer(config, { log: (m) => logger.info(m) });
   const { db, masterKey } = runtime;
   logger.info({ server: db.capabilities.server, version: db.capabilities.version }, 'database connected');

@@ -25,6 +25,16 @@ export const REDACTED_PATHS = [
   '*.client_secret',
 ];
 
+/** Without a destination, to standard output as each line is logged (tests, tools); the server passes serverLogDestination(). */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined }, destination);
+}
+
+/**
+ * Standard output, written off the request path: a busy server writes the lines of many requests in one write
+ * instead of one blocking write per request line. Whatever is still buffered is written before the process exits
+ * (pino flushes its own destinations on exit), so only a kill that gives the process no exit loses lines.
+ */
+export function serverLogDestination(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
 }
