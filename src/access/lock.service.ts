@@ -79,7 +79,7 @@ export class LockService {
     if (input.doors !== undefined) set.doorIds = await this.doorIdsOf(tenantId, input.doors);
     if (input.model !== undefined) set.model = input.model;
     if (input.firmwareVersion !== undefined) set.firmwareVersion = input.firmwareVersion;
-    const doc = await this.locks.findOneAndUpdate({ tenantId, _id: id, retiredAt: null }, { $set: set }, { new: true }).lean();
+    const doc = await this.locks.findOneAndUpdate({ tenantId, _id: id, retiredAt: null }, { $set: set }, { returnDocument: 'after' }).lean();
     if (!doc) {
       await this.get(tenantId, id);
       throw new ConflictError('The lock is retired and changes no more');
@@ -89,7 +89,7 @@ export class LockService {
 
   /** Stamps the lock retired first (it answers nothing from then on), then deletes its client and its tokens. */
   async retire(tenantId: string, id: string): Promise<LockView> {
-    const doc = await this.locks.findOneAndUpdate({ tenantId, _id: id, retiredAt: null }, { $set: { retiredAt: new Date() } }, { new: true }).lean();
+    const doc = await this.locks.findOneAndUpdate({ tenantId, _id: id, retiredAt: null }, { $set: { retiredAt: new Date() } }, { returnDocument: 'after' }).lean();
     if (!doc) {
       await this.get(tenantId, id);
       throw new ConflictError('The lock is already retired');

@@ -57,7 +57,7 @@ export class RevocationListService {
       const current = (await this.counters.findOne({ _id: tenantId }).lean())?.version ?? 0;
       const mark = { version: current + 1, at: new Date() };
       try {
-        const drawn = await this.counters.findOneAndUpdate({ _id: tenantId, version: current }, { $inc: { version: 1 }, $push: { pending: mark } }, { upsert: current === 0, new: true }).lean();
+        const drawn = await this.counters.findOneAndUpdate({ _id: tenantId, version: current }, { $inc: { version: 1 }, $push: { pending: mark } }, { upsert: current === 0, returnDocument: 'after' }).lean();
         if (drawn) return mark;
       } catch (err) {
         // Two first revocations of a tenant both upserting: one wins, the other draws again.

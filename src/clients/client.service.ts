@@ -112,7 +112,7 @@ export class ClientService {
     if (isPublic(current.metadata) !== isPublic(registration)) {
       throw new ConflictError('A client cannot change between public (none) and confidential authentication; register a new client');
     }
-    const updated = await this.clients.findOneAndUpdate({ tenantId, clientId }, { $set: { metadata: registration } }, { new: true }).lean();
+    const updated = await this.clients.findOneAndUpdate({ tenantId, clientId }, { $set: { metadata: registration } }, { returnDocument: 'after' }).lean();
     this.forget(tenantId, clientId);
     if (!updated) throw new NotFoundError('Client');
     return toRecord(updated);

@@ -58,7 +58,7 @@ export class DoorService {
   }
 
   async rename(tenantId: string, key: string, name: string): Promise<DoorDoc> {
-    const door = await this.doors.findOneAndUpdate({ tenantId, key }, { $set: { name } }, { new: true }).lean();
+    const door = await this.doors.findOneAndUpdate({ tenantId, key }, { $set: { name } }, { returnDocument: 'after' }).lean();
     if (!door) throw new NotFoundError('Door');
     this.forget(tenantId, door._id);
     return door;
@@ -69,7 +69,7 @@ export class DoorService {
    * who could open it before stays answerable. There is no way back: the archive time bounds that history.
    */
   async archive(tenantId: string, key: string): Promise<DoorDoc> {
-    const door = await this.doors.findOneAndUpdate({ tenantId, key, archivedAt: null }, { $set: { archivedAt: new Date() } }, { new: true }).lean();
+    const door = await this.doors.findOneAndUpdate({ tenantId, key, archivedAt: null }, { $set: { archivedAt: new Date() } }, { returnDocument: 'after' }).lean();
     if (door) {
       this.forget(tenantId, door._id);
       return door;

@@ -112,7 +112,7 @@ export class UpstreamIdpService {
   async update(tenantId: string, id: string, patch: UpstreamIdpPatch): Promise<UpstreamIdpDoc> {
     const $set: Record<string, unknown> = normalized(patch);
     if (patch.clientSecret !== undefined) $set.sealedSecret = this.masterKey.wrap(Buffer.from(patch.clientSecret), aad(tenantId, id));
-    const doc = await this.idps.findOneAndUpdate({ tenantId, _id: id }, { $set }, { new: true }).lean();
+    const doc = await this.idps.findOneAndUpdate({ tenantId, _id: id }, { $set }, { returnDocument: 'after' }).lean();
     this.changed(tenantId, id);
     if (!doc) throw new NotFoundError('Upstream identity provider');
     return withDefaults(doc);

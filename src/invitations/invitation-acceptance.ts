@@ -85,7 +85,7 @@ export class InvitationAcceptance {
           if (!(await this.once.take(key))) throw new AlreadyTaken();
           const now = new Date();
           const filter = { tenantId, _id: found.invitation.id, tokenHash: hashLinkToken(token), state: 'pending' as const };
-          const claimed = await this.invitations.findOneAndUpdate(filter, { $set: { state: 'accepted', acceptedAt: now, userId } }, { new: true }).lean();
+          const claimed = await this.invitations.findOneAndUpdate(filter, { $set: { state: 'accepted', acceptedAt: now, userId } }, { returnDocument: 'after' }).lean();
           if (!claimed) throw new AlreadyTaken();
           try {
             await this.createUser(tenant, claimed, userId, found.invitation, form);

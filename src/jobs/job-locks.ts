@@ -24,7 +24,7 @@ export class JobLocks {
     if (!options.force) filter.nextRunAt = { $lte: now };
     const update = { $set: { owner: this.owner, leaseUntil: new Date(now.getTime() + leaseMs), lastStartedAt: now }, $setOnInsert: { nextRunAt: now } };
     try {
-      const lock = await this.locks.findOneAndUpdate(filter, update, { upsert: true, new: true }).lean();
+      const lock = await this.locks.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean();
       return lock?.owner === this.owner;
     } catch (err) {
       if (isDuplicateKey(err)) return false;

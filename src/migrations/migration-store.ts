@@ -20,7 +20,7 @@ export class MigrationStore {
     const before = await this.records.findOneAndUpdate(
       { _id: m.id },
       { $set: { name: m.name, state: 'running', startedAt: new Date(), by }, $inc: { attempts: 1 }, $unset: { appliedAt: '' } },
-      { upsert: true, new: false },
+      { upsert: true, returnDocument: 'before' },
     ).lean();
     return { resumed: before?.state === 'running' };
   }

@@ -55,7 +55,7 @@ export class RoleService {
 
   async update(tenantId: string, name: string, patch: { description?: string | null }): Promise<RoleDoc> {
     const change = patch.description ? { $set: { description: patch.description } } : { $unset: { description: '' } };
-    const role = await this.roles.findOneAndUpdate({ tenantId, name }, change, { new: true }).lean();
+    const role = await this.roles.findOneAndUpdate({ tenantId, name }, change, { returnDocument: 'after' }).lean();
     if (!role) throw new NotFoundError('Role');
     return role;
   }
@@ -63,7 +63,7 @@ export class RoleService {
   /** The provisioning client's id for the role's group; undefined removes it. */
   async setExternalId(tenantId: string, name: string, externalId: string | undefined): Promise<RoleDoc> {
     const change = externalId ? { $set: { externalId } } : { $unset: { externalId: '' as const } };
-    const role = await this.roles.findOneAndUpdate({ tenantId, name }, change, { new: true }).lean();
+    const role = await this.roles.findOneAndUpdate({ tenantId, name }, change, { returnDocument: 'after' }).lean();
     if (!role) throw new NotFoundError('Role');
     return role;
   }

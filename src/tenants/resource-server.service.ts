@@ -60,7 +60,7 @@ export class ResourceServerService {
   }
 
   async update(tenantId: string, id: string, patch: Partial<Omit<ResourceServer, 'indicator'>>): Promise<ResourceServer> {
-    const doc = await this.resources.findOneAndUpdate({ _id: tenantScopedId(tenantId, id) }, { $set: patch }, { new: true }).lean();
+    const doc = await this.resources.findOneAndUpdate({ _id: tenantScopedId(tenantId, id) }, { $set: patch }, { returnDocument: 'after' }).lean();
     if (!doc) throw new NotFoundError('Resource server');
     await this.changed(tenantId);
     return toResource(doc);

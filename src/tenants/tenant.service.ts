@@ -62,7 +62,7 @@ export class TenantService {
     if (set.name !== undefined) $set.name = set.name;
     if (set.state !== undefined) $set.state = set.state;
     for (const [key, value] of Object.entries(set.settings ?? {})) $set[`settings.${key}`] = value;
-    const updated = await this.tenants.findOneAndUpdate({ _id: tenantId }, { $set, $inc: { configVersion: 1 } }, { new: true }).lean();
+    const updated = await this.tenants.findOneAndUpdate({ _id: tenantId }, { $set, $inc: { configVersion: 1 } }, { returnDocument: 'after' }).lean();
     if (!updated) throw new NotFoundError('Tenant');
     return (await this.withDataKeys([updated]))[0]!;
   }
