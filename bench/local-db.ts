@@ -4,7 +4,9 @@
 // (tenantId + emailHash unique index), and per size the database process's CPU and the round trip of
 // findOne/updateOne/deleteOne by _id, findOne by the indexed fields and a page of 50 of a tenant's documents in
 // _id order after a cursor (as the admin lists read), then how many of 400 (--incs) concurrent
-// $inc on one document are lost. Prints one JSON line per size; nothing is asserted (the specs in test/db do that).
+// $inc on one document are lost, and 16 writers' inserts and updates by _id across two collections at once (--writers):
+// their rate, round trips and the database's CPU per write. Prints one JSON line per size; nothing is asserted
+// (the specs in test/db do that).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import { ferretdbBinary } from '../src/db/launcher/binaries.js';
 import { freePort, startServerProcess } from '../src/db/launcher/server-process.js';
 import { projectRoot } from '../src/project-root.js';
 import { processCpuSeconds } from './process-cpu.js';
-import { median } from './stats.js';
+import { median, percentile } from './stats.js';
 
 interface Doc {
   _id: string;
@@ -28,6 +30,7 @@ const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name
 const sizes = (option('sizes') ?? '1000,10000').split(',').map(Number);
 const samples = Number(option('samples') ?? 20);
 const incCount = Number(option('incs') ?? 400);
+const writerCount = Number(option('writers') ?? 16);
 const PAYLOAD = 'x'.repeat(1400);
 const round = (v: number) => Math.round(v * 100) / 100;
 
@@ -40,6 +43,38 @@ async function perOp(pid: number | undefined, op: (i: number) => Promise<unknown
     times.push(performance.now() - t0);
   }
   return { cpuMs: round(((processCpuSeconds(pid) - cpu0) * 1000) / samples), medianMs: round(median(times)) };
+}
+
+/**
+ * `writerCount` writers at once, each inserting into one collection and updating a document by `_id` in another,
+ * as the token flows write (a new entry, a user's mark): SQLite has one write lock, which they all contend for.
+ */
+async function concurrentWrites(pid: number | undefined, docs: Collection<Doc>, size: number, rounds = 50) {
+  const log = docs.db.collection<{ _id: string; at: Date }>(`writes-${size}`);
+  const times: number[] = [];
+  const cpu0 = processCpuSeconds(pid);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: writerCount }, async (_, writer) => {
+      for (let i = 0; i < rounds; i++) {
+        let t0 = performance.now();
+        await log.insertOne({ _id: `w${writer}-${i}`, at: new Date() });
+        times.push(performance.now() - t0);
+        t0 = performance.now();
+        await docs.updateOne({ _id: `doc-${(writer * 7919 + i) % size}` }, { $set: { n: i } });
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    writers: writerCount,
+    writes: times.length,
+    perSecond: Math.round(times.length / seconds),
+    medianMs: round(median(times)),
+    p99Ms: round(percentile(times, 99)),
+    cpuMsPerWrite: round(((processCpuSeconds(pid) - cpu0) * 1000) / times.length),
+  };
 }
 
 async function fill(docs: Collection<Doc>, from: number, to: number): Promise<void> {
@@ -83,6 +118,7 @@ async function main(): Promise<void> {
       );
       await docs.insertMany(Array.from({ length: samples }, (_, i) => ({ _id: `gone-${i}`, tenantId: 'gone', emailHash: `g${i}`, n: 0, payload: PAYLOAD })));
       const deleteById = await perOp(pid, (i) => docs.deleteOne({ _id: `gone-${i}` }));
+      const writes = await concurrentWrites(pid, docs, size);
       await docs.updateOne({ _id: 'doc-0' }, { $set: { n: 0 } });
       const incStarted = performance.now();
       const incs = await Promise.allSettled(Array.from({ length: incCount }, () => docs.updateOne({ _id: 'doc-0' }, { $inc: { n: 1 } })));
@@ -97,6 +133,7 @@ async function main(): Promise<void> {
           findByIndexed,
           pageOfTenant,
           deleteById,
+          concurrentWrites: writes,
           concurrentInc: {
             sent: incCount,
             failed: incs.filter((r) => r.status === 'rejected').length,

@@ -7,7 +7,8 @@
 //
 // The patches in scripts/ferretdb-patches/ make the SQLite backend find documents through its indexes instead of
 // scanning (an equality, an `_id` `$in`, a date range, each branch of a `$or`), read a page in `_id` order
-// through an index instead of reading and sorting every document, and make updates of one collection atomic
+// through an index instead of reading and sorting every document, make updates of one collection atomic, and queue
+// the server's writers for SQLite's one write lock instead of leaving them to sleep in its busy handler
 // (README, "Local database"). The build is stamped FERRETDB_BUILD, not the module's version, so that a binary
 // built from other patches is never mistaken for it.
 import { createHash } from 'node:crypto';
@@ -21,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 /** The FerretDB module version the build starts from. */
 export const FERRETDB_VERSION = 'v1.24.2';
 /** What the built binary reports as its version and the name of its folder in toolsDir; bump it with the patches. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}-doorway.7`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}-doorway.8`;
 const PATCH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ferretdb-patches');
 /** The patches of FERRETDB_BUILD, applied in this order; a patch whose content differs from its checksum stops the build. */
 export const FERRETDB_PATCHES = {
@@ -31,6 +32,7 @@ export const FERRETDB_PATCHES = {
   '0004-sqlite-date-range-pushdown.patch': '25fafdc18d75238fa8eaf3d03acde482e59ec41c70fabfb5828c6b81fa867b7e',
   '0005-sqlite-id-order.patch': '551c29408c2aac4ea076eea5a2717dfa717af0259d4915ab73c6f9d32e5b53f7',
   '0006-sqlite-or-pushdown.patch': 'dfaccc3ab38bb29dbae30c340a6af44e6485c1e50b5a1746b83becf0f0f31a2b',
+  '0007-sqlite-write-queue.patch': 'd54be890eb0bca48298caa375f698fbb56a3512ce242b29eee1b190f5c0b7b91',
 };
 const MODULE = 'github.com/FerretDB/FerretDB';
 const LOCK_STALE_MS = 15 * 60_000;
