@@ -217,6 +217,10 @@ describe('tenant scope of every tenant collection', () => {
       expect((await store.updateOne({ _id: doc._id }, { $set: { payload: '{}' } })).modifiedCount).toBe(1);
       expect(() => store.findOne({ _id: doc.id })).toThrow(UnscopedQueryError);
       expect(() => store.updateOne({ kind: doc.kind }, { $set: { payload: '{}' } })).toThrow(UnscopedQueryError);
+      // Updates sent together: every statement is checked before any is sent.
+      expect((await store.updateEach([{ filter: { _id: doc._id }, update: { $set: { payload: '{"a":1}' } } }])).modifiedCount).toBe(1);
+      expect(() => store.updateEach([{ filter: { _id: doc._id }, update: { $set: { payload: '{"b":1}' } } }, { filter: { kind: doc.kind }, update: { $set: { payload: '{}' } } }])).toThrow(UnscopedQueryError);
+      expect(await store.findOne({ _id: doc._id })).toMatchObject({ payload: '{"a":1}' });
       expect(() => store.deleteOne({ _id: { $ne: null } } as never)).toThrow(UnscopedQueryError);
       expect(() => store.deleteMany({ grantId: 'any' })).toThrow(UnscopedQueryError);
       const { tenantId: _dropped, ...unscoped } = SPECS.oidcEntries.make(tenantId()) as unknown as OidcEntryDoc;
