@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { MongoClient, type Collection } from 'mongodb';
 import { ferretdbBinary } from '../src/db/launcher/binaries.js';
 import { freePort, startServerProcess } from '../src/db/launcher/server-process.js';
+import { ferretdbArgs } from '../src/db/local-database.js';
 import { projectRoot } from '../src/project-root.js';
 import { processCpuSeconds } from './process-cpu.js';
 import { median, percentile } from './stats.js';
@@ -91,11 +92,7 @@ async function main(): Promise<void> {
   const binary = option('binary') ?? (await ferretdbBinary(join(projectRoot(), '.tools'), (m) => console.error(m)));
   const dir = mkdtempSync(join(tmpdir(), 'local-db-bench-'));
   const port = await freePort();
-  const server = await startServerProcess(
-    binary,
-    ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`, '--debug-addr=-', '--telemetry=disable', '--log-level=WARN'],
-    port,
-  );
+  const server = await startServerProcess(binary, ferretdbArgs(dir, port), port);
   const client = new MongoClient(`mongodb://127.0.0.1:${port}/?directConnection=true`, { maxPoolSize: 100 });
   try {
     await client.connect();

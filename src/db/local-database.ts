@@ -35,21 +35,25 @@ function mongodCandidate(kind: 'mongod' | 'memory-server', binary: string): Cand
   return { kind, binary, args: (dir, port) => ['--dbpath', dir, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'] };
 }
 
-function ferretdbCandidate(binary: string): Candidate {
-  return {
-    kind: 'ferretdb',
-    binary,
+/**
+ * How FerretDB is started on SQLite files in `dir`, listening on loopback at `port`. `sqliteQuery` adds
+ * parameters to the SQLite URL (`?_pragma=...`), for specs that change SQLite's own settings.
+ */
+export function ferretdbArgs(dir: string, port: number, sqliteQuery = ''): string[] {
+  return [
+    '--handler=sqlite',
+    `--sqlite-url=file:${dir}/${sqliteQuery}`,
+    `--listen-addr=127.0.0.1:${port}`,
+    `--state-dir=${dir}`,
     // The debug listener has a fixed default port that would collide between instances.
-    args: (dir, port) => [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dir}/`,
-      `--listen-addr=127.0.0.1:${port}`,
-      `--state-dir=${dir}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=WARN',
-    ],
-  };
+    '--debug-addr=-',
+    '--telemetry=disable',
+    '--log-level=WARN',
+  ];
+}
+
+function ferretdbCandidate(binary: string): Candidate {
+  return { kind: 'ferretdb', binary, args: (dir, port) => ferretdbArgs(dir, port) };
 }
 
 /** Local servers in order of preference: a real mongod first, FerretDB only as the last resort. */

@@ -111,7 +111,7 @@ export class EntryBatch {
     this.consumed.clear();
     if (consumptions.length) {
       // Upserts first: an entry saved and consumed in this request exists before it is marked.
-      await entries.updateEach([...all.map((entry) => ({ filter: { _id: entry.doc._id }, update: entry.update, upsert: true })), ...consumptions]);
+      await entries.updateEach([...all.map(upsertion), ...consumptions]);
       return;
     }
     if (!all.length) return;
@@ -132,13 +132,24 @@ export function consumption(_id: string, at: Date) {
   return { filter: { _id, consumedAt: { $exists: false } }, update: { $set: { consumedAt: at } } };
 }
 
+/** Writes an entry whether or not it is stored: the update that replaces a stored one, else its insert. */
+function upsertion(entry: PendingEntry) {
+  return { filter: { _id: entry.doc._id }, update: entry.update, upsert: true };
+}
+
+/** Writes an entry with its upsertion alone. */
+export function upsertEntry(entries: OidcEntryStore, entry: PendingEntry) {
+  const { filter, update, upsert } = upsertion(entry);
+  return entries.updateOne(filter, update, { upsert });
+}
+
 /** The insert, else (the key exists) the update that replaces the entry. */
 export async function insertOrUpdate(entries: OidcEntryStore, entry: PendingEntry): Promise<void> {
   try {
     await entries.insertMany([entry.doc]);
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
-    await entries.updateOne({ _id: entry.doc._id }, entry.update, { upsert: true });
+    await upsertEntry(entries, entry);
   }
 }
 

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { SessionDevice } from '../account/session-device.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
-import { consumption, insertOrUpdate, type EntryBatch, type PendingEntry } from './entry-batch.js';
+import { consumption, insertOrUpdate, upsertEntry, type EntryBatch, type PendingEntry } from './entry-batch.js';
 import { oidcEntryId, oidcEntryStore, type OidcEntryDoc, type OidcEntryModel, type OidcEntryStore } from './oidc-entry.model.js';
 import { accountOf, openPayload, sealPayloadJson } from './oidc-payload.js';
 
@@ -91,7 +91,7 @@ export class MongoAdapter implements Adapter {
     // Most entries are written once (codes, tokens, grants), so an insert is tried first: the unique key makes
     // it safe, and it is one indexed write on every server, where FerretDB v1 answers an update by scanning the
     // whole collection. An entry written again (a session, an interaction) takes the update at once.
-    if (this.existing.has(_id)) await this.entries.updateOne({ _id }, entry.update, { upsert: true });
+    if (this.existing.has(_id)) await upsertEntry(this.entries, entry);
     else await insertOrUpdate(this.entries, entry);
     this.remember(_id);
   }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { MongoClient, type Db } from 'mongodb';
 import { ferretdbBinary } from '../../src/db/launcher/binaries.js';
 import { freePort, startServerProcess, type ServerProcess } from '../../src/db/launcher/server-process.js';
+import { ferretdbArgs } from '../../src/db/local-database.js';
 
 const toolsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.tools');
 
@@ -26,19 +27,7 @@ describe('concurrent writes to the local FerretDB', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'idp-writers-'));
     const binary = await ferretdbBinary(toolsDir, () => undefined);
     const port = await freePort();
-    server = await startServerProcess(
-      binary,
-      [
-        '--handler=sqlite',
-        `--sqlite-url=file:${dataDir}/?_pragma=busy_timeout(0)`,
-        `--listen-addr=127.0.0.1:${port}`,
-        `--state-dir=${dataDir}`,
-        '--debug-addr=-',
-        '--telemetry=disable',
-        '--log-level=ERROR',
-      ],
-      port,
-    );
+    server = await startServerProcess(binary, ferretdbArgs(dataDir, port, '?_pragma=busy_timeout(0)'), port);
     client = new MongoClient(`mongodb://127.0.0.1:${port}`, { serverSelectionTimeoutMS: 5000, maxPoolSize: 100 });
     await client.connect();
     db = client.db('writers');

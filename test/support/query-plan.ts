@@ -111,26 +111,36 @@ export async function queriesSent(client: MongoClient, fn: () => Promise<unknown
 }
 
 /** Of `queries`, those the server would answer by reading the whole collection, each once, described. */
-export async function scanningQueries(db: Db, queries: readonly SentQuery[]): Promise<string[]> {
-  const seen = new Map<string, SentQuery>();
-  for (const q of queries) seen.set(`${q.command} ${q.collection} ${JSON.stringify(shape(q.filter))} ${JSON.stringify(q.sort ?? {})}`, q);
-  const scans: string[] = [];
-  for (const [described, q] of seen) {
-    const plan = planOf(await db.collection(q.collection).find(q.filter, q.sort ? { sort: q.sort } : {}).explain());
-    if (plan.scans) scans.push(described);
-  }
-  return scans;
+export function scanningQueries(db: Db, queries: readonly SentQuery[]): Promise<string[]> {
+  const described = (q: SentQuery) => `${q.command} ${q.collection} ${JSON.stringify(shape(q.filter))} ${JSON.stringify(q.sort ?? {})}`;
+  return explainedWhere(db, queries, described, {}, (explained) => planOf(explained).scans);
 }
 
 /** Of `queries`, the sorted finds the server would sort after reading every match (sortsAfterReading), each once. */
-export async function sortingQueries(db: Db, queries: readonly SentQuery[]): Promise<string[]> {
-  const seen = new Map<string, SentQuery>();
-  for (const q of queries) if (q.command === 'find' && q.sort) seen.set(`${q.collection} ${JSON.stringify(shape(q.filter))} sorted by ${JSON.stringify(q.sort)}`, q);
-  const sorting: string[] = [];
-  for (const [described, q] of seen) {
-    if (sortsAfterReading(await db.collection(q.collection).find(q.filter, { sort: q.sort, limit: 2 }).explain())) sorting.push(described);
+export function sortingQueries(db: Db, queries: readonly SentQuery[]): Promise<string[]> {
+  const sortedFinds = queries.filter((q) => q.command === 'find' && q.sort);
+  return explainedWhere(db, sortedFinds, describedSorted, { limit: 2 }, sortsAfterReading);
+}
+
+/** Each distinct query (by its description) explained as a find, with its sort; described where `fails` says so. */
+async function explainedWhere(
+  db: Db,
+  queries: readonly SentQuery[],
+  describe: (q: SentQuery) => string,
+  options: { limit?: number },
+  fails: (explained: Document) => boolean,
+): Promise<string[]> {
+  const distinct = new Map(queries.map((q) => [describe(q), q]));
+  const failing: string[] = [];
+  for (const [described, q] of distinct) {
+    const explained = await db.collection(q.collection).find(q.filter, { ...options, ...(q.sort ? { sort: q.sort } : {}) }).explain();
+    if (fails(explained)) failing.push(described);
   }
-  return sorting;
+  return failing;
+}
+
+function describedSorted(q: SentQuery): string {
+  return `${q.collection} ${JSON.stringify(shape(q.filter))} sorted by ${JSON.stringify(q.sort)}`;
 }
 
 /** A filter's keys and operators, its values left out: two lookups of the same shape are one query. */
@@ -160,7 +170,7 @@ export async function unorderedSorts(db: Db, queries: readonly SentQuery[]): Pro
       // Led by what the filter holds equal (the tenant): the _id index alone would walk every tenant's documents.
       return (p > 0 || equal.size === 0) && sort.every((field, i) => fields[p + i] === field);
     });
-    if (!kept) missing.add(`${q.collection} ${JSON.stringify(shape(q.filter))} sorted by ${JSON.stringify(q.sort)}`);
+    if (!kept) missing.add(describedSorted(q));
   }
   return [...missing];
 }
