@@ -17,7 +17,8 @@ import { ensurePlatformTenant } from './tenants/platform.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnvironment());
-  const logger = createLogger(config.logLevel, serverLogDestination());
+  const logDestination = serverLogDestination();
+  const logger = createLogger(config.logLevel, logDestination);
   const runtime = await connectLikeServer(config, { log: (m) => logger.info(m) });
   const { db, masterKey } = runtime;
   logger.info({ server: db.capabilities.server, version: db.capabilities.version }, 'database connected');
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
   const server = createServer(app.callback());
   server.listen(config.port, config.host);
   await new Promise((resolve) => server.once('listening', resolve));
+  // The lines logged while starting (migrations, the database) come before the banner that says it is up.
+  await new Promise<void>((resolve) => logDestination.flush(() => resolve()));
   printUrls(config);
 
   let stopping = false;
