@@ -7,7 +7,8 @@ export interface Attribution {
   cores: Record<string, number>;
   /**
    * CPU milliseconds each process spent per counted operation: unlike rates, hardly moved by other work on a
-   * shared machine, so ours and the baseline can be compared by cost even when the machine is busy.
+   * shared machine, so ours and the baseline can be compared by cost even when the machine is busy. A server's
+   * CPU while idle (its pollers and timers, at the rate measured before the scenarios) is left out.
    */
   cpuMsPerOp: Record<string, number>;
   db?: {
@@ -39,13 +40,26 @@ export type BackgroundRates = Record<string, number>;
 export class Meter {
   /** By probe name, once measured (measureIdle). */
   private readonly background: Record<string, BackgroundRates> = {};
+  /** CPU seconds and wall seconds each process of `idleApart` spent while nobody asked anything (measureIdle). */
+  private readonly idle = { cpuS: {} as Record<string, number>, seconds: 0 };
 
   constructor(
     private readonly cpu: CpuMeter,
     /** The database probes (bench/db-probe.ts) of the servers that use a database, by name: ours, the fair baseline. */
     private readonly probes: Record<string, string>,
     private readonly context?: () => Promise<Record<string, number>>,
+    /**
+     * The processes (servers and their databases) whose CPU with nobody asking is left out of every scenario's
+     * CPU, as their background commands are: a poller's or a timer's CPU is not an operation's.
+     */
+    private readonly idleApart: readonly string[] = [],
   ) {}
+
+  /** CPU milliseconds per second each process of `idleApart` spent idle, as measured so far. */
+  idleCpuMsPerS(): Record<string, number> {
+    const { cpuS, seconds } = this.idle;
+    return Object.fromEntries(Object.entries(cpuS).map(([k, v]) => [k, seconds > 0 ? Math.round((v / seconds) * 1000 * 100) / 100 : 0]));
+  }
 
   async probe(name: string | undefined): Promise<ProbeSnapshot | undefined> {
     const url = name ? this.probes[name] : undefined;
@@ -61,7 +75,12 @@ export class Meter {
    */
   async measureIdle(probe: string, seconds: number): Promise<BackgroundRates> {
     const before = await this.probe(probe);
+    const cpuBefore = this.cpu.sample();
+    const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const cpuAfter = this.cpu.sample();
+    this.idle.seconds += (performance.now() - started) / 1000;
+    for (const k of this.idleApart) this.idle.cpuS[k] = (this.idle.cpuS[k] ?? 0) + Math.max((cpuAfter[k] ?? 0) - (cpuBefore[k] ?? 0), 0);
     const after = await this.probe(probe);
     const rates: BackgroundRates = {};
     if (before && after) {
@@ -76,6 +95,12 @@ export class Meter {
 
   /** Runs a scenario and attributes its time; `db` figures from the probe named, of the server the scenario loads. */
   async around<R extends ScenarioResult>(probe: string | undefined, scenario: () => Promise<R>): Promise<R & { attribution: Attribution }> {
+    const { result, stretch } = await this.stretch(probe, scenario);
+    return { ...result, attribution: this.attribute(probe, result, stretch) };
+  }
+
+  /** Runs a scenario and reads, around it, each process's CPU and the commands of the server probed. */
+  async stretch<R extends ScenarioResult>(probe: string | undefined, scenario: () => Promise<R>): Promise<{ result: R; stretch: Stretch }> {
     const context = await this.context?.();
     const probeBefore = await this.probe(probe);
     const cpuBefore = this.cpu.sample();
@@ -85,23 +110,62 @@ export class Meter {
     // are counted once they have, and the commands divided by every request sent.
     if (result.sent !== undefined && result.sent > result.count) await new Promise((resolve) => setTimeout(resolve, 500));
     const probeAfter = await this.probe(probe);
-    const cpuMsPerOp = Object.fromEntries(
-      Object.keys(cpuAfter).map((k) => [k, Math.round(((cpuAfter[k]! - (cpuBefore[k] ?? 0)) * 1000 * 100) / Math.max(result.count, 1)) / 100]),
-    );
-    const attribution: Attribution = { cores: CpuMeter.cores(cpuBefore, cpuAfter, result.durationS), cpuMsPerOp, context };
+    const stretch: Stretch = { cpuS: Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, cpuAfter[k]! - (cpuBefore[k] ?? 0)])), context };
     if (probeBefore && probeAfter) {
-      attribution.db = dbFigures(probeBefore, probeAfter, Math.max(result.sent ?? result.count, 1), result.durationS, this.background[probe!]);
-      attribution.serverLoopDelayP99Ms = Math.round(probeAfter.loopDelayP99Ms * 10) / 10;
+      stretch.commands = Object.fromEntries(
+        Object.entries(probeAfter.commands).map(([name, now]) => {
+          const was = probeBefore.commands[name] ?? { count: 0, ms: 0 };
+          return [name, { count: now.count - was.count, ms: now.ms - was.ms }];
+        }),
+      );
+      stretch.loopDelayP99Ms = probeAfter.loopDelayP99Ms;
     }
-    return { ...result, attribution };
+    return { result, stretch };
   }
+
+  /** What a scenario's result cost, per operation, from what was read over its stretch (or its stretches, joined). */
+  attribute(probe: string | undefined, result: ScenarioResult, stretch: Stretch): Attribution {
+    const idleMsPerS = this.idleCpuMsPerS();
+    const forOps = (k: string, s: number) => Math.max(s - ((idleMsPerS[k] ?? 0) / 1000) * result.durationS, 0);
+    const cpuMsPerOp = Object.fromEntries(Object.entries(stretch.cpuS).map(([k, s]) => [k, Math.round((forOps(k, s) * 1000 * 100) / Math.max(result.count, 1)) / 100]));
+    const attribution: Attribution = { cores: CpuMeter.cores({}, stretch.cpuS, result.durationS), cpuMsPerOp, context: stretch.context };
+    if (stretch.commands) {
+      attribution.db = dbFigures({ commands: {} }, { commands: stretch.commands }, Math.max(result.sent ?? result.count, 1), result.durationS, this.background[probe!]);
+      attribution.serverLoopDelayP99Ms = Math.round((stretch.loopDelayP99Ms ?? Number.NaN) * 10) / 10;
+    }
+    return attribution;
+  }
+}
+
+/** What the meter read over one stretch of a scenario: CPU seconds by process, and the probed server's commands. */
+export interface Stretch {
+  cpuS: Record<string, number>;
+  commands?: ProbeSnapshot['commands'];
+  loopDelayP99Ms?: number;
+  /** As read at the stretch's start (see Attribution.context). */
+  context?: Record<string, number>;
+}
+
+/** Two stretches of one scenario as one: CPU and commands added up, the worse loop delay, the first's context. */
+export function joinStretches(a: Stretch, b: Stretch): Stretch {
+  const add = <T>(x: Record<string, T> | undefined, y: Record<string, T> | undefined, plus: (p: T | undefined, q: T) => T) => {
+    if (!x && !y) return undefined;
+    const out = { ...x };
+    for (const [k, v] of Object.entries(y ?? {})) out[k] = plus(out[k], v);
+    return out;
+  };
+  const joined: Stretch = { cpuS: add(a.cpuS, b.cpuS, (p, q) => (p ?? 0) + q)!, context: a.context ?? b.context };
+  const commands = add(a.commands, b.commands, (p, q) => ({ count: (p?.count ?? 0) + q.count, ms: (p?.ms ?? 0) + q.ms }));
+  if (commands) joined.commands = commands;
+  if (a.loopDelayP99Ms !== undefined || b.loopDelayP99Ms !== undefined) joined.loopDelayP99Ms = Math.max(a.loopDelayP99Ms ?? 0, b.loopDelayP99Ms ?? 0);
+  return joined;
 }
 
 /**
  * Command counts and times between two snapshots, per operation; with `background`, each command's idle rate
  * times `seconds` is left out of its count (never below none).
  */
-export function dbFigures(before: ProbeSnapshot, after: ProbeSnapshot, ops: number, seconds: number, background: BackgroundRates = {}): NonNullable<Attribution['db']> {
+export function dbFigures(before: Pick<ProbeSnapshot, 'commands'>, after: Pick<ProbeSnapshot, 'commands'>, ops: number, seconds: number, background: BackgroundRates = {}): NonNullable<Attribution['db']> {
   const perOp: Record<string, number> = {};
   const msPerOp: Record<string, number> = {};
   let commands = 0;

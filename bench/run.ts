@@ -24,6 +24,7 @@ import { projectRoot } from '../src/project-root.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createServices } from '../src/services.js';
 import { measureCryptoBounds } from './crypto-bounds.js';
+import { inTurns, type Flow } from './in-turns.js';
 import { Meter, type Measured } from './measure.js';
 import { roundTrip } from './db-figures.js';
 import { compare } from './comparison.js';
@@ -53,9 +54,9 @@ const only = new Set(onlyArg ? onlyArg.split(',') : SCENARIO_KEYS);
 const wanted = (key: (typeof SCENARIO_KEYS)[number]) => only.has(key);
 const seconds = Number(option('seconds') ?? Number.NaN);
 const load: s.Load = quick
-  ? { connections: 16, durationS: 3, warmupS: 1, signInUsers: 8, signInS: 5, refreshUsers: 16 }
-  : { connections: 16, durationS: 10, warmupS: 2, signInUsers: 8, signInS: 20, refreshUsers: 16 };
-if (seconds > 0) Object.assign(load, { durationS: seconds, signInS: seconds, warmupS: Math.min(load.warmupS, seconds) });
+  ? { connections: 16, durationS: 3, warmupS: 1, signInUsers: 8, signInS: 5, refreshUsers: 16, refreshS: 3, rounds: 1 }
+  : { connections: 16, durationS: 10, warmupS: 2, signInUsers: 8, signInS: 20, refreshUsers: 16, refreshS: 20, rounds: 4 };
+if (seconds > 0) Object.assign(load, { durationS: seconds, signInS: seconds, refreshS: seconds, warmupS: Math.min(load.warmupS, seconds) });
 const scale = args.has('--scale') ? { smallUsers: 1000, largeUsers: Number(option('scale-users') ?? 100_000) } : undefined;
 const TENANTS = quick ? 100 : 999;
 const say = (line: string) => process.stdout.write(`bench: ${line}\n`);
@@ -129,30 +130,44 @@ async function main(): Promise<void> {
     const entries = db.models.oidcEntries;
     // On a server that scans (FerretDB v1 uses an index for a lookup by _id alone), each query's cost grows with this.
     const context = async () => ({ oidcEntries: await entries.estimatedDocumentCount() });
-    const deps: s.ScenarioDeps = { http, meter: new Meter(cpu, { ours: `http://127.0.0.1:${probePort}/`, fair: `http://127.0.0.1:${fairProbePort}/` }, context), load };
+    const probes = { ours: `http://127.0.0.1:${probePort}/`, fair: `http://127.0.0.1:${fairProbePort}/` };
+    const servers = [CPU_OF.ours, CPU_OF.oursDb, CPU_OF.fair, CPU_OF.fairDb, CPU_OF.bare];
+    const deps: s.ScenarioDeps = { http, meter: new Meter(cpu, probes, context, servers), load };
 
     const users = db.models.users;
     const someUser = (await users.findOne({ tenantId: seed.tenant._id }).lean())!;
     const roundTrips = [await roundTrip('user by id (tenantId, _id)', await users.estimatedDocumentCount(), () => users.findOne({ tenantId: seed.tenant._id, _id: someUser._id }).lean())];
 
     const scenarios: Measured[] = [];
-    const step = async (scenario: Promise<Measured>) => {
+    const step = async (scenario: Measured | Promise<Measured>) => {
       const r = await scenario;
       scenarios.push(r);
       say(`${r.name}: ${formatNumber(r.perSecond)} ${r.unit}/s, p50 ${formatNumber(r.p50Ms)} ms, p99 ${formatNumber(r.p99Ms)} ms, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`);
       return r;
     };
-    // Each flow against ours, the fair baseline and the bare one, one after the other.
-    const trio = async (flow: (deps: s.ScenarioDeps, target: OidcTarget) => Promise<Measured>): Promise<Trio> => {
-      const t: Trio = { ours: await step(flow(deps, ours)), fair: await step(flow(deps, fair)), bare: await step(flow(deps, baseline)) };
+    const noted = (t: Trio): Trio => {
       t.ours.note = `${formatNumber(t.ours.perSecond / t.fair!.perSecond)} x fair, ${formatNumber(t.ours.perSecond / t.bare!.perSecond)} x bare`;
       return t;
     };
-    // What each server sends with nobody asking (outbox pollers, job locks): left out of every scenario's commands.
+    // A flow of single requests against ours, the fair baseline and the bare one, one after the other.
+    const trio = async (flow: (deps: s.ScenarioDeps, target: OidcTarget) => Promise<Measured>): Promise<Trio> =>
+      noted({ ours: await step(flow(deps, ours)), fair: await step(flow(deps, fair)), bare: await step(flow(deps, baseline)) });
+    // A flow of people (sign-ins, refreshing apps) against the three, measured in turns (bench/in-turns.ts).
+    const trioInTurns = async (flow: (deps: s.ScenarioDeps, target: OidcTarget) => Flow | Promise<Flow>, durationS: number): Promise<Trio> => {
+      const flows = [await flow(deps, ours), await flow(deps, fair), await flow(deps, baseline)];
+      const measured = await inTurns(deps.meter, flows, { rounds: load.rounds, durationS, warmupS: load.warmupS });
+      for (const m of measured) await step(m);
+      const [o, f, b] = measured;
+      return noted({ ours: o!, fair: f, bare: b });
+    };
+    // What each server sends and spends with nobody asking (outbox pollers, job locks, timers): left out of every
+    // scenario's commands and CPU.
     for (const probe of ['ours', 'fair']) {
       const idle = await deps.meter.measureIdle(probe, quick ? 2 : 6);
       say(`${probe}, idle: ${Object.entries(idle).map(([name, rate]) => `${name} ${formatNumber(rate)}/s`).join(', ') || 'no commands'}`);
     }
+    const idleCpuMsPerS = deps.meter.idleCpuMsPerS();
+    say(`CPU while idle, ms per second: ${Object.entries(idleCpuMsPerS).map(([name, ms]) => `${name} ${formatNumber(ms)}`).join(', ')}`);
     // Tenants first, on a server that has only started: its memory with 1,000 tenants is what they cost, not what
     // the load of the other scenarios (argon2's blocks, V8's grown heap) or 100,000 users left; the server's
     // memory at the end of the run is reported beside it. The scenarios after run with the 1,000 tenants active.
@@ -164,12 +179,12 @@ async function main(): Promise<void> {
     if (wanted('discovery')) await step(s.discovery(deps, ours));
     if (wanted('jwks')) await step(s.jwks(deps, ours));
     const cc = wanted('cc') ? await trio(s.clientCredentialsLoad) : undefined;
-    const signIn = wanted('signin') ? await trio(s.signIns) : undefined;
+    const signIn = wanted('signin') ? await trioInTurns(s.signInFlow, load.signInS) : undefined;
     if (signIn) {
       const bound = (describeMachine(local.kind).cores * 1000) / crypto.argon2.medianMs;
       for (const m of [signIn.ours, signIn.fair!, signIn.bare!]) m.note = `${m.note ? `${m.note}; ` : ''}${formatNumber((m.perSecond / bound) * 100)}% of argon2 bound`;
     }
-    const refresh = wanted('refresh') ? await trio(s.refreshes) : undefined;
+    const refresh = wanted('refresh') ? await trioInTurns(s.refreshFlow, load.refreshS) : undefined;
     const tokens = wanted('introspection') || wanted('userinfo') ? await s.tokensFor(deps, ours, 16) : [];
     if (wanted('introspection')) await step(s.introspection(deps, ours, tokens));
     const userinfo = wanted('userinfo') ? await step(s.userinfo(deps, ours, tokens)) : undefined;
@@ -203,7 +218,7 @@ async function main(): Promise<void> {
     const report: BenchReport = {
       takenAt,
       machine,
-      settings: { ...load, tenants: TENANTS, argon2, quick, profile, only: [...only], scale, loadAverageAtStart: loadAverage },
+      settings: { ...load, tenants: TENANTS, argon2, quick, profile, only: [...only], scale, loadAverageAtStart: loadAverage, idleCpuMsPerS },
       crypto,
       dbRoundTrips: roundTrips,
       scenarios,

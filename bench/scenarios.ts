@@ -1,8 +1,8 @@
 import { ADMIN_API_PREFIX } from '../src/admin-api/admin-api.js';
 import { loadTest, warmUp, type LoadOptions } from './http-load.js';
+import { inTurns, type Flow } from './in-turns.js';
 import type { Measured, Meter } from './measure.js';
 import { clientCredentials, refresh, signIn, type OidcTarget, type Tokens } from './oidc-flows.js';
-import { summarize } from './stats.js';
 import { basicAuth, type HttpClient } from './user-agent.js';
 import { runVirtualUsers } from './virtual-users.js';
 
@@ -13,6 +13,10 @@ export interface Load {
   signInUsers: number;
   signInS: number;
   refreshUsers: number;
+  /** Measured time of the refreshes compared with the baselines, over all their turns. */
+  refreshS: number;
+  /** Rounds of turns in which the flows compared with the baselines are measured (bench/in-turns.ts). */
+  rounds: number;
 }
 
 export interface ScenarioDeps {
@@ -50,18 +54,22 @@ export async function clientCredentialsLoad(deps: ScenarioDeps, target: OidcTarg
 }
 
 /** Whole sign-ins by `signInUsers` people at once, each with a fresh browser every time. */
+export function signInFlow(deps: ScenarioDeps, target: OidcTarget): Flow {
+  return {
+    name: `whole sign-in (${target.label})`,
+    unit: 'sign-in',
+    probe: target.probe,
+    run: (durationMs) =>
+      runVirtualUsers({ concurrency: deps.load.signInUsers, durationMs, maxIterations: 100_000 }, (i) => i, async (i) => {
+        await signIn(deps.http, target, target.users[i % target.users.length]!);
+        return i;
+      }),
+  };
+}
+
 export async function signIns(deps: ScenarioDeps, target: OidcTarget): Promise<Measured> {
-  const { signInUsers, signInS } = deps.load;
-  const loop = (durationMs: number) =>
-    runVirtualUsers({ concurrency: signInUsers, durationMs, maxIterations: 100_000 }, (i) => i, async (i) => {
-      await signIn(deps.http, target, target.users[i % target.users.length]!);
-      return i;
-    });
-  await loop(deps.load.warmupS * 1000);
-  return deps.meter.around(target.probe, async () => {
-    const out = await loop(signInS * 1000);
-    return { ...summarize(`whole sign-in (${target.label})`, 'sign-in', out.latenciesMs, out.errors, out.durationS), firstError: out.firstError };
-  });
+  const { signInS, warmupS } = deps.load;
+  return (await inTurns(deps.meter, [signInFlow(deps, target)], { rounds: 1, durationS: signInS, warmupS }))[0]!;
 }
 
 /** Sign-ins made outside any measurement, for the scenarios that need a user's tokens. */
@@ -72,19 +80,24 @@ export async function tokensFor(deps: ScenarioDeps, target: OidcTarget, count: n
 }
 
 /** Refresh tokens rotate, so each of `refreshUsers` apps carries its newest refresh token forward. */
-export async function refreshes(deps: ScenarioDeps, target: OidcTarget): Promise<Measured> {
-  const { refreshUsers, durationS, warmupS } = deps.load;
+export async function refreshFlow(deps: ScenarioDeps, target: OidcTarget): Promise<Flow> {
+  const { refreshUsers } = deps.load;
   const current = (await tokensFor(deps, target, refreshUsers)).map((t) => t.refresh_token!);
-  const loop = (durationMs: number) =>
-    runVirtualUsers({ concurrency: refreshUsers, durationMs, maxIterations: 1_000_000 }, (i) => i, async (i) => {
-      current[i] = (await refresh(deps.http, target, current[i]!)).refresh_token!;
-      return i;
-    });
-  await loop(warmupS * 1000);
-  return deps.meter.around(target.probe, async () => {
-    const out = await loop(durationS * 1000);
-    return { ...summarize(`refresh (${target.label})`, 'req', out.latenciesMs, out.errors, out.durationS), firstError: out.firstError };
-  });
+  return {
+    name: `refresh (${target.label})`,
+    unit: 'req',
+    probe: target.probe,
+    run: (durationMs) =>
+      runVirtualUsers({ concurrency: refreshUsers, durationMs, maxIterations: 1_000_000 }, (i) => i, async (i) => {
+        current[i] = (await refresh(deps.http, target, current[i]!)).refresh_token!;
+        return i;
+      }),
+  };
+}
+
+export async function refreshes(deps: ScenarioDeps, target: OidcTarget): Promise<Measured> {
+  const { durationS, warmupS } = deps.load;
+  return (await inTurns(deps.meter, [await refreshFlow(deps, target)], { rounds: 1, durationS, warmupS }))[0]!;
 }
 
 export async function introspection(deps: ScenarioDeps, target: OidcTarget, tokens: Tokens[]): Promise<Measured> {
