@@ -30,10 +30,15 @@ export function securityHeaders() {
     await next();
     if (ctx.state.consolePolicy) return void ctx.set('Content-Security-Policy', CONSOLE_POLICY);
     // Only a page has forms: an API answer (a token, JSON) keeps the policy that allows 'self' alone.
-    if (!ctx.response.is('html')) return;
+    if (!isHtml(ctx.response.get('Content-Type'))) return;
     const targets = formTargets(ctx);
     if (targets.length) ctx.set('Content-Security-Policy', contentSecurityPolicy(nonce, targets, scriptHashes(ctx)));
   };
+}
+
+/** A text/html answer, as `ctx.response.is('html')` tells, without parsing the type on every API answer. */
+function isHtml(contentType: string): boolean {
+  return /^\s*text\/html\s*(?:;|$)/i.test(contentType);
 }
 
 const NONCE_BYTES = 16;
