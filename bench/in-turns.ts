@@ -17,6 +17,8 @@ export interface Turns {
   /** Measured time of each flow, over all its turns. */
   durationS: number;
   warmupS: number;
+  /** Told each turn's own figures as it ends, so a run shows how much its turns differ. */
+  onTurn?: (round: number, flow: number, turn: Measured) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function inTurns(meter: Meter, flows: readonly Flow[], turns: Turns
         // A stretch's result; the flow's figures are summarized once all its turns are in.
         return { ...summarize(flow.name, flow.unit, out.latenciesMs, out.errors, out.durationS), outcome: out };
       });
+      turns.onTurn?.(round, i, { ...outcome, attribution: meter.attribute(flow.probe, outcome, stretch) });
       sum.outcome = sum.outcome ? joinOutcomes(sum.outcome, outcome.outcome) : outcome.outcome;
       sum.stretch = sum.stretch ? joinStretches(sum.stretch, stretch) : stretch;
     }

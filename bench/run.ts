@@ -155,7 +155,10 @@ async function main(): Promise<void> {
     // A flow of people (sign-ins, refreshing apps) against the three, measured in turns (bench/in-turns.ts).
     const trioInTurns = async (flow: (deps: s.ScenarioDeps, target: OidcTarget) => Flow | Promise<Flow>, durationS: number): Promise<Trio> => {
       const flows = [await flow(deps, ours), await flow(deps, fair), await flow(deps, baseline)];
-      const measured = await inTurns(deps.meter, flows, { rounds: load.rounds, durationS, warmupS: load.warmupS });
+      const serverOf = [CPU_OF.ours, CPU_OF.fair, CPU_OF.bare];
+      const onTurn = (round: number, flow: number, m: Measured) =>
+        say(`  round ${round + 1}/${load.rounds}, ${m.name}: ${formatNumber(m.perSecond)} ${m.unit}/s, server CPU ${formatNumber(m.attribution.cpuMsPerOp[serverOf[flow]!] ?? Number.NaN)} ms per op`);
+      const measured = await inTurns(deps.meter, flows, { rounds: load.rounds, durationS, warmupS: load.warmupS, onTurn });
       for (const m of measured) await step(m);
       const [o, f, b] = measured;
       return noted({ ours: o!, fair: f, bare: b });

@@ -23,6 +23,17 @@ describe('flows measured in turns', () => {
     expect(calls).toEqual(['a 2000', 'b 2000', 'c 2000', 'a 1000', 'b 1000', 'c 1000', 'b 1000', 'c 1000', 'a 1000', 'c 1000', 'a 1000', 'b 1000']);
   });
 
+  it('tells each turn’s own figures as it ends', async () => {
+    const told: string[] = [];
+    await inTurns(meter(), [flow('a', 1, []), flow('b', 2, [])], {
+      rounds: 2,
+      durationS: 2,
+      warmupS: 0,
+      onTurn: (round, index, turn) => told.push(`${round} ${index} ${turn.name} ${turn.count} ${turn.perSecond}`),
+    });
+    expect(told).toEqual(['0 0 a 1000 1000', '0 1 b 2000 2000', '1 1 b 2000 2000', '1 0 a 1000 1000']);
+  });
+
   it('adds up each flow’s turns, leaving the warm-up out: its count, errors and time, its rate over that time', async () => {
     const [a, b] = await inTurns(meter(), [flow('a', 2, []), flow('b', 3, [])], { rounds: 4, durationS: 2, warmupS: 1 });
     expect(a).toMatchObject({ name: 'a', count: 4000, errors: 0, durationS: 2, perSecond: 2000, p50Ms: 4, p99Ms: 9 });
