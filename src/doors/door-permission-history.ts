@@ -59,7 +59,9 @@ export class DoorPermissionHistory {
     const roles = options.rolesReadAt ? [...user.roles].sort() : await this.memberships.rolesAt(tenantId, user, at);
     const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }];
     if (roles.length) holders.push({ holderType: 'role', holderId: { $in: roles } });
-    const found: DoorPermissionDoc[] = await this.permissionDocs.find({ tenantId, $or: holders }, { sort: { _id: 1 } });
+    // Ordered here, not by the query: a person holds a handful of grants, and a sort option costs the driver and
+    // the local database more than sorting them in memory (ids are ASCII, so the order is MongoDB's).
+    const found: DoorPermissionDoc[] = (await this.permissionDocs.find({ tenantId, $or: holders })).sort(byId);
     const doors = options.keptDoors && found.length ? await options.keptDoors(tenantId, [...new Set(found.map((g) => g.doorId))]) : await doorsOf(this.doors, tenantId, found);
     // Doors are archived, never deleted, so every grant finds its door.
     const grants = found.flatMap((g) => {
@@ -96,6 +98,10 @@ export class DoorPermissionHistory {
     const roles = [...new Set(found.filter((g) => g.holderType === 'role').map((g) => g.holderId))];
     return { grants: found.map((g) => ({ ...g, doorKey: door.key })), roleHolders: await this.memberships.holdersAt(tenantId, roles, at) };
   }
+}
+
+function byId(a: { _id: string }, b: { _id: string }): number {
+  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
 }
 
 async function doorsOf(doors: DoorModel, tenantId: string, grants: DoorPermissionDoc[]): Promise<Map<string, DoorDoc>> {

@@ -88,6 +88,18 @@ describe('door permission history', () => {
     expect(res.body.items.map((p: { holder: { type: string; id: string } }) => p.holder)).toEqual([{ type: 'role', id: 'archivist' }]);
   });
 
+  it("lists what someone held in the order of the grants' ids, whatever the order they were made in", async () => {
+    await call('POST', '/tenants/history/doors', admin, { key: 'order-room', name: 'Order room' });
+    const id = (await call('POST', '/tenants/history/users', admin, { email: 'ida@history.test' })).body.id as string;
+    for (let i = 0; i < 6; i++) {
+      expect((await call('POST', '/tenants/history/door-permissions', admin, { door: 'order-room', holder: { type: 'user', id } })).status).toBe(201);
+    }
+    const res = await call('GET', `/tenants/history/users/${id}/door-permissions`, admin);
+    const ids = res.body.items.map((p: { id: string }) => p.id) as string[];
+    expect(ids).toHaveLength(6);
+    expect(ids).toEqual([...ids].sort());
+  });
+
   it('answers who could open a door on a date: own grants, and role grants expanded into the role holders', async () => {
     expect(await accessAt(-40)).toMatchObject({ users: [], roles: [] });
     expect(await accessAt(-15)).toMatchObject({
