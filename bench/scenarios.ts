@@ -67,6 +67,7 @@ export function signInFlow(deps: ScenarioDeps, target: OidcTarget): Flow {
   };
 }
 
+/** Whole sign-ins against one server alone, measured in one turn after a warm-up (the `--scale` runs). */
 export async function signIns(deps: ScenarioDeps, target: OidcTarget): Promise<Measured> {
   const { signInS, warmupS } = deps.load;
   return (await inTurns(deps.meter, [signInFlow(deps, target)], { rounds: 1, durationS: signInS, warmupS }))[0]!;
@@ -95,6 +96,7 @@ export async function refreshFlow(deps: ScenarioDeps, target: OidcTarget): Promi
   };
 }
 
+/** Refreshes against one server alone, measured in one turn after a warm-up (the `--scale` runs). */
 export async function refreshes(deps: ScenarioDeps, target: OidcTarget): Promise<Measured> {
   const { durationS, warmupS } = deps.load;
   return (await inTurns(deps.meter, [await refreshFlow(deps, target)], { rounds: 1, durationS, warmupS }))[0]!;
