@@ -36,21 +36,22 @@ export async function inTurns(meter: Meter, flows: readonly Flow[], turns: Turns
       const i = (round + k) % flows.length;
       const flow = flows[i]!;
       const sum = sums[i]!;
-      const { result: outcome, stretch } = await meter.stretch(flow.probe, async () => {
-        const out = await flow.run(share);
-        // A stretch's result; the flow's figures are summarized once all its turns are in.
-        return { ...summarize(flow.name, flow.unit, out.latenciesMs, out.errors, out.durationS), outcome: out };
-      });
-      turns.onTurn?.(round, i, { ...outcome, attribution: meter.attribute(flow.probe, outcome, stretch) });
-      sum.outcome = sum.outcome ? joinOutcomes(sum.outcome, outcome.outcome) : outcome.outcome;
+      let outcome!: LoopOutcome;
+      const { result, stretch } = await meter.stretch(flow.probe, async () => summarized(flow, (outcome = await flow.run(share))));
+      turns.onTurn?.(round, i, { ...result, attribution: meter.attribute(flow.probe, result, stretch) });
+      sum.outcome = sum.outcome ? joinOutcomes(sum.outcome, outcome) : outcome;
       sum.stretch = sum.stretch ? joinStretches(sum.stretch, stretch) : stretch;
     }
   }
   return flows.map((flow, i) => {
     const { outcome, stretch } = sums[i] as Required<(typeof sums)[number]>;
-    const result = { ...summarize(flow.name, flow.unit, outcome.latenciesMs, outcome.errors, outcome.durationS), firstError: outcome.firstError };
+    const result = summarized(flow, outcome);
     return { ...result, attribution: meter.attribute(flow.probe, result, stretch) };
   });
+}
+
+function summarized(flow: Flow, outcome: LoopOutcome) {
+  return { ...summarize(flow.name, flow.unit, outcome.latenciesMs, outcome.errors, outcome.durationS), firstError: outcome.firstError };
 }
 
 /** Two runs of one flow as one: every latency, the errors and the time added up, the first error seen. */

@@ -84,10 +84,7 @@ export class Meter {
     const after = await this.probe(probe);
     const rates: BackgroundRates = {};
     if (before && after) {
-      for (const [name, now] of Object.entries(after.commands)) {
-        const count = now.count - (before.commands[name]?.count ?? 0);
-        if (count > 0) rates[name] = count / seconds;
-      }
+      for (const [name, { count }] of Object.entries(commandsBetween(before, after))) if (count > 0) rates[name] = count / seconds;
     }
     this.background[probe] = rates;
     return rates;
@@ -112,12 +109,7 @@ export class Meter {
     const probeAfter = await this.probe(probe);
     const stretch: Stretch = { cpuS: Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, cpuAfter[k]! - (cpuBefore[k] ?? 0)])), context };
     if (probeBefore && probeAfter) {
-      stretch.commands = Object.fromEntries(
-        Object.entries(probeAfter.commands).map(([name, now]) => {
-          const was = probeBefore.commands[name] ?? { count: 0, ms: 0 };
-          return [name, { count: now.count - was.count, ms: now.ms - was.ms }];
-        }),
-      );
+      stretch.commands = commandsBetween(probeBefore, probeAfter);
       stretch.loopDelayP99Ms = probeAfter.loopDelayP99Ms;
     }
     return { result, stretch };
@@ -130,7 +122,7 @@ export class Meter {
     const cpuMsPerOp = Object.fromEntries(Object.entries(stretch.cpuS).map(([k, s]) => [k, Math.round((forOps(k, s) * 1000 * 100) / Math.max(result.count, 1)) / 100]));
     const attribution: Attribution = { cores: CpuMeter.cores({}, stretch.cpuS, result.durationS), cpuMsPerOp, context: stretch.context };
     if (stretch.commands) {
-      attribution.db = dbFigures({ commands: {} }, { commands: stretch.commands }, Math.max(result.sent ?? result.count, 1), result.durationS, this.background[probe!]);
+      attribution.db = dbFigures(stretch.commands, Math.max(result.sent ?? result.count, 1), result.durationS, this.background[probe!]);
       attribution.serverLoopDelayP99Ms = Math.round((stretch.loopDelayP99Ms ?? Number.NaN) * 10) / 10;
     }
     return attribution;
@@ -161,27 +153,35 @@ export function joinStretches(a: Stretch, b: Stretch): Stretch {
   return joined;
 }
 
+/** The commands a probe counted between two of its snapshots, by name: how many, and their summed round trips. */
+export function commandsBetween(before: Pick<ProbeSnapshot, 'commands'>, after: Pick<ProbeSnapshot, 'commands'>): ProbeSnapshot['commands'] {
+  return Object.fromEntries(
+    Object.entries(after.commands).map(([name, now]) => {
+      const was = before.commands[name] ?? { count: 0, ms: 0 };
+      return [name, { count: now.count - was.count, ms: now.ms - was.ms }];
+    }),
+  );
+}
+
 /**
- * Command counts and times between two snapshots, per operation; with `background`, each command's idle rate
- * times `seconds` is left out of its count (never below none).
+ * Commands sent over a run (commandsBetween), per operation; with `background`, each command's idle rate times
+ * `seconds` is left out of its count (never below none).
  */
-export function dbFigures(before: Pick<ProbeSnapshot, 'commands'>, after: Pick<ProbeSnapshot, 'commands'>, ops: number, seconds: number, background: BackgroundRates = {}): NonNullable<Attribution['db']> {
+export function dbFigures(sentCommands: ProbeSnapshot['commands'], ops: number, seconds: number, background: BackgroundRates = {}): NonNullable<Attribution['db']> {
   const perOp: Record<string, number> = {};
   const msPerOp: Record<string, number> = {};
   let commands = 0;
   let ms = 0;
   let left = 0;
-  for (const [name, now] of Object.entries(after.commands)) {
-    const was = before.commands[name] ?? { count: 0, ms: 0 };
-    const sent = now.count - was.count;
+  for (const [name, { count: sent, ms: waited }] of Object.entries(sentCommands)) {
     const idle = Math.min(sent, Math.round((background[name] ?? 0) * seconds));
     left += Math.max(idle, 0);
     const count = sent - Math.max(idle, 0);
     if (count <= 0) continue;
     perOp[name] = Math.round((count / ops) * 100) / 100;
-    msPerOp[name] = Math.round(((now.ms - was.ms) / ops) * 100) / 100;
+    msPerOp[name] = Math.round((waited / ops) * 100) / 100;
     commands += count;
-    ms += now.ms - was.ms;
+    ms += waited;
   }
   const round = (v: number) => Math.round(v * 100) / 100;
   return {

@@ -1,4 +1,4 @@
-import { dbFigures } from '../../bench/measure.js';
+import { commandsBetween, dbFigures } from '../../bench/measure.js';
 import { readForm } from '../../bench/oidc-flows.js';
 import { resultFileName } from '../../bench/report.js';
 import { formatNumber, formatTable, median, percentile, summarize } from '../../bench/stats.js';
@@ -52,7 +52,7 @@ describe('bench figures', () => {
       ...before,
       commands: { 'find users': { count: 30, ms: 25 }, 'update oidc_entries': { count: 10, ms: 40 } },
     };
-    const figures = dbFigures(before, after, 10, 2);
+    const figures = dbFigures(commandsBetween(before, after), 10, 2);
     expect(figures.perOp).toEqual({ 'find users': 2, 'update oidc_entries': 1 });
     expect(figures.msPerOp).toEqual({ 'find users': 2, 'update oidc_entries': 4 });
     expect(figures.commandsPerOp).toBe(3);
@@ -64,12 +64,12 @@ describe('bench figures', () => {
     const before = { commands: { 'find users': { count: 10, ms: 5 }, 'find webhook_outbox': { count: 100, ms: 10 } }, cpuS: 0, elu: { idle: 0, active: 0 }, loopDelayP99Ms: 0 };
     const after = { ...before, commands: { 'find users': { count: 30, ms: 25 }, 'find webhook_outbox': { count: 104, ms: 12 } } };
     // Polled twice a second while idle: 4 polls in the 2 s run are the poller's, not the operations'.
-    const figures = dbFigures(before, after, 10, 2, { 'find webhook_outbox': 2 });
+    const figures = dbFigures(commandsBetween(before, after), 10, 2, { 'find webhook_outbox': 2 });
     expect(figures.perOp).toEqual({ 'find users': 2 });
     expect(figures.commandsPerOp).toBe(2);
     expect(figures.background).toBe(4);
     // More than the idle rate is the operations' own (a poll woken by a job they queued).
-    expect(dbFigures(before, { ...after, commands: { ...after.commands, 'find webhook_outbox': { count: 110, ms: 14 } } }, 10, 2, { 'find webhook_outbox': 2 }).perOp).toEqual({
+    expect(dbFigures(commandsBetween(before, { ...after, commands: { ...after.commands, 'find webhook_outbox': { count: 110, ms: 14 } } }), 10, 2, { 'find webhook_outbox': 2 }).perOp).toEqual({
       'find users': 2,
       'find webhook_outbox': 0.6,
     });
