@@ -86,7 +86,7 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
       stop();
       reject(err);
     };
-    // A client gone before the end of its body: closed without an end (or an error on some versions).
+    // A client gone before the end of its body: the stream's error (ECONNRESET), and a close without an end to be sure.
     const onClose = () => onError(new Error('request aborted'));
     req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
