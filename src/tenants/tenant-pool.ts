@@ -40,7 +40,8 @@ export class TenantPool<R> {
   constructor(private readonly options: TenantPoolOptions<R>) {
     this.entries = new LRUCache({ max: options.max });
     this.built = new LRUCache({ max: options.max });
-    this.unknown = new LRUCache({ max: 10_000, ttl: options.unknownTtlMs ?? 5000 });
+    // ttlResolution 0, as in BoundedCache: no timer armed per use to forget the time it read.
+    this.unknown = new LRUCache({ max: 10_000, ttl: options.unknownTtlMs ?? 5000, ttlResolution: 0 });
   }
 
   get size(): number {
