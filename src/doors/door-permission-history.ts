@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { ScopedCollection } from '../db/scoped-collection.js';
 import type { RoleMembershipHistory } from '../roles/role-membership-history.js';
 import type { DoorDoc, DoorModel } from './door.model.js';
@@ -29,6 +30,27 @@ export interface HeldAtOptions {
   rolesReadAt?: boolean;
   /** Where the doors are read from for a token's claims (DoorService.keptByIds); else from the database. */
   keptDoors?: KeptDoors;
+  /**
+   * The user's `doorGrantsStamp`, read along with `user.roles` (with `rolesReadAt`): the grants read for these
+   * roles under this stamp are kept, and used again while a later read of the user finds both unchanged.
+   */
+  doorGrantsStamp?: string;
+}
+
+/** Users whose grants are kept, across tenants: a few grants each. */
+const KEPT_USERS = 10_000;
+/**
+ * How long kept grants are used at most, however the stamp reads. Every change of grants changes the stamps of
+ * the users it concerns right after, so this only bounds what a change whose stamp was never written leaves
+ * behind: a process that stopped between the two writes, or one of an older version during an upgrade.
+ */
+const KEPT_GRANTS_MAX_AGE_MS = 5 * 60_000;
+
+interface KeptGrants {
+  doorGrantsStamp: string;
+  /** The roles they were read for, sorted and joined. */
+  roles: string;
+  grants: DoorPermissionDoc[];
 }
 
 /** Doors by id, as DoorService keeps them for claims. */
@@ -42,6 +64,8 @@ export type KeptDoors = (tenantId: string, ids: string[]) => Promise<Map<string,
 export class DoorPermissionHistory {
   /** For `grantsOf`, read for every token with door claims: the driver alone, as the entries are read. */
   private readonly permissionDocs: ScopedCollection<DoorPermissionDoc>;
+  /** A user's grants as read for a token's claims, by tenant and user (see HeldAtOptions.doorGrantsStamp). */
+  private readonly kept = new LRUCache<string, KeptGrants>({ max: KEPT_USERS, ttl: KEPT_GRANTS_MAX_AGE_MS, ttlResolution: 0 });
 
   constructor(
     private readonly permissions: DoorPermissionModel,
@@ -57,11 +81,8 @@ export class DoorPermissionHistory {
    */
   async grantsOf(tenantId: string, user: { id: string; roles: string[]; createdAt?: Date }, at: Date, options: HeldAtOptions = {}): Promise<{ roles: string[]; grants: GrantWithDoor[] }> {
     const roles = options.rolesReadAt ? [...user.roles].sort() : await this.memberships.rolesAt(tenantId, user, at);
-    const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: user.id }];
-    if (roles.length) holders.push({ holderType: 'role', holderId: { $in: roles } });
-    // Ordered here, not by the query: a person holds a handful of grants, and a sort option costs the driver and
-    // the local database more than sorting them in memory (ids are ASCII, so the order is MongoDB's).
-    const found: DoorPermissionDoc[] = (await this.permissionDocs.find({ tenantId, $or: holders })).sort(byId);
+    const stamp = options.rolesReadAt ? options.doorGrantsStamp : undefined;
+    const found = stamp ? await this.keptGrants(tenantId, user.id, roles, stamp) : await this.readGrants(tenantId, user.id, roles);
     const doors = options.keptDoors && found.length ? await options.keptDoors(tenantId, [...new Set(found.map((g) => g.doorId))]) : await doorsOf(this.doors, tenantId, found);
     // Doors are archived, never deleted, so every grant finds its door.
     const grants = found.flatMap((g) => {
@@ -69,6 +90,30 @@ export class DoorPermissionHistory {
       return door ? [{ ...g, doorKey: door.key, door }] : [];
     });
     return { roles, grants };
+  }
+
+  /**
+   * The grants held by a user or by their roles, as `readGrants`, kept under the user's stamp: used again while
+   * the stamp and the roles are those they were read for. A read begun under an older stamp may still keep what
+   * it found; the next request, reading the newer stamp, does not use it.
+   */
+  private async keptGrants(tenantId: string, userId: string, roles: string[], doorGrantsStamp: string): Promise<DoorPermissionDoc[]> {
+    const key = `${tenantId}:${userId}`;
+    const joined = JSON.stringify(roles);
+    const kept = this.kept.get(key);
+    if (kept && kept.doorGrantsStamp === doorGrantsStamp && kept.roles === joined) return kept.grants;
+    const grants = await this.readGrants(tenantId, userId, roles);
+    this.kept.set(key, { doorGrantsStamp, roles: joined, grants });
+    return grants;
+  }
+
+  /** Every grant, in force or not, held by the user or by one of `roles`, in id order. */
+  private async readGrants(tenantId: string, userId: string, roles: string[]): Promise<DoorPermissionDoc[]> {
+    const holders: Record<string, unknown>[] = [{ holderType: 'user', holderId: userId }];
+    if (roles.length) holders.push({ holderType: 'role', holderId: { $in: roles } });
+    // Ordered here, not by the query: a person holds a handful of grants, and a sort option costs the driver and
+    // the local database more than sorting them in memory (ids are ASCII, so the order is MongoDB's).
+    return (await this.permissionDocs.find({ tenantId, $or: holders })).sort(byId);
   }
 
   /**

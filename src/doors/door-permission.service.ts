@@ -81,15 +81,22 @@ export class DoorPermissionService {
     const granted = holderType === 'user'
       ? await this.changeLog.record(tenantId, { ...USER_CHANGE, action: 'door_permission.granted', subjectId: holderId }, insert)
       : await insert();
+    await this.stampHolders(tenantId, holderType, holderId);
     if (holderType === 'role') await this.onRoleGrantChanged?.(tenantId, { action: 'granted', permissionId: granted._id, role: holderId, doorKey: door.key });
     return { ...granted, doorKey: door.key };
   }
 
-  /** Stamps the grant revoked now; a second revocation is refused, the first one's stamp stays. */
+  /**
+   * Stamps the grant revoked now; a second revocation is refused, the first one's stamp stays. The refusal still
+   * changes the holders' stamps: a revocation that failed before them is completed by trying it again.
+   */
   async revoke(tenantId: string, id: string): Promise<DoorPermission> {
     const grant = await this.permissions.findOne({ tenantId, _id: id }).lean();
     if (!grant) throw new NotFoundError('Door permission');
-    if (grant.revokedAt) throw new ConflictError('The door permission is already revoked');
+    if (grant.revokedAt) {
+      await this.stampHolders(tenantId, grant.holderType, grant.holderId);
+      throw new ConflictError('The door permission is already revoked');
+    }
     const stamp = { revokedAt: new Date(), revokedBy: provenanceFromContext().actor };
     const update = async () => {
       const { matchedCount } = await this.permissions.updateOne({ tenantId, _id: id, revokedAt: null }, { $set: stamp });
@@ -100,6 +107,7 @@ export class DoorPermissionService {
     } else {
       await update();
     }
+    await this.stampHolders(tenantId, grant.holderType, grant.holderId);
     const [revoked] = await withDoorKeys(this.doors, tenantId, [{ ...grant, ...stamp }]);
     if (grant.holderType === 'role') await this.onRoleGrantChanged?.(tenantId, { action: 'revoked', permissionId: id, role: grant.holderId, doorKey: revoked!.doorKey });
     return revoked!;
@@ -109,6 +117,19 @@ export class DoorPermissionService {
   async revokeAllHeldByRole(tenantId: string, role: string): Promise<void> {
     const stamp = { revokedAt: new Date(), revokedBy: provenanceFromContext().actor };
     await this.permissions.updateMany({ tenantId, holderType: 'role', holderId: role, revokedAt: null }, { $set: stamp });
+    await this.stampHolders(tenantId, 'role', role);
+  }
+
+  /**
+   * Tells every process that kept the grants of the users a change concerns (the user, or each user holding the
+   * role) to read them again: their stamp changes, and the next token's read of the user finds it changed
+   * (DoorPermissionHistory). Written after the change, so a read that finds the new stamp finds the change too.
+   * Not a change of personal data, so the user's `updatedAt` stays.
+   */
+  private async stampHolders(tenantId: string, holderType: 'user' | 'role', holderId: string): Promise<void> {
+    const stamp = { $set: { doorGrantsStamp: newId('dgs') } };
+    if (holderType === 'user') await this.users.updateOne({ tenantId, _id: holderId }, stamp, { timestamps: false });
+    else await this.users.updateMany({ tenantId, roles: holderId }, stamp, { timestamps: false });
   }
 
   /** Ordered by id, which never changes, so a page boundary never moves while grants are added. */
@@ -132,10 +153,11 @@ export class DoorPermissionService {
    * user's), whoever asks for the claims. `known`: the caller read this user as active for this very request
    * (src/oidc/account.ts), so status and roles are not read again; a user object held any longer is read anew.
    */
-  async claimsFor(tenantId: string, user: { id: string }, at = new Date(), known?: { roles: string[]; createdAt: Date }): Promise<DoorPermissionClaim[]> {
+  async claimsFor(tenantId: string, user: { id: string }, at = new Date(), known?: { roles: string[]; createdAt: Date; doorGrantsStamp?: string }): Promise<DoorPermissionClaim[]> {
     const current = known ?? (await this.users.findOne({ tenantId, _id: user.id, status: 'active' }, { roles: 1, createdAt: 1 }).lean());
     if (!current) return [];
-    const { grants } = await this.history.heldAt(tenantId, { id: user.id, roles: current.roles ?? [], createdAt: current.createdAt }, at, { rolesReadAt: known !== undefined, keptDoors: this.keptDoors });
+    const options = { rolesReadAt: known !== undefined, keptDoors: this.keptDoors, doorGrantsStamp: known?.doorGrantsStamp };
+    const { grants } = await this.history.heldAt(tenantId, { id: user.id, roles: current.roles ?? [], createdAt: current.createdAt }, at, options);
     const seen = new Set<string>();
     const claims: DoorPermissionClaim[] = [];
     for (const g of grants) {

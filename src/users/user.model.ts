@@ -29,6 +29,12 @@ export interface UserDoc {
   /** Set while `locked`: a password reset lifts only the lockout's lock, never an admin's. */
   lockedBy?: LockOrigin;
   lastActiveAt?: Date;
+  /**
+   * Changed whenever the door grants this user holds change, their own or their roles' (DoorPermissionService):
+   * a process that kept the user's grants for a token's claims keeps using them only while this is unchanged.
+   * A random value, not personal data; absent until the first change.
+   */
+  doorGrantsStamp?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -57,6 +63,7 @@ const UserSchema = new Schema<UserDoc>(
     status: { type: String, enum: ['invited', 'active', 'locked', 'restricted', 'anonymized'], default: 'active' },
     lockedBy: { type: String, enum: ['lockout', 'admin'] },
     lastActiveAt: Date,
+    doorGrantsStamp: String,
   },
   { collection: 'users', timestamps: true, versionKey: false },
 );

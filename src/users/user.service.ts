@@ -34,6 +34,8 @@ export interface User {
   /** Signed in with a temporary password set by an admin: a new one is chosen before the sign-in finishes. */
   mustChangePassword: boolean;
   lastActiveAt?: Date;
+  /** See UserDoc.doorGrantsStamp: read with the roles, it says whether grants kept for claims still hold. */
+  doorGrantsStamp?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -389,6 +391,7 @@ export class UserService {
       lockedBy: doc.status === 'locked' ? doc.lockedBy : undefined,
       mustChangePassword: doc.mustChangePassword ?? false,
       lastActiveAt: doc.lastActiveAt,
+      doorGrantsStamp: doc.doorGrantsStamp,
       createdAt: doc.createdAt,
       updatedAt: doc.updatedAt,
     };

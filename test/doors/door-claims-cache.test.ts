@@ -7,7 +7,7 @@ const REFRESH_MS = 1000;
 /**
  * The doors named in tokens' claims are kept for TENANT_REFRESH_MS. The bound: a rename or an archive shows at
  * once in the process that made it, and in every other process once that time has passed. Grants are never
- * kept: a revoked grant leaves the claims of every process at once.
+ * kept past a change of them: a revoked grant leaves the claims of every process at once (kept-grants.test.ts).
  */
 describe('doors in claims, kept by two processes', () => {
   let one: TestIdp;
