@@ -57,7 +57,7 @@ export class DoorPermissionService {
     private readonly roles: RoleModel,
     private readonly changeLog: ChangeLogService,
     memberships: RoleMembershipHistory,
-    /** The doors named in claims, kept for a bounded time (DoorService.keptByIds); grants are always read. */
+    /** The doors named in claims, kept for a bounded time (DoorService.keptByIds); grants only until they change. */
     private readonly keptDoors?: KeptDoors,
   ) {
     this.history = new DoorPermissionHistory(permissions, doors, memberships);

@@ -16,8 +16,9 @@ export interface DoorListQuery {
 /**
  * A tenant's doors. The doors named in tokens' `door_permissions` claims are kept (`kept`, TENANT_REFRESH_MS):
  * doors are the tenant's configuration, not personal data, and change rarely. A rename or an archive here
- * shows in claims at once in this process, and within the bound in every other one. Grants are never kept,
- * and access decisions read the door itself, so an archived door opens nothing from the moment it is archived.
+ * shows in claims at once in this process, and within the bound in every other one. Grants are kept only until
+ * they change (DoorPermissionHistory), and access decisions read the door itself, so an archived door opens
+ * nothing from the moment it is archived.
  */
 export class DoorService {
   constructor(
