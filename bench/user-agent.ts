@@ -12,12 +12,19 @@ export interface RequestInit {
   form?: Record<string, string>;
 }
 
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /**
  * Plain node:http over one keep-alive agent: the load generator shares the machine with the server, so its own
  * cost per request has to stay small (fetch costs several times as much CPU per request).
  */
 export class HttpClient {
-  readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  /**
+   * `timeout` makes the agent heed a server's `Keep-Alive: timeout=5` and drop an idle connection a second before
+   * the server does; without one, node:http keeps idle connections forever and reuses one just as the server
+   * closes it ("socket hang up"), which a server idle for exactly its keep-alive timeout between two turns met.
+   */
+  readonly agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: REQUEST_TIMEOUT_MS });
 
   send(url: string, init: RequestInit = {}): Promise<Reply> {
     const target = new URL(url);
@@ -34,7 +41,7 @@ export class HttpClient {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       });
-      req.setTimeout(30_000, () => req.destroy(new Error(`timeout: ${init.method ?? 'GET'} ${target.pathname}`)));
+      req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`timeout: ${init.method ?? 'GET'} ${target.pathname}`)));
       req.on('error', reject);
       req.end(body);
     });
