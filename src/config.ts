@@ -86,6 +86,8 @@ const EnvSchema = z.object({
   /** How long a process trusts its copy of a tenant's configVersion before reading it again. */
   TENANT_REFRESH_MS: int(0, 60000).default(2000),
   SHUTDOWN_GRACE_MS: int(0, 120000).default(10000),
+  /** How long an idle keep-alive connection stays open: longer than a load balancer's idle timeout (AWS ALB: 60 s). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1000, 3_600_000).default(65_000),
   /** How often a process looks for due scheduled jobs (anonymization, retention); 0: this process runs none. */
   SCHEDULER_INTERVAL_MS: int(0, 86_400_000).default(60_000),
   /** Run pending migrations at start (one process at a time, under a lock); false: refuse to start until `migrate up` ran. */
@@ -150,6 +152,7 @@ export interface Config {
   tenantCacheSize: number;
   tenantRefreshMs: number;
   shutdownGraceMs: number;
+  keepAliveTimeoutMs: number;
   schedulerIntervalMs: number;
   migrateOnStart: boolean;
   rateLimits: {
@@ -244,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tenantCacheSize: e.TENANT_CACHE_SIZE,
     tenantRefreshMs: e.TENANT_REFRESH_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
     migrateOnStart: e.MIGRATE_ON_START,
     rateLimits: {

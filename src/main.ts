@@ -58,7 +58,10 @@ async function main(): Promise<void> {
   const mailWorker = startOutboxWorker({ config, db, services, logger });
   const webhookWorker = startWebhookWorker({ config, db, webhooks: services.webhooks, logger });
 
-  const server = createServer(app.callback());
+  // Idle connections are kept longer than a load balancer keeps its own: one that reuses a connection the server
+  // has just closed answers its client 502 (AWS's Application Load Balancer keeps them 60 s, node:http 5 s). An
+  // idle connection is not held to the headers timeout, which counts only once a request has begun.
+  const server = createServer({ keepAliveTimeout: config.keepAliveTimeoutMs }, app.callback());
   server.listen(config.port, config.host);
   await new Promise((resolve) => server.once('listening', resolve));
   // The lines logged while starting (migrations, the database) come before the banner that says it is up.

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { Agent, get } from 'node:http';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { MongoClient } from 'mongodb';
@@ -78,6 +79,17 @@ describe('npm start', () => {
     return ((await res.json()) as { access_token: string }).access_token;
   }
 
+  /** The keep-alive timeout an answer announces (`timeout=<s>`), which clients and load balancers go by. */
+  function keepAliveHint(url: string): Promise<string | undefined> {
+    const agent = new Agent({ keepAlive: true });
+    return new Promise<string | undefined>((resolve, reject) => {
+      get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers['keep-alive'] as string | undefined));
+      }).on('error', reject);
+    }).finally(() => agent.destroy());
+  }
+
   it('serves the demo tenant it prints, and keeps its data across a restart', async () => {
     const printed = await start();
     const issuer = `http://localhost:${port}/t/demo`;
@@ -94,6 +106,8 @@ describe('npm start', () => {
     const jwks = createRemoteJWKSet(new URL(discovery.jwks_uri));
     const before = await jwtVerify(await demoServiceToken(), jwks, { issuer, audience: 'urn:demo:locks' });
     expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
+    // Idle connections outlive a load balancer's (60 s on AWS's), which would otherwise reuse one just closed.
+    expect(await keepAliveHint(`http://localhost:${port}/healthz`)).toBe('timeout=65');
     expect(await stop()).toMatch(/"msg":"stopped"/);
 
     await start();
