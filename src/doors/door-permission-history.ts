@@ -48,7 +48,7 @@ const KEPT_GRANTS_MAX_AGE_MS = 5 * 60_000;
 
 interface KeptGrants {
   doorGrantsStamp: string;
-  /** The roles they were read for, sorted and joined. */
+  /** The roles they were read for, sorted, as JSON. */
   roles: string;
   grants: DoorPermissionDoc[];
 }
