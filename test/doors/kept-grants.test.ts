@@ -1,3 +1,5 @@
+import { DoorPermissionHistory } from '../../src/doors/door-permission-history.js';
+import { RoleMembershipHistory } from '../../src/roles/role-membership-history.js';
 import { countCommands } from '../support/db-commands.js';
 import { asSetup, createTenantFixture, type TenantFixture } from '../support/fixtures.js';
 import { startTwoTestIdps, type TestIdp } from '../support/test-idp.js';
@@ -68,6 +70,28 @@ describe('door grants kept for claims, under the user stamp, by two processes', 
 
     await expect(asSetup(() => one.services.doorPermissions.revoke(fixture.tenant._id, grant._id))).rejects.toMatchObject({ status: 409, message: 'The door permission is already revoked' });
     expect((await tokenClaimsAt(two)).doors).not.toContain('half-revoked');
+  });
+
+  it('keeps at most as many grants as its bound, the least recently used going first, and never a user above it', async () => {
+    const { models } = one.db;
+    const history = new DoorPermissionHistory(models.doorPermissions, models.doors, new RoleMembershipHistory(models.roleMembershipChanges, models.users, models.deletedSubjects), { users: 10, grants: 3 });
+    const door = await one.services.doors.getByKey(fixture.tenant._id, 'main-entrance');
+    /** A user of their own with `count` grants of the door; each kept costs its grants and one. */
+    const holder = async (name: string, count: number) => {
+      const user = await asSetup(() => one.services.users.create(fixture.tenant, { email: `${name}@kept-grants.test`, name }));
+      for (let i = 0; i < count; i++) await asSetup(() => one.services.doorPermissions.grant(fixture.tenant._id, { doorId: door._id, holderType: 'user', holderId: user.id }));
+      return (await one.services.users.findById(fixture.tenant, user.id))!;
+    };
+    const grantReads = async (user: Awaited<ReturnType<typeof holder>>) => {
+      const { commands } = await countCommands(one.db.connection, () => history.heldAt(fixture.tenant._id, user, new Date(), { rolesReadAt: true, doorGrantsStamp: user.doorGrantsStamp }));
+      return commands.byName['find door_permissions'] ?? 0;
+    };
+    const [first, second, large] = [await holder('first', 1), await holder('second', 1), await holder('large', 3)];
+
+    expect([await grantReads(first), await grantReads(first)]).toEqual([1, 0]);
+    expect([await grantReads(second), await grantReads(second)]).toEqual([1, 0]);
+    expect(await grantReads(first)).toBe(1);
+    expect([await grantReads(large), await grantReads(large)]).toEqual([1, 1]);
   });
 
   it('reads the grants of a user without a stamp (whose grants last changed before stamps) every time', async () => {
