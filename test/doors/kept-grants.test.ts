@@ -94,6 +94,18 @@ describe('door grants kept for claims, under the user stamp, by two processes', 
     expect([await grantReads(large), await grantReads(large)]).toEqual([1, 1]);
   });
 
+  it("changes the stamp of every holder of a role its grant is given to, however many, a page at a time", async () => {
+    await asSetup(() => one.services.roles.create(fixture.tenant._id, { name: 'crowd' }));
+    const now = new Date();
+    const crowd = Array.from({ length: 1001 }, (_, i) => ({ _id: `usr_crowd_${String(i).padStart(4, '0')}`, tenantId: fixture.tenant._id, roles: ['crowd'], status: 'active', doorGrantsStamp: 'before', createdAt: now, updatedAt: now }));
+    await one.db.models.users.collection.insertMany(crowd as never[]);
+    const door = await one.services.doors.getByKey(fixture.tenant._id, 'main-entrance');
+
+    await asSetup(() => one.services.doorPermissions.grant(fixture.tenant._id, { doorId: door._id, holderType: 'role', holderId: 'crowd' }));
+    const stamps = await one.db.models.users.distinct('doorGrantsStamp', { tenantId: fixture.tenant._id, roles: 'crowd' });
+    expect(stamps).toEqual([expect.stringMatching(/^dgs_/)]);
+  });
+
   it('reads the grants of a user without a stamp (whose grants last changed before stamps) every time', async () => {
     await one.db.models.users.updateOne({ tenantId: fixture.tenant._id, _id: fixture.user.id }, { $unset: { doorGrantsStamp: '' } }, { timestamps: false });
     expect((await tokenClaimsAt(two)).grantReads).toBe(1);
