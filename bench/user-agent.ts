@@ -20,9 +20,10 @@ const REQUEST_TIMEOUT_MS = 30_000;
  */
 export class HttpClient {
   /**
-   * `timeout` makes the agent heed a server's `Keep-Alive: timeout=5` and drop an idle connection a second before
-   * the server does; without one, node:http keeps idle connections forever and reuses one just as the server
-   * closes it ("socket hang up"), which a server idle for exactly its keep-alive timeout between two turns met.
+   * `timeout` makes the agent heed a server's `Keep-Alive: timeout=<s>` hint and drop an idle connection a second
+   * before the server does; without one, node:http keeps idle connections forever and reuses one just as the
+   * server closes it ("socket hang up"), which a server idle for exactly its keep-alive timeout between two
+   * turns met.
    */
   readonly agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: REQUEST_TIMEOUT_MS });
 

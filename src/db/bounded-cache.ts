@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { expiringLru } from './expiring-lru.js';
 
 export interface BoundedCacheOptions {
   /**
@@ -28,10 +29,7 @@ export class BoundedCache<V> {
   private readonly loading = new Map<string, { changes: number; value: Promise<V | undefined> }>();
 
   constructor(options: BoundedCacheOptions) {
-    // ttlResolution 0: the clock is read at each use. lru-cache's default (1 ms) keeps the time it read and arms
-    // a timer to forget it, which on a server whose uses are more than a millisecond apart is one timer set and
-    // fired per use, dearer than the read of the clock it saves.
-    this.entries = options.ttlMs > 0 ? new LRUCache({ max: options.max, ttl: options.ttlMs, ttlAutopurge: false, ttlResolution: 0 }) : undefined;
+    this.entries = options.ttlMs > 0 ? expiringLru({ max: options.max, ttl: options.ttlMs, ttlAutopurge: false }) : undefined;
   }
 
   /** The value kept under `key`, else what `load` reads (kept unless it found nothing). */

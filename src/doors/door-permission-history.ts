@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { expiringLru } from '../db/expiring-lru.js';
 import { ScopedCollection } from '../db/scoped-collection.js';
 import type { RoleMembershipHistory } from '../roles/role-membership-history.js';
 import type { DoorDoc, DoorModel } from './door.model.js';
@@ -83,7 +84,7 @@ export class DoorPermissionHistory {
   ) {
     this.permissionDocs = new ScopedCollection(permissions, {});
     // A user with more grants than the whole bound is not kept: lru-cache refuses an entry larger than maxSize.
-    this.kept = new LRUCache({ max: bounds.users, maxSize: bounds.grants, sizeCalculation: (e) => e.grants.length + 1, ttl: KEPT_GRANTS_MAX_AGE_MS, ttlResolution: 0 });
+    this.kept = expiringLru({ max: bounds.users, maxSize: bounds.grants, sizeCalculation: (e) => e.grants.length + 1, ttl: KEPT_GRANTS_MAX_AGE_MS });
   }
 
   /**

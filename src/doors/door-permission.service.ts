@@ -131,7 +131,10 @@ export class DoorPermissionService {
    */
   private async stampHolders(tenantId: string, holderType: 'user' | 'role', holderId: string): Promise<void> {
     const stamp = { $set: { doorGrantsStamp: newId('dgs') } };
-    if (holderType === 'user') return void (await this.users.updateOne({ tenantId, _id: holderId }, stamp, { timestamps: false }));
+    if (holderType === 'user') {
+      await this.users.updateOne({ tenantId, _id: holderId }, stamp, { timestamps: false });
+      return;
+    }
     // A page of holders at a time, in id order: one update of every holder of a large role could outlast
     // DB_SOCKET_TIMEOUT_MS on the local database (about 0.55 ms a holder), and be answered 503 half done.
     let after: string | undefined;

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { expiringLru } from '../db/expiring-lru.js';
 import { SLUG_PATTERN } from './tenant.service.js';
 import type { TenantDoc } from './tenant.model.js';
 
@@ -40,8 +41,7 @@ export class TenantPool<R> {
   constructor(private readonly options: TenantPoolOptions<R>) {
     this.entries = new LRUCache({ max: options.max });
     this.built = new LRUCache({ max: options.max });
-    // ttlResolution 0, as in BoundedCache: no timer armed per use to forget the time it read.
-    this.unknown = new LRUCache({ max: 10_000, ttl: options.unknownTtlMs ?? 5000, ttlResolution: 0 });
+    this.unknown = expiringLru({ max: 10_000, ttl: options.unknownTtlMs ?? 5000 });
   }
 
   get size(): number {
