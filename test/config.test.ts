@@ -41,6 +41,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ TERMINATION_EXPORT_KEEP_DAYS: '29' })).toThrow(/TERMINATION_EXPORT_KEEP_DAYS/);
   });
 
+  it('keeps idle connections longer than a load balancer by default, and refuses a keep-alive under a second', () => {
+    expect(loadConfig({}).keepAliveTimeoutMs).toBe(65_000);
+    expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '125000' }).keepAliveTimeoutMs).toBe(125_000);
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' })).toThrow(/HTTP_KEEP_ALIVE_TIMEOUT_MS/);
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: 'a minute' })).toThrow(/HTTP_KEEP_ALIVE_TIMEOUT_MS/);
+  });
+
   it('checkpoints the change log hourly by default, or only at backups and exports when set to 0', () => {
     expect(loadConfig({}).changeLogCheckpointMinutes).toBe(60);
     expect(loadConfig({ CHANGE_LOG_CHECKPOINT_MINUTES: '0' }).changeLogCheckpointMinutes).toBe(0);
