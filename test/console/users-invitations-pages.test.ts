@@ -140,6 +140,12 @@ describe('the Users and Invitations pages of the console', () => {
 
   it('restricts processing after saying what that means, keeps roles out of reach meanwhile, and lifts it', async () => {
     const { page } = admin;
+    // The list's reload after the change is held back until the form is open: what the admin edits is the user the
+    // API answered, not the row as it was before the change.
+    let releaseList = () => {};
+    const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
+    const isList = (url: URL) => url.pathname.endsWith('/tenants/initech/users');
+    await page.route(isList, async (route) => (route.request().method() === 'GET' && (await listHeld), route.continue()));
     await rowOf(page, people.dora).getByRole('button', { name: `Restrict processing ${people.dora}` }).click();
     const dialog = page.getByRole('dialog', { name: `Restrict processing of ${people.dora}?` });
     await expect(dialog.textContent()).resolves.toContain('GDPR art. 18');
@@ -147,13 +153,18 @@ describe('the Users and Invitations pages of the console', () => {
     await status(page, `Processing of ${people.dora} is restricted.`);
     await expect(userByEmail(people.dora).then((u) => u?.status)).resolves.toBe('restricted');
 
-    await page.getByRole('button', { name: `Edit ${people.dora}` }).click();
     const form = page.getByRole('form', { name: `Edit ${people.dora}` });
-    await form.getByText('Roles stay as they are while processing is restricted').waitFor();
-    await expect(form.getByRole('checkbox').count()).resolves.toBe(0);
+    try {
+      await page.getByRole('button', { name: `Edit ${people.dora}` }).click();
+      await form.getByText('Roles stay as they are while processing is restricted').waitFor();
+      await expect(form.getByRole('checkbox').count()).resolves.toBe(0);
+    } finally {
+      releaseList();
+    }
     await form.getByRole('button', { name: 'Cancel' }).click();
 
     await rowOf(page, people.dora).getByRole('button', { name: `Lift restriction ${people.dora}` }).click();
+    await page.unroute(isList);
     await status(page, `The restriction of ${people.dora} is lifted.`);
     await expect(userByEmail(people.dora).then((u) => u?.status)).resolves.toBe('active');
   });

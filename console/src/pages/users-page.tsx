@@ -31,12 +31,17 @@ export function UsersPage() {
   );
   const change = useApiAction();
   const [outcome, setOutcome] = useState<{ notice?: string; warnings: string[] }>({ warnings: [] });
-  const [editing, setEditing] = useState<User>();
-  const [managing, setManaging] = useState<User>();
+  // The user as the list has them now, not as they were when the button was pressed: a reload may land meanwhile.
+  const [editingUser, setEditing] = useState<User>();
+  const [managingUser, setManaging] = useState<User>();
+  const current = (user: User | undefined) => user && (users.items?.find((u) => u.id === user.id) ?? user);
+  const editing = current(editingUser);
+  const managing = current(managingUser);
   const [pending, setPending] = useState<Pending>();
 
-  const changed = (notice: string, warnings: string[] = []) => {
+  const changed = (notice: string, warnings: string[] = [], user?: User) => {
     setOutcome({ notice, warnings });
+    if (user) users.replace((u) => u.id === user.id, user);
     setEditing(undefined);
     setManaging(undefined);
     setPending(undefined);
@@ -52,7 +57,7 @@ export function UsersPage() {
     // The four status routes take the same parameters and answer the same user, so one of their types fits all.
     const route = `/tenants/{tenant}/users/{userId}/${action}` as '/tenants/{tenant}/users/{userId}/lock';
     const done = await change.run(() => unwrap(api.POST(route, { params: { path } })));
-    if (done) changed(t(STATUS_ACTIONS[action].done, { name: who(user) }), done.warnings);
+    if (done) changed(t(STATUS_ACTIONS[action].done, { name: who(user) }), done.warnings, done.data);
   };
   const ask = (next: Pending) => {
     change.clear();
@@ -76,7 +81,7 @@ export function UsersPage() {
       {managing ? (
         <UserAccessPanel key={managing.id} user={managing} onClose={() => setManaging(undefined)} />
       ) : editing ? (
-        <UserEditForm key={editing.id} user={editing} onSaved={(u, w) => changed(t('users.saved', { name: who(u) }), w)} onCancel={() => setEditing(undefined)} />
+        <UserEditForm key={editing.id} user={editing} onSaved={(u, w) => changed(t('users.saved', { name: who(u) }), w, u)} onCancel={() => setEditing(undefined)} />
       ) : (
         <UserCreateForm onCreated={(u, w) => changed(t('users.created', { name: who(u) }), w)} />
       )}

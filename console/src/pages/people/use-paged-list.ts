@@ -9,7 +9,8 @@ interface Page<T> {
 
 /**
  * A cursor-paged list of the API (`{ items, next_cursor }`): the first page on load and whenever `deps` change,
- * the next one appended by `loadMore()`, all of it again on `reload()` after a change.
+ * the next one appended by `loadMore()`, all of it again on `reload()` after a change. `replace()` puts an item the
+ * API just answered in place of its old self at once, so nothing acts on the old one while the reload is under way.
  */
 export function usePagedList<T>(load: (cursor: string | undefined) => Promise<Outcome<Page<T>>>, deps: readonly unknown[]) {
   const [state, setState] = useState<{ items?: T[]; next: string | null; problem?: ApiProblem; loading: boolean }>({ next: null, loading: true });
@@ -37,5 +38,6 @@ export function usePagedList<T>(load: (cursor: string | undefined) => Promise<Ou
       setState((s) => ({ ...s, problem: asProblem(error), loading: false }));
     }
   };
-  return { ...state, reload, loadMore };
+  const replace = useCallback((isSame: (item: T) => boolean, item: T) => setState((s) => ({ ...s, items: s.items?.map((i) => (isSame(i) ? item : i)) })), []);
+  return { ...state, reload, loadMore, replace };
 }
