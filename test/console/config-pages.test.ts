@@ -7,6 +7,7 @@ import {
   consoleScreenshot,
   consoleUrl,
   createPerson,
+  holdReads,
   seriousAccessibilityViolations,
   signInToConsole,
   startConsoleWorld,
@@ -220,8 +221,15 @@ describe('the configuration pages of the console', () => {
       await page.getByRole('button', { name: 'Edit redirect URIs of Door app' }).click();
       const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Door app/ }) });
       await row.getByLabel('Redirect URIs', { exact: true }).fill('https://doors.initech.test/cb\nhttps://m.doors.initech.test/cb');
-      await row.getByRole('button', { name: 'Save' }).click();
-      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      // With the list's reload held back, the row shows the URIs as the API answered the change.
+      const reads = await holdReads(page, '/clients');
+      try {
+        await row.getByRole('button', { name: 'Save' }).click();
+        await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+        await row.getByText('https://m.doors.initech.test/cb').waitFor();
+      } finally {
+        await reads.end();
+      }
       await expect(services().clients.get(tenant._id, doorApp.clientId).then((c) => c.metadata.redirect_uris)).resolves.toEqual([
         'https://doors.initech.test/cb',
         'https://m.doors.initech.test/cb',
@@ -307,13 +315,18 @@ describe('the configuration pages of the console', () => {
       const form = page.getByRole('form', { name: 'Edit Lock API' });
       await form.getByLabel('Access token lifetime (seconds)').fill('1200');
       await form.getByRole('checkbox', { name: "The person's roles" }).check();
-      await form.getByRole('button', { name: 'Save' }).click();
-      await page.getByRole('status').filter({ hasText: 'Resource server Lock API saved.' }).waitFor();
+      // With the list's reload held back, the row shows the new claims as the API answered the change.
+      const reads = await holdReads(page, '/resource-servers');
+      try {
+        await form.getByRole('button', { name: 'Save' }).click();
+        await page.getByRole('status').filter({ hasText: 'Resource server Lock API saved.' }).waitFor();
+        await page.getByRole('row', { name: /Lock API/ }).filter({ hasText: "The person's roles, The person's door permissions" }).waitFor();
+      } finally {
+        await reads.end();
+      }
       const [saved] = await resources();
       expect(saved).toMatchObject({ indicator: 'https://locks.initech.test', accessTokenTtl: 1200 });
       expect(claimsOf(saved!)).toEqual(['roles', 'door_permissions']);
-      // The list is reloaded after the save: the row shows the new claims once it has been.
-      await page.getByRole('row', { name: /Lock API/ }).filter({ hasText: "The person's roles, The person's door permissions" }).waitFor();
     });
 
     it('deletes a resource server only after the person has read that no new tokens are issued for it', async () => {

@@ -86,6 +86,33 @@ interface AxeViolation {
 const axeSource = () => readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
+ * Holds the page's reads (GETs) of a path until `end()`: what the page shows meanwhile is what it knew without them,
+ * as when the list's reload after a change is slow to land.
+ */
+export async function holdReads(page: Page, pathEnd: string): Promise<{ end(): Promise<void> }> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const handling = new Set<Promise<void>>();
+  const matches = (url: URL) => url.pathname.endsWith(pathEnd);
+  await page.route(matches, (route) => {
+    const handled = (async () => {
+      if (route.request().method() === 'GET') await held;
+      await route.continue();
+    })();
+    handling.add(handled);
+    return handled;
+  });
+  return {
+    async end() {
+      release();
+      // Unrouted only once every held read has gone on, or Playwright would hand them on a second time.
+      await Promise.all(handling);
+      await page.unroute(matches);
+    },
+  };
+}
+
+/**
  * Runs axe-core in the page and returns its serious and critical violations (expect them to equal []). The source
  * is evaluated by Playwright, outside the page's CSP (which allows no inline or injected script).
  */

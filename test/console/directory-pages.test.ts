@@ -3,6 +3,7 @@ import { asSetup } from '../support/fixtures.js';
 import {
   consoleScreenshot,
   createPerson,
+  holdReads,
   seriousAccessibilityViolations,
   signInToConsole,
   startConsoleWorld,
@@ -105,8 +106,19 @@ describe('the Company directory page of the console', () => {
     await form.getByRole('radio', { name: /^is refused/ }).check();
     await form.getByLabel('Email domains').fill('corp.example');
     await form.getByLabel('Only through this provider for these domains').check();
-    await form.getByRole('button', { name: 'Save' }).click();
-    await form.waitFor({ state: 'detached' });
+    // The list's reload is held back: the provider opened again at once is the one saved, not the one before.
+    const reads = await holdReads(page, '/upstream-idps');
+    try {
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Edit Corp' }).click();
+      await expect(form.getByLabel('Email domains').inputValue()).resolves.toBe('corp.example');
+      await expect(form.getByRole('radio', { name: /^is refused/ }).isChecked()).resolves.toBe(true);
+      await expect(form.getByLabel('Only through this provider for these domains').isChecked()).resolves.toBe(true);
+    } finally {
+      await reads.end();
+    }
+    await form.getByRole('button', { name: 'Cancel' }).click();
     await expect(providers().then(([p]) => [p?.emailDomains, p?.linkExistingUsers, p?.requireForDomains])).resolves.toEqual([['corp.example'], 'never', true]);
   });
 

@@ -1,6 +1,6 @@
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { asSetup } from '../support/fixtures.js';
-import { createPerson, signInToConsole, startConsoleWorld, type ConsoleSession, type ConsoleWorld } from './console-harness.js';
+import { createPerson, holdReads, signInToConsole, startConsoleWorld, type ConsoleSession, type ConsoleWorld } from './console-harness.js';
 
 /** The Roles page as a tenant admin uses it: the example every page spec follows. */
 describe('the Roles page of the console', () => {
@@ -35,8 +35,15 @@ describe('the Roles page of the console', () => {
     await page.getByRole('button', { name: 'Edit night_guard' }).click();
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'night_guard' }) });
     await row.getByLabel('Description').fill('Walks the halls at night');
-    await row.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    // With the list's reload held back, the row shows the description as the API answered the change.
+    const reads = await holdReads(page, '/roles');
+    try {
+      await row.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      await row.getByRole('cell', { name: 'Walks the halls at night', exact: true }).waitFor();
+    } finally {
+      await reads.end();
+    }
     await expect(roleNamed('night_guard').then((r) => r?.description)).resolves.toBe('Walks the halls at night');
   });
 

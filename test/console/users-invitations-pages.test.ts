@@ -5,6 +5,7 @@ import { asSetup } from '../support/fixtures.js';
 import {
   consoleScreenshot,
   createPerson,
+  holdReads,
   seriousAccessibilityViolations,
   signInToConsole,
   startConsoleWorld,
@@ -142,10 +143,7 @@ describe('the Users and Invitations pages of the console', () => {
     const { page } = admin;
     // The list's reload after the change is held back until the form is open: what the admin edits is the user the
     // API answered, not the row as it was before the change.
-    let releaseList = () => {};
-    const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
-    const isList = (url: URL) => url.pathname.endsWith('/tenants/initech/users');
-    await page.route(isList, async (route) => (route.request().method() === 'GET' && (await listHeld), route.continue()));
+    const reads = await holdReads(page, '/tenants/initech/users');
     await rowOf(page, people.dora).getByRole('button', { name: `Restrict processing ${people.dora}` }).click();
     const dialog = page.getByRole('dialog', { name: `Restrict processing of ${people.dora}?` });
     await expect(dialog.textContent()).resolves.toContain('GDPR art. 18');
@@ -159,12 +157,11 @@ describe('the Users and Invitations pages of the console', () => {
       await form.getByText('Roles stay as they are while processing is restricted').waitFor();
       await expect(form.getByRole('checkbox').count()).resolves.toBe(0);
     } finally {
-      releaseList();
+      await reads.end();
     }
     await form.getByRole('button', { name: 'Cancel' }).click();
 
     await rowOf(page, people.dora).getByRole('button', { name: `Lift restriction ${people.dora}` }).click();
-    await page.unroute(isList);
     await status(page, `The restriction of ${people.dora} is lifted.`);
     await expect(userByEmail(people.dora).then((u) => u?.status)).resolves.toBe('active');
   });

@@ -1,7 +1,7 @@
 import '../styles/config-pages.css';
 import { useState } from 'react';
 import { unwrap } from '../api/api-result';
-import { useApiAction, useApiQuery } from '../api/use-api';
+import { useApiAction, useApiQuery, withItem } from '../api/use-api';
 import { useConsole } from '../app/console-context';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { OneTimeSecret } from '../components/one-time-secret';
@@ -64,7 +64,7 @@ export function AppsPage() {
       {apps.data && (
         <AppTable
           apps={apps.data.items}
-          onChanged={() => changed(t('common.saved'))}
+          onChanged={(app) => (apps.update((l) => withItem(l, app, (a) => a.client_id)), changed(t('common.saved')))}
           onRotate={(app) => setPending({ kind: 'rotate', app })}
           onDelete={(app) => setPending({ kind: 'delete', app })}
         />

@@ -3,7 +3,7 @@ import '../components/form-controls.css';
 import { useState } from 'react';
 import { allPages } from '../api/all-pages';
 import { unwrap } from '../api/api-result';
-import { useApiAction, useApiQuery } from '../api/use-api';
+import { useApiAction, useApiQuery, withItem } from '../api/use-api';
 import { useConsole } from '../app/console-context';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ProblemView } from '../components/problem-view';
@@ -59,7 +59,7 @@ export function DoorsPage() {
       </div>
       <ProblemView problem={doors.problem} />
       {doors.loading && !doors.data && <p>{t('app.loading')}</p>}
-      {doors.data && <DoorTable doors={doors.data.items} mayWrite={mayWrite} onChanged={(said) => changed(t('common.saved'), said)} onArchive={setArchiving} />}
+      {doors.data && <DoorTable doors={doors.data.items} mayWrite={mayWrite} onChanged={(door, said) => (doors.update((l) => withItem(l, door, (d) => d.key)), changed(t('common.saved'), said))} onArchive={setArchiving} />}
       {archiving && (
         <ConfirmDialog
           title={t('doors.archiveTitle', { name: archiving.name })}

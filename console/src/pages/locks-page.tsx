@@ -2,7 +2,7 @@ import '../components/form-controls.css';
 import { useState } from 'react';
 import { allPages } from '../api/all-pages';
 import { unwrap } from '../api/api-result';
-import { useApiAction, useApiQuery } from '../api/use-api';
+import { useApiAction, useApiQuery, withItem } from '../api/use-api';
 import { useConsole } from '../app/console-context';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ProblemView } from '../components/problem-view';
@@ -56,7 +56,7 @@ export function LocksPage() {
       <Notice text={notice} />
       <WarningList warnings={warnings} />
       {mayWrite && !editing && <LockCreateForm tenant={tenant} onCreated={(name, said) => changed(t('locks.created', { name }), said)} />}
-      {editing && <LockEditForm key={editing.id} lock={editing} onDone={(said) => (setEditing(undefined), said && changed(t('common.saved'), said))} />}
+      {editing && <LockEditForm key={editing.id} lock={editing} onDone={(saved) => (setEditing(undefined), saved && (locks.update((l) => withItem(l, saved.lock, (lock) => lock.id)), changed(t('common.saved'), saved.warnings)))} />}
       <div className="field checkbox-field">
         <input id="locks-with-retired" type="checkbox" checked={withRetired} onChange={(e) => setWithRetired(e.target.checked)} />
         <label htmlFor="locks-with-retired">{t('locks.showRetired')}</label>

@@ -1,7 +1,7 @@
 import '../styles/config-pages.css';
 import { useState } from 'react';
 import { unwrap } from '../api/api-result';
-import { useApiAction, useApiQuery } from '../api/use-api';
+import { useApiAction, useApiQuery, withItem } from '../api/use-api';
 import { useConsole } from '../app/console-context';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ProblemView } from '../components/problem-view';
@@ -45,7 +45,7 @@ export function ResourceServersPage() {
       <ResourceServerForm
         key={editing?.id ?? 'new'}
         editing={editing}
-        onSaved={(name) => changed(t(editing ? 'resources.saved' : 'resources.created', { name }))}
+        onSaved={(saved) => (editing && list.update((l) => withItem(l, saved, (r) => r.id)), changed(t(editing ? 'resources.saved' : 'resources.created', { name: saved.name })))}
         onCancel={editing && (() => setEditing(undefined))}
       />
       <ProblemView problem={list.problem} />

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { unwrap } from '../api/api-result';
-import { useApiAction, useApiQuery } from '../api/use-api';
+import { useApiAction, useApiQuery, withItem } from '../api/use-api';
 import { useConsole } from '../app/console-context';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ProblemView } from '../components/problem-view';
@@ -44,7 +44,7 @@ export function RolesPage() {
       {mayWrite && <RoleCreateForm tenant={tenant} onCreated={(name) => changed(t('roles.created', { name }))} />}
       <ProblemView problem={roles.problem} />
       {roles.loading && !roles.data && <p>{t('app.loading')}</p>}
-      {roles.data && <RoleTable roles={roles.data.items} mayWrite={mayWrite} onChanged={() => changed(t('common.saved'))} onDelete={setDeleting} />}
+      {roles.data && <RoleTable roles={roles.data.items} mayWrite={mayWrite} onChanged={(role) => (roles.update((l) => withItem(l, role, (r) => r.name)), changed(t('common.saved')))} onDelete={setDeleting} />}
       {deleting && (
         <ConfirmDialog
           title={t('roles.deleteTitle', { name: deleting.name })}

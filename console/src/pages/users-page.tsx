@@ -41,7 +41,7 @@ export function UsersPage() {
 
   const changed = (notice: string, warnings: string[] = [], user?: User) => {
     setOutcome({ notice, warnings });
-    if (user) users.replace((u) => u.id === user.id, user);
+    if (user) users.replace(user, (u) => u.id);
     setEditing(undefined);
     setManaging(undefined);
     setPending(undefined);

@@ -12,7 +12,8 @@ import { appName, isPublicApp, type App } from './app-types';
 
 interface AppTableProps {
   apps: readonly App[];
-  onChanged(): void;
+  /** An app's redirect URIs were changed: the app as the API answered. */
+  onChanged(app: App): void;
   onRotate(app: App): void;
   onDelete(app: App): void;
 }
@@ -46,7 +47,7 @@ export function AppTable({ apps, onChanged, onRotate, onDelete }: AppTableProps)
               <td>{isPublicApp(app) ? t('apps.typePublic') : t('apps.typeConfidential')}</td>
               <td>
                 {editing === app.client_id ? (
-                  <UrisForm app={app} onDone={(saved) => (setEditing(undefined), saved && onChanged())} />
+                  <UrisForm app={app} onDone={(saved) => (setEditing(undefined), saved && onChanged(saved))} />
                 ) : (
                   <ul className="plain-list">
                     {app.redirect_uris.map((uri) => (
@@ -78,7 +79,7 @@ export function AppTable({ apps, onChanged, onRotate, onDelete }: AppTableProps)
 }
 
 /** Changes an app's redirect and post-logout redirect URIs in place; the API checks them. */
-function UrisForm({ app, onDone }: { app: App; onDone(saved: boolean): void }) {
+function UrisForm({ app, onDone }: { app: App; onDone(saved: App | undefined): void }) {
   const { t } = useI18n();
   const { api, where } = useConsole();
   const action = useApiAction();
@@ -87,7 +88,8 @@ function UrisForm({ app, onDone }: { app: App; onDone(saved: boolean): void }) {
   const save = async () => {
     const body = { redirect_uris: nonEmptyLines(redirects), post_logout_redirect_uris: nonEmptyLines(logoutRedirects) };
     const path = { tenant: where.slug, clientId: app.client_id };
-    if (await action.run(() => unwrap(api.PATCH('/tenants/{tenant}/clients/{clientId}', { params: { path }, body })))) onDone(true);
+    const done = await action.run(() => unwrap(api.PATCH('/tenants/{tenant}/clients/{clientId}', { params: { path }, body })));
+    if (done) onDone(done.data);
   };
   return (
     <form className="stack-form" onSubmit={(e) => (e.preventDefault(), void save())}>
@@ -103,7 +105,7 @@ function UrisForm({ app, onDone }: { app: App; onDone(saved: boolean): void }) {
         <button type="submit" className="btn btn-primary" disabled={action.busy}>
           {t('common.save')}
         </button>
-        <button type="button" className="btn btn-secondary" onClick={() => onDone(false)}>
+        <button type="button" className="btn btn-secondary" onClick={() => onDone(undefined)}>
           {t('common.cancel')}
         </button>
       </div>

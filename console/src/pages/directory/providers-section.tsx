@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { allPages } from '../../api/all-pages';
 import { unwrap } from '../../api/api-result';
-import { useApiAction, useApiQuery } from '../../api/use-api';
+import { useApiAction, useApiQuery, withItem } from '../../api/use-api';
 import { useConsole } from '../../app/console-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { CopyValue } from '../../components/copy-value';
@@ -33,6 +33,7 @@ export function ProvidersSection() {
   const saved = (provider: Provider, created: boolean) => {
     setEditing(undefined);
     setNotice(t(created ? 'directory.created' : 'directory.saved', { name: provider.name }));
+    if (!created) providers.update((list) => withItem(list, provider, (p) => p.id));
     providers.reload();
   };
   const confirmRemove = async (provider: Provider) => {

@@ -15,8 +15,8 @@ export type Door = paths['/tenants/{tenant}/doors']['get']['responses'][200]['co
 interface DoorTableProps {
   doors: readonly Door[];
   mayWrite: boolean;
-  /** A door was renamed; `warnings` is what the API said about it. */
-  onChanged(warnings: readonly string[]): void;
+  /** A door was renamed: the door as the API answered, and what it said about it. */
+  onChanged(door: Door, warnings: readonly string[]): void;
   onArchive(door: Door): void;
 }
 
@@ -42,7 +42,7 @@ export function DoorTable({ doors, mayWrite, onChanged, onArchive }: DoorTablePr
               <th scope="row">
                 <code>{door.key}</code>
               </th>
-              <td>{editing === door.key ? <RenameForm door={door} onDone={(saved) => (setEditing(undefined), saved && onChanged(saved))} /> : door.name}</td>
+              <td>{editing === door.key ? <RenameForm door={door} onDone={(saved) => (setEditing(undefined), saved && onChanged(saved.door, saved.warnings))} /> : door.name}</td>
               <td>{door.archived_at ? t('doors.archivedOn', { when: formatMoment(door.archived_at, locale) }) : t('doors.inUse')}</td>
               <td>
                 <div className="row-actions">
@@ -70,7 +70,7 @@ export function DoorTable({ doors, mayWrite, onChanged, onArchive }: DoorTablePr
 }
 
 /** Renames a door in place; its key stays. Done with the API's warnings when saved, undefined when cancelled. */
-function RenameForm({ door, onDone }: { door: Door; onDone(saved: readonly string[] | undefined): void }) {
+function RenameForm({ door, onDone }: { door: Door; onDone(saved: { door: Door; warnings: readonly string[] } | undefined): void }) {
   const { t } = useI18n();
   const { api, where } = useConsole();
   const action = useApiAction();
@@ -78,7 +78,7 @@ function RenameForm({ door, onDone }: { door: Door; onDone(saved: readonly strin
   const save = async () => {
     const path = { tenant: where.slug, doorKey: door.key };
     const done = await action.run(() => unwrap(api.PATCH('/tenants/{tenant}/doors/{doorKey}', { params: { path }, body: { name } })));
-    if (done) onDone(done.warnings);
+    if (done) onDone({ door: done.data, warnings: done.warnings });
   };
   return (
     <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void save())}>

@@ -9,8 +9,8 @@ import { useI18n } from '../../i18n/i18n';
 import { DoorPicker } from '../invitations/door-picker';
 import type { Lock } from './lock-types';
 
-/** Renames a lock or changes the doors it serves. Done with the API's warnings when saved, undefined when cancelled. */
-export function LockEditForm({ lock, onDone }: { lock: Lock; onDone(saved: readonly string[] | undefined): void }) {
+/** Renames a lock or changes the doors it serves. Done with the lock the API answered and its warnings, or undefined when cancelled. */
+export function LockEditForm({ lock, onDone }: { lock: Lock; onDone(saved: { lock: Lock; warnings: readonly string[] } | undefined): void }) {
   const { t } = useI18n();
   const { api, where } = useConsole();
   const action = useApiAction();
@@ -20,7 +20,7 @@ export function LockEditForm({ lock, onDone }: { lock: Lock; onDone(saved: reado
     event.preventDefault();
     const path = { tenant: where.slug, lockId: lock.id };
     const done = await action.run(() => unwrap(api.PATCH('/tenants/{tenant}/locks/{lockId}', { params: { path }, body: { name, doors } })));
-    if (done) onDone(done.warnings);
+    if (done) onDone({ lock: done.data, warnings: done.warnings });
   };
   return (
     <form className="panel panel-wide" onSubmit={(e) => void save(e)} aria-labelledby="lock-edit-title">

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiProblem, Outcome } from '../../api/api-result';
-import { asProblem } from '../../api/use-api';
+import { asProblem, withItem } from '../../api/use-api';
 
 interface Page<T> {
   items: T[];
@@ -38,6 +38,6 @@ export function usePagedList<T>(load: (cursor: string | undefined) => Promise<Ou
       setState((s) => ({ ...s, problem: asProblem(error), loading: false }));
     }
   };
-  const replace = useCallback((isSame: (item: T) => boolean, item: T) => setState((s) => ({ ...s, items: s.items?.map((i) => (isSame(i) ? item : i)) })), []);
+  const replace = useCallback((item: T, keyOf: (item: T) => string) => setState((s) => (s.items ? { ...s, ...withItem({ items: s.items }, item, keyOf) } : s)), []);
   return { ...state, reload, loadMore, replace };
 }

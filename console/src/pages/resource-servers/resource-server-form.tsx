@@ -24,7 +24,7 @@ const DEFAULT_TTL = 600;
  * Registers a resource server, or changes one (`editing`): its identifier is fixed once registered. The API
  * checks every field and its refusals are shown at the field.
  */
-export function ResourceServerForm({ editing, onSaved, onCancel }: { editing?: ResourceServer; onSaved(name: string): void; onCancel?(): void }) {
+export function ResourceServerForm({ editing, onSaved, onCancel }: { editing?: ResourceServer; onSaved(saved: ResourceServer): void; onCancel?(): void }) {
   const { t } = useI18n();
   const { api, where } = useConsole();
   const action = useApiAction();
@@ -45,7 +45,7 @@ export function ResourceServerForm({ editing, onSaved, onCancel }: { editing?: R
     if (!done) return;
     if (!editing) [setIdentifier, setName].forEach((set) => set(''));
     if (!editing) setScopes([]);
-    onSaved(done.data.name);
+    onSaved(done.data);
   };
 
   const title = editing ? t('resources.editTitle', { name: editing.name }) : t('resources.create');

@@ -13,7 +13,8 @@ export type Role = paths['/tenants/{tenant}/roles']['get']['responses'][200]['co
 interface RoleTableProps {
   roles: readonly Role[];
   mayWrite: boolean;
-  onChanged(): void;
+  /** A role's description was changed: the role as the API answered. */
+  onChanged(role: Role): void;
   onDelete(role: Role): void;
 }
 
@@ -37,7 +38,7 @@ export function RoleTable({ roles, mayWrite, onChanged, onDelete }: RoleTablePro
               <th scope="row">
                 <code>{role.name}</code>
               </th>
-              <td>{editing === role.name ? <DescriptionForm role={role} onDone={(saved) => (setEditing(undefined), saved && onChanged())} /> : role.description}</td>
+              <td>{editing === role.name ? <DescriptionForm role={role} onDone={(saved) => (setEditing(undefined), saved && onChanged(saved))} /> : role.description}</td>
               {mayWrite && (
                 <td className="row-actions">
                   <button type="button" className="btn btn-secondary" onClick={() => setEditing(role.name)} aria-label={t('roles.editTitle', { name: role.name })}>
@@ -57,7 +58,7 @@ export function RoleTable({ roles, mayWrite, onChanged, onDelete }: RoleTablePro
 }
 
 /** Edits a role's description in place; an empty description removes it (null). */
-function DescriptionForm({ role, onDone }: { role: Role; onDone(saved: boolean): void }) {
+function DescriptionForm({ role, onDone }: { role: Role; onDone(saved: Role | undefined): void }) {
   const { t } = useI18n();
   const { api, where } = useConsole();
   const action = useApiAction();
@@ -65,7 +66,8 @@ function DescriptionForm({ role, onDone }: { role: Role; onDone(saved: boolean):
   const save = async () => {
     const body = { description: description.trim() ? description : null };
     const path = { tenant: where.slug, role: role.name };
-    if (await action.run(() => unwrap(api.PATCH('/tenants/{tenant}/roles/{role}', { params: { path }, body })))) onDone(true);
+    const done = await action.run(() => unwrap(api.PATCH('/tenants/{tenant}/roles/{role}', { params: { path }, body })));
+    if (done) onDone(done.data);
   };
   return (
     <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void save())}>
@@ -74,7 +76,7 @@ function DescriptionForm({ role, onDone }: { role: Role; onDone(saved: boolean):
       <button type="submit" className="btn btn-primary" disabled={action.busy}>
         {t('common.save')}
       </button>
-      <button type="button" className="btn btn-secondary" onClick={() => onDone(false)}>
+      <button type="button" className="btn btn-secondary" onClick={() => onDone(undefined)}>
         {t('common.cancel')}
       </button>
     </form>
