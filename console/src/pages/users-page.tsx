@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { unwrap } from '../api/api-result';
-import { useApiAction } from '../api/use-api';
+import { useApiAction, withItem } from '../api/use-api';
 import { useConsole } from '../app/console-context';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ProblemView } from '../components/problem-view';
@@ -31,17 +31,13 @@ export function UsersPage() {
   );
   const change = useApiAction();
   const [outcome, setOutcome] = useState<{ notice?: string; warnings: string[] }>({ warnings: [] });
-  // The user as the list has them now, not as they were when the button was pressed: a reload may land meanwhile.
-  const [editingUser, setEditing] = useState<User>();
-  const [managingUser, setManaging] = useState<User>();
-  const current = (user: User | undefined) => user && (users.items?.find((u) => u.id === user.id) ?? user);
-  const editing = current(editingUser);
-  const managing = current(managingUser);
+  const [editing, setEditing] = useState<User>();
+  const [managing, setManaging] = useState<User>();
   const [pending, setPending] = useState<Pending>();
 
   const changed = (notice: string, warnings: string[] = [], user?: User) => {
     setOutcome({ notice, warnings });
-    if (user) users.replace(user, (u) => u.id);
+    if (user) users.update((list) => withItem(list, user, (u) => u.id));
     setEditing(undefined);
     setManaging(undefined);
     setPending(undefined);

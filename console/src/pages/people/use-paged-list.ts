@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiProblem, Outcome } from '../../api/api-result';
-import { asProblem, withItem } from '../../api/use-api';
+import { asProblem } from '../../api/use-api';
 
 interface Page<T> {
   items: T[];
@@ -9,8 +9,7 @@ interface Page<T> {
 
 /**
  * A cursor-paged list of the API (`{ items, next_cursor }`): the first page on load and whenever `deps` change,
- * the next one appended by `loadMore()`, all of it again on `reload()` after a change. `replace()` puts an item the
- * API just answered in place of its old self at once, so nothing acts on the old one while the reload is under way.
+ * the next one appended by `loadMore()`, all of it again on `reload()` after a change; `update()` as useApiQuery's.
  */
 export function usePagedList<T>(load: (cursor: string | undefined) => Promise<Outcome<Page<T>>>, deps: readonly unknown[]) {
   const [state, setState] = useState<{ items?: T[]; next: string | null; problem?: ApiProblem; loading: boolean }>({ next: null, loading: true });
@@ -38,6 +37,6 @@ export function usePagedList<T>(load: (cursor: string | undefined) => Promise<Ou
       setState((s) => ({ ...s, problem: asProblem(error), loading: false }));
     }
   };
-  const replace = useCallback((item: T, keyOf: (item: T) => string) => setState((s) => (s.items ? { ...s, ...withItem({ items: s.items }, item, keyOf) } : s)), []);
-  return { ...state, reload, loadMore, replace };
+  const update = useCallback((change: (list: { items: T[] }) => { items: T[] }) => setState((s) => (s.items ? { ...s, items: change({ items: s.items }).items } : s)), []);
+  return { ...state, reload, loadMore, update };
 }
