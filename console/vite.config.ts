@@ -7,8 +7,9 @@ const layout = fileURLToPath(new URL('../views/layout.eta', import.meta.url));
 const THEME_ID = 'virtual:doorway-theme.css';
 
 /**
- * The sign-in pages' colours (custom properties, light and dark) come from views/layout.eta itself, so the
- * console and the sign-in pages cannot drift apart: `import 'virtual:doorway-theme.css'`.
+ * The sign-in pages' colours (custom properties, light and dark) and icon come from views/layout.eta itself, so
+ * the console and the sign-in pages cannot drift apart: `import 'virtual:doorway-theme.css'`; the icon's
+ * `<link rel="icon">` is copied into index.html.
  */
 function sharedTheme(): Plugin {
   return {
@@ -20,6 +21,11 @@ function sharedTheme(): Plugin {
       const css = /(:root \{[\s\S]*?)\nhtml \{/.exec(readFileSync(layout, 'utf8'))?.[1];
       if (!css) this.error('views/layout.eta no longer starts its style with the :root custom properties');
       return css;
+    },
+    transformIndexHtml(html) {
+      const icon = /<link rel="icon"[^>]*>/.exec(readFileSync(layout, 'utf8'))?.[0];
+      if (!icon) throw new Error('views/layout.eta no longer has its <link rel="icon">');
+      return html.replace('</title>', `</title>\n${icon}`);
     },
   };
 }

@@ -115,6 +115,9 @@ describe('sign-in pages in a real browser (Chromium), in every language', () => 
     expect(await page.locator('form[action$="/login"] input[name="csrf"]').count()).toBe(1);
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
     expect(await page.isVisible('text=' + translate(locale, 'login.passkey'))).toBe(true);
+    // It names its icon, which the browser draws under the page's CSP, so no /favicon.ico is asked for.
+    const iconWidth = "(async () => { const img = new Image(); img.src = document.querySelector('link[rel=icon]').href; await img.decode(); return img.naturalWidth; })()";
+    expect(await page.evaluate<number>(iconWidth)).toBeGreaterThan(0);
     await screenshot(page, 'login', locale);
 
     await signInWithPassword(page, user);

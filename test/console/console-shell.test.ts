@@ -1,12 +1,14 @@
 import { decodeJwt } from 'jose';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { adminAudience } from '../../src/admin-api/admin-api.js';
 import { CONSOLE_CLIENT_ID } from '../../src/clients/console-client.js';
+import { projectRoot } from '../../src/project-root.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
 import { adminClient, serviceToken } from '../support/admin.js';
+import { isCspOrScriptProblem } from '../support/browser-driver.js';
 import { asSetup } from '../support/fixtures.js';
 import { consoleScreenshot, consoleUrl, createPerson, seriousAccessibilityViolations, signInToConsole, startConsoleWorld, type ConsoleWorld } from './console-harness.js';
-
-const isCspOrScriptProblem = (text: string) => /Content Security Policy|CSP violation|Refused to|Uncaught|TypeError|ReferenceError/.test(text);
 
 describe('the console shell in a real browser', () => {
   let world: ConsoleWorld;
@@ -122,6 +124,9 @@ describe('the console shell in a real browser', () => {
     expect(html.headers.get('cache-control')).toBe('no-store');
     const body = await html.text();
     expect(body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style/);
+    // The sign-in pages' icon, so the browser asks for no /favicon.ico.
+    const icon = /<link rel="icon"[^>]*>/.exec(readFileSync(join(projectRoot(), 'views', 'layout.eta'), 'utf8'))![0];
+    expect(body).toContain(icon);
     const script = /src="([^"]+\.js)"/.exec(body)![1]!;
     expect(script).toMatch(/^\/t\/acme\/console\/assets\//);
     const asset = await fetch(`${world.idp.publicUrl}${script}`);
