@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CHANGE_LOG_EXPORT_WARNING } from '../../src/admin-api/routes/change-log.routes.js';
 import { claimsOf } from '../../src/tenants/resource-server.service.js';
 import type { TenantDoc } from '../../src/tenants/tenant.model.js';
+import { isCspOrScriptProblem } from '../support/browser-driver.js';
 import { asSetup } from '../support/fixtures.js';
 import {
   consoleScreenshot,
@@ -14,8 +15,6 @@ import {
   type ConsoleSession,
   type ConsoleWorld,
 } from './console-harness.js';
-
-const isCspOrScriptProblem = (text: string) => /Content Security Policy|CSP violation|Refused to|Uncaught|TypeError|ReferenceError/.test(text);
 
 /** The change log, apps, signing keys, resource servers and settings pages as a tenant admin and an auditor use them. */
 describe('the configuration pages of the console', () => {
