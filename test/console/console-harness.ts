@@ -86,6 +86,29 @@ interface AxeViolation {
 const axeSource = () => readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
+ * Runs axe-core in the page and returns its serious and critical violations (expect them to equal []). The source
+ * is evaluated by Playwright, outside the page's CSP (which allows no inline or injected script).
+ */
+export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource());
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+}
+
+/** Keeps a full-page screenshot as a test artifact: test-artifacts/console/<page>-<locale>.png. */
+export async function consoleScreenshot(page: Page, name: string, locale: string): Promise<string> {
+  const path = join(projectRoot(), 'test-artifacts', 'console', `${name}-${locale}.png`);
+  mkdirSync(dirname(path), { recursive: true });
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/**
  * Holds the page's reads (GETs) of a path until `end()`: what the page shows meanwhile is what it knew without them,
  * as when the list's reload after a change is slow to land.
  */
@@ -110,27 +133,4 @@ export async function holdReads(page: Page, pathEnd: string): Promise<{ end(): P
       await page.unroute(matches);
     },
   };
-}
-
-/**
- * Runs axe-core in the page and returns its serious and critical violations (expect them to equal []). The source
- * is evaluated by Playwright, outside the page's CSP (which allows no inline or injected script).
- */
-export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource());
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run()).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-}
-
-/** Keeps a full-page screenshot as a test artifact: test-artifacts/console/<page>-<locale>.png. */
-export async function consoleScreenshot(page: Page, name: string, locale: string): Promise<string> {
-  const path = join(projectRoot(), 'test-artifacts', 'console', `${name}-${locale}.png`);
-  mkdirSync(dirname(path), { recursive: true });
-  await page.screenshot({ path, fullPage: true });
-  return path;
 }
