@@ -133,6 +133,8 @@ describe('the console shell in a real browser', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect(asset.headers.get('content-security-policy')).toBe(csp);
+    // Read to its end: a large body left unread holds its connection open past the test.
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
     // Only the build's own asset names: nothing else on disk is reachable through the assets path.
     const outside = await fetch(`${consoleUrl(world.idp, 'acme')}assets/..%2F..%2F..%2Fpackage.json`);
     expect(outside.status).toBe(404);
