@@ -29,7 +29,7 @@ export class BoundedCache<V> {
   private readonly loading = new Map<string, { changes: number; value: Promise<V | undefined> }>();
 
   constructor(options: BoundedCacheOptions) {
-    this.entries = options.ttlMs > 0 ? expiringLru({ max: options.max, ttl: options.ttlMs, ttlAutopurge: false }) : undefined;
+    this.entries = options.ttlMs > 0 ? expiringLru({ max: options.max, ttl: options.ttlMs }) : undefined;
   }
 
   /** The value kept under `key`, else what `load` reads (kept unless it found nothing). */

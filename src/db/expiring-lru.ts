@@ -15,7 +15,6 @@ export interface ExpiringLruOptions<V> {
   max: number;
   /** Milliseconds an entry is used after it was set. */
   ttl: number;
-  ttlAutopurge?: boolean;
   /** With `sizeCalculation`: the entries' sizes added up stay below this; a larger entry is not kept. */
   maxSize?: number;
   sizeCalculation?: (value: V) => number;

@@ -41,6 +41,12 @@ export function LocksPage() {
     setWarnings(said);
     locks.reload();
   };
+  const edited = (saved: { lock: Lock; warnings: readonly string[] } | undefined) => {
+    setEditing(undefined);
+    if (!saved) return;
+    locks.update((list) => withItem(list, saved.lock, (l) => l.id));
+    changed(t('common.saved'), saved.warnings);
+  };
   const confirmRetire = async (lock: Lock) => {
     const path = { tenant, lockId: lock.id };
     const done = await retirement.run(() => unwrap(api.POST('/tenants/{tenant}/locks/{lockId}/retire', { params: { path } })));
@@ -56,7 +62,7 @@ export function LocksPage() {
       <Notice text={notice} />
       <WarningList warnings={warnings} />
       {mayWrite && !editing && <LockCreateForm tenant={tenant} onCreated={(name, said) => changed(t('locks.created', { name }), said)} />}
-      {editing && <LockEditForm key={editing.id} lock={editing} onDone={(saved) => (setEditing(undefined), saved && (locks.update((l) => withItem(l, saved.lock, (lock) => lock.id)), changed(t('common.saved'), saved.warnings)))} />}
+      {editing && <LockEditForm key={editing.id} lock={editing} onDone={edited} />}
       <div className="field checkbox-field">
         <input id="locks-with-retired" type="checkbox" checked={withRetired} onChange={(e) => setWithRetired(e.target.checked)} />
         <label htmlFor="locks-with-retired">{t('locks.showRetired')}</label>

@@ -29,6 +29,10 @@ export function ResourceServersPage() {
     setEditing(undefined);
     list.reload();
   };
+  const saved = (answer: ResourceServer) => {
+    if (editing) list.update((l) => withItem(l, answer, (r) => r.id));
+    changed(t(editing ? 'resources.saved' : 'resources.created', { name: answer.name }));
+  };
   const confirmDelete = async (r: ResourceServer) => {
     const done = await removal.run(() => unwrap(api.DELETE('/tenants/{tenant}/resource-servers/{resourceId}', { params: { path: { tenant, resourceId: r.id } } })));
     if (!done) return;
@@ -45,7 +49,7 @@ export function ResourceServersPage() {
       <ResourceServerForm
         key={editing?.id ?? 'new'}
         editing={editing}
-        onSaved={(saved) => (editing && list.update((l) => withItem(l, saved, (r) => r.id)), changed(t(editing ? 'resources.saved' : 'resources.created', { name: saved.name })))}
+        onSaved={saved}
         onCancel={editing && (() => setEditing(undefined))}
       />
       <ProblemView problem={list.problem} />
